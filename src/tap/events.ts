@@ -1,0 +1,40 @@
+import type { JsonObject } from './json.js';
+import type { StreamState } from './state.js';
+
+export type JsonSchema = JsonObject;
+export type StreamStatus = 'started' | 'running' | 'complete' | 'incomplete';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface StreamCounters {
+  records: number;
+  requests: number;
+  retries: number;
+}
+
+/**
+ * The one internal model every output consumes (Airbyte, Singer, database targets).
+ * Outputs never reach into the tap; they only see these events.
+ */
+export type TapEvent =
+  | {
+      kind: 'schema';
+      stream: string;
+      schema: JsonSchema;
+      keys: readonly string[];
+      cursorField: string | null;
+    }
+  | { kind: 'record'; stream: string; data: JsonObject; emittedAt: number }
+  /** `recordCount`: records of this stream emitted since the previous state event of the stream. */
+  | { kind: 'state'; stream: string; state: StreamState; recordCount: number }
+  | { kind: 'status'; stream: string; status: StreamStatus }
+  /** A stream failed; the others go on. `failure` maps to Airbyte's failure_type. */
+  | {
+      kind: 'stream_error';
+      stream: string;
+      message: string;
+      failure: 'config_error' | 'system_error' | 'transient_error';
+      internalMessage?: string;
+    }
+  | { kind: 'log'; level: LogLevel; message: string }
+  /** Progress for humans: emitted after each page; `total` where the API gives one. */
+  | { kind: 'progress'; stream: string; counters: StreamCounters; total: number | null };

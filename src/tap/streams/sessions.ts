@@ -1,0 +1,11 @@
+import type { StreamDef } from './stream-def.js';
+
+export const sessions = {
+  name: 'sessions',
+  path: '/v3/organizations/{org_id}/sessions',
+  primaryKey: ['session_id'],
+  cursorField: 'updated_at',
+  permission: 'ViewOrgSessions',
+  serverFilters: 'created_updated',
+  selectedByDefault: true,
+} as const satisfies StreamDef;
