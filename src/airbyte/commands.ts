@@ -1,0 +1,86 @@
+import type { Writable } from 'node:stream';
+import { readJsonFile } from '../io/read-json-file.js';
+import {
+  catalogMessage,
+  connectionStatusMessage,
+  encodeAirbyte,
+  errorTrace,
+  specMessage,
+} from '../protocol/airbyte.js';
+import { writeJsonLine } from '../protocol/json-lines.js';
+import { streamSchema } from '../tap/catalog.js';
+import { checkConnection } from '../tap/check.js';
+import { CONFIG_SCHEMA, readConfigFiles, redact } from '../tap/config.js';
+import { CatalogError, errorMessage, StateError, TapError } from '../tap/errors.js';
+import { readStreams } from '../tap/read.js';
+import { STREAMS } from '../tap/streams/index.js';
+import { parseConfiguredCatalog } from './configured-catalog.js';
+import { parseAirbyteState } from './state-input.js';
+
+export const DOCUMENTATION_URL = 'https://github.com/devin-tap/devin-tap#readme';
+
+export interface AirbyteIo {
+  out: Writable;
+  env: NodeJS.ProcessEnv;
+  now: () => number;
+}
+
+export async function runSpec(io: AirbyteIo): Promise<number> {
+  await writeJsonLine(io.out, specMessage(CONFIG_SCHEMA, DOCUMENTATION_URL));
+  return 0;
+}
+
+/** Exactly one CONNECTION_STATUS; a failed check is an answer, not a crash, so it exits 0. */
+export async function runCheck(configPath: string, io: AirbyteIo): Promise<number> {
+  let message;
+  try {
+    const config = readConfigFiles([configPath], io.env);
+    const result = await checkConnection(config);
+    message = connectionStatusMessage(result.ok, redact(result.message, config));
+  } catch (error) {
+    message = connectionStatusMessage(false, errorMessage(error));
+  }
+  await writeJsonLine(io.out, message);
+  return 0;
+}
+
+export async function runDiscover(configPath: string, io: AirbyteIo): Promise<number> {
+  readConfigFiles([configPath], io.env);
+  const streams = STREAMS.map((stream) => ({
+    name: stream.name,
+    schema: streamSchema(stream.name),
+    primaryKey: stream.primaryKey,
+    cursorField: stream.cursorField,
+  }));
+  await writeJsonLine(io.out, catalogMessage(streams));
+  return 0;
+}
+
+export interface ReadArgs {
+  config: string;
+  catalog: string;
+  state?: string;
+}
+
+/** Streams records and states; a failed stream is reported as an ERROR trace and the exit code is 1. */
+export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
+  const config = readConfigFiles([args.config], io.env);
+  const streams = parseConfiguredCatalog(readJsonFile(args.catalog, 'catalog', CatalogError), args.catalog);
+  const state =
+    args.state === undefined
+      ? {}
+      : parseAirbyteState(readJsonFile(args.state, 'state', StateError), args.state);
+  let failedStreams = 0;
+  for await (const event of readStreams({ config, streams, state })) {
+    if (event.kind === 'stream_error') failedStreams += 1;
+    const message = encodeAirbyte(event, io.now());
+    if (message) await writeJsonLine(io.out, message);
+  }
+  return failedStreams > 0 ? 1 : 0;
+}
+
+/** Turns an error that ended a command into one ERROR trace (user errors are config errors). */
+export function failureTrace(error: unknown, now: number) {
+  const userError = error instanceof TapError && error.isUserError;
+  return errorTrace(errorMessage(error), userError ? 'config_error' : 'system_error', now);
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { failureTrace, runCheck, runDiscover, runRead, runSpec } from './airbyte/commands.js';
+import { writeJsonLine } from './protocol/json-lines.js';
+import { reportErrorAndExit } from './run-command.js';
+
+const io = { out: process.stdout, env: process.env, now: () => Date.now() };
+
+/** Airbyte commands report every failure as one ERROR trace on stdout (nothing else goes there). */
+function airbyte(action: () => Promise<number>): Promise<void> {
+  return action().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    async (error: unknown) => {
+      await writeJsonLine(process.stdout, failureTrace(error, Date.now()));
+      reportErrorAndExit(error, { quiet: true });
+    },
+  );
+}
+
+const program = new Command('devin-tap')
+  .description('Devin API v3 connector: Airbyte source, direct DuckDB/SQLite load, API simulator')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+program
+  .command('spec')
+  .description('Airbyte: print the connector specification (the config JSON Schema)')
+  .action(() => airbyte(() => runSpec(io)));
+
+program
+  .command('check')
+  .description('Airbyte: check the config and which streams the API key can read')
+  .requiredOption('--config <file>', 'config JSON file')
+  .action((options: { config: string }) => airbyte(() => runCheck(options.config, io)));
+
+program
+  .command('discover')
+  .description('Airbyte: print the catalog of the six streams')
+  .requiredOption('--config <file>', 'config JSON file')
+  .action((options: { config: string }) => airbyte(() => runDiscover(options.config, io)));
+
+program
+  .command('read')
+  .description('Airbyte: read the configured streams as Airbyte messages on stdout')
+  .requiredOption('--config <file>', 'config JSON file')
+  .requiredOption('--catalog <file>', 'configured catalog JSON file')
+  .option('--state <file>', 'state JSON file from a previous read')
+  .action((options: { config: string; catalog: string; state?: string }) =>
+    airbyte(() => runRead(options, io)),
+  );
+
+await program.parseAsync(process.argv);

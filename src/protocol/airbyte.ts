@@ -1,0 +1,107 @@
+import type { JsonSchema, StreamStatus, TapEvent } from '../tap/events.js';
+import type { JsonObject } from '../tap/json.js';
+
+/** Airbyte protocol messages, as plain JSON objects (see airbyte_protocol.yaml). */
+export type AirbyteMessage = JsonObject & { type: string };
+
+export type FailureType = 'config_error' | 'system_error' | 'transient_error';
+
+const STATUS: Record<StreamStatus, string> = {
+  started: 'STARTED',
+  running: 'RUNNING',
+  complete: 'COMPLETE',
+  incomplete: 'INCOMPLETE',
+};
+
+const LOG_LEVEL = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' } as const;
+
+/** Pure encoder: one tap event to at most one Airbyte message. `now` is epoch milliseconds. */
+export function encodeAirbyte(event: TapEvent, now: number): AirbyteMessage | null {
+  switch (event.kind) {
+    case 'record':
+      return { type: 'RECORD', record: { stream: event.stream, data: event.data, emitted_at: event.emittedAt } };
+    case 'state':
+      return {
+        type: 'STATE',
+        state: {
+          type: 'STREAM',
+          stream: { stream_descriptor: { name: event.stream }, stream_state: event.state },
+          sourceStats: { recordCount: event.recordCount },
+        },
+      };
+    case 'status':
+      return {
+        type: 'TRACE',
+        trace: {
+          type: 'STREAM_STATUS',
+          emitted_at: now,
+          stream_status: { stream_descriptor: { name: event.stream }, status: STATUS[event.status] },
+        },
+      };
+    case 'stream_error':
+      return errorTrace(event.message, event.failure, now, event.stream, event.internalMessage);
+    case 'log':
+      return logMessage(LOG_LEVEL[event.level], event.message);
+    case 'schema':
+    case 'progress':
+      return null;
+  }
+}
+
+export function errorTrace(
+  message: string,
+  failure: FailureType,
+  now: number,
+  stream?: string,
+  internalMessage?: string,
+): AirbyteMessage {
+  const error: JsonObject = { message, failure_type: failure };
+  if (internalMessage !== undefined) error.internal_message = internalMessage;
+  if (stream !== undefined) error.stream_descriptor = { name: stream };
+  return { type: 'TRACE', trace: { type: 'ERROR', emitted_at: now, error } };
+}
+
+export function logMessage(level: string, message: string): AirbyteMessage {
+  return { type: 'LOG', log: { level, message } };
+}
+
+export function specMessage(connectionSpecification: JsonSchema, documentationUrl: string): AirbyteMessage {
+  return {
+    type: 'SPEC',
+    spec: {
+      documentationUrl,
+      connectionSpecification,
+      supportsIncremental: true,
+      supported_destination_sync_modes: ['overwrite', 'append', 'append_dedup'],
+      protocol_version: '0.5.2',
+    },
+  };
+}
+
+export function connectionStatusMessage(succeeded: boolean, message: string): AirbyteMessage {
+  return { type: 'CONNECTION_STATUS', connectionStatus: { status: succeeded ? 'SUCCEEDED' : 'FAILED', message } };
+}
+
+export interface AirbyteStreamDescription {
+  name: string;
+  schema: JsonSchema;
+  primaryKey: readonly string[];
+  cursorField: string;
+}
+
+export function catalogMessage(streams: readonly AirbyteStreamDescription[]): AirbyteMessage {
+  return {
+    type: 'CATALOG',
+    catalog: {
+      streams: streams.map((stream) => ({
+        name: stream.name,
+        json_schema: stream.schema,
+        supported_sync_modes: ['full_refresh', 'incremental'],
+        source_defined_cursor: true,
+        default_cursor_field: [stream.cursorField],
+        source_defined_primary_key: stream.primaryKey.map((key) => [key]),
+        is_resumable: true,
+      })),
+    },
+  };
+}
