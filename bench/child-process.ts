@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export interface ChildRun {
+  seconds: number;
+  peakRssMb: number;
+  stdoutLines: number;
+  code: number | null;
+  stderrTail: string;
+}
+
+/** Peak resident set (VmHWM) of a live process, in MB; 0 once it has gone. */
+function peakRss(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs `node script args`, counting stdout lines without keeping them, and samples its peak RSS. */
+export function runChild(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ChildRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env } });
+    let lines = 0;
+    let peak = 0;
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-2000);
+    });
+    const sampler = setInterval(() => {
+      if (child.pid !== undefined) peak = Math.max(peak, peakRss(child.pid));
+    }, 50);
+    child.on('error', reject);
+    child.on('exit', () => {
+      if (child.pid !== undefined) peak = Math.max(peak, peakRss(child.pid));
+    });
+    child.on('close', (code) => {
+      clearInterval(sampler);
+      resolve({ seconds: (performance.now() - started) / 1000, peakRssMb: peak, stdoutLines: lines, code, stderrTail: stderr });
+    });
+  });
+}

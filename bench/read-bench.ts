@@ -1,0 +1,90 @@
+// Read benchmark (issue: foundation §8). Prints figures; asserts nothing.
+//  1. throughput: `devin-tap read` of all six streams from a zero-latency simulator (20,000 sessions x
+//     20 messages) against a floor measured in the same run (bench/floor-reader: same pages, same
+//     concurrency, parse only); peak RSS of the tap process.
+//  2. latency: wall time with 50 ms per request against the bound requests x 50 ms / max_concurrency.
+// Options: --sessions N --messages N --latency-sessions N
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startSimulator } from '../src/simulator/index.js';
+import { STREAM_NAMES } from '../src/tap/streams/index.js';
+import { type ChildRun, runChild } from './child-process.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(process.argv[index + 1]);
+}
+
+const SESSIONS = option('sessions', 20_000);
+const MESSAGES = option('messages', 20);
+const LATENCY_SESSIONS = option('latency-sessions', 400);
+const CONCURRENCY = 8;
+const PAGE_SIZE = 200;
+const cli = resolve('dist/src/cli.js');
+const floorReader = resolve('dist/bench/floor-reader.js');
+const dir = mkdtempSync(join(tmpdir(), 'devin-tap-bench-'));
+
+const catalog = join(dir, 'catalog.json');
+writeFileSync(
+  catalog,
+  JSON.stringify({
+    streams: STREAM_NAMES.map((name) => ({ stream: { name }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' })),
+  }),
+);
+
+function ensureOk(label: string, run: ChildRun): void {
+  if (run.code !== 0) throw new Error(`${label} exited ${run.code}: ${run.stderrTail}`);
+}
+
+async function throughput(): Promise<void> {
+  const sim = await startSimulator({ sessions: SESSIONS, messagesPerSession: MESSAGES, seed: 42 });
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ ...sim.config(), page_size: PAGE_SIZE, max_concurrency: CONCURRENCY }));
+  try {
+    const floor = await runChild(floorReader, [sim.baseUrl, sim.orgId, sim.token, String(PAGE_SIZE), String(CONCURRENCY)]);
+    ensureOk('floor', floor);
+    sim.clearRequestLog();
+    const tap = await runChild(cli, ['read', '--config', config, '--catalog', catalog]);
+    ensureOk('devin-tap read', tap);
+    const records = records_of(sim);
+    const floorRate = records / floor.seconds;
+    const tapRate = records / tap.seconds;
+    console.log(`org: ${SESSIONS} sessions x ${MESSAGES} messages, ${records.toLocaleString()} records, ${sim.requestLog.length} requests`);
+    console.log(`floor (bare fetch + parse): ${floor.seconds.toFixed(2)} s, ${Math.round(floorRate).toLocaleString()} records/s`);
+    console.log(`devin-tap read:             ${tap.seconds.toFixed(2)} s, ${Math.round(tapRate).toLocaleString()} records/s`);
+    console.log(`ratio to floor: ${(tapRate / floorRate).toFixed(2)} (aim >= 0.70)`);
+    console.log(`peak RSS of devin-tap read: ${tap.peakRssMb.toFixed(0)} MB (aim < 200 MB)`);
+  } finally {
+    await sim.close();
+  }
+}
+
+function records_of(sim: Awaited<ReturnType<typeof startSimulator>>): number {
+  let count = 0;
+  for (const session of sim.sessions()) {
+    count += 2; // the session and its insights
+    for (const _ of sim.messages(String(session.session_id))) count += 1;
+  }
+  for (const list of [sim.playbooks(), sim.secrets(), sim.knowledgeNotes()]) for (const _ of list) count += 1;
+  return count;
+}
+
+async function latency(): Promise<void> {
+  const sim = await startSimulator({ sessions: LATENCY_SESSIONS, messagesPerSession: MESSAGES, seed: 43, latencyMs: 50 });
+  const config = join(dir, 'config-latency.json');
+  writeFileSync(config, JSON.stringify({ ...sim.config(), page_size: PAGE_SIZE, max_concurrency: CONCURRENCY }));
+  try {
+    const tap = await runChild(cli, ['read', '--config', config, '--catalog', catalog]);
+    ensureOk('devin-tap read (latency)', tap);
+    const requests = sim.requestLog.length;
+    const bound = (requests * 0.05) / CONCURRENCY;
+    console.log(`latency 50 ms: ${requests} requests, wall ${tap.seconds.toFixed(2)} s, bound ${bound.toFixed(2)} s, ratio ${(tap.seconds / bound).toFixed(2)} (aim <= 1.2)`);
+  } finally {
+    await sim.close();
+  }
+}
+
+await throughput();
+await latency();
