@@ -1,0 +1,111 @@
+import type { JsonObject } from './json.js';
+
+export const DEFAULT_BASE_URL = 'https://api.devin.ai';
+export const START_DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$';
+
+/**
+ * The config JSON Schema: `spec` prints it (Airbyte connectionSpecification) and ajv validates
+ * against it. Unknown fields are allowed (Airbyte adds its own) and ignored.
+ */
+export const CONFIG_SCHEMA: JsonObject = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'Devin Spec',
+  type: 'object',
+  required: ['api_token', 'org_id'],
+  additionalProperties: true,
+  properties: {
+    api_token: {
+      type: 'string',
+      title: 'API token',
+      description:
+        'Devin service-user API key (starts with cog_). Its role needs ViewOrgSessions, and ManageOrgPlaybooks / ManageOrgSecrets / ManageOrgKnowledge for those streams. May be given as DEVIN_API_TOKEN instead.',
+      pattern: '^cog_',
+      airbyte_secret: true,
+      order: 0,
+    },
+    org_id: {
+      type: 'string',
+      title: 'Organization ID',
+      description: 'Devin organization id (org-... or org_...). May be given as DEVIN_ORG_ID instead.',
+      pattern: '^org[-_]',
+      examples: ['org-abc123'],
+      order: 1,
+    },
+    start_date: {
+      type: 'string',
+      title: 'Start date',
+      description:
+        'UTC date-time; only sessions created at or after it are read (first run only: a state wins).',
+      pattern: START_DATE_PATTERN,
+      examples: ['2025-01-01T00:00:00Z'],
+      order: 2,
+    },
+    base_url: {
+      type: 'string',
+      title: 'API base URL',
+      description: 'Base URL of the Devin API (change it only for a proxy or the local simulator).',
+      pattern: '^https?://',
+      default: DEFAULT_BASE_URL,
+      order: 3,
+    },
+    page_size: {
+      type: 'integer',
+      title: 'Page size',
+      description: 'Items requested per page (the API allows 1 to 200).',
+      minimum: 1,
+      maximum: 200,
+      default: 200,
+      order: 4,
+    },
+    max_concurrency: {
+      type: 'integer',
+      title: 'Max concurrency',
+      description: 'Most requests in flight at once.',
+      minimum: 1,
+      maximum: 64,
+      default: 8,
+      order: 5,
+    },
+    request_timeout_seconds: {
+      type: 'integer',
+      title: 'Request timeout (seconds)',
+      description: 'A request taking longer is abandoned and retried.',
+      minimum: 1,
+      maximum: 600,
+      default: 60,
+      order: 6,
+    },
+    max_retries: {
+      type: 'integer',
+      title: 'Max retries',
+      description: 'Retries of a failing request (429, 5xx, timeouts, dropped connections) before giving up.',
+      minimum: 0,
+      maximum: 20,
+      default: 5,
+      order: 7,
+    },
+    lookback_window_seconds: {
+      type: 'integer',
+      title: 'Lookback window (seconds)',
+      description:
+        'Incremental reads re-request this much time before the bookmark, so late updates are not missed.',
+      minimum: 0,
+      maximum: 2_592_000,
+      default: 3600,
+      order: 8,
+    },
+  },
+};
+
+/** What each field expects, in words: every validation message names the field and this. */
+export const FIELD_EXPECTATIONS: Readonly<Record<string, string>> = {
+  api_token: 'a Devin API key starting with "cog_" (in the config file or DEVIN_API_TOKEN)',
+  org_id: 'an organization id starting with "org-" or "org_" (in the config file or DEVIN_ORG_ID)',
+  start_date: 'a UTC date-time like 2025-01-01T00:00:00Z (YYYY-MM-DDTHH:MM:SSZ)',
+  base_url: 'an http:// or https:// URL',
+  page_size: 'an integer from 1 to 200',
+  max_concurrency: 'an integer from 1 to 64',
+  request_timeout_seconds: 'an integer from 1 to 600',
+  max_retries: 'an integer from 0 to 20',
+  lookback_window_seconds: 'an integer from 0 to 2592000 (30 days)',
+};
