@@ -1,0 +1,59 @@
+import { streamSchema } from '../tap/catalog.js';
+import type { JsonSchema } from '../tap/events.js';
+import { isJsonObject, type JsonObject } from '../tap/json.js';
+import { STREAMS, type StreamDef } from '../tap/streams/index.js';
+
+export type ReplicationMethod = 'INCREMENTAL' | 'FULL_TABLE';
+export const REPLICATION_METHODS: readonly ReplicationMethod[] = ['INCREMENTAL', 'FULL_TABLE'];
+
+/** Keys and the replication key: always emitted, whatever the catalog deselects. */
+export function automaticFields(def: StreamDef): ReadonlySet<string> {
+  return new Set([...def.primaryKey, def.cursorField]);
+}
+
+/** The top-level property names of a stream schema, in schema order. */
+export function schemaFields(schema: JsonSchema): string[] {
+  return isJsonObject(schema.properties) ? Object.keys(schema.properties) : [];
+}
+
+/**
+ * The discovery metadata of one stream (Singer spec, "Metadata"): the stream breadcrumb `[]`, then
+ * one `["properties", field]` breadcrumb per top-level field.
+ */
+export function streamMetadata(def: StreamDef, schema: JsonSchema): JsonObject[] {
+  const automatic = automaticFields(def);
+  const root: JsonObject = {
+    breadcrumb: [],
+    metadata: {
+      inclusion: 'available',
+      'selected-by-default': def.selectedByDefault,
+      'table-key-properties': [...def.primaryKey],
+      'valid-replication-keys': [def.cursorField],
+    },
+  };
+  // Every stream supports INCREMENTAL (and FULL_TABLE), so none carries `forced-replication-method`.
+  const fields = schemaFields(schema).map(
+    (field): JsonObject => ({
+      breadcrumb: ['properties', field],
+      metadata: { inclusion: automatic.has(field) ? 'automatic' : 'available' },
+    }),
+  );
+  return [root, ...fields];
+}
+
+export function catalogEntry(def: StreamDef, schema: JsonSchema): JsonObject {
+  return {
+    tap_stream_id: def.name,
+    stream: def.name,
+    schema,
+    key_properties: [...def.primaryKey],
+    replication_key: def.cursorField,
+    replication_method: 'INCREMENTAL',
+    metadata: streamMetadata(def, schema),
+  };
+}
+
+/** The catalog `--discover` prints: every stream, from the stream definitions and catalog/*.json. */
+export function discoverCatalog(): JsonObject {
+  return { streams: STREAMS.map((def) => catalogEntry(def, streamSchema(def.name))) };
+}

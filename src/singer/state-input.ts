@@ -1,0 +1,49 @@
+import { StateError } from '../tap/errors.js';
+import { isJsonObject, type JsonObject } from '../tap/json.js';
+import type { TapState } from '../tap/state.js';
+import { STREAM_NAMES } from '../tap/streams/index.js';
+
+/** Wrappers around the Singer state: a STATE message's `value`; `meltano state get` prints `singer_state`. */
+const WRAPPERS = ['value', 'singer_state'] as const;
+const STATE_KEYS: readonly string[] = ['bookmarks', 'currently_syncing'];
+
+/**
+ * Parses a Singer state file: `{"bookmarks": {stream: {...}}}`, also wrapped as
+ * `{"value": {"bookmarks": ...}}` or `{"singer_state": {"bookmarks": ...}}`. `{}` means no state.
+ * Anything else is an error, never a silent full re-read. The tap core validates each stream's state.
+ */
+export function parseSingerState(raw: unknown, source: string): TapState {
+  if (!isJsonObject(raw))
+    throw new StateError(`${source}: expected a Singer state object {"bookmarks": {...}}`);
+  const { value, path } = unwrap(raw, source);
+  const unexpected = Object.keys(value).find((key) => !STATE_KEYS.includes(key));
+  if (unexpected !== undefined) {
+    throw new StateError(
+      `${source}: ${path}unexpected key "${unexpected}"; a Singer state is {"bookmarks": {"<stream>": {...}}}`,
+    );
+  }
+  const where = `${source}: ${path}bookmarks`;
+  const bookmarks = value.bookmarks ?? {};
+  if (!isJsonObject(bookmarks)) throw new StateError(`${where}: expected an object keyed by stream`);
+  const state: TapState = {};
+  for (const [stream, streamState] of Object.entries(bookmarks)) {
+    if (!STREAM_NAMES.includes(stream)) {
+      throw new StateError(`${where}: unknown stream "${stream}"; valid: ${STREAM_NAMES.join(', ')}`);
+    }
+    if (!isJsonObject(streamState)) {
+      throw new StateError(`${where}.${stream}: the state of a stream must be an object`);
+    }
+    state[stream] = streamState;
+  }
+  return state;
+}
+
+function unwrap(raw: JsonObject, source: string): { value: JsonObject; path: string } {
+  const wrapper = WRAPPERS.find((key) => raw[key] !== undefined && raw.bookmarks === undefined);
+  if (wrapper === undefined) return { value: raw, path: '' };
+  const value = raw[wrapper];
+  if (!isJsonObject(value) || Object.keys(raw).length !== 1) {
+    throw new StateError(`${source}: expected {"${wrapper}": {"bookmarks": {...}}} and nothing beside it`);
+  }
+  return { value, path: `${wrapper}.` };
+}
