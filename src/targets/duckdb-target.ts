@@ -1,0 +1,247 @@
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { TargetError } from '../tap/errors.js';
+import type { JsonObject } from '../tap/json.js';
+import type { TapState } from '../tap/state.js';
+import type { Dialect } from './column-types.js';
+import { countExistingSql, createStagingSql, stageRows, upsertSql } from './duckdb-batch.js';
+import { duckdbError } from './duckdb-errors.js';
+import { shapeBatch } from './rows.js';
+import {
+  addColumnSql,
+  addExtraSql,
+  createTableSql,
+  refreshTable,
+  stateTableSql,
+  swapSql,
+  writtenColumns,
+} from './sql.js';
+import { decodeState, encodeState } from './state-rows.js';
+import {
+  checkKeys,
+  EXTRA_COLUMN,
+  type ExistingColumn,
+  quoteIdent,
+  type TableLayout,
+  tableLayout,
+} from './table-layout.js';
+import type { StreamSchema, Target, WriteStats } from './target.js';
+
+const DIALECT: Dialect = 'duckdb';
+
+/** DuckDB target: appender into a TEMP staging table, then one set-based upsert per batch. */
+export class DuckdbTarget implements Target {
+  readonly kind = 'duckdb';
+  private readonly layouts = new Map<string, TableLayout>();
+  private readonly refreshing = new Set<string>();
+  /** Staging tables created for the current layouts (dropped from this set when a layout changes). */
+  private readonly staged = new Set<string>();
+  private inTransaction = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    private readonly now: () => number,
+  ) {}
+
+  static async create(path: string, options: { now?: () => number }): Promise<DuckdbTarget> {
+    let instance: DuckDBInstance | undefined;
+    try {
+      instance = await DuckDBInstance.create(path);
+      const connection = await instance.connect();
+      await connection.run(stateTableSql(DIALECT));
+      return new DuckdbTarget(path, instance, connection, options.now ?? Date.now);
+    } catch (error) {
+      instance?.closeSync();
+      throw duckdbError(path, error);
+    }
+  }
+
+  prepare(streams: readonly StreamSchema[]): Promise<void> {
+    return this.serial(async () => {
+      for (const stream of streams) await this.prepareStream(stream);
+    });
+  }
+
+  write(stream: string, rows: readonly JsonObject[], extractedAt?: readonly number[]): Promise<WriteStats> {
+    return this.serial(async () => {
+      const layout = this.layoutOf(stream);
+      const shaped = shapeBatch(layout, rows, extractedAt, this.now());
+      if (shaped.length === 0) return { inserted: 0, updated: 0 };
+      const table = this.refreshing.has(stream) ? refreshTable(stream) : stream;
+      const staging = `_stage_${table}`;
+      await this.begin();
+      if (!this.staged.has(staging)) {
+        await this.connection.run(createStagingSql(staging, layout));
+        this.staged.add(staging);
+      }
+      await stageRows(this.connection, staging, layout, shaped);
+      const updated = layout.keys.length > 0 ? await this.count(countExistingSql(table, staging, layout)) : 0;
+      await this.connection.run(upsertSql(table, staging, layout));
+      return { inserted: shaped.length - updated, updated };
+    });
+  }
+
+  checkpoint(state: TapState): Promise<void> {
+    return this.serial(async () => {
+      await this.begin();
+      await this.writeState(state);
+      await this.commit();
+    });
+  }
+
+  readState(): Promise<TapState> {
+    return this.serial(async () => {
+      const reader = await this.connection.runAndReadAll(
+        'SELECT stream, state::VARCHAR AS state FROM _devin_tap_state',
+      );
+      return decodeState(reader.getRowObjectsJson());
+    });
+  }
+
+  beginFullRefresh(stream: string): Promise<void> {
+    return this.serial(async () => {
+      const layout = this.layoutOf(stream);
+      const staging = refreshTable(stream);
+      await this.commit();
+      await this.connection.run(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`);
+      await this.connection.run(createTableSql(DIALECT, staging, layout));
+      this.staged.delete(`_stage_${staging}`);
+      this.refreshing.add(stream);
+    });
+  }
+
+  completeFullRefresh(stream: string, state: TapState = {}): Promise<void> {
+    return this.serial(async () => {
+      if (!this.refreshing.has(stream))
+        throw new TargetError(`stream ${stream}: no full refresh in progress`);
+      await this.begin();
+      for (const sql of swapSql(stream, refreshTable(stream), writtenColumns(this.layoutOf(stream)))) {
+        await this.connection.run(sql);
+      }
+      await this.writeState(state);
+      await this.commit();
+      this.refreshing.delete(stream);
+    });
+  }
+
+  abortFullRefresh(stream: string): Promise<void> {
+    return this.serial(async () => {
+      this.refreshing.delete(stream);
+      await this.commit();
+      await this.connection.run(`DROP TABLE IF EXISTS ${quoteIdent(refreshTable(stream))}`);
+    });
+  }
+
+  close(): Promise<void> {
+    return this.serial(async () => {
+      if (this.inTransaction) await this.connection.run('ROLLBACK');
+      this.inTransaction = false;
+      this.connection.closeSync();
+      this.instance.closeSync();
+    });
+  }
+
+  /** Runs calls one after another and names the database in every error. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work).catch((error: unknown) => {
+      throw duckdbError(this.path, error);
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async begin(): Promise<void> {
+    if (this.inTransaction) return;
+    await this.connection.run('BEGIN TRANSACTION');
+    this.inTransaction = true;
+  }
+
+  private async commit(): Promise<void> {
+    if (!this.inTransaction) return;
+    this.inTransaction = false;
+    await this.connection.run('COMMIT');
+  }
+
+  private async count(sql: string): Promise<number> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return Number(reader.getRows()[0]?.[0] ?? 0);
+  }
+
+  private layoutOf(stream: string): TableLayout {
+    const layout = this.layouts.get(stream);
+    if (!layout) throw new TargetError(`stream ${stream} was written before prepare()`);
+    return layout;
+  }
+
+  private async columnsOf(table: string): Promise<ExistingColumn[]> {
+    const reader = await this.connection.runAndReadAll(
+      "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = $1 ORDER BY ordinal_position",
+      [table],
+    );
+    return reader.getRows().map(([name, type]) => ({ name: String(name), sqlType: String(type) }));
+  }
+
+  private async primaryKey(table: string): Promise<string[]> {
+    const reader = await this.connection.runAndReadAll(
+      "SELECT constraint_column_names FROM duckdb_constraints() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $1 AND constraint_type = 'PRIMARY KEY'",
+      [table],
+    );
+    const names = reader.getRowsJson()[0]?.[0];
+    return Array.isArray(names) ? names.map(String) : [];
+  }
+
+  private async prepareStream(stream: StreamSchema): Promise<void> {
+    const existing = await this.columnsOf(stream.name);
+    const layout = tableLayout(DIALECT, stream, existing);
+    if (existing.length === 0) {
+      await this.ddl([createTableSql(DIALECT, stream.name, layout)]);
+    } else {
+      checkKeys(stream.name, stream.keys, await this.primaryKey(stream.name));
+      const tables = this.refreshing.has(stream.name)
+        ? [stream.name, refreshTable(stream.name)]
+        : [stream.name];
+      for (const table of tables) await this.ddl(await this.missingColumns(table, layout));
+    }
+    this.layouts.set(stream.name, layout);
+    this.staged.delete(`_stage_${stream.name}`);
+    this.staged.delete(`_stage_${refreshTable(stream.name)}`);
+  }
+
+  private async missingColumns(table: string, layout: TableLayout): Promise<string[]> {
+    const present = new Set((await this.columnsOf(table)).map((column) => column.name));
+    const statements = layout.columns
+      .filter((c) => !present.has(c.name))
+      .map((c) => addColumnSql(DIALECT, table, c));
+    if (layout.hasExtra && !present.has(EXTRA_COLUMN)) statements.push(addExtraSql(DIALECT, table));
+    return statements;
+  }
+
+  /**
+   * DuckDB fails a commit that alters a table the same transaction wrote to, so pending rows are
+   * committed first (safe: replays upsert) and the DDL runs in its own transaction.
+   */
+  private async ddl(statements: readonly string[]): Promise<void> {
+    if (statements.length === 0) return;
+    await this.commit();
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      for (const sql of statements) await this.connection.run(sql);
+      await this.connection.run('COMMIT');
+    } catch (error) {
+      await this.connection.run('ROLLBACK');
+      throw error;
+    }
+  }
+
+  private async writeState(state: TapState): Promise<void> {
+    for (const [stream, text] of encodeState(state)) {
+      await this.connection.run(
+        'INSERT INTO _devin_tap_state (stream, state, updated_at) VALUES ($1, $2::JSON, make_timestamptz($3::BIGINT * 1000)) ' +
+          'ON CONFLICT (stream) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
+        [stream, text, this.now()],
+      );
+    }
+  }
+}

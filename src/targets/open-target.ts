@@ -1,0 +1,31 @@
+import { errorMessage, TargetError } from '../tap/errors.js';
+import { checkDatabasePath, removeCreatedFiles } from './database-file.js';
+import { DuckdbTarget } from './duckdb-target.js';
+import { SqliteTarget } from './sqlite-target.js';
+import type { Target, TargetKind } from './target.js';
+
+export interface OpenTargetOptions {
+  /** SQLite: how long to wait for another writer's lock before failing. Default 5000. */
+  busyTimeoutMs?: number;
+  /** Clock for `_extracted_at` defaults and `updated_at` (epoch ms). */
+  now?: () => number;
+}
+
+/**
+ * Opens (creating when missing) a DuckDB or SQLite database. A locked, unwritable or foreign file
+ * fails with a TargetError naming the path; a file this call created is removed when it fails.
+ */
+export async function openTarget(
+  kind: TargetKind,
+  path: string,
+  options: OpenTargetOptions = {},
+): Promise<Target> {
+  const existed = checkDatabasePath(kind, path);
+  try {
+    return kind === 'duckdb' ? await DuckdbTarget.create(path, options) : SqliteTarget.create(path, options);
+  } catch (error) {
+    if (!existed) removeCreatedFiles(path);
+    if (error instanceof TargetError) throw error;
+    throw new TargetError(`cannot open ${path}: ${errorMessage(error)}`);
+  }
+}

@@ -1,0 +1,87 @@
+import { TargetError } from '../tap/errors.js';
+import type { JsonObject, JsonValue } from '../tap/json.js';
+import type { ColumnKind } from './column-types.js';
+import type { TableLayout } from './table-layout.js';
+
+/** A value ready for a column: JSON columns hold JSON text, timestamps epoch seconds. */
+export type Cell = string | number | boolean | null;
+
+export interface ShapedRow {
+  readonly cells: readonly Cell[];
+  /** JSON text of unknown fields and of values that do not fit their column; null when none. */
+  readonly extra: string | null;
+  readonly extractedAt: number;
+}
+
+/** DuckDB's TIMESTAMPTZ holds microseconds in 64 bits: about ±9.2e12 seconds. */
+const MAX_EPOCH_SECONDS = 9e12;
+
+const FITS: Readonly<Record<ColumnKind, (value: JsonValue) => boolean>> = {
+  string: (value) => typeof value === 'string',
+  integer: (value) => Number.isSafeInteger(value),
+  number: (value) => typeof value === 'number',
+  boolean: (value) => typeof value === 'boolean',
+  timestamp: (value) => Number.isSafeInteger(value) && Math.abs(value as number) <= MAX_EPOCH_SECONDS,
+  json: () => true,
+};
+
+function cell(kind: ColumnKind, value: JsonValue): Cell {
+  if (kind === 'json') return JSON.stringify(value);
+  return value as Cell;
+}
+
+/**
+ * One row as column cells. A value that does not fit its column is stored as NULL there and kept,
+ * unchanged, in `_extra` under its field name (dropped when the table has no `_extra`).
+ */
+export function shapeRow(layout: TableLayout, row: JsonObject, extractedAt: number): ShapedRow {
+  const cells: Cell[] = [];
+  const extra: JsonObject = {};
+  let hasExtra = false;
+  const known = new Set<string>();
+  for (const { name, kind } of layout.columns) {
+    known.add(name);
+    const value = row[name];
+    if (value === undefined || value === null) {
+      cells.push(null);
+    } else if (FITS[kind](value)) {
+      cells.push(cell(kind, value));
+    } else {
+      cells.push(null);
+      extra[name] = value;
+      hasExtra = true;
+    }
+  }
+  for (const [name, value] of Object.entries(row)) {
+    if (known.has(name)) continue;
+    extra[name] = value;
+    hasExtra = true;
+  }
+  return { cells, extra: layout.hasExtra && hasExtra ? JSON.stringify(extra) : null, extractedAt };
+}
+
+export function keyIndexes(layout: TableLayout): number[] {
+  return layout.keys.map((key) => layout.columns.findIndex((column) => column.name === key));
+}
+
+/** Shapes a batch; keyed rows are deduplicated, the last row of a key wins. */
+export function shapeBatch(
+  layout: TableLayout,
+  rows: readonly JsonObject[],
+  extractedAt: readonly number[] | undefined,
+  now: number,
+): ShapedRow[] {
+  const shaped = rows.map((row, index) => shapeRow(layout, row, extractedAt?.[index] ?? now));
+  const indexes = keyIndexes(layout);
+  if (indexes.length === 0) return shaped;
+  const byKey = new Map<string, ShapedRow>();
+  for (const row of shaped) {
+    const key = indexes.map((index) => row.cells[index] ?? null);
+    if (key.some((value) => value === null)) {
+      const names = layout.keys.join(', ');
+      throw new TargetError(`stream ${layout.stream}: a record has no valid value for its key (${names})`);
+    }
+    byKey.set(JSON.stringify(key), row);
+  }
+  return [...byKey.values()];
+}

@@ -1,0 +1,61 @@
+import { COLUMN_TYPES, type Dialect } from './column-types.js';
+import {
+  type Column,
+  EXTRA_COLUMN,
+  EXTRACTED_AT_COLUMN,
+  quoteIdent,
+  type TableLayout,
+} from './table-layout.js';
+import { REFRESH_PREFIX, STATE_TABLE } from './target.js';
+
+/** The metadata columns that end every table: `_extra` (unless forbidden) and `_extracted_at`. */
+export function metaColumns(dialect: Dialect, hasExtra: boolean): string[] {
+  const extractedAt = dialect === 'duckdb' ? 'TIMESTAMPTZ' : 'INTEGER';
+  const extra = hasExtra ? [`${quoteIdent(EXTRA_COLUMN)} ${COLUMN_TYPES.json[dialect]}`] : [];
+  return [...extra, `${quoteIdent(EXTRACTED_AT_COLUMN)} ${extractedAt} NOT NULL`];
+}
+
+export function columnSql(dialect: Dialect, column: Column, keys: readonly string[]): string {
+  const notNull = keys.includes(column.name) ? ' NOT NULL' : '';
+  return `${quoteIdent(column.name)} ${COLUMN_TYPES[column.kind][dialect]}${notNull}`;
+}
+
+export function createTableSql(dialect: Dialect, table: string, layout: TableLayout): string {
+  const columns = layout.columns.map((column) => columnSql(dialect, column, layout.keys));
+  const key = layout.keys.length > 0 ? [`PRIMARY KEY (${layout.keys.map(quoteIdent).join(', ')})`] : [];
+  const parts = [...columns, ...metaColumns(dialect, layout.hasExtra), ...key];
+  return `CREATE TABLE ${quoteIdent(table)} (${parts.join(', ')})`;
+}
+
+export function addColumnSql(dialect: Dialect, table: string, column: Column): string {
+  return `ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${columnSql(dialect, column, [])}`;
+}
+
+export function addExtraSql(dialect: Dialect, table: string): string {
+  return `ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${quoteIdent(EXTRA_COLUMN)} ${COLUMN_TYPES.json[dialect]}`;
+}
+
+export function stateTableSql(dialect: Dialect): string {
+  const [state, updatedAt] = dialect === 'duckdb' ? ['JSON', 'TIMESTAMPTZ'] : ['TEXT', 'INTEGER'];
+  return `CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (stream TEXT PRIMARY KEY, state ${state} NOT NULL, updated_at ${updatedAt} NOT NULL)`;
+}
+
+export function refreshTable(stream: string): string {
+  return REFRESH_PREFIX + stream;
+}
+
+/** Columns written per row, in order: layout columns, `_extra` when present, `_extracted_at`. */
+export function writtenColumns(layout: TableLayout): string[] {
+  const extra = layout.hasExtra ? [EXTRA_COLUMN] : [];
+  return [...layout.columns.map((column) => column.name), ...extra, EXTRACTED_AT_COLUMN];
+}
+
+/** Replaces a stream's rows with its staging copy's and drops the copy (run inside a transaction). */
+export function swapSql(table: string, staging: string, columns: readonly string[]): string[] {
+  const list = columns.map(quoteIdent).join(', ');
+  return [
+    `DELETE FROM ${quoteIdent(table)}`,
+    `INSERT INTO ${quoteIdent(table)} (${list}) SELECT ${list} FROM ${quoteIdent(staging)}`,
+    `DROP TABLE ${quoteIdent(staging)}`,
+  ];
+}

@@ -1,0 +1,213 @@
+import Database from 'better-sqlite3';
+import { TargetError } from '../tap/errors.js';
+import type { JsonObject } from '../tap/json.js';
+import type { TapState } from '../tap/state.js';
+import type { Dialect } from './column-types.js';
+import { type ShapedRow, shapeBatch } from './rows.js';
+import {
+  addColumnSql,
+  addExtraSql,
+  createTableSql,
+  refreshTable,
+  stateTableSql,
+  swapSql,
+  writtenColumns,
+} from './sql.js';
+import { sqliteError } from './sqlite-errors.js';
+import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
+import { decodeState, encodeState } from './state-rows.js';
+import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from './table-layout.js';
+import type { StreamSchema, Target, WriteStats } from './target.js';
+
+const DIALECT: Dialect = 'sqlite';
+
+interface TableInfoRow {
+  name: string;
+  type: string;
+  pk: number;
+}
+
+/** SQLite target: WAL; one prepared statement per batch inside the open transaction. */
+export class SqliteTarget implements Target {
+  readonly kind = 'sqlite';
+  private readonly layouts = new Map<string, TableLayout>();
+  private readonly refreshing = new Set<string>();
+  private readonly statements = new Map<string, SqliteStatements>();
+
+  private constructor(
+    readonly path: string,
+    private readonly db: Database.Database,
+    private readonly now: () => number,
+  ) {}
+
+  static create(path: string, options: { busyTimeoutMs?: number; now?: () => number }): SqliteTarget {
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+      db.pragma('journal_mode = WAL');
+      // NORMAL in WAL mode: a killed process never loses a commit; a power cut may lose the last ones.
+      db.pragma('synchronous = NORMAL');
+      db.exec(stateTableSql(DIALECT));
+      return new SqliteTarget(path, db, options.now ?? Date.now);
+    } catch (error) {
+      db?.close();
+      throw sqliteError(path, error);
+    }
+  }
+
+  async prepare(streams: readonly StreamSchema[]): Promise<void> {
+    this.guard(() => {
+      for (const stream of streams) this.prepareStream(stream);
+    });
+  }
+
+  async write(
+    stream: string,
+    rows: readonly JsonObject[],
+    extractedAt?: readonly number[],
+  ): Promise<WriteStats> {
+    return this.guard(() => {
+      const layout = this.layoutOf(stream);
+      const shaped = shapeBatch(layout, rows, extractedAt, this.now());
+      const table = this.refreshing.has(stream) ? refreshTable(stream) : stream;
+      this.begin();
+      return this.insert(this.statementsOf(table, layout), shaped);
+    });
+  }
+
+  async checkpoint(state: TapState): Promise<void> {
+    this.guard(() => {
+      this.begin();
+      this.writeState(state);
+      this.db.exec('COMMIT');
+    });
+  }
+
+  async readState(): Promise<TapState> {
+    return this.guard(() => decodeState(this.db.prepare('SELECT stream, state FROM _devin_tap_state').all()));
+  }
+
+  async beginFullRefresh(stream: string): Promise<void> {
+    this.guard(() => {
+      const layout = this.layoutOf(stream);
+      const staging = refreshTable(stream);
+      this.begin();
+      this.db.exec(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`);
+      this.db.exec(createTableSql(DIALECT, staging, layout));
+      this.statements.delete(staging);
+      this.refreshing.add(stream);
+    });
+  }
+
+  async completeFullRefresh(stream: string, state: TapState = {}): Promise<void> {
+    this.guard(() => {
+      if (!this.refreshing.has(stream))
+        throw new TargetError(`stream ${stream}: no full refresh in progress`);
+      this.begin();
+      for (const sql of swapSql(stream, refreshTable(stream), writtenColumns(this.layoutOf(stream))))
+        this.db.exec(sql);
+      this.writeState(state);
+      this.db.exec('COMMIT');
+      this.refreshing.delete(stream);
+      this.statements.delete(refreshTable(stream));
+    });
+  }
+
+  async abortFullRefresh(stream: string): Promise<void> {
+    this.guard(() => {
+      this.refreshing.delete(stream);
+      this.statements.delete(refreshTable(stream));
+      this.begin();
+      this.db.exec(`DROP TABLE IF EXISTS ${quoteIdent(refreshTable(stream))}`);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.db.close();
+  }
+
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw sqliteError(this.path, error);
+    }
+  }
+
+  private begin(): void {
+    if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  private layoutOf(stream: string): TableLayout {
+    const layout = this.layouts.get(stream);
+    if (!layout) throw new TargetError(`stream ${stream} was written before prepare()`);
+    return layout;
+  }
+
+  private tableInfo(table: string): TableInfoRow[] {
+    return this.db.prepare(`PRAGMA table_info(${quoteIdent(table)})`).all() as TableInfoRow[];
+  }
+
+  private prepareStream(stream: StreamSchema): void {
+    const info = this.tableInfo(stream.name);
+    const layout = tableLayout(
+      DIALECT,
+      stream,
+      info.map((row) => ({ name: row.name, sqlType: row.type })),
+    );
+    // DDL joins the open transaction when there is one (SQLite DDL is transactional).
+    if (info.length === 0) {
+      this.db.exec(createTableSql(DIALECT, stream.name, layout));
+    } else {
+      const keys = info.filter((row) => row.pk > 0).sort((a, b) => a.pk - b.pk);
+      checkKeys(
+        stream.name,
+        stream.keys,
+        keys.map((row) => row.name),
+      );
+      const tables = this.refreshing.has(stream.name)
+        ? [stream.name, refreshTable(stream.name)]
+        : [stream.name];
+      for (const table of tables) this.addColumns(table, layout);
+    }
+    this.layouts.set(stream.name, layout);
+    this.statements.delete(stream.name);
+    this.statements.delete(refreshTable(stream.name));
+  }
+
+  private addColumns(table: string, layout: TableLayout): void {
+    const present = new Set(this.tableInfo(table).map((row) => row.name));
+    for (const column of layout.columns) {
+      if (!present.has(column.name)) this.db.exec(addColumnSql(DIALECT, table, column));
+    }
+    if (layout.hasExtra && !present.has(EXTRA_COLUMN)) this.db.exec(addExtraSql(DIALECT, table));
+  }
+
+  private statementsOf(table: string, layout: TableLayout): SqliteStatements {
+    let statements = this.statements.get(table);
+    if (!statements) {
+      statements = sqliteStatements(this.db, table, layout);
+      this.statements.set(table, statements);
+    }
+    return statements;
+  }
+
+  private insert(statements: SqliteStatements, rows: readonly ShapedRow[]): WriteStats {
+    let updated = 0;
+    for (const row of rows) {
+      if (statements.exists(row)) updated += 1;
+      statements.upsert(row);
+    }
+    return { inserted: rows.length - updated, updated };
+  }
+
+  private writeState(state: TapState): void {
+    const upsert = this.db.prepare(
+      'INSERT INTO _devin_tap_state (stream, state, updated_at) VALUES (?, ?, ?) ' +
+        'ON CONFLICT (stream) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
+    );
+    for (const [stream, text] of encodeState(state)) upsert.run(stream, text, this.now());
+  }
+}

@@ -1,0 +1,56 @@
+import type { JsonObject } from '../tap/json.js';
+import type { TapState } from '../tap/state.js';
+
+export interface StreamSchema {
+  name: string;
+  schema: JsonObject;
+  keys: readonly string[];
+}
+
+export interface WriteStats {
+  inserted: number;
+  updated: number;
+}
+
+export type TargetKind = 'duckdb' | 'sqlite';
+
+/**
+ * A database that stream rows land in. Calls are made one at a time (await each).
+ *
+ * Transactions: `write` runs inside an open transaction; `checkpoint` commits every row written
+ * since the previous checkpoint together with the given state, in one transaction. `close` discards
+ * rows no checkpoint covered, so a killed or failed run leaves the database at its last checkpoint.
+ * `checkpoint({})` commits the pending rows without touching any state.
+ */
+export interface Target {
+  readonly kind: TargetKind;
+  readonly path: string;
+  /** Creates missing tables and adds missing columns. Nothing is ever dropped or retyped. */
+  prepare(streams: readonly StreamSchema[]): Promise<void>;
+  /**
+   * Upserts on the primary key (appends when the stream has no keys); within one call the last row
+   * of a key wins. `extractedAt` (epoch ms per row) defaults to now.
+   */
+  write(stream: string, rows: readonly JsonObject[], extractedAt?: readonly number[]): Promise<WriteStats>;
+  /** Commits the rows written so far and stores the given streams' states, in one transaction. */
+  checkpoint(state: TapState): Promise<void>;
+  /** The stored state of every stream (the reserved Singer key excluded). */
+  readState(): Promise<TapState>;
+  /**
+   * Full refresh: until `completeFullRefresh`, the stream's writes go to a staging copy of its table.
+   * `completeFullRefresh` replaces the table's rows with the staging rows and stores `state`, in one
+   * transaction; `abortFullRefresh` (or a crash) leaves the old rows in place.
+   */
+  beginFullRefresh(stream: string): Promise<void>;
+  completeFullRefresh(stream: string, state?: TapState): Promise<void>;
+  abortFullRefresh(stream: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Key of `_devin_tap_state` holding the last Singer STATE of `devin-tap load`. */
+export const SINGER_STATE_KEY = '_singer';
+export const STATE_TABLE = '_devin_tap_state';
+/** Prefix of the staging tables that hold a full refresh in progress. */
+export const REFRESH_PREFIX = '_devin_tap_refresh_';
+
+export { openTarget } from './open-target.js';
