@@ -1,0 +1,38 @@
+/** The report's stylesheet: system fonts, light cards, readable tables; prints cleanly. */
+export const REPORT_CSS = `
+:root { --fg: #1f2328; --muted: #656d76; --line: #d8dee4; --bg: #f6f8fa; --card: #fff; --accent: #4e79a7; }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--fg);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+header { background: #1f2937; color: #f9fafb; padding: 28px 32px 22px; }
+header h1 { margin: 0 0 4px; font-size: 26px; font-weight: 650; letter-spacing: -0.01em; }
+header .meta { margin: 0; color: #cbd5e1; font-size: 14px; }
+main { max-width: 1280px; margin: 0 auto; padding: 24px 32px 40px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 16px; margin-bottom: 24px; }
+.card, .panel, footer { background: var(--card); border: 1px solid var(--line); border-radius: 10px;
+  box-shadow: 0 1px 2px rgba(0,0,0,0.04); }
+.card { padding: 16px 20px; border-top: 4px solid var(--accent); }
+.card .label { color: var(--muted); font-size: 13px; text-transform: uppercase; letter-spacing: 0.04em; }
+.card .value { font-size: 32px; font-weight: 650; margin: 2px 0; font-variant-numeric: tabular-nums; }
+.card .hint { color: var(--muted); font-size: 13px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 20px; }
+.panel { padding: 18px 20px 14px; min-width: 0; }
+.panel.wide { grid-column: 1 / -1; }
+.panel h2, footer h2 { margin: 0 0 2px; font-size: 17px; font-weight: 650; }
+.panel .desc { margin: 0 0 12px; color: var(--muted); font-size: 13px; }
+.chart { position: relative; height: 300px; }
+.note { margin: 0; padding: 28px 18px; text-align: center; color: var(--muted); background: var(--bg);
+  border: 1px dashed var(--line); border-radius: 8px; }
+details { margin-top: 10px; font-size: 13px; }
+summary { cursor: pointer; color: var(--accent); }
+.table-wrap { max-height: 320px; overflow: auto; margin-top: 8px; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+th[scope="row"], thead th:first-child { text-align: left; font-weight: 500; overflow-wrap: anywhere; white-space: normal; }
+thead th { position: sticky; top: 0; background: var(--card); font-weight: 600; }
+footer { margin-top: 24px; padding: 18px 20px; font-size: 13px; color: var(--muted); }
+footer table { width: auto; min-width: 280px; margin: 8px 0 12px; color: var(--fg); }
+.missing { color: var(--muted); font-style: italic; }
+@media (max-width: 640px) { main { padding: 16px; } .grid { grid-template-columns: 1fr; } }
+@media print { body { background: #fff; } .panel, .card { break-inside: avoid; } }
+`;
