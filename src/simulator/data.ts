@@ -1,0 +1,64 @@
+import type { ApiState } from './api.js';
+import { Tokens } from './auth.js';
+import { generateNote, generatePlaybook, generateSecret } from './gen-org.js';
+import { ID_KIND, IdCodec } from './ids.js';
+import { OrgStore } from './org-store.js';
+import { SessionStore } from './session-store.js';
+import { LogicalClock } from './timeline.js';
+
+export interface DataOptions {
+  seed: number;
+  orgId: string;
+  sessions: number;
+  messagesPerSession: number;
+  playbooks: number;
+  secrets: number;
+  knowledgeNotes: number;
+}
+
+/** Every store of one simulated organization, sharing one logical clock. Nothing is generated yet. */
+export function createOrgData(options: DataOptions): ApiState & { clock: LogicalClock } {
+  const { seed, orgId } = options;
+  const clock = new LogicalClock();
+  const playbooks = new OrgStore(
+    seed,
+    ID_KIND.playbook,
+    options.playbooks,
+    new IdCodec(seed, ID_KIND.playbook, 'playbook-'),
+    (id, index, times) => generatePlaybook(seed, orgId, id, index, times),
+    clock,
+  );
+  const secrets = new OrgStore(
+    seed,
+    ID_KIND.secret,
+    options.secrets,
+    new IdCodec(seed, ID_KIND.secret, 'secret-'),
+    (id, index, times) => generateSecret(seed, id, index, times),
+    clock,
+  );
+  const notes = new OrgStore(
+    seed,
+    ID_KIND.note,
+    options.knowledgeNotes,
+    new IdCodec(seed, ID_KIND.note, 'note-'),
+    (id, index, times) => generateNote(seed, orgId, id, index, times),
+    clock,
+  );
+  const noteIds = Array.from({ length: Math.min(options.knowledgeNotes, 20) }, (_, index) =>
+    notes.ids.id(index),
+  );
+  const sessions = new SessionStore(
+    {
+      seed,
+      orgId,
+      baseCount: options.sessions,
+      averageMessages: options.messagesPerSession,
+      sessionIds: new IdCodec(seed, ID_KIND.session, 'devin-'),
+      playbookId: (index) => playbooks.ids.id(index),
+      playbookCount: options.playbooks,
+      noteIds: () => noteIds,
+    },
+    clock,
+  );
+  return { orgId, tokens: new Tokens(seed), sessions, playbooks, secrets, notes, clock };
+}
