@@ -33,8 +33,8 @@ export async function query(kind: TargetKind, path: string, sql: string): Promis
     }
   }
   const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
   try {
-    const connection = await instance.connect();
     const reader = await connection.runAndReadAll(sql);
     const types = reader.columnTypes().map((type) => type.toString());
     return reader.getRowObjectsJson().map((row) => {
@@ -46,6 +46,8 @@ export async function query(kind: TargetKind, path: string, sql: string): Promis
       return out;
     });
   } finally {
+    // Both, or the file stays locked against other processes until garbage collection.
+    connection.closeSync();
     instance.closeSync();
   }
 }

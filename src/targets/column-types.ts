@@ -56,11 +56,12 @@ const SQLITE_FAMILIES: Readonly<Record<string, readonly ColumnKind[]>> = {
 /**
  * The kind an existing column is written as: the schema's kind when the column's declared type can
  * hold it, else the column's own type (a column is never retyped). Unknown types are written as JSON.
+ * A column no longer in the schema keeps its natural kind (SQLite TEXT: string).
  */
-export function existingColumnKind(dialect: Dialect, sqlType: string, wanted: ColumnKind): ColumnKind {
+export function existingColumnKind(dialect: Dialect, sqlType: string, wanted?: ColumnKind): ColumnKind {
   const type = sqlType.toUpperCase();
   if (dialect === 'duckdb') return DUCKDB_KINDS[type] ?? (type.startsWith('VARCHAR') ? 'string' : 'json');
   const family = SQLITE_FAMILIES[type];
   if (!family) return 'json';
-  return family.includes(wanted) ? wanted : (family[0] ?? 'json');
+  return wanted && family.includes(wanted) ? wanted : (family[0] ?? 'json');
 }

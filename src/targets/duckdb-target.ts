@@ -47,12 +47,14 @@ export class DuckdbTarget implements Target {
 
   static async create(path: string, options: { now?: () => number }): Promise<DuckdbTarget> {
     let instance: DuckDBInstance | undefined;
+    let connection: DuckDBConnection | undefined;
     try {
       instance = await DuckDBInstance.create(path);
-      const connection = await instance.connect();
+      connection = await instance.connect();
       await connection.run(stateTableSql(DIALECT));
       return new DuckdbTarget(path, instance, connection, options.now ?? Date.now);
     } catch (error) {
+      connection?.closeSync();
       instance?.closeSync();
       throw duckdbError(path, error);
     }

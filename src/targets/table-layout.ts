@@ -54,7 +54,7 @@ export function tableLayout(
   for (const { name, sqlType } of existing) {
     if (taken.has(name.toLowerCase())) continue;
     taken.add(name.toLowerCase());
-    columns.push({ name, kind: existingColumnKind(dialect, sqlType, wanted.get(name) ?? 'json') });
+    columns.push({ name, kind: existingColumnKind(dialect, sqlType, wanted.get(name)) });
   }
   for (const [name, kind] of wanted) {
     // SQL identifiers are case-insensitive: a second spelling of a name stays in _extra.
