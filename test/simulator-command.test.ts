@@ -1,0 +1,77 @@
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { simulateCommand } from '../src/simulator/command.js';
+
+function program(out: string[], err: string[], stop: Promise<void>): Command {
+  const io = {
+    out: (line: string) => out.push(line),
+    err: (line: string) => err.push(line),
+    waitForStop: () => stop,
+  };
+  const output = { writeErr: (text: string) => err.push(text), writeOut: (text: string) => out.push(text) };
+  return new Command('devin-tap')
+    .exitOverride()
+    .configureOutput(output)
+    .addCommand(simulateCommand(io).exitOverride().configureOutput(output));
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let n = 0; n < 500 && !check(); n++) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe('devin-tap simulate', () => {
+  it('prints its base URL and a ready config, serves it, and stops cleanly', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    let stop = (): void => {};
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    const run = program(out, err, stopped).parseAsync(
+      [
+        'simulate',
+        '--port',
+        '0',
+        '--seed',
+        '5',
+        '--sessions',
+        '12',
+        '--messages-per-session',
+        '3',
+        '--org-id',
+        'org_test',
+      ],
+      { from: 'user' },
+    );
+    await until(() => out.length >= 2);
+    expect(out[0]).toMatch(/^Devin API v3 simulator listening on http:\/\/127\.0\.0\.1:\d+$/);
+    const config = JSON.parse(out[1] ?? '') as { api_token: string; org_id: string; base_url: string };
+    expect(out[0]).toContain(config.base_url);
+    expect(config.org_id).toBe('org_test');
+    expect(config.api_token).toMatch(/^cog_/);
+    const response = await fetch(`${config.base_url}/v3/organizations/${config.org_id}/sessions`, {
+      headers: { authorization: `Bearer ${config.api_token}` },
+    });
+    expect(((await response.json()) as { total: number }).total).toBe(12);
+    stop();
+    await run;
+    expect(err.at(-1)).toBe('simulator stopped');
+    await expect(fetch(config.base_url)).rejects.toThrow();
+  });
+
+  it.each([
+    [['--port', '70000'], '--port'],
+    [['--sessions', 'many'], '--sessions'],
+    [['--sessions', '-3'], '--sessions'],
+    [['--fault-rate', '1.5'], '--fault-rate'],
+    [['--latency-ms', '2.5'], '--latency-ms'],
+    [['--org-id', 'acme'], '--org-id'],
+  ])('rejects %j with an error naming the option', async (args, option) => {
+    const err: string[] = [];
+    const run = program([], err, Promise.resolve()).parseAsync(['simulate', ...args], { from: 'user' });
+    await expect(run).rejects.toThrow(
+      new RegExp(`option '${option} <\\w+>' argument .* is invalid\\. expected`),
+    );
+    expect(err.join('')).toContain(option);
+  });
+});
