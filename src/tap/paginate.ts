@@ -1,0 +1,79 @@
+import { PaginationError, SchemaError } from './errors.js';
+import { isJsonObject, type JsonObject } from './json.js';
+
+/** One page of the v3 envelope, checked. */
+export interface Page {
+  items: JsonObject[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+  total: number | null;
+}
+
+/** A page plus where it came from and where the next one starts (for checkpoints). */
+export interface PageResult extends Page {
+  /** The `after` this page was requested with (null for the first page). */
+  after: string | null;
+  /** The `after` of the next page, or null when this was the last page. */
+  next: string | null;
+}
+
+/** Fetches one page: `first` and (except on the first page) `after`; returns the raw JSON body. */
+export type PageFetcher = (query: { first: number; after?: string }) => Promise<unknown>;
+
+/** Checks the `{items, end_cursor, has_next_page, total}` envelope at the API boundary. */
+export function parsePage(raw: unknown, label: string): Page {
+  const fail = (what: string): never => {
+    throw new SchemaError(`${label}: the API returned a page that is not a v3 list envelope (${what})`);
+  };
+  if (!isJsonObject(raw)) return fail('not a JSON object');
+  const { items, end_cursor: endCursor, has_next_page: hasNextPage, total } = raw;
+  if (!Array.isArray(items)) return fail('items is not an array');
+  const records: JsonObject[] = [];
+  for (const item of items) {
+    if (!isJsonObject(item)) return fail('an item is not an object');
+    records.push(item);
+  }
+  if (typeof hasNextPage !== 'boolean') return fail('has_next_page is not a boolean');
+  if (endCursor !== null && endCursor !== undefined && typeof endCursor !== 'string') {
+    return fail('end_cursor is neither a string nor null');
+  }
+  if (total !== null && total !== undefined && typeof total !== 'number')
+    return fail('total is not a number');
+  return { items: records, endCursor: endCursor ?? null, hasNextPage, total: total ?? null };
+}
+
+/**
+ * Every page of a list endpoint, in order: `first` = pageSize, `after` = the previous end_cursor.
+ * Stops when has_next_page is false. A cursor seen twice is a PaginationError (following it would
+ * loop forever), as is has_next_page without a cursor. `startAfter` resumes from a checkpoint.
+ */
+export async function* paginate(
+  fetchPage: PageFetcher,
+  options: { pageSize: number; label: string; startAfter?: string | null },
+): AsyncGenerator<PageResult> {
+  const seen = new Set<string>();
+  let after = options.startAfter ?? null;
+  if (after !== null) seen.add(after);
+  for (;;) {
+    const raw = await fetchPage(
+      after === null ? { first: options.pageSize } : { first: options.pageSize, after },
+    );
+    const page = parsePage(raw, options.label);
+    let next: string | null = null;
+    if (page.hasNextPage) {
+      if (page.endCursor === null || page.endCursor === '') {
+        throw new PaginationError(`${options.label}: has_next_page is true but end_cursor is empty`);
+      }
+      if (seen.has(page.endCursor)) {
+        throw new PaginationError(
+          `${options.label}: the API returned the same page cursor twice; stopping instead of looping forever`,
+        );
+      }
+      seen.add(page.endCursor);
+      next = page.endCursor;
+    }
+    yield { ...page, after, next };
+    if (next === null) return;
+    after = next;
+  }
+}

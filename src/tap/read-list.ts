@@ -1,0 +1,80 @@
+import type { TapConfig } from './config.js';
+import { cursorValue, isNew, maxOf, type ReadPlan, WindowCollector } from './cursor-plan.js';
+import type { TapEvent } from './events.js';
+import type { HttpClient, Query, RequestContext } from './http.js';
+import type { JsonObject } from './json.js';
+import { admits } from './list-query.js';
+import { type PageResult, paginate } from './paginate.js';
+import { recordKey } from './stream-path.js';
+import type { StreamRun } from './stream-run.js';
+import type { StreamDef } from './streams/index.js';
+
+export interface ReaderDeps {
+  http: HttpClient;
+  config: TapConfig;
+  /** Epoch milliseconds. */
+  now: () => number;
+  signal: AbortSignal;
+  log: (message: string) => void;
+}
+
+/** Every page of one list endpoint, with the stream's request context. */
+export function listPages(
+  deps: ReaderDeps,
+  run: StreamRun,
+  path: string,
+  query: Query,
+  startAfter: string | null,
+): AsyncGenerator<PageResult> {
+  const context: RequestContext = {
+    stream: run.name,
+    permission: run.def.permission,
+    counters: run.http,
+    signal: deps.signal,
+    onRetry: deps.log,
+  };
+  return paginate((page) => deps.http.getJson(path, { ...query, ...page }, context), {
+    pageSize: deps.config.pageSize,
+    label: `${run.name} (GET ${path})`,
+    startAfter,
+  });
+}
+
+/**
+ * Sorts a page's records for one stream: what to emit, and the running maximum of the cursor
+ * values it admits (which becomes the bookmark once the stream is read to its end).
+ */
+export class RecordSelector {
+  maxSeen: number | null;
+  readonly window = new WindowCollector();
+
+  constructor(
+    private readonly def: StreamDef,
+    private readonly filterDef: StreamDef,
+    readonly plan: ReadPlan,
+  ) {
+    this.maxSeen = plan.maxSeen;
+  }
+
+  /** True when `record` (a record of filterDef's list) is new or changed for this stream. */
+  select(record: JsonObject): boolean {
+    if (!admits(this.filterDef, this.plan, record)) return false;
+    const value = cursorValue(record, this.filterDef.cursorField);
+    this.maxSeen = maxOf(this.maxSeen, value);
+    const key = recordKey(this.filterDef, record);
+    if (!isNew(this.plan, key, value)) return false;
+    this.window.add(key, value, this.maxSeen, this.plan.lookback);
+    return true;
+  }
+
+  get streamName(): string {
+    return this.def.name;
+  }
+}
+
+export function* pageEvents(run: StreamRun, selector: RecordSelector, page: PageResult): Generator<TapEvent> {
+  yield* run.firstPage();
+  for (const item of page.items) {
+    if (selector.select(item)) yield run.record(run.project(item));
+  }
+}

@@ -1,0 +1,129 @@
+import { Channel } from './channel.js';
+import { redact, type TapConfig } from './config.js';
+import { planRead, type SyncMode } from './cursor-plan.js';
+import { CatalogError } from './errors.js';
+import type { TapEvent } from './events.js';
+import { createHttpClient, type HttpOptions } from './http.js';
+import type { ReaderDeps } from './read-list.js';
+import { type Member, readSessionFamily } from './read-sessions.js';
+import { readListStream } from './read-stream.js';
+import { Semaphore } from './semaphore.js';
+import type { TapState } from './state.js';
+import { StreamRun } from './stream-run.js';
+import { emptyState, parseStreamState } from './stream-state.js';
+import { findStream, STREAM_NAMES, STREAMS } from './streams/index.js';
+
+export type { SyncMode } from './cursor-plan.js';
+
+export interface ConfiguredStream {
+  name: string;
+  syncMode: SyncMode;
+}
+
+export interface ReadOptions {
+  config: TapConfig;
+  /** Validated names; order free. */
+  streams: readonly ConfiguredStream[];
+  /** Per-stream state from a previous run (the `state` of the last state event of each stream). */
+  state?: TapState;
+  signal?: AbortSignal;
+  /** Backoff, clock and random source of the HTTP client (tests). */
+  http?: Omit<HttpOptions, 'semaphore'>;
+  /** Epoch milliseconds (tests); Date.now by default. */
+  now?: () => number;
+}
+
+const EVENT_BUFFER = 512;
+
+function selectedModes(streams: readonly ConfiguredStream[]): Map<string, SyncMode> {
+  const modes = new Map<string, SyncMode>();
+  for (const { name, syncMode } of streams) {
+    if (!findStream(name)) {
+      throw new CatalogError(`unknown stream "${name}"; the streams are ${STREAM_NAMES.join(', ')}`);
+    }
+    if (modes.has(name)) throw new CatalogError(`stream "${name}" is configured twice`);
+    modes.set(name, syncMode);
+  }
+  return modes;
+}
+
+type Task = AsyncGenerator<TapEvent>;
+
+function buildTasks(options: ReadOptions, deps: ReaderDeps, now: () => number): Task[] {
+  const modes = selectedModes(options.streams);
+  const nowSeconds = Math.floor(now() / 1000);
+  const members = new Map<string, Member>();
+  for (const def of STREAMS) {
+    const mode = modes.get(def.name);
+    if (mode === undefined) continue;
+    // A full refresh ignores the state entirely; an incremental read rejects a bad one.
+    const state =
+      mode === 'incremental' ? parseStreamState(def.name, options.state?.[def.name]) : emptyState(def.name);
+    const plan = planRead(state, {
+      mode,
+      startDate: options.config.startDate,
+      lookback: options.config.lookbackWindowSeconds,
+      nowSeconds,
+    });
+    members.set(def.name, { run: new StreamRun(def, options.config, now), state, plan });
+  }
+  const tasks: Task[] = [];
+  const sessions = members.get('sessions') ?? null;
+  const messages = members.get('session_messages') ?? null;
+  const sessionsDef = findStream('sessions');
+  const messagesDef = findStream('session_messages');
+  if ((sessions || messages) && sessionsDef && messagesDef) {
+    tasks.push(readSessionFamily(deps, { sessions: sessionsDef, messages: messagesDef }, sessions, messages));
+  }
+  for (const [name, member] of members) {
+    if (name === 'sessions' || name === 'session_messages') continue;
+    tasks.push(readListStream(deps, member.run, member.state, member.plan));
+  }
+  return tasks;
+}
+
+/**
+ * Reads the configured streams as one stream of events. All streams are read concurrently; one
+ * semaphore keeps at most config.maxConcurrency requests in flight across all of them, and a
+ * bounded channel between the readers and the consumer keeps memory bounded (a slow consumer
+ * pauses the readers). Each stream's own events keep their order: schema, status started,
+ * status running, records / progress / state, final state, status complete (or stream_error then
+ * status incomplete). A failing stream never stops the others; nothing is thrown for a per-stream
+ * API failure. Thrown (before any event): CatalogError for unknown streams, StateError for a bad
+ * incremental state. When options.signal aborts, the iteration throws the signal's reason.
+ */
+export async function* readStreams(options: ReadOptions): AsyncGenerator<TapEvent> {
+  const { config } = options;
+  const now = options.now ?? Date.now;
+  const abort = new AbortController();
+  const channel = new Channel<TapEvent>(EVENT_BUFFER);
+  const http = createHttpClient(config, { ...options.http, semaphore: new Semaphore(config.maxConcurrency) });
+  const deps: ReaderDeps = {
+    http,
+    config,
+    now,
+    signal: abort.signal,
+    log: (message) => void channel.push({ kind: 'log', level: 'warn', message: redact(message, config) }),
+  };
+  const onAbort = () => {
+    abort.abort(options.signal?.reason);
+    channel.close(options.signal?.reason);
+  };
+  try {
+    const tasks = buildTasks(options, deps, now);
+    if (options.signal?.aborted) throw options.signal.reason;
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const pumps = tasks.map(async (task) => {
+      for await (const event of task) if (!(await channel.push(event))) return;
+    });
+    Promise.all(pumps).then(
+      () => channel.close(),
+      (error: unknown) => channel.close(error),
+    );
+    yield* channel.drain();
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    abort.abort();
+    http.close();
+  }
+}

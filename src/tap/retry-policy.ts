@@ -1,0 +1,115 @@
+/**
+ * Retry decisions and delays as pure functions: what a failed request means (a table keyed by
+ * status), and how long to wait before the next attempt (exponential backoff with jitter, or the
+ * server's Retry-After). The clock and the random source are passed in, so tests are deterministic.
+ */
+
+/** What went wrong with one attempt, independent of the HTTP library. */
+export type Failure =
+  | { kind: 'status'; status: number; retryAfter?: string }
+  | { kind: 'timeout' }
+  | { kind: 'network'; code: string }
+  | { kind: 'bad_body' }
+  | { kind: 'canceled' };
+
+export type FailAction = 'unauthorized' | 'forbidden' | 'not_found' | 'invalid_request' | 'client_error';
+export type Action = 'retry' | FailAction;
+
+/** Status -> action. Statuses missing here: 5xx retry, any other 4xx fails as client_error. */
+export const STATUS_ACTIONS: Readonly<Record<number, Action>> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  408: 'retry',
+  422: 'invalid_request',
+  425: 'retry',
+  429: 'retry',
+};
+
+export function actionFor(failure: Failure): Action | 'canceled' {
+  switch (failure.kind) {
+    case 'status': {
+      const listed = STATUS_ACTIONS[failure.status];
+      if (listed) return listed;
+      return failure.status >= 500 && failure.status <= 599 ? 'retry' : 'client_error';
+    }
+    case 'canceled':
+      return 'canceled';
+    default:
+      return 'retry';
+  }
+}
+
+export interface BackoffPolicy {
+  /** Delay before the first retry; doubles on each further retry. */
+  baseDelayMs: number;
+  /** Ceiling of one exponential delay. */
+  maxDelayMs: number;
+  /** Ceiling of a server-requested Retry-After wait. */
+  retryAfterCapMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffPolicy = {
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  retryAfterCapMs: 60_000,
+};
+
+/**
+ * Retry-After as milliseconds to wait: delta-seconds ("120") or an HTTP date (RFC 9110 §10.2.3),
+ * measured against `nowMs`. Null when absent or unparsable; never negative.
+ */
+export function parseRetryAfter(header: string | undefined, nowMs: number): number | null {
+  if (header === undefined) return null;
+  const text = header.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, at - nowMs);
+}
+
+/**
+ * Milliseconds to wait before retry number `retry` (1-based).
+ * - With Retry-After: that wait (capped), plus up to 10% jitter so clients do not return in step.
+ * - Otherwise "equal jitter": half the exponential delay fixed, half random, so the wait lies in
+ *   [d/2, d] with d = min(maxDelayMs, baseDelayMs * 2^(retry-1)).
+ */
+export function retryDelayMs(
+  retry: number,
+  retryAfterMs: number | null,
+  policy: BackoffPolicy,
+  random: () => number,
+): number {
+  if (retryAfterMs !== null) {
+    const wait = Math.min(retryAfterMs, policy.retryAfterCapMs);
+    return Math.min(policy.retryAfterCapMs, Math.round(wait * (1 + 0.1 * random())));
+  }
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+/** The delay for a failure: Retry-After applies to any status that carries it (429, 503). */
+export function delayForFailure(
+  retry: number,
+  failure: Failure,
+  policy: BackoffPolicy,
+  clock: { nowMs(): number; random(): number },
+): number {
+  const retryAfter = failure.kind === 'status' ? parseRetryAfter(failure.retryAfter, clock.nowMs()) : null;
+  return retryDelayMs(retry, retryAfter, policy, () => clock.random());
+}
+
+export function describeFailure(failure: Failure): string {
+  switch (failure.kind) {
+    case 'status':
+      return `HTTP ${failure.status}`;
+    case 'timeout':
+      return 'timed out';
+    case 'network':
+      return `connection failed (${failure.code})`;
+    case 'bad_body':
+      return 'response body was not valid JSON';
+    case 'canceled':
+      return 'canceled';
+  }
+}

@@ -1,0 +1,118 @@
+import { streamSchema } from './catalog.js';
+import { redact, type TapConfig } from './config.js';
+import { ApiError, ConfigError, errorMessage, RetryExhaustedError, StateError } from './errors.js';
+import type { StreamCounters, TapEvent } from './events.js';
+import type { RequestCounters } from './http.js';
+import type { JsonObject } from './json.js';
+import { type CursorState, serializeState } from './stream-state.js';
+import type { StreamDef } from './streams/index.js';
+
+type Failure = Extract<TapEvent, { kind: 'stream_error' }>['failure'];
+
+const CONFIG_STATUSES = new Set([401, 403, 404, 422]);
+
+export function failureOf(error: unknown): Failure {
+  if (error instanceof ApiError) return CONFIG_STATUSES.has(error.status) ? 'config_error' : 'system_error';
+  if (error instanceof ConfigError || error instanceof StateError) return 'config_error';
+  if (error instanceof RetryExhaustedError) return 'transient_error';
+  return 'system_error';
+}
+
+/** Fields a record may carry: all of them, or only the schema's when it forbids others (secrets). */
+export function projector(schema: JsonObject): (record: JsonObject) => JsonObject {
+  const properties = schema.properties;
+  if (schema.additionalProperties !== false || typeof properties !== 'object' || properties === null) {
+    return (record) => record;
+  }
+  const allowed = Object.keys(properties);
+  return (record) => {
+    const projected: JsonObject = {};
+    for (const key of allowed) {
+      const value = record[key];
+      if (value !== undefined) projected[key] = value;
+    }
+    return projected;
+  };
+}
+
+/**
+ * One stream's bookkeeping during a read: counters, the running flag, records since the last
+ * state. Its methods build the stream's events in the order the contract promises.
+ */
+export class StreamRun {
+  readonly http: RequestCounters = { requests: 0, retries: 0 };
+  records = 0;
+  private sinceState = 0;
+  private running = false;
+  readonly project: (record: JsonObject) => JsonObject;
+  private readonly schema: JsonObject;
+
+  constructor(
+    readonly def: StreamDef,
+    private readonly config: TapConfig,
+    private readonly now: () => number,
+  ) {
+    this.schema = streamSchema(def.name);
+    this.project = projector(this.schema);
+  }
+
+  get name(): string {
+    return this.def.name;
+  }
+
+  opening(): TapEvent[] {
+    const { name, primaryKey, cursorField } = this.def;
+    return [
+      { kind: 'schema', stream: name, schema: this.schema, keys: primaryKey, cursorField },
+      { kind: 'status', stream: name, status: 'started' },
+    ];
+  }
+
+  /** `status running`, once, when the first page arrives. */
+  firstPage(): TapEvent[] {
+    if (this.running) return [];
+    this.running = true;
+    return [{ kind: 'status', stream: this.name, status: 'running' }];
+  }
+
+  record(data: JsonObject): TapEvent {
+    this.records += 1;
+    this.sinceState += 1;
+    return { kind: 'record', stream: this.name, data, emittedAt: this.now() };
+  }
+
+  counters(): StreamCounters {
+    return { records: this.records, requests: this.http.requests, retries: this.http.retries };
+  }
+
+  progress(total: number | null): TapEvent {
+    return { kind: 'progress', stream: this.name, counters: this.counters(), total };
+  }
+
+  state(state: CursorState): TapEvent {
+    const recordCount = this.sinceState;
+    this.sinceState = 0;
+    return { kind: 'state', stream: this.name, state: serializeState(state), recordCount };
+  }
+
+  complete(): TapEvent {
+    return { kind: 'status', stream: this.name, status: 'complete' };
+  }
+
+  failed(error: unknown): TapEvent[] {
+    const text = redact(errorMessage(error), this.config);
+    const message = text.startsWith(`${this.name}:`) ? text : `${this.name}: ${text}`;
+    const failure = failureOf(error);
+    const internal = failure === 'system_error' && error instanceof Error && error.stack;
+    return [
+      {
+        kind: 'stream_error',
+        stream: this.name,
+        message,
+        failure,
+        ...(internal ? { internalMessage: redact(internal, this.config) } : {}),
+      },
+      { kind: 'status', stream: this.name, status: 'incomplete' },
+    ];
+  }
+}

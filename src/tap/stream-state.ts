@@ -1,0 +1,122 @@
+import { StateError } from './errors.js';
+import { isJsonObject, type JsonObject } from './json.js';
+import type { StreamState } from './state.js';
+
+/**
+ * The one per-stream state format, versioned (a later tap reads what an earlier one wrote):
+ *
+ *   { "version": 1, "stream": "sessions",
+ *     "cursor": 1735689600,                 // bookmark: highest cursor value of a completed read
+ *     "recent": { "devin-ab12": 1735689000 },// keys already emitted with a value inside the lookback window
+ *     "checkpoint": { "after": "b64+/=", "lower_bound": 1735686000, "upper_bound": 1735700000,
+ *                     "max_seen": 1735699000 } }   // only while a read is unfinished
+ *
+ * `cursor` only advances when a stream has been read to its end (lists are sorted by created_at,
+ * not by the cursor). `recent` makes the lookback window safe: records re-requested inside it are
+ * emitted again only when their value changed, so an unchanged organization yields nothing.
+ */
+export const STATE_VERSION = 1;
+
+export interface Checkpoint {
+  /** Page cursor to resume from. */
+  after: string;
+  /** Server-side updated_after of the interrupted read (null: none). */
+  lowerBound: number | null;
+  /** Server-side updated_before fixed when the interrupted read started. */
+  upperBound: number | null;
+  /** Highest cursor value seen before the checkpoint. */
+  maxSeen: number | null;
+}
+
+export interface CursorState {
+  version: typeof STATE_VERSION;
+  stream: string;
+  cursor: number | null;
+  recent: Readonly<Record<string, number>>;
+  checkpoint: Checkpoint | null;
+}
+
+export function emptyState(stream: string): CursorState {
+  return { version: STATE_VERSION, stream, cursor: null, recent: {}, checkpoint: null };
+}
+
+const KNOWN_FIELDS = new Set(['version', 'stream', 'cursor', 'recent', 'checkpoint']);
+
+function numberOrNull(value: unknown, field: string, fail: (why: string) => never): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    return fail(`"${field}" must be a number or null`);
+  return value;
+}
+
+function parseCheckpoint(raw: unknown, fail: (why: string) => never): Checkpoint | null {
+  if (raw === null || raw === undefined) return null;
+  if (!isJsonObject(raw)) return fail('"checkpoint" must be an object or null');
+  if (typeof raw.after !== 'string' || raw.after === '')
+    return fail('"checkpoint.after" must be a page cursor');
+  return {
+    after: raw.after,
+    lowerBound: numberOrNull(raw.lower_bound, 'checkpoint.lower_bound', fail),
+    upperBound: numberOrNull(raw.upper_bound, 'checkpoint.upper_bound', fail),
+    maxSeen: numberOrNull(raw.max_seen, 'checkpoint.max_seen', fail),
+  };
+}
+
+function parseRecent(raw: unknown, fail: (why: string) => never): Record<string, number> {
+  if (raw === undefined) return {};
+  if (!isJsonObject(raw)) return fail('"recent" must be an object of key -> epoch seconds');
+  const recent: Record<string, number> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value !== 'number') return fail('"recent" must be an object of key -> epoch seconds');
+    recent[key] = value;
+  }
+  return recent;
+}
+
+/**
+ * Strict parser of one stream's state. Absent state (undefined) is a first run; anything else must
+ * be a state this tap wrote, for this stream: otherwise a StateError naming the stream (never a
+ * silent full re-read).
+ */
+export function parseStreamState(stream: string, raw: StreamState | undefined): CursorState {
+  if (raw === undefined) return emptyState(stream);
+  const fail = (why: string): never => {
+    throw new StateError(`Invalid state for stream "${stream}": ${why}`);
+  };
+  if (!isJsonObject(raw)) return fail('expected a JSON object');
+  if (raw.version !== STATE_VERSION) {
+    return fail(
+      raw.version === undefined
+        ? `no "version" field (expected ${STATE_VERSION}); was it written by devin-tap?`
+        : `unknown version ${JSON.stringify(raw.version)} (this devin-tap reads version ${STATE_VERSION})`,
+    );
+  }
+  if (raw.stream !== stream) return fail(`it belongs to stream ${JSON.stringify(raw.stream)}`);
+  const unknown = Object.keys(raw).filter((key) => !KNOWN_FIELDS.has(key));
+  if (unknown.length > 0) return fail(`unknown field(s) ${unknown.map((key) => `"${key}"`).join(', ')}`);
+  return {
+    version: STATE_VERSION,
+    stream,
+    cursor: numberOrNull(raw.cursor, 'cursor', fail),
+    recent: parseRecent(raw.recent, fail),
+    checkpoint: parseCheckpoint(raw.checkpoint, fail),
+  };
+}
+
+export function serializeState(state: CursorState): JsonObject {
+  const checkpoint = state.checkpoint;
+  return {
+    version: state.version,
+    stream: state.stream,
+    cursor: state.cursor,
+    recent: { ...state.recent },
+    checkpoint: checkpoint
+      ? {
+          after: checkpoint.after,
+          lower_bound: checkpoint.lowerBound,
+          upper_bound: checkpoint.upperBound,
+          max_seen: checkpoint.maxSeen,
+        }
+      : null,
+  };
+}
