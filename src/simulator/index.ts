@@ -1,9 +1,9 @@
-import type { Server } from 'node:http';
 import type { JsonObject } from '../tap/json.js';
 import { handleApi } from './api.js';
 import { createOrgData } from './data.js';
 import { Network, type NetworkOptions } from './network.js';
-import { closeServer, listen, type RequestLogEntry } from './server.js';
+import { RunningSimulator } from './running-simulator.js';
+import { listen, type RequestLogEntry } from './server.js';
 import type { SessionChange } from './session-store.js';
 
 export type { RequestLogEntry } from './server.js';
@@ -108,72 +108,5 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       log.push(entry);
     },
   });
-  return buildSimulator(server, port, resolved, data, network, log);
-}
-
-function buildSimulator(
-  server: Server,
-  port: number,
-  options: ResolvedOptions,
-  data: ReturnType<typeof createOrgData>,
-  network: Network,
-  log: RequestLogEntry[],
-): Simulator {
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const { sessions } = data;
-  const sessionIndex = (id: string): number => {
-    const index = sessions.indexOf(id);
-    if (index === null) throw new RangeError(`unknown session id: ${id}`);
-    return index;
-  };
-  const orgIndex = (store: typeof data.playbooks, id: string): number => {
-    const index = store.indexOf(id);
-    if (index === null) throw new RangeError(`unknown id: ${id}`);
-    return index;
-  };
-  function* liveSessions(): Generator<number> {
-    for (let index = sessions.size - 1; index >= 0; index--) if (sessions.isLive(index)) yield index;
-  }
-  return {
-    baseUrl,
-    orgId: options.orgId,
-    token: data.tokens.main,
-    options: { ...options, port },
-    restrictedToken: (permissions) => data.tokens.restricted(permissions),
-    config: () => ({ api_token: data.tokens.main, org_id: options.orgId, base_url: baseUrl }),
-    *sessions() {
-      for (const index of liveSessions()) yield sessions.session(index);
-    },
-    *insights() {
-      for (const index of liveSessions()) yield sessions.insight(index);
-    },
-    *messages(sessionId) {
-      const index = sessionIndex(sessionId);
-      for (let ordinal = 0; ordinal < sessions.messageCount(index); ordinal++)
-        yield sessions.message(index, ordinal);
-    },
-    playbooks: () => data.playbooks.all(),
-    secrets: () => data.secrets.all(),
-    knowledgeNotes: () => data.notes.all(),
-    addSessions: (count) => {
-      if (!Number.isSafeInteger(count) || count < 0) throw new RangeError('count must be an integer >= 0');
-      return sessions.add(count);
-    },
-    updateSession: (sessionId, change) => {
-      const extra = change.newMessages;
-      if (extra !== undefined && (!Number.isSafeInteger(extra) || extra < 0)) {
-        throw new RangeError('newMessages must be an integer >= 0');
-      }
-      sessions.update(sessionIndex(sessionId), change);
-    },
-    deleteSession: (sessionId) => sessions.delete(sessionIndex(sessionId)),
-    updatePlaybook: (id) => data.playbooks.update(orgIndex(data.playbooks, id)),
-    deletePlaybook: (id) => data.playbooks.delete(orgIndex(data.playbooks, id)),
-    setNetwork: (changes) => network.set(changes),
-    requestLog: log,
-    clearRequestLog: () => {
-      log.length = 0;
-    },
-    close: () => closeServer(server),
-  };
+  return new RunningSimulator(server, port, resolved, data, network, log);
 }

@@ -82,9 +82,12 @@ async function serve(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
       ? problem(status, 'Simulated server fault', url.pathname)
       : deps.handle(method, url, req.headers.authorization);
   }
+  // Only a 200 is truncated: a cut-off error body would hide the error the client must act on.
+  const truncate = fault === 'truncate' && response.status === 200;
+  if (fault === 'truncate' && !truncate) delete entry.fault;
   entry.status = response.status;
   deps.log(entry);
-  send(res, response, fault === 'truncate');
+  send(res, response, truncate);
 }
 
 export function listen(port: number, deps: ServerDeps): Promise<{ server: Server; port: number }> {
