@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { TAP_DESCRIPTION, TAP_NAME } from './singer/about.js';
+import { runSingerCommand, type SingerArgs } from './singer/command.js';
+import { packageVersion } from './singer/version.js';
+
+const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => Date.now() };
+
+// The reader (a Singer target) went away: nothing more can be delivered, so stop at once.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  process.stderr.write(`${TAP_NAME}: error: cannot write to stdout (${error.code ?? error.message})\n`);
+  process.exit(1);
+});
+
+const program = new Command(TAP_NAME)
+  .description(TAP_DESCRIPTION)
+  .version(packageVersion())
+  .option('--about', 'print the name, capabilities and settings of the tap')
+  .addOption(
+    new Option('--format <format>', 'format of --about').choices(['json', 'markdown']).default('json'),
+  )
+  .option(
+    '-c, --config <file>',
+    'config JSON file; repeat to merge several (later files win); env fallbacks apply',
+    (value: string, previous: string[]) => [...previous, value],
+    [],
+  )
+  .option('-d, --discover', 'print the Singer catalog of the six streams')
+  .option('--catalog <file>', 'Singer catalog selecting streams and fields to read')
+  .option('-p, --properties <file>', 'legacy name of --catalog')
+  .option('-s, --state <file>', 'Singer state {"bookmarks": ...} from a previous run')
+  .addOption(
+    new Option('--log-level <level>', 'lowest level of log lines on stderr')
+      .choices(['debug', 'info', 'warn', 'error'])
+      .default('info'),
+  )
+  .showHelpAfterError()
+  .action(async (options: SingerArgs) => {
+    process.exitCode = await runSingerCommand(options, io);
+  });
+
+await program.parseAsync(process.argv);
