@@ -1,124 +1,107 @@
 /**
- * Test helpers for the report: databases laid out as contracts.md describes (one table per stream,
- * timestamps TIMESTAMPTZ / epoch seconds, objects and arrays as JSON), filled with given rows.
+ * Test helpers for the report: databases written by the real targets (src/targets) from the
+ * simulator's ground truth, and plain read-write access to them for checking the views.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
 import type { Dialect } from '../src/report/views.js';
+import type { Simulator } from '../src/simulator/index.js';
 import { streamSchema } from '../src/tap/catalog.js';
-import { isJsonObject, type JsonObject, type JsonValue } from '../src/tap/json.js';
-
-type Kind = 'timestamp' | 'json' | 'text' | 'int' | 'real' | 'bool';
-
-interface Column {
-  name: string;
-  kind: Kind;
-}
-
-const TYPES: Record<Dialect, Record<Kind, string>> = {
-  duckdb: {
-    timestamp: 'TIMESTAMPTZ',
-    json: 'JSON',
-    text: 'VARCHAR',
-    int: 'BIGINT',
-    real: 'DOUBLE',
-    bool: 'BOOLEAN',
-  },
-  sqlite: { timestamp: 'INTEGER', json: 'TEXT', text: 'TEXT', int: 'INTEGER', real: 'REAL', bool: 'INTEGER' },
-};
-
-function columnsOf(stream: string): Column[] {
-  const properties = streamSchema(stream).properties;
-  if (!isJsonObject(properties)) throw new Error(`catalog/${stream}.json has no properties`);
-  return Object.entries(properties).map(([name, schema]) => ({ name, kind: kindOf(name, schema) }));
-}
-
-function kindOf(name: string, schema: JsonValue): Kind {
-  const declared = isJsonObject(schema) ? schema.type : undefined;
-  const types = (Array.isArray(declared) ? declared : [declared]).filter((type) => type !== 'null');
-  if (types.includes('object') || types.includes('array')) return 'json';
-  if (types.includes('integer')) return name.endsWith('_at') ? 'timestamp' : 'int';
-  if (types.includes('number')) return 'real';
-  if (types.includes('boolean')) return 'bool';
-  return 'text';
-}
+import type { JsonObject } from '../src/tap/json.js';
+import { findStream } from '../src/tap/streams/index.js';
+import { openTarget } from '../src/targets/target.js';
 
 export type StreamRows = Record<string, readonly JsonObject[]>;
 
-/** Creates a DuckDB or SQLite file at `path` with one table per stream in `rows`, holding those rows. */
-export async function writeContractDatabase(dialect: Dialect, path: string, rows: StreamRows): Promise<void> {
-  if (dialect === 'sqlite') return writeSqlite(path, rows);
+/** Everything the simulator serves for these streams, as the tap would emit it (messages get session_id). */
+export function simulatorRows(sim: Simulator, streams: readonly string[]): StreamRows {
+  const rows: StreamRows = {};
+  const sources: Record<string, () => JsonObject[]> = {
+    sessions: () => [...sim.sessions()],
+    sessions_insights: () => [...sim.insights()],
+    session_messages: () =>
+      [...sim.sessions()].flatMap((session) =>
+        [...sim.messages(String(session.session_id))].map((message) => ({
+          ...message,
+          session_id: String(session.session_id),
+        })),
+      ),
+    playbooks: () => [...sim.playbooks()],
+    secrets: () => [...sim.secrets()],
+    knowledge_notes: () => [...sim.knowledgeNotes()],
+  };
+  for (const stream of streams) {
+    const source = sources[stream];
+    if (!source) throw new Error(`unknown stream ${stream}`);
+    rows[stream] = source();
+  }
+  return rows;
+}
+
+/** Writes the rows into a new DuckDB or SQLite file through the targets (tables laid out as sync does). */
+export async function writeDatabase(dialect: Dialect, path: string, rows: StreamRows): Promise<void> {
+  const target = await openTarget(dialect, path);
+  try {
+    const streams = Object.keys(rows).map((name) => ({
+      name,
+      schema: streamSchema(name),
+      keys: findStream(name)?.primaryKey ?? [],
+    }));
+    await target.prepare(streams);
+    for (const [stream, records] of Object.entries(rows)) {
+      for (let start = 0; start < records.length; start += 500) {
+        await target.write(stream, records.slice(start, start + 500));
+      }
+    }
+    await target.checkpoint({});
+  } finally {
+    await target.close();
+  }
+}
+
+export type Query = (sql: string) => Promise<Record<string, unknown>[]>;
+
+/** Opens the file read-write, runs `statements` (e.g. the views), then `check` with a query function. */
+export async function withDatabase(
+  dialect: Dialect,
+  path: string,
+  statements: readonly string[],
+  check: (query: Query) => Promise<void>,
+): Promise<void> {
+  if (dialect === 'sqlite') {
+    const db = new Database(path);
+    try {
+      for (const statement of statements) db.exec(statement);
+      await check(async (sql) => db.prepare(sql).all() as Record<string, unknown>[]);
+    } finally {
+      db.close();
+    }
+    return;
+  }
   const instance = await DuckDBInstance.create(path);
   const connection = await instance.connect();
   try {
-    for (const [stream, records] of Object.entries(rows)) {
-      const columns = columnsOf(stream);
-      await connection.run(createTable('duckdb', stream, columns));
-      for (let start = 0; start < records.length; start += 200) {
-        const batch = records.slice(start, start + 200);
-        const values = batch.flatMap((record) => columns.map((column) => duckValue(column, record)));
-        const tuple = (row: number): string =>
-          `(${columns.map((column, index) => placeholder(column, row * columns.length + index + 1)).join(', ')})`;
-        await connection.run(
-          `INSERT INTO ${stream} (${columnList(columns)}) VALUES ${batch.map((_, row) => tuple(row)).join(', ')}`,
-          values,
-        );
-      }
-    }
+    for (const statement of statements) await connection.run(statement);
+    await check(
+      async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[],
+    );
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
 }
 
-function createTable(dialect: Dialect, stream: string, columns: readonly Column[]): string {
-  const defs = columns.map((column) => `"${column.name}" ${TYPES[dialect][column.kind]}`);
-  return `CREATE TABLE ${stream} (${defs.join(', ')}, _extra ${TYPES[dialect].json}, _extracted_at ${
-    dialect === 'duckdb' ? 'TIMESTAMPTZ DEFAULT now()' : 'INTEGER'
-  })`;
+/** Monday (UTC, YYYY-MM-DD) of the ISO week holding an epoch-seconds instant: computed without SQL. */
+export function isoWeekMonday(epochSeconds: number): string {
+  const date = new Date(epochSeconds * 1000);
+  const daysSinceMonday = (date.getUTCDay() + 6) % 7;
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() - daysSinceMonday))
+    .toISOString()
+    .slice(0, 10);
 }
 
-function columnList(columns: readonly Column[]): string {
-  return columns.map((column) => `"${column.name}"`).join(', ');
-}
-
-function placeholder(column: Column, index: number): string {
-  if (column.kind === 'timestamp') return `to_timestamp($${index})`;
-  if (column.kind === 'json') return `CAST($${index} AS JSON)`;
-  return `$${index}`;
-}
-
-function duckValue(column: Column, record: JsonObject): string | number | boolean | null {
-  const value = record[column.name];
-  if (value === undefined || value === null) return null;
-  if (column.kind === 'json') return JSON.stringify(value);
-  if (typeof value === 'object') throw new Error(`${column.name}: unexpected object`);
-  return value;
-}
-
-function writeSqlite(path: string, rows: StreamRows): void {
-  const db = new Database(path);
-  try {
-    db.transaction(() => {
-      for (const [stream, records] of Object.entries(rows)) {
-        const columns = columnsOf(stream);
-        db.exec(createTable('sqlite', stream, columns));
-        const insert = db.prepare(
-          `INSERT INTO ${stream} (${columnList(columns)}) VALUES (${columns.map(() => '?').join(', ')})`,
-        );
-        for (const record of records) insert.run(columns.map((column) => sqliteValue(column, record)));
-      }
-    })();
-  } finally {
-    db.close();
-  }
-}
-
-function sqliteValue(column: Column, record: JsonObject): string | number | null {
-  const value = record[column.name];
-  if (value === undefined || value === null) return null;
-  if (column.kind === 'json') return JSON.stringify(value);
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'object') throw new Error(`${column.name}: unexpected object`);
-  return value;
+/** Adds `value` to the number at `key`. */
+export function tally<K>(map: Map<K, number>, key: K, value = 1): Map<K, number> {
+  map.set(key, (map.get(key) ?? 0) + value);
+  return map;
 }

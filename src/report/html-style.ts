@@ -32,6 +32,10 @@ th[scope="row"], thead th:first-child { text-align: left; font-weight: 500; over
 thead th { position: sticky; top: 0; background: var(--card); font-weight: 600; }
 footer { margin-top: 24px; padding: 18px 20px; font-size: 13px; color: var(--muted); }
 footer table { width: auto; min-width: 280px; margin: 8px 0 12px; color: var(--fg); }
+.banner { margin: 0 0 24px; padding: 14px 18px; background: #fff8e1; border: 1px solid #f0d58c;
+  border-radius: 10px; color: #5c4400; }
+code { font: 0.92em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: rgba(0,0,0,0.05);
+  padding: 1px 4px; border-radius: 4px; }
 .missing { color: var(--muted); font-style: italic; }
 @media (max-width: 640px) { main { padding: 16px; } .grid { grid-template-columns: 1fr; } }
 @media print { body { background: #fff; } .panel, .card { break-inside: avoid; } }

@@ -1,11 +1,16 @@
 /** Pure: the report's one self-contained HTML page from its data model. */
 import { REPORT_CSS } from './html-style.js';
 import type { Headline, ReportData } from './model.js';
-import { buildSections, formatNumber, type Section, type Table } from './sections.js';
+import { buildSections, formatNumber, reportBanner, type Section, type Table } from './sections.js';
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Escaped text in which `code` spans (already escaped inside) become <code> elements. */
+function prose(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
 }
 
 /**
@@ -36,6 +41,7 @@ const BOOT = `(() => {
 
 export function renderReport(data: ReportData, chartLibrary: string): string {
   const sections = buildSections(data);
+  const banner = reportBanner(data);
   const charts = sections.flatMap((s) =>
     s.chart && !s.note ? [{ id: `chart-${s.id}`, config: s.chart }] : [],
   );
@@ -55,6 +61,7 @@ export function renderReport(data: ReportData, chartLibrary: string): string {
 </header>
 <main>
 ${headlineCards(data.headline)}
+${banner === null ? '' : `<p class="banner" role="status">${prose(banner)}</p>`}
 <div class="grid">
 ${sections.map(renderSection).join('\n')}
 </div>
@@ -106,7 +113,7 @@ ${cards
 
 function renderSection(section: Section): string {
   const body = section.note
-    ? `<p class="note">${escapeHtml(section.note)}</p>`
+    ? `<p class="note">${prose(section.note)}</p>`
     : `<div class="chart"${section.height ? ` style="height: ${section.height}px"` : ''}><canvas id="chart-${section.id}" role="img" aria-label="${escapeHtml(section.title)}"></canvas></div>
 ${section.table ? renderTable(section.table) : ''}`;
   return `<section class="panel${section.wide ? ' wide' : ''}" id="${section.id}">

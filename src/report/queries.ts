@@ -1,7 +1,7 @@
 /** Reads the report's figures from the analyst views. All aggregation happens in SQL. */
 import type { ReportDatabase, Row, SqlValue } from './database.js';
 import { dialectSql } from './dialect.js';
-import type { Counted, Headline, ReportData, StreamCount, UserRow } from './model.js';
+import type { Counted, Headline, ReportData, StreamCount, UserRow, WeeklySeries } from './model.js';
 import { weeklySeries } from './model.js';
 import { viewStatements } from './views.js';
 
@@ -53,26 +53,21 @@ export async function loadReportData(db: ReportDatabase, options: LoadOptions): 
   return {
     ...base,
     headline: await headline(db),
-    acusByWeek: weeklySeries(
-      (await db.all(ACUS_BY_WEEK)).map((row) => ({
-        week: text(row.week),
-        key: text(row.key),
-        value: num(row.value),
-      })),
-    ),
+    acusByWeek: await weekly(db, ACUS_BY_WEEK),
     sessionsByStatus: counted(await db.all(countBy('status'))),
     sessionsByOrigin: counted(await db.all(countBy('origin'))),
-    pullRequestsByWeek: weeklySeries(
-      (await db.all(PRS_BY_WEEK)).map((row) => ({
-        week: text(row.week),
-        key: text(row.key),
-        value: num(row.value),
-      })),
-    ),
+    pullRequestsByWeek: orderStates(await weekly(db, PRS_BY_WEEK)),
     sessionSizes: tables.has('sessions_insights') ? sortSizes(counted(await db.all(SIZES))) : null,
     topUsers: (await db.all(TOP_USERS_SQL)).map(userRow),
     messagesPerSession: tables.has('session_messages') ? counted(await db.all(MESSAGE_BUCKETS)) : null,
   };
+}
+
+async function weekly(db: ReportDatabase, sql: string): Promise<WeeklySeries> {
+  const rows = await db.all(sql);
+  return weeklySeries(
+    rows.map((row) => ({ week: text(row.week), key: text(row.key), value: num(row.value) })),
+  );
 }
 
 async function streamCounts(db: ReportDatabase, tables: ReadonlySet<string>): Promise<StreamCount[]> {
@@ -144,8 +139,26 @@ const MESSAGE_BUCKETS = `WITH buckets(label, ord) AS (VALUES ${[...BUCKETS.map((
   FROM buckets b ORDER BY b.ord`;
 
 const SIZE_ORDER = ['xs', 's', 'm', 'l', 'xl'];
+const STATE_ORDER = ['merged', 'open', 'closed'];
 
-function sortSizes(rows: Counted[]): Counted[] {
+/** Pull-request states in reading order (merged, open, closed, then the rest as ranked). */
+function orderStates(weekly: WeeklySeries): WeeklySeries {
+  const rank = (name: string): number => {
+    const index = STATE_ORDER.indexOf(name);
+    return index === -1 ? STATE_ORDER.length : index;
+  };
+  return { ...weekly, series: [...weekly.series].sort((a, b) => rank(a.name) - rank(b.name)) };
+}
+
+/** The five size classes always (zeros included, so the axis reads the same), then any others. */
+function sortSizes(found: Counted[]): Counted[] {
+  const rows = [
+    ...found,
+    ...SIZE_ORDER.filter((size) => !found.some((r) => r.label === size)).map((label) => ({
+      label,
+      count: 0,
+    })),
+  ];
   const rank = (label: string): number => {
     const index = SIZE_ORDER.indexOf(label);
     return index === -1 ? SIZE_ORDER.length : index;

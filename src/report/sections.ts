@@ -71,10 +71,16 @@ export function buildSections(data: ReportData): Section[] {
   ];
 }
 
-function sessionNote(data: ReportData): string | null {
+/** Shown once above the charts when there are no sessions at all: what is missing and what to do. */
+export function reportBanner(data: ReportData): string | null {
   if (data.headline === null) {
     return 'No session data: neither sessions nor sessions_insights has been synced into this database. Run `devin-tap sync` first.';
   }
+  return data.headline.sessions === 0 ? sessionNote(data) : null;
+}
+
+function sessionNote(data: ReportData): string | null {
+  if (data.headline === null) return 'No session data in this database.';
   if (data.headline.sessions === 0) {
     return data.since ? `No sessions created on or after ${data.since}.` : 'The sessions table is empty.';
   }
@@ -177,24 +183,22 @@ function usersSection(data: ReportData): Section {
     id: 'top-users',
     wide: true,
     height: Math.max(220, 80 + 26 * users.length),
-    title: `Top ${users.length === 1 ? 'user' : `${users.length} users`} by ACUs`,
+    title: users.length > 1 ? `Top ${users.length} users by ACUs` : 'Top users by ACUs',
     description: 'ACUs consumed per user or service user (sessions without either are "unattributed").',
-    chart: {
-      ...barChart(
-        users.map(label),
-        [
-          dataset(
-            'ACUs',
-            users.map((u) => u.acus),
-            PALETTE[1],
-          ),
-        ],
-        'ACUs',
-        'User',
-        false,
-      ),
-      options: { ...chartOptions('ACUs', 'User', false), indexAxis: 'y' },
-    },
+    chart: barChart(
+      users.map(label),
+      [
+        dataset(
+          'ACUs',
+          users.map((u) => u.acus),
+          PALETTE[1],
+        ),
+      ],
+      'ACUs',
+      'User',
+      false,
+      true,
+    ),
     table: {
       headers: ['User', 'Kind', 'Sessions', 'ACUs', 'Merged PRs'],
       rows: users.map((u) => [
@@ -259,26 +263,26 @@ function barChart(
   xTitle: string,
   yTitle: string,
   stacked: boolean,
+  horizontal = false,
 ): JsonObject {
+  const axis = (text: string, isValueAxis: boolean): JsonValue => ({
+    stacked,
+    title: { display: true, text, font: { weight: 'bold' } },
+    ...(isValueAxis
+      ? { beginAtZero: true, ticks: text === 'ACUs' ? {} : { precision: 0 } }
+      : { grid: { display: false } }),
+  });
   return {
     type: 'bar',
     data: { labels: [...labels], datasets },
-    options: chartOptions(xTitle, yTitle, stacked, datasets.length > 1),
-  };
-}
-
-function chartOptions(xTitle: string, yTitle: string, stacked: boolean, legend = false): JsonObject {
-  const axis = (text: string, extra: JsonObject): JsonValue => ({
-    stacked,
-    title: { display: true, text, font: { weight: 'bold' } },
-    ...extra,
-  });
-  return {
-    responsive: true,
-    maintainAspectRatio: false,
-    animation: false,
-    plugins: { legend: { display: legend, position: 'bottom' } },
-    scales: { x: axis(xTitle, { grid: { display: false } }), y: axis(yTitle, { beginAtZero: true }) },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      ...(horizontal ? { indexAxis: 'y' } : {}),
+      plugins: { legend: { display: datasets.length > 1, position: 'bottom' } },
+      scales: { x: axis(xTitle, horizontal), y: axis(yTitle, !horizontal) },
+    },
   };
 }
 
