@@ -63,6 +63,7 @@ export function parseRetryAfter(header: string | undefined, nowMs: number): numb
   if (header === undefined) return null;
   const text = header.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  if (!/^[A-Za-z]{3},/.test(text)) return null; // an IMF-fixdate starts with the day name
   const at = Date.parse(text);
   if (Number.isNaN(at)) return null;
   return Math.max(0, at - nowMs);
