@@ -1,0 +1,116 @@
+import { once } from 'node:events';
+import type { Readable, Writable } from 'node:stream';
+import { InputError } from '../tap/errors.js';
+import { isJsonObject, type JsonObject } from '../tap/json.js';
+import { type BatchLimits, DEFAULT_LIMITS, RowBuffer } from '../targets/row-buffer.js';
+import { SINGER_STATE_KEY, type Target } from '../targets/target.js';
+import { readLines } from './lines.js';
+import { parseSingerLine } from './singer-message.js';
+
+export interface LoadOptions {
+  target: Target;
+  input: Readable;
+  output: Writable;
+  log: (message: string) => void;
+  limits?: Partial<BatchLimits>;
+  now?: () => number;
+}
+
+export interface LoadStreamSummary {
+  records: number;
+  inserted: number;
+  updated: number;
+}
+
+export interface LoadSummary {
+  lines: number;
+  states: number;
+  streams: Record<string, LoadStreamSummary>;
+  /** Messages of types this target does not handle, by type. */
+  skipped: Record<string, number>;
+}
+
+async function writeLine(output: Writable, line: string): Promise<void> {
+  if (!output.write(`${line}\n`)) await once(output, 'drain');
+}
+
+/** Per-run state of a load: buffers per stream and the summary. */
+class SingerLoader {
+  readonly summary: LoadSummary = { lines: 0, states: 0, streams: {}, skipped: {} };
+  private readonly buffers = new Map<string, RowBuffer>();
+  private readonly limits: BatchLimits;
+  private readonly now: () => number;
+
+  constructor(private readonly options: LoadOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.now = options.now ?? Date.now;
+  }
+
+  async line(text: string): Promise<void> {
+    const line = ++this.summary.lines;
+    if (text.trim() === '') return;
+    const message = parseSingerLine(text, line);
+    if (message.type === 'SCHEMA') {
+      const buffer = this.buffers.get(message.stream) ?? new RowBuffer(this.limits);
+      await this.flush(message.stream, buffer);
+      await this.options.target.prepare([
+        { name: message.stream, schema: message.schema, keys: message.keys },
+      ]);
+      this.buffers.set(message.stream, buffer);
+      this.summary.streams[message.stream] ??= { records: 0, inserted: 0, updated: 0 };
+    } else if (message.type === 'RECORD') {
+      const buffer = this.buffers.get(message.stream);
+      const stats = this.summary.streams[message.stream];
+      if (!buffer || !stats)
+        throw new InputError(`line ${line}: RECORD for stream ${message.stream} before its SCHEMA`);
+      stats.records += 1;
+      if (buffer.push(message.record, message.extractedAt ?? this.now(), text.length)) {
+        await this.flush(message.stream, buffer);
+      }
+    } else if (message.type === 'STATE') {
+      await this.commit(isJsonObject(message.value) ? message.value : { value: message.value });
+      await writeLine(this.options.output, text);
+      this.summary.states += 1;
+    } else {
+      const seen = this.summary.skipped[message.name] ?? 0;
+      if (seen === 0)
+        this.options.log(`warning: skipping Singer ${message.name} messages (first at line ${line})`);
+      this.summary.skipped[message.name] = seen + 1;
+    }
+  }
+
+  /** Writes every buffered row and commits them, with the Singer state when given. */
+  async commit(state?: JsonObject): Promise<void> {
+    for (const [stream, buffer] of this.buffers) await this.flush(stream, buffer);
+    await this.options.target.checkpoint(state ? { [SINGER_STATE_KEY]: state } : {});
+  }
+
+  private async flush(stream: string, buffer: RowBuffer): Promise<void> {
+    if (buffer.size === 0) return;
+    const { rows, extractedAt } = buffer.take();
+    const written = await this.options.target.write(stream, rows, extractedAt);
+    const stats = this.summary.streams[stream];
+    if (stats) {
+      stats.inserted += written.inserted;
+      stats.updated += written.updated;
+    }
+  }
+}
+
+/**
+ * `devin-tap load`: a Singer target. Reads Singer messages line by line, writes records in bounded
+ * batches, commits before echoing each STATE (so an orchestrator never saves a state ahead of the
+ * data). A malformed line stops the load with an InputError naming it; the rows before it are
+ * committed. The caller opens and closes the target.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
+  const loader = new SingerLoader(options);
+  try {
+    for await (const text of readLines(options.input)) await loader.line(text);
+  } catch (error) {
+    if (error instanceof InputError) await loader.commit();
+    throw error;
+  }
+  await loader.commit();
+  return loader.summary;
+}

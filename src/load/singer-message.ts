@@ -1,0 +1,67 @@
+import { InputError } from '../tap/errors.js';
+import { isJsonObject, type JsonObject, type JsonValue, parseJson } from '../tap/json.js';
+
+export type SingerMessage =
+  | { type: 'SCHEMA'; stream: string; schema: JsonObject; keys: string[] }
+  | { type: 'RECORD'; stream: string; record: JsonObject; extractedAt: number | null }
+  | { type: 'STATE'; value: JsonValue }
+  | { type: 'OTHER'; name: string };
+
+function fail(line: number, problem: string): never {
+  throw new InputError(`line ${line}: ${problem}`);
+}
+
+function streamOf(message: JsonObject, line: number): string {
+  if (typeof message.stream !== 'string' || message.stream === '')
+    fail(line, `${message.type} without a stream name`);
+  return message.stream;
+}
+
+function keysOf(message: JsonObject, line: number): string[] {
+  const keys = message.key_properties ?? [];
+  if (!Array.isArray(keys) || !keys.every((key) => typeof key === 'string')) {
+    fail(line, 'SCHEMA key_properties must be an array of property names');
+  }
+  return keys as string[];
+}
+
+function extractedAt(message: JsonObject): number | null {
+  if (typeof message.time_extracted !== 'string') return null;
+  const ms = Date.parse(message.time_extracted);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** One line of Singer input (https://hub.meltano.com/singer/spec); throws InputError naming the line. */
+export function parseSingerLine(text: string, line: number): SingerMessage {
+  let parsed: unknown;
+  try {
+    parsed = parseJson(text);
+  } catch (error) {
+    fail(line, `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (!isJsonObject(parsed) || typeof parsed.type !== 'string')
+    fail(line, 'not a Singer message (no "type")');
+  switch (parsed.type) {
+    case 'SCHEMA':
+      if (!isJsonObject(parsed.schema)) fail(line, 'SCHEMA without a schema object');
+      return {
+        type: 'SCHEMA',
+        stream: streamOf(parsed, line),
+        schema: parsed.schema,
+        keys: keysOf(parsed, line),
+      };
+    case 'RECORD':
+      if (!isJsonObject(parsed.record)) fail(line, 'RECORD without a record object');
+      return {
+        type: 'RECORD',
+        stream: streamOf(parsed, line),
+        record: parsed.record,
+        extractedAt: extractedAt(parsed),
+      };
+    case 'STATE':
+      if (!('value' in parsed)) fail(line, 'STATE without a value');
+      return { type: 'STATE', value: parsed.value ?? null };
+    default:
+      return { type: 'OTHER', name: parsed.type };
+  }
+}
