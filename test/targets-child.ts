@@ -9,6 +9,7 @@ const TARGET_FILES = [
   'column-types',
   'database-file',
   'duckdb-batch',
+  'duckdb-catalog',
   'duckdb-errors',
   'duckdb-target',
   'open-target',

@@ -4,6 +4,7 @@ import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state.js';
 import type { Dialect } from './column-types.js';
 import { countExistingSql, createStagingSql, stageRows, upsertSql } from './duckdb-batch.js';
+import { columnsOf, primaryKey } from './duckdb-catalog.js';
 import { duckdbError } from './duckdb-errors.js';
 import { shapeBatch } from './rows.js';
 import {
@@ -16,14 +17,7 @@ import {
   writtenColumns,
 } from './sql.js';
 import { decodeState, encodeState } from './state-rows.js';
-import {
-  checkKeys,
-  EXTRA_COLUMN,
-  type ExistingColumn,
-  quoteIdent,
-  type TableLayout,
-  tableLayout,
-} from './table-layout.js';
+import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from './table-layout.js';
 import type { StreamSchema, Target, WriteStats } from './target.js';
 
 const DIALECT: Dialect = 'duckdb';
@@ -177,30 +171,13 @@ export class DuckdbTarget implements Target {
     return layout;
   }
 
-  private async columnsOf(table: string): Promise<ExistingColumn[]> {
-    const reader = await this.connection.runAndReadAll(
-      "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = $1 ORDER BY ordinal_position",
-      [table],
-    );
-    return reader.getRows().map(([name, type]) => ({ name: String(name), sqlType: String(type) }));
-  }
-
-  private async primaryKey(table: string): Promise<string[]> {
-    const reader = await this.connection.runAndReadAll(
-      "SELECT constraint_column_names FROM duckdb_constraints() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $1 AND constraint_type = 'PRIMARY KEY'",
-      [table],
-    );
-    const names = reader.getRowsJson()[0]?.[0];
-    return Array.isArray(names) ? names.map(String) : [];
-  }
-
   private async prepareStream(stream: StreamSchema): Promise<void> {
-    const existing = await this.columnsOf(stream.name);
+    const existing = await columnsOf(this.connection, stream.name);
     const layout = tableLayout(DIALECT, stream, existing);
     if (existing.length === 0) {
       await this.ddl([createTableSql(DIALECT, stream.name, layout)]);
     } else {
-      checkKeys(stream.name, stream.keys, await this.primaryKey(stream.name));
+      checkKeys(stream.name, stream.keys, await primaryKey(this.connection, stream.name));
       const tables = this.refreshing.has(stream.name)
         ? [stream.name, refreshTable(stream.name)]
         : [stream.name];
@@ -212,7 +189,7 @@ export class DuckdbTarget implements Target {
   }
 
   private async missingColumns(table: string, layout: TableLayout): Promise<string[]> {
-    const present = new Set((await this.columnsOf(table)).map((column) => column.name));
+    const present = new Set((await columnsOf(this.connection, table)).map((column) => column.name));
     const statements = layout.columns
       .filter((c) => !present.has(c.name))
       .map((c) => addColumnSql(DIALECT, table, c));
