@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { streamSchema } from '../src/tap/catalog.js';
+import type { JsonValue } from '../src/tap/json.js';
 import { STREAMS } from '../src/tap/streams/index.js';
 import { COLUMN_TYPES, columnKind, existingColumnKind } from '../src/targets/column-types.js';
 import { tableLayout } from '../src/targets/table-layout.js';
@@ -22,7 +23,7 @@ describe('column type table', () => {
     ['weird', { type: 'date' }, 'json', 'JSON', 'TEXT'],
     ['only_null', { type: 'null' }, 'json', 'JSON', 'TEXT'],
   ] as const)('%s %j -> %s (%s / %s)', (name, property, kind, duckdb, sqlite) => {
-    const resolved = columnKind(name, property);
+    const resolved = columnKind(name, property as JsonValue);
     expect(resolved).toBe(kind);
     expect(COLUMN_TYPES[resolved]).toEqual({ duckdb, sqlite });
   });
