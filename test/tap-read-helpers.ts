@@ -14,6 +14,15 @@ export const ALL_STREAMS = [
   'knowledge_notes',
 ] as const;
 
+export const KEYS: Record<string, string[]> = {
+  sessions: ['session_id'],
+  sessions_insights: ['session_id'],
+  session_messages: ['session_id', 'event_id'],
+  playbooks: ['playbook_id'],
+  secrets: ['secret_id'],
+  knowledge_notes: ['note_id'],
+};
+
 /** Fast retries: tests exercise the retry paths, not the wall clock. */
 export const FAST_BACKOFF = { baseDelayMs: 5, maxDelayMs: 50, retryAfterCapMs: 1500 };
 

@@ -6,20 +6,12 @@ import {
   byKey,
   collect,
   configured,
+  KEYS,
   recordsOf,
   simConfig,
   statusesOf,
   truthMessages,
 } from './tap-read-helpers.js';
-
-const KEYS: Record<string, string[]> = {
-  sessions: ['session_id'],
-  sessions_insights: ['session_id'],
-  session_messages: ['session_id', 'event_id'],
-  playbooks: ['playbook_id'],
-  secrets: ['secret_id'],
-  knowledge_notes: ['note_id'],
-};
 
 const SECRET_FIELDS = [
   'secret_id',

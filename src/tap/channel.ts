@@ -27,6 +27,12 @@ export class Channel<T extends object> {
     return true;
   }
 
+  /** Ends at once: queued items are dropped and the consumer sees `error` next. */
+  abort(error: unknown): void {
+    this.items.length = 0;
+    this.close(error);
+  }
+
   close(error?: unknown): void {
     if (this.closed) return;
     this.closed = true;

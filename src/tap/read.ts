@@ -107,7 +107,7 @@ export async function* readStreams(options: ReadOptions): AsyncGenerator<TapEven
   };
   const onAbort = () => {
     abort.abort(options.signal?.reason);
-    channel.close(options.signal?.reason);
+    channel.abort(options.signal?.reason);
   };
   try {
     const tasks = buildTasks(options, deps, now);
@@ -121,6 +121,7 @@ export async function* readStreams(options: ReadOptions): AsyncGenerator<TapEven
       (error: unknown) => channel.close(error),
     );
     yield* channel.drain();
+    if (options.signal?.aborted) throw options.signal.reason;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     abort.abort();
