@@ -205,6 +205,18 @@ describe('tap-devin sync', () => {
     // Nothing changed in the API: an incremental run reads no record and no session's messages.
     expect(second.messages.filter((m) => m.type === 'RECORD')).toEqual([]);
     expect(sim.requestLog.filter((entry) => entry.path.endsWith('/messages'))).toEqual([]);
+
+    // FULL_TABLE in the catalog is honoured: that stream is read in full despite its bookmark.
+    const fullTable = entries.map((entry) => structuredClone(entry));
+    const playbooks = fullTable.find((entry) => entry.tap_stream_id === 'playbooks');
+    if (playbooks === undefined) throw new Error('no playbooks entry');
+    playbooks.replication_method = 'FULL_TABLE';
+    const fullCatalog = writeJson(dir, 'catalog-full.json', { streams: fullTable });
+    const third = await read(['--config', configPath, '--catalog', fullCatalog, '--state', statePath]);
+    expect(third.code, third.stderr).toBe(0);
+    const streams = new Set(third.messages.filter((m) => m.type === 'RECORD').map((m) => m.stream));
+    expect([...streams]).toEqual(['playbooks']);
+    expect(records(third.messages, 'playbooks').length).toBe(expected.playbooks?.size);
   });
 
   it('merges several --config files (later wins) and falls back to the environment', async () => {
@@ -267,7 +279,14 @@ describe('tap-devin errors', () => {
     const wrong = await tap(['--config', configPath, '--state', airbyteShaped]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain(`${airbyteShaped}: expected a Singer state object`);
-    noStack(broken.stderr + wrong.stderr);
+    const foreign = writeJson(dir, 'foreign-state.json', {
+      bookmarks: { sessions: { replication_key_value: 5 } },
+    });
+    const inner = await tap(['--config', configPath, '--state', foreign]);
+    expect(inner.code).toBe(1);
+    expect(inner.stdout).toBe('');
+    expect(inner.stderr).toContain('"sessions"');
+    noStack(broken.stderr + wrong.stderr + inner.stderr);
   });
 
   it('names what is wrong in a bad config, and never prints the token', async () => {
