@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNumber } from '../src/report/sections.js';
 import { writeReport } from '../src/report/write-report.js';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
-import { simulatorRows, writeDatabase } from './report-helpers.js';
+import { syncDatabase, writeDatabase } from './report-helpers.js';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -105,8 +105,12 @@ function expectCleanLoad(result: PageResult, file: string): void {
 describe('report in a browser', () => {
   it('draws every chart of a full DuckDB database, offline, without errors', async () => {
     const database = join(dir, 'full.duckdb');
-    const rows = simulatorRows(sim, ['sessions', 'sessions_insights', 'session_messages', 'playbooks']);
-    await writeDatabase('duckdb', database, rows);
+    await syncDatabase('duckdb', database, sim, [
+      'sessions',
+      'sessions_insights',
+      'session_messages',
+      'playbooks',
+    ]);
     const out = join(dir, 'full.html');
     await writeReport({ database, out });
 
@@ -126,14 +130,14 @@ describe('report in a browser', () => {
       expect(chart.painted, chart.id).toBeGreaterThan(0.02);
     }
     expect(result.notes).toEqual([]);
-    const sessions = rows.sessions ?? [];
+    const sessions = [...sim.sessions()];
     const acus = sessions.reduce((sum, s) => sum + Number(s.acus_consumed), 0);
     expect(result.headline.slice(0, 2)).toEqual([formatNumber(sessions.length), formatNumber(acus)]);
   });
 
   it('shows notes for the streams a SQLite database lacks, and charts for the rest', async () => {
     const database = join(dir, 'partial.sqlite');
-    await writeDatabase('sqlite', database, simulatorRows(sim, ['sessions', 'secrets']));
+    await syncDatabase('sqlite', database, sim, ['sessions', 'secrets']);
     const out = join(dir, 'partial.html');
     await writeReport({ database, out });
 
@@ -173,7 +177,7 @@ describe('report in a browser', () => {
     expect(empty.headline.slice(0, 2)).toEqual(['0', '0']);
 
     const full = join(dir, 'later.sqlite');
-    await writeDatabase('sqlite', full, simulatorRows(sim, ['sessions']));
+    await syncDatabase('sqlite', full, sim, ['sessions']);
     const later = join(dir, 'later.html');
     await writeReport({ database: full, out: later, since: '2099-01-01' });
     const none = await openReport(later, 'report-since.png');

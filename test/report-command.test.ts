@@ -18,7 +18,7 @@ import { viewStatements } from '../src/report/views.js';
 import { writeReport } from '../src/report/write-report.js';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { InputError } from '../src/tap/errors.js';
-import { simulatorRows, withDatabase, writeDatabase } from './report-helpers.js';
+import { syncDatabase, withDatabase } from './report-helpers.js';
 
 let sim: Simulator;
 let dir: string;
@@ -77,7 +77,7 @@ describe('bad input', () => {
 describe.each(['duckdb', 'sqlite'] as const)('report on %s', (dialect) => {
   it('detects the format from the header, whatever the file is called', async () => {
     const path = join(dir, `misnamed-${dialect}.db`);
-    await writeDatabase(dialect, path, simulatorRows(sim, ['sessions']));
+    await syncDatabase(dialect, path, sim, ['sessions']);
     expect(await detectFormat(path)).toBe(dialect);
   });
 
@@ -85,7 +85,7 @@ describe.each(['duckdb', 'sqlite'] as const)('report on %s', (dialect) => {
   // is SQLite's own protocol for readers, and no data is written.
   it('never writes to the database: same bytes, no data in side files, the file keeps its own views', async () => {
     const path = join(dir, `readonly.${dialect}`);
-    await writeDatabase(dialect, path, simulatorRows(sim, ['sessions', 'sessions_insights']));
+    await syncDatabase(dialect, path, sim, ['sessions', 'sessions_insights']);
     await withDatabase(
       dialect,
       path,
@@ -116,7 +116,7 @@ describe.each(['duckdb', 'sqlite'] as const)('report on %s', (dialect) => {
 describe('reportCommand', () => {
   it('writes the report, prints its path on stdout, exits 0', async () => {
     const database = join(dir, 'cli.duckdb');
-    await writeDatabase('duckdb', database, simulatorRows(sim, ['sessions']));
+    await syncDatabase('duckdb', database, sim, ['sessions']);
     const out = join(dir, 'cli.html');
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);

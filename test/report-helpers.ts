@@ -7,8 +7,11 @@ import Database from 'better-sqlite3';
 import type { Dialect } from '../src/report/views.js';
 import type { Simulator } from '../src/simulator/index.js';
 import { streamSchema } from '../src/tap/catalog.js';
+import { parseConfig } from '../src/tap/config.js';
 import type { JsonObject } from '../src/tap/json.js';
+import { readStreams } from '../src/tap/read.js';
 import { findStream } from '../src/tap/streams/index.js';
+import { writeEvents } from '../src/targets/event-writer.js';
 import { openTarget } from '../src/targets/target.js';
 
 export type StreamRows = Record<string, readonly JsonObject[]>;
@@ -36,6 +39,28 @@ export function simulatorRows(sim: Simulator, streams: readonly string[]): Strea
     rows[stream] = source();
   }
   return rows;
+}
+
+/** Syncs streams from the simulator over HTTP through the tap and the targets, as `devin-tap sync` does. */
+export async function syncDatabase(
+  dialect: Dialect,
+  path: string,
+  sim: Simulator,
+  streams: readonly string[],
+): Promise<void> {
+  const config = parseConfig(sim.config(), {});
+  const target = await openTarget(dialect, path);
+  try {
+    const events = readStreams({
+      config,
+      streams: streams.map((name) => ({ name, syncMode: 'incremental' })),
+    });
+    const stats = await writeEvents(events, { target });
+    const failed = Object.entries(stats).filter(([, s]) => s.error !== null);
+    if (failed.length > 0) throw new Error(`sync failed: ${JSON.stringify(failed)}`);
+  } finally {
+    await target.close();
+  }
 }
 
 /** Writes the rows into a new DuckDB or SQLite file through the targets (tables laid out as sync does). */

@@ -10,9 +10,9 @@ import {
   type Query,
   type StreamRows,
   simulatorRows,
+  syncDatabase,
   tally,
   withDatabase,
-  writeDatabase,
 } from './report-helpers.js';
 
 const SESSION_STREAMS = ['sessions', 'sessions_insights', 'session_messages'];
@@ -37,21 +37,22 @@ const prsOf = (session: JsonObject): { pr_url: string; pr_state: string | null }
     : [];
 const actorOf = (s: JsonObject): string => String(s.user_id ?? s.service_user_id ?? '');
 
+/** Syncs the streams from the simulator (HTTP, tap, target), creates the views, runs `check`. */
 async function viewsOver(
   dialect: Dialect,
-  streams: StreamRows,
+  streams: readonly string[],
   name: string,
   check: (q: Query) => Promise<void>,
-) {
+): Promise<void> {
   const path = join(dir, `${name}.${dialect}`);
-  await writeDatabase(dialect, path, streams);
-  await withDatabase(dialect, path, viewStatements(dialect, new Set(Object.keys(streams))), check);
+  await syncDatabase(dialect, path, sim, streams);
+  await withDatabase(dialect, path, viewStatements(dialect, new Set(streams)), check);
 }
 
 describe.each(['duckdb', 'sqlite'] as const)('views in %s', (dialect) => {
   it('match the simulator: sessions, ACUs, statuses, pull requests, users, weeks, insights, messages', async () => {
     const sessions = rows.sessions ?? [];
-    await viewsOver(dialect, rows, 'all', async (query) => {
+    await viewsOver(dialect, SESSION_STREAMS, 'all', async (query) => {
       const [totals] = await query(
         `SELECT count(*) AS sessions, sum(acus_consumed) AS acus, sum(prs) AS prs, sum(prs_merged) AS merged FROM session_facts`,
       );
@@ -112,7 +113,7 @@ describe.each(['duckdb', 'sqlite'] as const)('views in %s', (dialect) => {
 
   it('work from sessions alone: insight and message columns are NULL, figures unchanged', async () => {
     const sessions = rows.sessions ?? [];
-    await viewsOver(dialect, { sessions }, 'sessions-only', async (query) => {
+    await viewsOver(dialect, ['sessions'], 'sessions-only', async (query) => {
       const [row] =
         await query(`SELECT count(*) AS n, count(session_size) AS sized, count(messages_synced) AS counted,
           count(analysis_category) AS analysed, sum(prs_merged) AS merged FROM session_facts`);
@@ -129,7 +130,7 @@ describe.each(['duckdb', 'sqlite'] as const)('views in %s', (dialect) => {
 
   it('work from sessions_insights alone', async () => {
     const insights = rows.sessions_insights ?? [];
-    await viewsOver(dialect, { sessions_insights: insights }, 'insights-only', async (query) => {
+    await viewsOver(dialect, ['sessions_insights'], 'insights-only', async (query) => {
       const [row] = await query(
         `SELECT count(*) AS n, count(session_size) AS sized, sum(acus_consumed) AS acus FROM session_facts`,
       );
@@ -149,7 +150,7 @@ describe.each(['duckdb', 'sqlite'] as const)('views in %s', (dialect) => {
     const expected = sessions.filter((s) => Number(s.created_at) >= since);
     const tables = new Set(['sessions', 'sessions_insights']);
     const path = join(dir, `since.${dialect}`);
-    await writeDatabase(dialect, path, { sessions, sessions_insights: rows.sessions_insights ?? [] });
+    await syncDatabase(dialect, path, sim, [...tables]);
     const statements = [
       ...viewStatements(dialect, tables),
       ...viewStatements(dialect, tables),
