@@ -77,6 +77,13 @@ export function isNew(plan: ReadPlan, key: string, value: number | null): boolea
   return recent[key] !== value;
 }
 
+/** Created since the previous bookmark (every record on a first run or a full refresh). */
+export function isCreated(plan: ReadPlan, record: JsonObject): boolean {
+  if (plan.previous === null) return true;
+  const created = record.created_at;
+  return typeof created !== 'number' || created > plan.previous.cursor;
+}
+
 /** Key -> value of records emitted this run inside the moving lookback window (bounded). */
 export class WindowCollector {
   private readonly entries = new Map<string, number>();

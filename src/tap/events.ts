@@ -9,6 +9,12 @@ export interface StreamCounters {
   records: number;
   requests: number;
   retries: number;
+  /** Records emitted that were created since the previous bookmark (all of them on a first run). */
+  created?: number;
+  /** Records emitted that existed before the previous bookmark (changed since, or re-read with a changed session). */
+  updated?: number;
+  /** Records read but not emitted because an earlier run already did (incremental only). */
+  unchanged?: number;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { TapConfig } from './config.js';
-import { cursorValue, isNew, maxOf, type ReadPlan, WindowCollector } from './cursor-plan.js';
+import { cursorValue, isCreated, isNew, maxOf, type ReadPlan, WindowCollector } from './cursor-plan.js';
 import type { TapEvent } from './events.js';
 import type { HttpClient, Query, RequestContext } from './http.js';
 import type { JsonObject } from './json.js';
@@ -56,15 +56,27 @@ export class RecordSelector {
     this.maxSeen = plan.maxSeen;
   }
 
-  /** True when `record` (a record of filterDef's list) is new or changed for this stream. */
+  /**
+   * True when `record` (a record of filterDef's list) is new or changed for this stream. Counts
+   * it as unchanged otherwise (unless it lies outside this stream's filters: a shared read).
+   */
   select(record: JsonObject): boolean {
     if (!admits(this.filterDef, this.plan, record)) return false;
     const value = cursorValue(record, this.filterDef.cursorField);
     this.maxSeen = maxOf(this.maxSeen, value);
     const key = recordKey(this.filterDef, record);
-    if (!isNew(this.plan, key, value)) return false;
+    if (!isNew(this.plan, key, value)) {
+      this.unchanged += 1;
+      return false;
+    }
     this.window.add(key, value, this.maxSeen, this.plan.lookback);
     return true;
+  }
+
+  unchanged = 0;
+
+  isCreated(record: JsonObject): boolean {
+    return isCreated(this.plan, record);
   }
 
   get streamName(): string {
@@ -74,7 +86,8 @@ export class RecordSelector {
 
 export function* pageEvents(run: StreamRun, selector: RecordSelector, page: PageResult): Generator<TapEvent> {
   yield* run.firstPage();
+  run.attach(selector);
   for (const item of page.items) {
-    if (selector.select(item)) yield run.record(run.project(item));
+    if (selector.select(item)) yield run.record(run.project(item), selector.isCreated(item));
   }
 }

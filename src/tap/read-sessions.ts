@@ -72,6 +72,7 @@ export async function* readSessionFamily(
   const sessionPick = sessions && new RecordSelector(defs.sessions, defs.sessions, sessions.plan);
   const messagePick = messages && new RecordSelector(defs.messages, defs.sessions, messages.plan);
   let messagesError: unknown = null;
+  if (sessions && sessionPick) sessions.run.attach(sessionPick);
 
   async function* batches(): AsyncGenerator<ParentBatch<JsonObject, BatchMeta>> {
     const path = resolvePath(defs.sessions, deps.config.orgId);
@@ -114,11 +115,16 @@ export async function* readSessionFamily(
       if (event.kind === 'batch') {
         for (const member of members) yield* member.run.firstPage();
         if (sessions) {
-          for (const parent of event.parents) yield sessions.run.record(sessions.run.project(parent));
+          for (const parent of event.parents) {
+            yield sessions.run.record(sessions.run.project(parent), sessionPick?.isCreated(parent) ?? true);
+          }
           yield sessions.run.progress(event.meta.total);
         }
       } else if (event.kind === 'children') {
-        if (messages && !messagesFailed) for (const item of event.items) yield messages.run.record(item);
+        if (messages && !messagesFailed) {
+          for (const item of event.items)
+            yield messages.run.record(item, messagePick?.isCreated(item) ?? true);
+        }
       } else {
         const { next, sessionsMax, messagesMax } = event.meta;
         if (sessions && next !== null) {
@@ -146,12 +152,14 @@ export async function* readSessionFamily(
     return;
   }
   if (sessions && sessionPick) {
+    yield sessions.run.progress(null);
     yield sessions.run.state(
       completedState(sessions.state, sessions.plan, sessionPick.maxSeen, sessionPick.window.snapshot()),
     );
     yield sessions.run.complete();
   }
   if (messages && messagePick && !messagesFailed) {
+    yield messages.run.progress(null);
     yield messages.run.state(
       completedState(messages.state, messages.plan, messagePick.maxSeen, messagePick.window.snapshot()),
     );

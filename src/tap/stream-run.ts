@@ -75,18 +75,38 @@ export class StreamRun {
     return [{ kind: 'status', stream: this.name, status: 'running' }];
   }
 
-  record(data: JsonObject): TapEvent {
+  private created = 0;
+  private selector: { unchanged: number } | null = null;
+
+  /** The selector whose unchanged count this stream reports. */
+  attach(selector: { unchanged: number }): void {
+    this.selector = selector;
+  }
+
+  record(data: JsonObject, created: boolean): TapEvent {
     this.records += 1;
+    if (created) this.created += 1;
     this.sinceState += 1;
     return { kind: 'record', stream: this.name, data, emittedAt: this.now() };
   }
 
   counters(): StreamCounters {
-    return { records: this.records, requests: this.http.requests, retries: this.http.retries };
+    return {
+      records: this.records,
+      requests: this.http.requests,
+      retries: this.http.retries,
+      created: this.created,
+      updated: this.records - this.created,
+      unchanged: this.selector?.unchanged ?? 0,
+    };
   }
 
+  private total: number | null = null;
+
+  /** `total` where the API gave one; the last known total when null. */
   progress(total: number | null): TapEvent {
-    return { kind: 'progress', stream: this.name, counters: this.counters(), total };
+    if (total !== null) this.total = total;
+    return { kind: 'progress', stream: this.name, counters: this.counters(), total: this.total };
   }
 
   state(state: CursorState): TapEvent {
