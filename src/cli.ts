@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { failureTrace, runCheck, runDiscover, runRead, runSpec } from './airbyte/commands.js';
+import { loadCommand } from './load/command.js';
 import { writeJsonLine } from './protocol/json-lines.js';
+import { reportCommand } from './report/command.js';
 import { reportErrorAndExit } from './run-command.js';
+import { simulateCommand } from './simulator/command.js';
+import { syncCommand } from './sync/command.js';
 
 const io = { out: process.stdout, env: process.env, now: () => Date.now() };
 
@@ -50,5 +54,10 @@ program
   .action((options: { config: string; catalog: string; state?: string }) =>
     airbyte(() => runRead(options, io)),
   );
+
+program.addCommand(syncCommand());
+program.addCommand(loadCommand());
+program.addCommand(simulateCommand());
+program.addCommand(reportCommand());
 
 await program.parseAsync(process.argv);

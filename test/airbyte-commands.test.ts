@@ -26,7 +26,7 @@ describe('devin-tap spec and discover', () => {
     const { code, messages } = await airbyte(['spec']);
     expect(code).toBe(0);
     expect(messages).toHaveLength(1);
-    const spec = (messages[0] as { spec: { connectionSpecification: JsonObject } }).spec;
+    const spec = (messages[0] as unknown as { spec: { connectionSpecification: JsonObject } }).spec;
     const properties = spec.connectionSpecification.properties as Record<string, JsonObject>;
     expect(spec.connectionSpecification.required).toEqual(expect.arrayContaining(['api_token', 'org_id']));
     expect(properties.api_token?.airbyte_secret).toBe(true);
@@ -39,7 +39,7 @@ describe('devin-tap spec and discover', () => {
     const config = writeJson(dir, 'c.json', { api_token: 'cog_x', org_id: 'org-1' });
     const { code, messages } = await airbyte(['discover', '--config', config]);
     expect(code).toBe(0);
-    const streams = (messages[0] as { catalog: { streams: JsonObject[] } }).catalog.streams;
+    const streams = (messages[0] as unknown as { catalog: { streams: JsonObject[] } }).catalog.streams;
     expect(streams.map((s) => s.name)).toEqual(STREAM_NAMES);
     const messagesStream = streams.find((s) => s.name === 'session_messages');
     expect(messagesStream?.source_defined_primary_key).toEqual([['session_id'], ['event_id']]);
@@ -48,7 +48,8 @@ describe('devin-tap spec and discover', () => {
       expect(stream.source_defined_cursor).toBe(true);
       expect(stream.is_resumable).toBe(true);
       const properties = (stream.json_schema as { properties: JsonObject }).properties;
-      for (const [key] of stream.source_defined_primary_key as string[][]) expect(properties).toHaveProperty(key as string);
+      for (const [key] of stream.source_defined_primary_key as string[][])
+        expect(properties).toHaveProperty(key as string);
       expect(properties).toHaveProperty((stream.default_cursor_field as string[])[0] as string);
     }
   });
@@ -58,7 +59,8 @@ describe('devin-tap spec and discover', () => {
     const config = writeJson(dir, 'c.json', { api_token: 'cog_x', org_id: 'acme' });
     const { code, messages, stderr } = await airbyte(['discover', '--config', config]);
     expect(code).not.toBe(0);
-    const error = (messages[0] as { trace: { error: { message: string; failure_type: string } } }).trace.error;
+    const error = (messages[0] as unknown as { trace: { error: { message: string; failure_type: string } } })
+      .trace.error;
     expect(error.failure_type).toBe('config_error');
     expect(error.message).toContain('org_id');
     expect(stderr).not.toMatch(/\n\s+at /);
@@ -152,8 +154,20 @@ describe('devin-tap read with bad input files', () => {
 
   const cases: [string, unknown, RegExp][] = [
     ['not an object', [1, 2], /streams/],
-    ['an unknown stream', { streams: [{ stream: { name: 'users' }, sync_mode: 'full_refresh', destination_sync_mode: 'append' }] }, /unknown stream "users".*sessions/],
-    ['a bad sync mode', { streams: [{ stream: { name: 'sessions' }, sync_mode: 'sometimes', destination_sync_mode: 'append' }] }, /sync_mode/],
+    [
+      'an unknown stream',
+      {
+        streams: [{ stream: { name: 'users' }, sync_mode: 'full_refresh', destination_sync_mode: 'append' }],
+      },
+      /unknown stream "users".*sessions/,
+    ],
+    [
+      'a bad sync mode',
+      {
+        streams: [{ stream: { name: 'sessions' }, sync_mode: 'sometimes', destination_sync_mode: 'append' }],
+      },
+      /sync_mode/,
+    ],
   ];
   for (const [label, catalog, pattern] of cases) {
     it(`rejects a catalog with ${label}`, async () => {
@@ -161,7 +175,9 @@ describe('devin-tap read with bad input files', () => {
       const { code, messages } = await airbyte(['read', '--config', config, '--catalog', path]);
       expect(code).not.toBe(0);
       expect(messages).toHaveLength(1);
-      const error = (messages[0] as { trace: { error: { message: string; failure_type: string } } }).trace.error;
+      const error = (
+        messages[0] as unknown as { trace: { error: { message: string; failure_type: string } } }
+      ).trace.error;
       expect(error.message).toMatch(pattern);
       expect(error.failure_type).toBe('config_error');
     });
@@ -173,9 +189,17 @@ describe('devin-tap read with bad input files', () => {
     });
     const state = `${dir}/state.json`;
     (await import('node:fs')).writeFileSync(state, '{"type": STREAM');
-    const { code, messages } = await airbyte(['read', '--config', config, '--catalog', catalog, '--state', state]);
+    const { code, messages } = await airbyte([
+      'read',
+      '--config',
+      config,
+      '--catalog',
+      catalog,
+      '--state',
+      state,
+    ]);
     expect(code).not.toBe(0);
-    const error = (messages[0] as { trace: { error: { message: string } } }).trace.error;
+    const error = (messages[0] as unknown as { trace: { error: { message: string } } }).trace.error;
     expect(error.message).toContain('state.json');
     expect(error.message).toMatch(/not valid JSON/);
   });
@@ -184,7 +208,9 @@ describe('devin-tap read with bad input files', () => {
 describe('Airbyte image entrypoint contract', () => {
   it('AIRBYTE_ENTRYPOINT and ENTRYPOINT run the built CLI that answers spec', async () => {
     const dockerfile = readFileSync('Dockerfile', 'utf8');
-    const entrypoint = /ENV AIRBYTE_ENTRYPOINT="node \/airbyte\/integration_code\/(\S+)"/.exec(dockerfile)?.[1];
+    const entrypoint = /ENV AIRBYTE_ENTRYPOINT="node \/airbyte\/integration_code\/(\S+)"/.exec(
+      dockerfile,
+    )?.[1];
     expect(entrypoint).toBe('dist/src/cli.js');
     expect(dockerfile).toContain(`ENTRYPOINT ["node", "/airbyte/integration_code/${entrypoint}"]`);
     expect(dockerfile).toMatch(/LABEL io\.airbyte\.name=/);

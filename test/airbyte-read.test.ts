@@ -23,7 +23,9 @@ function recordsByStream(messages: readonly Message[]): Record<string, JsonObjec
   for (const message of messages) {
     if (message.type !== 'RECORD') continue;
     const record = message.record as { stream: string; data: JsonObject };
-    (grouped[record.stream] ??= []).push(record.data);
+    const rows = grouped[record.stream] ?? [];
+    rows.push(record.data);
+    grouped[record.stream] = rows;
   }
   return grouped;
 }
@@ -31,7 +33,10 @@ function recordsByStream(messages: readonly Message[]): Record<string, JsonObjec
 function statusesOf(messages: readonly Message[], stream: string): string[] {
   return messages
     .filter((m) => m.type === 'TRACE' && (m.trace as JsonObject).type === 'STREAM_STATUS')
-    .map((m) => (m.trace as { stream_status: { stream_descriptor: { name: string }; status: string } }).stream_status)
+    .map(
+      (m) =>
+        (m.trace as { stream_status: { stream_descriptor: { name: string }; status: string } }).stream_status,
+    )
     .filter((status) => status.stream_descriptor.name === stream)
     .map((status) => status.status);
 }
@@ -83,7 +88,9 @@ describe('devin-tap read (Airbyte) against the simulator', () => {
     expect(result.code, result.stderr).toBe(0);
     const afters = sim.requestLog.flatMap((entry) => entry.query.after ?? []);
     expect(afters.some((cursor) => /[+/=]/.test(cursor))).toBe(true);
-    const messagePages = sim.requestLog.filter((entry) => entry.path.endsWith('/messages') && entry.query.after);
+    const messagePages = sim.requestLog.filter(
+      (entry) => entry.path.endsWith('/messages') && entry.query.after,
+    );
     expect(messagePages.length).toBeGreaterThanOrEqual(10);
   });
 
@@ -92,7 +99,11 @@ describe('devin-tap read (Airbyte) against the simulator', () => {
     const states = result.messages.filter((m) => m.type === 'STATE');
     const counted: Record<string, number> = {};
     for (const message of states) {
-      const state = message.state as { type: string; stream: { stream_descriptor: { name: string } }; sourceStats: { recordCount: number } };
+      const state = message.state as {
+        type: string;
+        stream: { stream_descriptor: { name: string } };
+        sourceStats: { recordCount: number };
+      };
       expect(state.type).toBe('STREAM');
       const name = state.stream.stream_descriptor.name;
       counted[name] = (counted[name] ?? 0) + state.sourceStats.recordCount;
@@ -118,9 +129,15 @@ describe('devin-tap read (Airbyte) against the simulator', () => {
     const result = await read(sim, ['sessions', 'playbooks', 'secrets'], token);
     expect(result.code).not.toBe(0);
     for (const message of result.messages) expect(airbyteMessageErrors(message)).toBeNull();
-    const errors = result.messages.filter((m) => m.type === 'TRACE' && (m.trace as JsonObject).type === 'ERROR');
+    const errors = result.messages.filter(
+      (m) => m.type === 'TRACE' && (m.trace as JsonObject).type === 'ERROR',
+    );
     expect(errors).toHaveLength(1);
-    const error = (errors[0]?.trace as { error: { message: string; failure_type: string; stream_descriptor: { name: string } } }).error;
+    const error = (
+      errors[0] as unknown as {
+        trace: { error: { message: string; failure_type: string; stream_descriptor: { name: string } } };
+      }
+    ).trace.error;
     expect(error.failure_type).toBe('config_error');
     expect(error.stream_descriptor.name).toBe('playbooks');
     expect(error.message).toContain('ManageOrgPlaybooks');
@@ -133,14 +150,22 @@ describe('devin-tap read (Airbyte) against the simulator', () => {
 
 describe('devin-tap read with faults and a rate limit', () => {
   it('still returns exactly the same records', async () => {
-    const sim = await startSimulator({ sessions: 15, messagesPerSession: 3, seed: 11, faultRate: 0.15, rateLimit: 200 });
+    const sim = await startSimulator({
+      sessions: 15,
+      messagesPerSession: 3,
+      seed: 11,
+      faultRate: 0.15,
+      rateLimit: 200,
+    });
     try {
       const dir = tempDir();
       const config = writeJson(dir, 'config.json', { ...sim.config(), page_size: 20, max_retries: 12 });
       const catalog = writeJson(dir, 'catalog.json', configuredCatalog(STREAM_NAMES));
       const result = await runCli(CLI, ['read', '--config', config, '--catalog', catalog]);
       expect(result.code, result.stderr).toBe(0);
-      const faults = sim.requestLog.filter((entry) => entry.status >= 500 || entry.status === 429 || entry.status === 0);
+      const faults = sim.requestLog.filter(
+        (entry) => entry.status >= 500 || entry.status === 429 || entry.status === 0,
+      );
       expect(faults.length).toBeGreaterThan(0);
       const actual = recordsByStream(jsonLines(result.stdout) as Message[]);
       sim.setNetwork({ faultRate: 0, rateLimit: 0 });

@@ -35,6 +35,8 @@ function logged(target: Target, log: string[]): Target {
     beginFullRefresh: (stream) => target.beginFullRefresh(stream),
     completeFullRefresh: (stream, state) => target.completeFullRefresh(stream, state),
     abortFullRefresh: (stream) => target.abortFullRefresh(stream),
+    tableNames: () => target.tableNames(),
+    execute: (statements) => target.execute(statements),
     close: () => target.close(),
   };
 }

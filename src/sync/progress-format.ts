@@ -15,7 +15,10 @@ export function progressLine(progress: StreamProgress, now: number): string {
   if (progress.total !== null && progress.total > 0 && progress.status === 'running') {
     const fraction = Math.min(1, progress.records / progress.total);
     const eta = fraction > 0 ? (elapsed / fraction) * (1 - fraction) : Number.NaN;
-    parts.push(`${(fraction * 100).toFixed(0).padStart(3)}%`, Number.isFinite(eta) ? `ETA ${duration(eta)}` : 'ETA -');
+    parts.push(
+      `${(fraction * 100).toFixed(0).padStart(3)}%`,
+      Number.isFinite(eta) ? `ETA ${duration(eta)}` : 'ETA -',
+    );
   }
   parts.push(`${rate.toFixed(1)} req/s`);
   if (progress.retries > 0) parts.push(`${count(progress.retries)} retries`);
@@ -45,8 +48,15 @@ export function summaryTable(rows: readonly SummaryRow[]): string {
     row.seconds.toFixed(1),
     row.status,
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => (line[column] ?? '').length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...cells.map((line) => (line[column] ?? '').length)),
+  );
   const format = (line: readonly string[]) =>
-    line.map((cell, column) => (column === 0 || column === 6 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ').trimEnd();
+    line
+      .map((cell, column) =>
+        column === 0 || column === 6 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
   return [format(header), format(widths.map((w) => '-'.repeat(w))), ...cells.map(format)].join('\n');
 }

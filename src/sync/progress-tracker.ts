@@ -20,9 +20,6 @@ export class ProgressTracker {
     if (event.kind === 'log') return;
     const progress = this.streamProgress(event.stream, now);
     switch (event.kind) {
-      case 'record':
-        progress.records += 1;
-        break;
       case 'progress':
         this.applyCounters(progress, event.counters, event.total);
         break;
@@ -47,6 +44,7 @@ export class ProgressTracker {
   }
 
   private applyCounters(progress: StreamProgress, counters: StreamCounters, total: number | null): void {
+    progress.records = counters.records;
     progress.requests = counters.requests;
     progress.retries = counters.retries;
     if (total !== null) progress.total = total;

@@ -8,10 +8,13 @@ export function selectStreams(option: string | undefined): string[] {
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name.length > 0);
-  if (names.length === 0) throw new ConfigError(`--streams: expected a comma-separated list of: ${STREAM_NAMES.join(', ')}`);
+  if (names.length === 0)
+    throw new ConfigError(`--streams: expected a comma-separated list of: ${STREAM_NAMES.join(', ')}`);
   const unknown = names.filter((name) => !STREAM_NAMES.includes(name));
   if (unknown.length > 0) {
-    throw new ConfigError(`--streams: unknown stream ${unknown.map((n) => `"${n}"`).join(', ')}; valid: ${STREAM_NAMES.join(', ')}`);
+    throw new ConfigError(
+      `--streams: unknown stream ${unknown.map((n) => `"${n}"`).join(', ')}; valid: ${STREAM_NAMES.join(', ')}`,
+    );
   }
   return [...new Set(names)];
 }

@@ -130,6 +130,19 @@ export class DuckdbTarget implements Target {
     });
   }
 
+  tableNames(): Promise<Set<string>> {
+    return this.serial(async () => {
+      const reader = await this.connection.runAndReadAll(
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema = 'main'",
+      );
+      return new Set(reader.getRowObjectsJson().map((row) => String(row.name)));
+    });
+  }
+
+  execute(statements: readonly string[]): Promise<void> {
+    return this.serial(() => this.ddl(statements));
+  }
+
   close(): Promise<void> {
     return this.serial(async () => {
       if (this.inTransaction) await this.connection.run('ROLLBACK');

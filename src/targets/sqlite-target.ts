@@ -122,6 +122,23 @@ export class SqliteTarget implements Target {
     });
   }
 
+  async tableNames(): Promise<Set<string>> {
+    return this.guard(() => {
+      const rows = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+        name: string;
+      }[];
+      return new Set(rows.map((row) => row.name));
+    });
+  }
+
+  async execute(statements: readonly string[]): Promise<void> {
+    this.guard(() => {
+      this.begin();
+      for (const sql of statements) this.db.exec(sql);
+      this.db.exec('COMMIT');
+    });
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     if (this.db.inTransaction) this.db.exec('ROLLBACK');

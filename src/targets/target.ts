@@ -44,6 +44,10 @@ export interface Target {
   beginFullRefresh(stream: string): Promise<void>;
   completeFullRefresh(stream: string, state?: TapState): Promise<void>;
   abortFullRefresh(stream: string): Promise<void>;
+  /** Names of the tables in the database (views excluded). */
+  tableNames(): Promise<Set<string>>;
+  /** Commits pending rows, then runs schema statements (such as the analyst views) in one transaction. */
+  execute(statements: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,38 @@
+import { Command, Option } from 'commander';
+import { runCommand } from '../run-command.js';
+import { openTarget } from '../targets/open-target.js';
+import { runLoad } from './run-load.js';
+
+interface LoadFlags {
+  target: 'duckdb' | 'sqlite';
+  database: string;
+  quiet?: boolean;
+}
+
+/** `devin-tap load`: a Singer target; Singer messages on stdin, each STATE echoed once committed. */
+export function loadCommand(): Command {
+  return new Command('load')
+    .description('Singer target: load Singer messages from stdin into DuckDB or SQLite')
+    .addOption(new Option('--target <kind>', 'database kind').choices(['duckdb', 'sqlite']).default('duckdb'))
+    .requiredOption('--database <path>', 'database file')
+    .option('--quiet', 'no summary on stderr')
+    .action((flags: LoadFlags) =>
+      runCommand(async () => {
+        const log = (message: string) => process.stderr.write(`devin-tap load: ${message}\n`);
+        const target = await openTarget(flags.target, flags.database);
+        try {
+          const summary = await runLoad({ target, input: process.stdin, output: process.stdout, log });
+          if (!flags.quiet) {
+            for (const [stream, stats] of Object.entries(summary.streams)) {
+              log(
+                `${stream}: ${stats.records} records, ${stats.inserted} inserted, ${stats.updated} updated`,
+              );
+            }
+          }
+          return 0;
+        } finally {
+          await target.close();
+        }
+      }),
+    );
+}
