@@ -1,0 +1,91 @@
+// `npm run demo`: a seeded Devin organization served by the simulator in this process, synced into
+// ./demo.duckdb with the same code as `devin-tap sync`, then three analyst questions answered with SQL
+// and an HTML report. No credentials, no network.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { writeReport } from '../src/report/write-report.js';
+import { startSimulator } from '../src/simulator/index.js';
+import { reportSync, runSync } from '../src/sync/run-sync.js';
+import { STREAM_NAMES } from '../src/tap/streams/index.js';
+
+const DATABASE = resolve('demo.duckdb');
+const REPORT = resolve('demo-report.html');
+
+const QUESTIONS: [string, string][] = [
+  [
+    'ACUs per week (last 8 weeks)',
+    `SELECT strftime(week_start, '%Y-%m-%d') AS week, sum(sessions) AS sessions, round(sum(acus), 1) AS acus
+     FROM acu_by_week GROUP BY week_start ORDER BY week_start DESC LIMIT 8`,
+  ],
+  [
+    'Sessions by status',
+    `SELECT status, count(*) AS sessions, round(sum(acus_consumed), 1) AS acus
+     FROM sessions GROUP BY status ORDER BY sessions DESC`,
+  ],
+  [
+    'Pull-request merge rate',
+    `SELECT count(*) AS pull_requests, count(*) FILTER (WHERE pr_state = 'merged') AS merged,
+       round(100.0 * count(*) FILTER (WHERE pr_state = 'merged') / count(*), 1) AS merge_rate_percent
+     FROM pr_outcomes`,
+  ],
+];
+
+function table(rows: Record<string, unknown>[]): string {
+  const first = rows[0];
+  if (!first) return '(no rows)';
+  const columns = Object.keys(first);
+  const cell = (value: unknown) => (value === null ? 'NULL' : String(value));
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((row) => cell(row[c]).length)));
+  const line = (cells: string[]) => cells.map((text, i) => text.padEnd(widths[i] ?? 0)).join('  ');
+  return [
+    line(columns),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((row) => line(columns.map((c) => cell(row[c])))),
+  ].join('\n');
+}
+
+async function answerQuestions(): Promise<void> {
+  const instance = await DuckDBInstance.create(DATABASE, { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  try {
+    for (const [title, sql] of QUESTIONS) {
+      const reader = await connection.runAndReadAll(sql);
+      console.log(`\n${title}\n${table(reader.getRowObjectsJson() as Record<string, unknown>[])}`);
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+const sim = await startSimulator({ sessions: 1500, messagesPerSession: 12, seed: 2026 });
+console.log(`Simulated Devin API at ${sim.baseUrl} (1,500 sessions, seeded)\n`);
+rmSync(DATABASE, { force: true });
+rmSync(`${DATABASE}.wal`, { force: true });
+const configPath = join(mkdtempSync(join(tmpdir(), 'devin-tap-demo-')), 'config.json');
+writeFileSync(configPath, JSON.stringify(sim.config()));
+const io = { stdout: process.stdout, stderr: process.stderr, env: {}, now: Date.now };
+const options = {
+  configPaths: [configPath],
+  target: 'duckdb' as const,
+  database: DATABASE,
+  streams: STREAM_NAMES.join(','),
+  fullRefresh: false,
+  quiet: false,
+  json: false,
+};
+try {
+  const result = await runSync(options, io);
+  process.exitCode = reportSync(result, options, io);
+} finally {
+  await sim.close();
+}
+await answerQuestions();
+await writeReport({ database: DATABASE, out: REPORT });
+console.log(`\nReport: ${REPORT}`);
+console.log(
+  `Open the data:  duckdb ${DATABASE}   (or any DuckDB client; views: session_facts, acu_by_week, pr_outcomes, user_activity)`,
+);
+console.log(`Keep it fresh:  devin-tap sync --config config.json --database ${DATABASE}`);
