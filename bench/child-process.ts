@@ -21,7 +21,11 @@ function peakRss(pid: number): number {
 }
 
 /** Runs `node script args`, counting stdout lines without keeping them, and samples its peak RSS. */
-export function runChild(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ChildRun> {
+export function runChild(
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env } });
@@ -43,7 +47,13 @@ export function runChild(script: string, args: readonly string[], env: NodeJS.Pr
     });
     child.on('close', (code) => {
       clearInterval(sampler);
-      resolve({ seconds: (performance.now() - started) / 1000, peakRssMb: peak, stdoutLines: lines, code, stderrTail: stderr });
+      resolve({
+        seconds: (performance.now() - started) / 1000,
+        peakRssMb: peak,
+        stdoutLines: lines,
+        code,
+        stderrTail: stderr,
+      });
     });
   });
 }

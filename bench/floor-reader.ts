@@ -3,7 +3,8 @@
 // Usage: node floor-reader.js <base_url> <org_id> <token> <page_size> <concurrency>
 import { Agent, request } from 'node:http';
 
-const [baseUrl = '', orgId = '', token = '', pageSizeText = '200', concurrencyText = '8'] = process.argv.slice(2);
+const [baseUrl = '', orgId = '', token = '', pageSizeText = '200', concurrencyText = '8'] =
+  process.argv.slice(2);
 const pageSize = Number(pageSizeText);
 const agent = new Agent({ keepAlive: true, maxSockets: Number(concurrencyText) });
 
@@ -16,12 +17,16 @@ interface Page {
 function getPage(path: string, after: string | null): Promise<Page> {
   const query = `first=${pageSize}${after === null ? '' : `&after=${encodeURIComponent(after)}`}`;
   return new Promise((resolve, reject) => {
-    const req = request(`${baseUrl}${path}?${query}`, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Page));
-      res.on('error', reject);
-    });
+    const req = request(
+      `${baseUrl}${path}?${query}`,
+      { agent, headers: { authorization: `Bearer ${token}` } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Page));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -4,13 +4,12 @@
 //     concurrency, parse only); peak RSS of the tap process.
 //  2. latency: wall time with 50 ms per request against the bound requests x 50 ms / max_concurrency.
 // Options: --sessions N --messages N --latency-sessions N
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSimulator } from '../src/simulator/index.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
 import { type ChildRun, runChild } from './child-process.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -30,7 +29,11 @@ const catalog = join(dir, 'catalog.json');
 writeFileSync(
   catalog,
   JSON.stringify({
-    streams: STREAM_NAMES.map((name) => ({ stream: { name }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' })),
+    streams: STREAM_NAMES.map((name) => ({
+      stream: { name },
+      sync_mode: 'full_refresh',
+      destination_sync_mode: 'overwrite',
+    })),
   }),
 );
 
@@ -41,9 +44,18 @@ function ensureOk(label: string, run: ChildRun): void {
 async function throughput(): Promise<void> {
   const sim = await startSimulator({ sessions: SESSIONS, messagesPerSession: MESSAGES, seed: 42 });
   const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ ...sim.config(), page_size: PAGE_SIZE, max_concurrency: CONCURRENCY }));
+  writeFileSync(
+    config,
+    JSON.stringify({ ...sim.config(), page_size: PAGE_SIZE, max_concurrency: CONCURRENCY }),
+  );
   try {
-    const floor = await runChild(floorReader, [sim.baseUrl, sim.orgId, sim.token, String(PAGE_SIZE), String(CONCURRENCY)]);
+    const floor = await runChild(floorReader, [
+      sim.baseUrl,
+      sim.orgId,
+      sim.token,
+      String(PAGE_SIZE),
+      String(CONCURRENCY),
+    ]);
     ensureOk('floor', floor);
     sim.clearRequestLog();
     const tap = await runChild(cli, ['read', '--config', config, '--catalog', catalog]);
@@ -51,9 +63,15 @@ async function throughput(): Promise<void> {
     const records = records_of(sim);
     const floorRate = records / floor.seconds;
     const tapRate = records / tap.seconds;
-    console.log(`org: ${SESSIONS} sessions x ${MESSAGES} messages, ${records.toLocaleString()} records, ${sim.requestLog.length} requests`);
-    console.log(`floor (bare fetch + parse): ${floor.seconds.toFixed(2)} s, ${Math.round(floorRate).toLocaleString()} records/s`);
-    console.log(`devin-tap read:             ${tap.seconds.toFixed(2)} s, ${Math.round(tapRate).toLocaleString()} records/s`);
+    console.log(
+      `org: ${SESSIONS} sessions x ${MESSAGES} messages, ${records.toLocaleString()} records, ${sim.requestLog.length} requests`,
+    );
+    console.log(
+      `floor (bare fetch + parse): ${floor.seconds.toFixed(2)} s, ${Math.round(floorRate).toLocaleString()} records/s`,
+    );
+    console.log(
+      `devin-tap read:             ${tap.seconds.toFixed(2)} s, ${Math.round(tapRate).toLocaleString()} records/s`,
+    );
     console.log(`ratio to floor: ${(tapRate / floorRate).toFixed(2)} (aim >= 0.70)`);
     console.log(`peak RSS of devin-tap read: ${tap.peakRssMb.toFixed(0)} MB (aim < 200 MB)`);
   } finally {
@@ -72,15 +90,25 @@ function records_of(sim: Awaited<ReturnType<typeof startSimulator>>): number {
 }
 
 async function latency(): Promise<void> {
-  const sim = await startSimulator({ sessions: LATENCY_SESSIONS, messagesPerSession: MESSAGES, seed: 43, latencyMs: 50 });
+  const sim = await startSimulator({
+    sessions: LATENCY_SESSIONS,
+    messagesPerSession: MESSAGES,
+    seed: 43,
+    latencyMs: 50,
+  });
   const config = join(dir, 'config-latency.json');
-  writeFileSync(config, JSON.stringify({ ...sim.config(), page_size: PAGE_SIZE, max_concurrency: CONCURRENCY }));
+  writeFileSync(
+    config,
+    JSON.stringify({ ...sim.config(), page_size: PAGE_SIZE, max_concurrency: CONCURRENCY }),
+  );
   try {
     const tap = await runChild(cli, ['read', '--config', config, '--catalog', catalog]);
     ensureOk('devin-tap read (latency)', tap);
     const requests = sim.requestLog.length;
     const bound = (requests * 0.05) / CONCURRENCY;
-    console.log(`latency 50 ms: ${requests} requests, wall ${tap.seconds.toFixed(2)} s, bound ${bound.toFixed(2)} s, ratio ${(tap.seconds / bound).toFixed(2)} (aim <= 1.2)`);
+    console.log(
+      `latency 50 ms: ${requests} requests, wall ${tap.seconds.toFixed(2)} s, bound ${bound.toFixed(2)} s, ratio ${(tap.seconds / bound).toFixed(2)} (aim <= 1.2)`,
+    );
   } finally {
     await sim.close();
   }

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { readJsonFile } from '../io/read-json-file.js';
 import {
+  type AirbyteMessage,
   catalogMessage,
   connectionStatusMessage,
   encodeAirbyte,
@@ -32,7 +33,7 @@ export async function runSpec(io: AirbyteIo): Promise<number> {
 
 /** Exactly one CONNECTION_STATUS; a failed check is an answer, not a crash, so it exits 0. */
 export async function runCheck(configPath: string, io: AirbyteIo): Promise<number> {
-  let message;
+  let message: AirbyteMessage;
   try {
     const config = readConfigFiles([configPath], io.env);
     const result = await checkConnection(config);

@@ -25,7 +25,9 @@ export function parseConfiguredCatalog(raw: unknown, source: string): Configured
     const name = entry.stream.name;
     if (typeof name !== 'string') throw new CatalogError(`${where}.stream.name: expected a string`);
     if (!STREAM_NAMES.includes(name)) {
-      throw new CatalogError(`${where}.stream.name: unknown stream "${name}"; valid: ${STREAM_NAMES.join(', ')}`);
+      throw new CatalogError(
+        `${where}.stream.name: unknown stream "${name}"; valid: ${STREAM_NAMES.join(', ')}`,
+      );
     }
     if (seen.has(name)) throw new CatalogError(`${where}: stream "${name}" is configured twice`);
     seen.add(name);

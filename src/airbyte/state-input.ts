@@ -22,7 +22,8 @@ function fromMessages(messages: readonly JsonValue[], source: string): TapState 
   messages.forEach((message, index) => {
     const where = `${source}: [${index}]`;
     if (!isJsonObject(message)) throw new StateError(`${where}: expected a state message object`);
-    if (message.type === 'GLOBAL') throw new StateError(`${where}: GLOBAL state is not supported; use STREAM`);
+    if (message.type === 'GLOBAL')
+      throw new StateError(`${where}: GLOBAL state is not supported; use STREAM`);
     if (message.type === 'LEGACY' || (message.type === undefined && isJsonObject(message.data))) {
       Object.assign(state, parseAirbyteState({ data: message.data ?? null }, where));
       return;
@@ -43,6 +44,7 @@ function streamState(value: JsonValue, stream: string, where: string): TapState[
   if (!STREAM_NAMES.includes(stream)) {
     throw new StateError(`${where}: state for unknown stream "${stream}"; valid: ${STREAM_NAMES.join(', ')}`);
   }
-  if (!isJsonObject(value)) throw new StateError(`${where}: the state of stream "${stream}" must be an object`);
+  if (!isJsonObject(value))
+    throw new StateError(`${where}: the state of stream "${stream}" must be an object`);
   return value;
 }

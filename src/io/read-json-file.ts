@@ -10,7 +10,8 @@ export function readJsonFile(path: string, what: string, ErrorType: ErrorClass):
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code);
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code);
     throw new ErrorType(`${what} file ${path}: cannot be read (${reason})`);
   }
   try {

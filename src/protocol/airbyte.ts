@@ -19,7 +19,10 @@ const LOG_LEVEL = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' }
 export function encodeAirbyte(event: TapEvent, now: number): AirbyteMessage | null {
   switch (event.kind) {
     case 'record':
-      return { type: 'RECORD', record: { stream: event.stream, data: event.data, emitted_at: event.emittedAt } };
+      return {
+        type: 'RECORD',
+        record: { stream: event.stream, data: event.data, emitted_at: event.emittedAt },
+      };
     case 'state':
       return {
         type: 'STATE',
@@ -79,7 +82,10 @@ export function specMessage(connectionSpecification: JsonSchema, documentationUr
 }
 
 export function connectionStatusMessage(succeeded: boolean, message: string): AirbyteMessage {
-  return { type: 'CONNECTION_STATUS', connectionStatus: { status: succeeded ? 'SUCCEEDED' : 'FAILED', message } };
+  return {
+    type: 'CONNECTION_STATUS',
+    connectionStatus: { status: succeeded ? 'SUCCEEDED' : 'FAILED', message },
+  };
 }
 
 export interface AirbyteStreamDescription {

@@ -22,7 +22,11 @@ export interface RunOptions {
  * Runs a built CLI as a child process. Asynchronous on purpose: the simulator serving it lives in
  * this test process, so a synchronous spawn would deadlock.
  */
-export function runCli(script: string, args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+export function runCli(
+  script: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [script, ...args], {
       env: { PATH: process.env.PATH ?? '', ...options.env },
