@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, SPECIAL, startSimulator } from '../src/simulator/index.js';
+import type { TapEvent } from '../src/tap/events.js';
 import type { JsonObject } from '../src/tap/json.js';
+import { readStreams } from '../src/tap/read.js';
 import {
   ALL_STREAMS,
   byKey,
@@ -81,5 +83,42 @@ describe('readStreams against the simulator', () => {
     expect(secrets.length).toBe(12);
     for (const secret of secrets)
       expect(Object.keys(secret).every((key) => SECRET_FIELDS.includes(key))).toBe(true);
+  });
+});
+
+describe('a session deleted while its messages are read', () => {
+  it('is skipped with a warning; every other message arrives', async () => {
+    const sim = await startSimulator({ sessions: 8, messagesPerSession: 2 });
+    try {
+      const ids = [...sim.sessions()].map((session) => String(session.session_id));
+      const doomed = ids.at(-3) ?? '';
+      expect(truthMessages(sim, [doomed]).length).toBeGreaterThan(0);
+      sim.setNetwork({ latencyMs: 25 });
+      const config = simConfig(sim, { max_concurrency: 1, page_size: 200 });
+      const events: TapEvent[] = [];
+      for await (const event of readStreams({ config, streams: configured(['session_messages']) })) {
+        if (event.kind === 'record' && events.every((seen) => seen.kind !== 'record'))
+          sim.deleteSession(doomed);
+        events.push(event);
+      }
+      expect(statusesOf(events, 'session_messages')).toEqual(['started', 'running', 'complete']);
+      const got = recordsOf(events, 'session_messages');
+      expect(byKey(got, KEYS.session_messages ?? [])).toEqual(
+        byKey(
+          truthMessages(
+            sim,
+            ids.filter((id) => id !== doomed),
+          ),
+          KEYS.session_messages ?? [],
+        ),
+      );
+      expect(events).toContainEqual({
+        kind: 'log',
+        level: 'warn',
+        message: `session_messages: session ${doomed} was deleted while the read ran; its messages are skipped`,
+      });
+    } finally {
+      await sim.close();
+    }
   });
 });

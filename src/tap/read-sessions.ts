@@ -1,10 +1,11 @@
 import { checkpointState, completedState, type ReadPlan } from './cursor-plan.js';
+import { ApiError } from './errors.js';
 import type { TapEvent } from './events.js';
 import { fanOut, type ParentBatch } from './fan-out.js';
 import type { JsonObject } from './json.js';
 import { listQuery } from './list-query.js';
 import { listPages, type ReaderDeps, RecordSelector } from './read-list.js';
-import { resolvePath, withParentFields } from './stream-path.js';
+import { devinId, resolvePath, withParentFields } from './stream-path.js';
 import type { StreamRun } from './stream-run.js';
 import type { CursorState } from './stream-state.js';
 import type { StreamDef } from './streams/index.js';
@@ -52,117 +53,183 @@ export function sharedQuery(a: ReadPlan, b: ReadPlan | null): SharedQuery {
   };
 }
 
+/** A selected member with its record selector. */
+interface Picked extends Member {
+  pick: RecordSelector;
+}
+
 /**
  * sessions and/or session_messages. Sessions are listed once; when session_messages is selected,
  * each new or changed session's messages are read (every page) with bounded concurrency. A failure
- * reading messages fails session_messages only; a failure listing sessions fails both.
+ * reading messages fails session_messages only; a failure listing sessions fails both. A session
+ * deleted while the read runs (its messages 404, and so does the session itself) is skipped with
+ * a warning; any other child failure fails the stream, never a silent skip.
  */
-export async function* readSessionFamily(
+export function readSessionFamily(
   deps: ReaderDeps,
   defs: { sessions: StreamDef; messages: StreamDef },
   sessions: Member | null,
   messages: Member | null,
 ): AsyncGenerator<TapEvent> {
-  const maybeDriver = sessions ?? messages;
-  if (maybeDriver === null) return;
-  const driver: Member = maybeDriver;
-  const members = [sessions, messages].filter((member): member is Member => member !== null);
-  for (const member of members) yield* member.run.opening();
-  const shared = sharedQuery(driver.plan, sessions && messages ? messages.plan : null);
-  const sessionPick = sessions && new RecordSelector(defs.sessions, defs.sessions, sessions.plan);
-  const messagePick = messages && new RecordSelector(defs.messages, defs.sessions, messages.plan);
-  let messagesError: unknown = null;
-  if (sessions && sessionPick) sessions.run.attach(sessionPick);
+  return new SessionFamilyRead(deps, defs, sessions, messages).events();
+}
 
-  async function* batches(): AsyncGenerator<ParentBatch<JsonObject, BatchMeta>> {
-    const path = resolvePath(defs.sessions, deps.config.orgId);
-    const query = listQuery(defs.sessions, { ...driver.plan, ...shared });
-    for await (const page of listPages(deps, driver.run, path, query, shared.startAfter)) {
-      const parents = sessionPick ? page.items.filter((item) => sessionPick.select(item)) : [];
-      const expand = messagePick ? page.items.filter((item) => messagePick.select(item)) : [];
+class SessionFamilyRead {
+  private readonly sessions: Picked | null;
+  private readonly messages: Picked | null;
+  private readonly driver: Picked | null;
+  private readonly shared: SharedQuery | null;
+  private messagesError: unknown = null;
+  private messagesFailed = false;
+
+  constructor(
+    private readonly deps: ReaderDeps,
+    private readonly defs: { sessions: StreamDef; messages: StreamDef },
+    sessions: Member | null,
+    messages: Member | null,
+  ) {
+    this.sessions = sessions && {
+      ...sessions,
+      pick: new RecordSelector(defs.sessions, defs.sessions, sessions.plan),
+    };
+    this.messages = messages && {
+      ...messages,
+      pick: new RecordSelector(defs.messages, defs.sessions, messages.plan),
+    };
+    this.sessions?.run.attach(this.sessions.pick);
+    this.driver = this.sessions ?? this.messages;
+    this.shared = this.driver && sharedQuery(this.driver.plan, sessions && messages ? messages.plan : null);
+  }
+
+  private get members(): Picked[] {
+    return [this.sessions, this.messages].filter((member): member is Picked => member !== null);
+  }
+
+  async *events(): AsyncGenerator<TapEvent> {
+    if (this.driver === null) return;
+    for (const member of this.members) yield* member.run.opening();
+    try {
+      const concurrency = this.deps.config.maxConcurrency;
+      for await (const event of fanOut(this.batches(), (p, s) => this.readMessages(p, s), { concurrency })) {
+        if (event.kind === 'batch') yield* this.onBatch(event.parents, event.meta);
+        else if (event.kind === 'children') yield* this.onChildren(event.items);
+        else yield* this.onBatchDone(event.meta);
+        if (this.messages && this.messagesError !== null && !this.messagesFailed) {
+          this.messagesFailed = true;
+          yield* this.messages.run.failed(this.messagesError);
+        }
+      }
+    } catch (error) {
+      if (this.deps.signal.aborted) throw error;
+      for (const member of this.members) {
+        if (member !== this.messages || !this.messagesFailed) yield* member.run.failed(error);
+      }
+      return;
+    }
+    for (const member of this.members)
+      if (member !== this.messages || !this.messagesFailed) yield* finish(member);
+  }
+
+  private async *batches(): AsyncGenerator<ParentBatch<JsonObject, BatchMeta>> {
+    const { driver, shared, sessions, messages } = this;
+    if (driver === null || shared === null) return;
+    const path = resolvePath(this.defs.sessions, this.deps.config.orgId);
+    const query = listQuery(this.defs.sessions, { ...driver.plan, ...shared });
+    for await (const page of listPages(this.deps, driver.run, path, query, shared.startAfter)) {
+      const parents = sessions ? page.items.filter((item) => sessions.pick.select(item)) : [];
+      const expand = messages ? page.items.filter((item) => messages.pick.select(item)) : [];
       const meta = {
         next: page.next,
         total: page.total,
-        sessionsMax: sessionPick?.maxSeen ?? null,
-        messagesMax: messagePick?.maxSeen ?? null,
+        sessionsMax: sessions?.pick.maxSeen ?? null,
+        messagesMax: messages?.pick.maxSeen ?? null,
       };
-      yield { meta, parents, expand: messagesError ? [] : expand };
+      yield { meta, parents, expand: this.messagesError ? [] : expand };
     }
   }
 
-  async function* readMessages(
+  private async *readMessages(
     parent: JsonObject,
     signal: AbortSignal,
   ): AsyncGenerator<readonly JsonObject[]> {
-    if (messages === null || messagesError !== null) return;
+    const messages = this.messages;
+    if (messages === null || this.messagesError !== null) return;
+    const deps = { ...this.deps, signal: AbortSignal.any([this.deps.signal, signal]) };
     try {
-      const path = resolvePath(defs.messages, deps.config.orgId, parent);
-      const childDeps = { ...deps, signal: AbortSignal.any([deps.signal, signal]) };
-      for await (const page of listPages(childDeps, messages.run, path, {}, null)) {
-        yield page.items.map((item) => messages.run.project(withParentFields(defs.messages, item, parent)));
-        if (messagesError !== null) return;
+      const path = resolvePath(this.defs.messages, deps.config.orgId, parent);
+      for await (const page of listPages(deps, messages.run, path, {}, null)) {
+        yield page.items.map((item) =>
+          messages.run.project(withParentFields(this.defs.messages, item, parent)),
+        );
+        if (this.messagesError !== null) return;
       }
     } catch (error) {
-      if (!signal.aborted && !deps.signal.aborted) messagesError ??= error;
+      if (signal.aborted || this.deps.signal.aborted) return;
+      if (isNotFound(error) && (await this.deletedDuringRead(parent, deps))) return;
+      this.messagesError ??= error;
     }
   }
 
-  const checkpointPlan = (member: Member): ReadPlan => ({ ...member.plan, ...shared });
-  let messagesFailed = false;
-  try {
-    const events = fanOut(batches(), readMessages, { concurrency: deps.config.maxConcurrency });
-    for await (const event of events) {
-      if (event.kind === 'batch') {
-        for (const member of members) yield* member.run.firstPage();
-        if (sessions) {
-          for (const parent of event.parents) {
-            yield sessions.run.record(sessions.run.project(parent), sessionPick?.isCreated(parent) ?? true);
-          }
-          yield sessions.run.progress(event.meta.total);
-        }
-      } else if (event.kind === 'children') {
-        if (messages && !messagesFailed) {
-          for (const item of event.items)
-            yield messages.run.record(item, messagePick?.isCreated(item) ?? true);
-        }
-      } else {
-        const { next, sessionsMax, messagesMax } = event.meta;
-        if (sessions && next !== null) {
-          yield sessions.run.state(
-            checkpointState(sessions.state, checkpointPlan(sessions), next, sessionsMax),
-          );
-        }
-        if (messages && !messagesFailed) {
-          yield messages.run.progress(null);
-          if (next !== null) {
-            yield messages.run.state(
-              checkpointState(messages.state, checkpointPlan(messages), next, messagesMax),
-            );
-          }
-        }
-      }
-      if (messages && messagesError !== null && !messagesFailed) {
-        messagesFailed = true;
-        yield* messages.run.failed(messagesError);
-      }
+  /** True when the session itself is gone too (deleted after it was listed). */
+  private async deletedDuringRead(parent: JsonObject, deps: ReaderDeps): Promise<boolean> {
+    const { sessions: def } = this.defs;
+    const id = String(parent.session_id);
+    const path = `${resolvePath(def, deps.config.orgId)}/${encodeURIComponent(devinId(id))}`;
+    const run = this.messages?.run ?? this.driver?.run;
+    if (!run) return false;
+    try {
+      const context = {
+        stream: run.name,
+        permission: def.permission,
+        counters: run.http,
+        signal: deps.signal,
+      };
+      await deps.http.getJson(path, {}, context);
+      return false;
+    } catch (error) {
+      if (!isNotFound(error)) return false;
+      deps.log(`session_messages: session ${id} was deleted while the read ran; its messages are skipped`);
+      return true;
     }
-  } catch (error) {
-    if (deps.signal.aborted) throw error;
-    for (const member of members) if (member !== messages || !messagesFailed) yield* member.run.failed(error);
-    return;
   }
-  if (sessions && sessionPick) {
-    yield sessions.run.progress(null);
-    yield sessions.run.state(
-      completedState(sessions.state, sessions.plan, sessionPick.maxSeen, sessionPick.window.snapshot()),
-    );
-    yield sessions.run.complete();
+
+  private *onBatch(parents: readonly JsonObject[], meta: BatchMeta): Generator<TapEvent> {
+    for (const member of this.members) yield* member.run.firstPage();
+    const sessions = this.sessions;
+    if (!sessions) return;
+    for (const parent of parents)
+      yield sessions.run.record(sessions.run.project(parent), sessions.pick.isCreated(parent));
+    yield sessions.run.progress(meta.total);
   }
-  if (messages && messagePick && !messagesFailed) {
-    yield messages.run.progress(null);
-    yield messages.run.state(
-      completedState(messages.state, messages.plan, messagePick.maxSeen, messagePick.window.snapshot()),
-    );
-    yield messages.run.complete();
+
+  private *onChildren(items: readonly JsonObject[]): Generator<TapEvent> {
+    const messages = this.messages;
+    if (!messages || this.messagesFailed) return;
+    for (const item of items) yield messages.run.record(item, messages.pick.isCreated(item));
   }
+
+  private *onBatchDone({ next, sessionsMax, messagesMax }: BatchMeta): Generator<TapEvent> {
+    const { sessions, messages, shared } = this;
+    // Checkpoints carry the shared query's bounds, so both streams resume the same read.
+    const at = (member: Picked): ReadPlan => ({ ...member.plan, ...shared });
+    if (sessions && next !== null) {
+      yield sessions.run.state(checkpointState(sessions.state, at(sessions), next, sessionsMax));
+    }
+    if (messages && !this.messagesFailed) {
+      yield messages.run.progress(null);
+      if (next !== null)
+        yield messages.run.state(checkpointState(messages.state, at(messages), next, messagesMax));
+    }
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404;
+}
+
+function* finish(member: Picked): Generator<TapEvent> {
+  const { run, state, plan, pick } = member;
+  yield run.progress(null);
+  yield run.state(completedState(state, plan, pick.maxSeen, pick.window.snapshot()));
+  yield run.complete();
 }
