@@ -36,8 +36,8 @@ program
 program
   .command('check')
   .description('Airbyte: check the config and which streams the API key can read')
-  .requiredOption('--config <file>', 'config JSON file')
-  .action((options: { config: string }) => airbyte(() => runCheck(options.config, io)));
+  .option('--config <file>', 'config JSON file (default: DEVIN_API_TOKEN / DEVIN_ORG_ID only)')
+  .action((options: { config?: string }) => airbyte(() => runCheck(options.config, io)));
 
 program
   .command('discover')

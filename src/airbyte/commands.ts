@@ -32,10 +32,10 @@ export async function runSpec(io: AirbyteIo): Promise<number> {
 }
 
 /** Exactly one CONNECTION_STATUS; a failed check is an answer, not a crash, so it exits 0. */
-export async function runCheck(configPath: string, io: AirbyteIo): Promise<number> {
+export async function runCheck(configPath: string | undefined, io: AirbyteIo): Promise<number> {
   let message: AirbyteMessage;
   try {
-    const config = readConfigFiles([configPath], io.env);
+    const config = readConfigFiles(configPath === undefined ? [] : [configPath], io.env);
     const result = await checkConnection(config);
     message = connectionStatusMessage(result.ok, redact(result.message, config));
   } catch (error) {
