@@ -8,7 +8,7 @@ import {
   errorTrace,
   specMessage,
 } from '../protocol/airbyte.js';
-import { writeJsonLine } from '../protocol/json-lines.js';
+import { JsonLinesWriter, writeJsonLine } from '../protocol/json-lines.js';
 import { streamSchema } from '../tap/catalog.js';
 import { checkConnection } from '../tap/check.js';
 import { CONFIG_SCHEMA, readConfigFiles, redact } from '../tap/config.js';
@@ -72,10 +72,15 @@ export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
       ? {}
       : parseAirbyteState(readJsonFile(args.state, 'state', StateError), args.state);
   let failedStreams = 0;
-  for await (const event of readStreams({ config, streams, state })) {
-    if (event.kind === 'stream_error') failedStreams += 1;
-    const message = encodeAirbyte(event, io.now());
-    if (message) await writeJsonLine(io.out, message);
+  const writer = new JsonLinesWriter(io.out);
+  try {
+    for await (const event of readStreams({ config, streams, state })) {
+      if (event.kind === 'stream_error') failedStreams += 1;
+      const message = encodeAirbyte(event, io.now());
+      if (message) await writer.write(message);
+    }
+  } finally {
+    await writer.flush();
   }
   return failedStreams > 0 ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { writeJsonLine } from '../protocol/json-lines.js';
+import { JsonLinesWriter } from '../protocol/json-lines.js';
 import { encodeSinger, reduceBookmarks, singerLogLine } from '../protocol/singer.js';
 import { streamSchema } from '../tap/catalog.js';
 import type { TapConfig } from '../tap/config.js';
@@ -54,16 +54,21 @@ export async function runTap(options: RunOptions): Promise<RunResult> {
     state: pickState(options.state, streams),
   };
   if (options.signal !== undefined) readOptions.signal = options.signal;
-  for await (const event of options.read(readOptions)) {
-    for (const ordered of withSchemaFirst(event, withSchema)) {
-      bookmarks = reduceBookmarks(bookmarks, ordered);
-      const message = encodeSinger(ordered, { bookmarks, deselected });
-      if (message !== null) await writeJsonLine(stdout, message);
+  const writer = new JsonLinesWriter(stdout);
+  try {
+    for await (const event of options.read(readOptions)) {
+      for (const ordered of withSchemaFirst(event, withSchema)) {
+        bookmarks = reduceBookmarks(bookmarks, ordered);
+        const message = encodeSinger(ordered, { bookmarks, deselected });
+        if (message !== null) await writer.write(message);
+      }
+      const line = singerLogLine(event);
+      if (line !== null && isLogged(event, options.logLevel)) log(line);
+      for (const metric of metrics.observe(event, options.now())) log(metric);
+      if (event.kind === 'stream_error') failedStreams.push(event.stream);
     }
-    const line = singerLogLine(event);
-    if (line !== null && isLogged(event, options.logLevel)) log(line);
-    for (const metric of metrics.observe(event, options.now())) log(metric);
-    if (event.kind === 'stream_error') failedStreams.push(event.stream);
+  } finally {
+    await writer.flush();
   }
   for (const metric of metrics.finish()) log(metric);
   return { failedStreams };
