@@ -1,0 +1,38 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { JsonLinesWriter } from '../src/protocol/json-lines.js';
+
+class SlowSink extends Writable {
+  readonly chunks: string[] = [];
+  constructor() {
+    super({ highWaterMark: 16 });
+  }
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.chunks.push(chunk.toString('utf8'));
+    setTimeout(done, 1);
+  }
+}
+
+describe('JsonLinesWriter', () => {
+  it('writes every message once, in order, in few chunks, waiting for a full sink to drain', async () => {
+    const sink = new SlowSink();
+    const writer = new JsonLinesWriter(sink);
+    const messages = Array.from({ length: 20_000 }, (_, i) => ({ i, text: `é ${'x'.repeat(i % 50)}` }));
+    for (const message of messages) await writer.write(message);
+    await writer.flush();
+    await new Promise<void>((resolve) => sink.end(resolve));
+    const lines = sink.chunks.join('').split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((line) => JSON.parse(line))).toEqual(messages);
+    expect(sink.chunks.length).toBeLessThan(20);
+  });
+
+  it('does not hold a line back for long when no more come', async () => {
+    const sink = new SlowSink();
+    const writer = new JsonLinesWriter(sink);
+    await writer.write({ type: 'STATE' });
+    expect(sink.chunks).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sink.chunks.join('')).toBe('{"type":"STATE"}\n');
+  });
+});
