@@ -142,6 +142,20 @@ describe('incremental reads', () => {
     expect(recordsOf(second, 'sessions')).toEqual([]);
   });
 
+  it('session_messages newly selected beside a bookmarked sessions stream reads every message once', async () => {
+    const first = await collect(simConfig(sim), configured(['sessions'], 'incremental'));
+    const streams = configured(['sessions', 'session_messages'], 'incremental');
+    const second = await collect(simConfig(sim), streams, { state: finalState(first) });
+    expect(recordsOf(second, 'sessions')).toEqual([]);
+    expect(byKey(recordsOf(second, 'session_messages'), KEYS.session_messages ?? [])).toEqual(
+      byKey(truthMessages(sim), KEYS.session_messages ?? []),
+    );
+    sim.clearRequestLog();
+    const third = await collect(simConfig(sim), streams, { state: finalState(second) });
+    expect(third.filter((event) => event.kind === 'record')).toEqual([]);
+    expect(messageRequests(sim)).toEqual([]);
+  });
+
   it('full_refresh ignores the state; a far-future bookmark returns nothing', async () => {
     const first = await collect(simConfig(sim), INCREMENTAL);
     const again = await collect(simConfig(sim), configured(['sessions', 'playbooks']), {

@@ -5,6 +5,7 @@ import { fanOut, type ParentBatch } from './fan-out.js';
 import type { JsonObject } from './json.js';
 import { listQuery } from './list-query.js';
 import { listPages, type ReaderDeps, RecordSelector } from './read-list.js';
+import { type SharedQuery, sharedQuery } from './shared-query.js';
 import { devinId, resolvePath, withParentFields } from './stream-path.js';
 import type { StreamRun } from './stream-run.js';
 import type { CursorState } from './stream-state.js';
@@ -23,34 +24,6 @@ interface BatchMeta {
   /** Highest cursor values admitted up to and including this page (the batches run ahead). */
   sessionsMax: number | null;
   messagesMax: number | null;
-}
-
-type SharedQuery = Pick<ReadPlan, 'createdAfter' | 'updatedAfter' | 'updatedBefore' | 'startAfter'>;
-
-const lowest = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.min(a, b));
-const highest = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.max(a, b));
-
-/**
- * One sessions read serves both streams. Same query (the usual case, and always on resume from a
- * shared checkpoint): use it. Different (say session_messages newly selected): ask for the union
- * from the first page; each stream then filters its own part client-side.
- */
-export function sharedQuery(a: ReadPlan, b: ReadPlan | null): SharedQuery {
-  const pick = ({ createdAfter, updatedAfter, updatedBefore, startAfter }: ReadPlan) => ({
-    createdAfter,
-    updatedAfter,
-    updatedBefore,
-    startAfter,
-  });
-  if (b === null) return pick(a);
-  const same = JSON.stringify(pick(a)) === JSON.stringify(pick(b));
-  if (same) return pick(a);
-  return {
-    createdAfter: lowest(a.createdAfter, b.createdAfter),
-    updatedAfter: lowest(a.updatedAfter, b.updatedAfter),
-    updatedBefore: highest(a.updatedBefore, b.updatedBefore),
-    startAfter: null,
-  };
 }
 
 /** A selected member with its record selector. */
