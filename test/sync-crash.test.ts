@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../src/simulator/index.js';
+import type { TargetKind } from '../src/targets/target.js';
+import { rowCount } from './helpers/database-rows.js';
+import { CLI, tempDir } from './helpers/run-cli.js';
+import {
+  configFile,
+  databasePath,
+  expectTablesEqualSimulator,
+  runSync,
+  summaryRow,
+  syncArgs,
+} from './sync-helpers.js';
+import { KINDS, query } from './targets-helpers.js';
+
+const SESSIONS = 60;
+
+/**
+ * Starts a sync, waits until the simulator has answered `requests` requests, then kills it with
+ * SIGKILL. Resolves with the signal that ended the child (null when it exited on its own first).
+ */
+async function killPartWay(
+  args: readonly string[],
+  sim: Simulator,
+  requests: number,
+): Promise<string | null> {
+  const child = spawn(process.execPath, [CLI, 'sync', '--quiet', ...args], {
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: 'ignore',
+  });
+  const ended = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  let done = false;
+  void ended.then(() => {
+    done = true;
+  });
+  while (!done && sim.requestLog.length < requests) await sleep(10);
+  child.kill('SIGKILL');
+  return ended;
+}
+
+describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', (kind: TargetKind) => {
+  let sim: Simulator;
+  const dir = tempDir('devin-tap-sync-crash-');
+  let config = '';
+  let fullRequests = 0;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ sessions: SESSIONS, messagesPerSession: 4, seed: 55 });
+    // Small pages: many checkpoints, many requests. Session index 1 (52 pages of messages, read one
+    // after another) is in the last batch of sessions, so at 3/4 of the requests several batches are
+    // committed (the writer has had time to catch up with the reader) and the last one is not.
+    config = configFile(dir, sim, { page_size: 10 });
+    sim.clearRequestLog();
+    const scratch = await runSync(syncArgs(config, kind, databasePath(dir, kind, 'scratch')));
+    expect(scratch.code, scratch.stderr).toBe(0);
+    fullRequests = sim.requestLog.length;
+  });
+  afterAll(() => sim.close());
+
+  it('the next sync finishes the job: every row once, equal to the API, fewer requests', async () => {
+    const database = databasePath(dir, kind, 'crashed');
+    sim.setNetwork({ latencyMs: 40 });
+    sim.clearRequestLog();
+    const signal = await killPartWay(syncArgs(config, kind, database), sim, Math.floor(fullRequests * 0.75));
+    sim.setNetwork({ latencyMs: 0 });
+    expect(signal, 'the sync was killed before it finished').toBe('SIGKILL');
+
+    // Killed part-way: some sessions committed, not all.
+    const committed = await rowCount(kind, database, 'sessions');
+    expect(committed).toBeGreaterThan(0);
+    expect(committed).toBeLessThan(SESSIONS);
+    const states = await query(kind, database, 'SELECT stream FROM _devin_tap_state');
+    expect(states.map((row) => row.stream)).toContain('sessions');
+
+    sim.clearRequestLog();
+    const resumed = await runSync(syncArgs(config, kind, database));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(sim.requestLog.length).toBeLessThan(fullRequests);
+    await expectTablesEqualSimulator(kind, database, sim);
+    expect(summaryRow(resumed, 'sessions')?.inserted).toBe(SESSIONS - committed);
+  });
+
+  it('a full refresh killed part-way leaves the old rows in place; the next one is exact', async () => {
+    const database = databasePath(dir, kind, 'refresh');
+    const first = await runSync(syncArgs(config, kind, database));
+    expect(first.code, first.stderr).toBe(0);
+    sim.deleteSession(String([...sim.sessions()][3]?.session_id));
+
+    sim.setNetwork({ latencyMs: 40 });
+    sim.clearRequestLog();
+    const args = [...syncArgs(config, kind, database), '--full-refresh'];
+    const signal = await killPartWay(args, sim, Math.floor(fullRequests * 0.75));
+    sim.setNetwork({ latencyMs: 0 });
+    expect(signal).toBe('SIGKILL');
+    // The sessions refresh had not completed: the old rows, the deleted session's too, are all there.
+    expect(await rowCount(kind, database, 'sessions')).toBe(SESSIONS);
+
+    const again = await runSync(args);
+    expect(again.code, again.stderr).toBe(0);
+    await expectTablesEqualSimulator(kind, database, sim);
+    expect(await rowCount(kind, database, 'sessions')).toBe(SESSIONS - 1);
+  });
+});
