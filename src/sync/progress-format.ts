@@ -30,19 +30,24 @@ export interface SummaryRow {
   stream: string;
   inserted: number;
   updated: number;
+  unchanged: number;
   requests: number;
   retries: number;
   seconds: number;
   status: string;
 }
 
-/** The end-of-run table: stream, rows inserted, rows updated, requests, retries, seconds. */
+/**
+ * The end-of-run table: stream, rows inserted (new), rows updated, records unchanged since the last
+ * run (read but not written again), requests, retries, seconds.
+ */
 export function summaryTable(rows: readonly SummaryRow[]): string {
-  const header = ['stream', 'inserted', 'updated', 'requests', 'retries', 'seconds', 'status'];
+  const header = ['stream', 'inserted', 'updated', 'unchanged', 'requests', 'retries', 'seconds', 'status'];
   const cells = rows.map((row) => [
     row.stream,
     count(row.inserted),
     count(row.updated),
+    count(row.unchanged),
     count(row.requests),
     count(row.retries),
     row.seconds.toFixed(1),
@@ -54,7 +59,9 @@ export function summaryTable(rows: readonly SummaryRow[]): string {
   const format = (line: readonly string[]) =>
     line
       .map((cell, column) =>
-        column === 0 || column === 6 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+        column === 0 || column === header.length - 1
+          ? cell.padEnd(widths[column] ?? 0)
+          : cell.padStart(widths[column] ?? 0),
       )
       .join('  ')
       .trimEnd();

@@ -5,6 +5,8 @@ export interface StreamProgress {
   records: number;
   requests: number;
   retries: number;
+  /** Records read but not emitted: an earlier run already delivered them unchanged. */
+  unchanged: number;
   total: number | null;
   startedAt: number;
   endedAt: number | null;
@@ -47,6 +49,7 @@ export class ProgressTracker {
     progress.records = counters.records;
     progress.requests = counters.requests;
     progress.retries = counters.retries;
+    progress.unchanged = counters.unchanged ?? 0;
     if (total !== null) progress.total = total;
   }
 
@@ -58,6 +61,7 @@ export class ProgressTracker {
         records: 0,
         requests: 0,
         retries: 0,
+        unchanged: 0,
         total: null,
         startedAt: now,
         endedAt: null,
