@@ -28,6 +28,7 @@ describe.each(KINDS)('devin-tap sync --target %s: round trip', (kind) => {
     const run = await runSync(syncArgs(configFile(dir, sim, { page_size: 50 }), kind, database));
     expect(run.code, run.stderr).toBe(0);
     expect(run.summary?.failures).toEqual([]);
+    expect(run.stdout + run.stderr).not.toContain(sim.token);
     expect(run.summary?.streams.map((row) => row.stream)).toEqual([...STREAM_NAMES]);
     await expectTablesEqualSimulator(kind, database, sim);
 
