@@ -5,6 +5,7 @@ import axiosRetry from 'axios-retry';
 import type { TapConfig } from './config.js';
 import { RetryExhaustedError } from './errors.js';
 import { apiErrorFor } from './http-errors.js';
+import { leanHttpAdapter } from './http-transport.js';
 import {
   actionFor,
   type BackoffPolicy,
@@ -82,8 +83,16 @@ function parseBody(response: AxiosResponse): AxiosResponse {
   return response;
 }
 
+const PROXY_VARIABLES = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY'];
+
+/** axios's own adapter honours proxy variables; the lean one does not, so it is used only without them. */
+function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
+  return PROXY_VARIABLES.some((name) => (env[name] ?? '') !== '');
+}
+
 function createInstance(config: TapConfig): AxiosInstance {
   const agentOptions = { keepAlive: true, maxSockets: config.maxConcurrency };
+  const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
   return axios.create({
     baseURL: config.baseUrl,
     timeout: config.requestTimeoutSeconds * 1000,
@@ -91,9 +100,11 @@ function createInstance(config: TapConfig): AxiosInstance {
     responseType: 'text',
     transformResponse: [(data: unknown) => data],
     transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
-    httpAgent: new HttpAgent(agentOptions),
-    httpsAgent: new HttpsAgent(agentOptions),
+    httpAgent: agents.http,
+    httpsAgent: agents.https,
     maxRedirects: 0,
+    paramsSerializer: { indexes: null },
+    ...(proxyConfigured(process.env) ? {} : { adapter: leanHttpAdapter(agents) }),
   });
 }
 
@@ -116,7 +127,6 @@ export function createHttpClient(config: TapConfig, options: HttpOptions = {}): 
     context.counters.requests += 1;
     const response = await instance.get<unknown>(path, {
       params: query,
-      paramsSerializer: { indexes: null },
       ...(context.signal ? { signal: context.signal } : {}),
       'axios-retry': {
         onRetry: (retry, error) => {
