@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, SPECIAL, startSimulator } from '../src/simulator/index.js';
 import type { TapEvent } from '../src/tap/events.js';
-import type { JsonObject } from '../src/tap/json.js';
 import { readStreams } from '../src/tap/read.js';
+import { expectedRecords, SECRET_FIELDS } from './helpers/ground-truth.js';
 import {
   ALL_STREAMS,
   byKey,
@@ -14,32 +14,6 @@ import {
   statusesOf,
   truthMessages,
 } from './tap-read-helpers.js';
-
-const SECRET_FIELDS = [
-  'secret_id',
-  'key',
-  'note',
-  'is_sensitive',
-  'secret_type',
-  'access_type',
-  'created_at',
-  'created_by',
-  'updated_at',
-  'updated_by',
-];
-
-function truth(sim: Simulator): Record<string, JsonObject[]> {
-  const project = (secret: JsonObject) =>
-    Object.fromEntries(Object.entries(secret).filter(([key]) => SECRET_FIELDS.includes(key)));
-  return {
-    sessions: [...sim.sessions()],
-    sessions_insights: [...sim.insights()],
-    session_messages: truthMessages(sim),
-    playbooks: [...sim.playbooks()],
-    secrets: [...sim.secrets()].map(project),
-    knowledge_notes: [...sim.knowledgeNotes()],
-  };
-}
 
 describe('readStreams against the simulator', () => {
   let sim: Simulator;
@@ -56,10 +30,11 @@ describe('readStreams against the simulator', () => {
 
   it('reads all six streams exactly, once each, field by field', async () => {
     const events = await collect(simConfig(sim), configured(ALL_STREAMS));
-    const expected = truth(sim);
+    const expected = expectedRecords(sim);
     for (const stream of ALL_STREAMS) {
       const keys = KEYS[stream] ?? [];
-      expect(byKey(recordsOf(events, stream), keys), stream).toEqual(byKey(expected[stream] ?? [], keys));
+      const want = [...(expected[stream]?.values() ?? [])];
+      expect(byKey(recordsOf(events, stream), keys), stream).toEqual(byKey(want, keys));
       expect(statusesOf(events, stream), stream).toEqual(['started', 'running', 'complete']);
     }
     const sessionLists = sim.requestLog.filter((entry) => entry.path.endsWith('/sessions'));

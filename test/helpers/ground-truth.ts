@@ -1,7 +1,8 @@
 import type { Simulator } from '../../src/simulator/index.js';
 import type { JsonObject } from '../../src/tap/json.js';
 
-const SECRET_FIELDS = [
+/** The documented secret metadata fields: all a secrets record may ever hold. */
+export const SECRET_FIELDS = [
   'secret_id',
   'key',
   'note',
