@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { TargetKind } from '../src/targets/target.js';
 import { rowCount } from './helpers/database-rows.js';
-import { CLI, tempDir } from './helpers/run-cli.js';
+import { CLI } from './helpers/run-cli.js';
 import {
   configFile,
   databasePath,
@@ -12,6 +12,7 @@ import {
   runSync,
   summaryRow,
   syncArgs,
+  syncTempDir,
 } from './sync-helpers.js';
 import { KINDS, query } from './targets-helpers.js';
 
@@ -42,7 +43,7 @@ async function killPartWay(
 
 describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', (kind: TargetKind) => {
   let sim: Simulator;
-  const dir = tempDir('devin-tap-sync-crash-');
+  const dir = syncTempDir();
   let config = '';
   let fullRequests = 0;
 

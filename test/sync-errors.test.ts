@@ -6,8 +6,15 @@ import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
 import type { TargetKind } from '../src/targets/target.js';
 import { rowCount } from './helpers/database-rows.js';
-import { type CliResult, tempDir, writeJson } from './helpers/run-cli.js';
-import { configFile, databasePath, expectTablesEqualSimulator, runSync, syncArgs } from './sync-helpers.js';
+import { type CliResult, writeJson } from './helpers/run-cli.js';
+import {
+  configFile,
+  databasePath,
+  expectTablesEqualSimulator,
+  runSync,
+  syncArgs,
+  syncTempDir,
+} from './sync-helpers.js';
 import { KINDS } from './targets-helpers.js';
 
 const DEFAULT_STREAMS = STREAM_NAMES.filter((name) => name !== 'session_messages');
@@ -64,7 +71,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 describe('devin-tap sync: bad arguments and config', () => {
-  const dir = tempDir('devin-tap-sync-errors-');
+  const dir = syncTempDir();
 
   it('an unknown stream lists the valid ones, exits non-zero and creates no database', async () => {
     const database = databasePath(dir, 'duckdb', 'unknown-stream');
@@ -110,7 +117,7 @@ describe('devin-tap sync: bad arguments and config', () => {
 });
 
 describe('devin-tap sync: a token without ManageOrgPlaybooks', () => {
-  const dir = tempDir('devin-tap-sync-errors-');
+  const dir = syncTempDir();
 
   it.each(KINDS)(
     '%s: the other streams complete; the run exits non-zero naming playbooks and the permission',
@@ -132,7 +139,7 @@ describe('devin-tap sync: a token without ManageOrgPlaybooks', () => {
 });
 
 describe.each(KINDS)('devin-tap sync --target %s: bad database paths', (kind) => {
-  const dir = tempDir('devin-tap-sync-errors-');
+  const dir = syncTempDir();
   const name = kind === 'duckdb' ? 'DuckDB' : 'SQLite';
   const sync = (database: string) => runSync(syncArgs(configFile(dir, sim), kind, database, 'playbooks'));
 

@@ -4,7 +4,6 @@ import type { JsonObject } from '../src/tap/json.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
 import type { TargetKind } from '../src/targets/target.js';
 import { databaseRows } from './helpers/database-rows.js';
-import { tempDir } from './helpers/run-cli.js';
 import {
   configFile,
   databasePath,
@@ -14,6 +13,7 @@ import {
   type SyncRun,
   summaryRow,
   syncArgs,
+  syncTempDir,
 } from './sync-helpers.js';
 import { KINDS, query } from './targets-helpers.js';
 
@@ -45,7 +45,7 @@ function idsOf(rows: Iterable<JsonObject>, field: string): string[] {
 
 describe.each(KINDS)('devin-tap sync --target %s: incremental and full refresh', (kind) => {
   let sim: Simulator;
-  const dir = tempDir('devin-tap-sync-');
+  const dir = syncTempDir();
   const database = databasePath(dir, kind);
   let config = '';
   const sync = (...extra: string[]) => runSync([...syncArgs(config, kind, database), ...extra]);

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, SPECIAL, startSimulator } from '../src/simulator/index.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
 import { databaseRows, tableColumns } from './helpers/database-rows.js';
-import { tempDir } from './helpers/run-cli.js';
 import {
   configFile,
   databasePath,
@@ -11,12 +10,13 @@ import {
   runSync,
   summaryRow,
   syncArgs,
+  syncTempDir,
 } from './sync-helpers.js';
 import { KINDS } from './targets-helpers.js';
 
 describe.each(KINDS)('devin-tap sync --target %s: round trip', (kind) => {
   let sim: Simulator;
-  const dir = tempDir('devin-tap-sync-');
+  const dir = syncTempDir();
   const database = databasePath(dir, kind);
 
   beforeAll(async () => {
