@@ -11,6 +11,7 @@ import axios, { AxiosError, type AxiosInstance } from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyError } from '../src/tap/http.js';
 import { leanHttpAdapter } from '../src/tap/http-transport.js';
+import { requestUrl } from '../src/tap/request-url.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -107,5 +108,25 @@ describe('lean axios adapter', () => {
     const error = await instance.get('/things', { timeout: 50 }).catch((caught: unknown) => caught);
     expect((error as AxiosError).code).toBe(AxiosError.ETIMEDOUT);
     expect(classifyError(error)).toEqual({ kind: 'timeout' });
+  });
+});
+
+describe('requestUrl', () => {
+  it('means what axios builds from the same base URL, path and params', () => {
+    const params = { first: 200, after: 'a+b/c= :$,é', on: true, tag: ['x y', 'z'], skip: undefined };
+    const ours = new URL(requestUrl('http://h:1/base/', '/v3/things', params));
+    const theirs = new URL(
+      axios.getUri({
+        baseURL: 'http://h:1/base/',
+        url: '/v3/things',
+        params,
+        paramsSerializer: { indexes: null },
+      }),
+    );
+    expect(ours.pathname).toBe('/base/v3/things');
+    expect(ours.pathname).toBe(theirs.pathname);
+    expect([...ours.searchParams]).toEqual([...theirs.searchParams]);
+    expect(ours.searchParams.getAll('tag')).toEqual(['x y', 'z']);
+    expect(requestUrl('http://h:1', '/v3/things', {})).toBe('http://h:1/v3/things');
   });
 });

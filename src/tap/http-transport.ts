@@ -15,6 +15,8 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 
+const ABSOLUTE = /^https?:\/\//i;
+
 /**
  * A lean axios adapter for the one request shape the tap sends: GET without a body, the response
  * buffered as text. Why not axios's own node adapter: it costs ~300 µs of CPU per request on top of
@@ -30,7 +32,9 @@ import axios, {
 export function leanHttpAdapter(agents: { http: HttpAgent; https: HttpsAgent }): AxiosAdapter {
   return (config) =>
     new Promise<AxiosResponse>((resolve, reject) => {
-      const url = new URL(axios.getUri(config));
+      // The tap passes absolute URLs with the query built (request-url.ts): no second config merge.
+      const direct = config.params === undefined && ABSOLUTE.test(config.url ?? '');
+      const url = new URL(direct ? (config.url as string) : axios.getUri(config));
       const secure = url.protocol === 'https:';
       const send = secure ? httpsRequest : httpRequest;
       const req = send(url, {

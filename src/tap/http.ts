@@ -6,6 +6,7 @@ import type { TapConfig } from './config.js';
 import { RetryExhaustedError } from './errors.js';
 import { apiErrorFor } from './http-errors.js';
 import { leanHttpAdapter } from './http-transport.js';
+import { requestUrl } from './request-url.js';
 import {
   actionFor,
   type BackoffPolicy,
@@ -125,8 +126,7 @@ export function createHttpClient(config: TapConfig, options: HttpOptions = {}): 
 
   async function attempt(path: string, query: Query, context: RequestContext): Promise<unknown> {
     context.counters.requests += 1;
-    const response = await instance.get<unknown>(path, {
-      params: query,
+    const response = await instance.get<unknown>(requestUrl(config.baseUrl, path, query), {
       ...(context.signal ? { signal: context.signal } : {}),
       'axios-retry': {
         onRetry: (retry, error) => {
