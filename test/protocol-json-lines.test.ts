@@ -27,6 +27,18 @@ describe('JsonLinesWriter', () => {
     expect(sink.chunks.length).toBeLessThan(20);
   });
 
+  it('writes lines longer than a chunk, with multi-byte characters, intact and in order', async () => {
+    const sink = new SlowSink();
+    const writer = new JsonLinesWriter(sink);
+    const messages = [{ a: 'x' }, { big: '✓é'.repeat(300_000) }, { b: '😀'.repeat(100_000) }, { c: 1 }];
+    for (const message of messages) await writer.write(message);
+    await writer.flush();
+    await new Promise<void>((resolve) => sink.end(resolve));
+    const lines = sink.chunks.join('').split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((line) => JSON.parse(line))).toEqual(messages);
+  });
+
   it('does not hold a line back for long when no more come', async () => {
     const sink = new SlowSink();
     const writer = new JsonLinesWriter(sink);
