@@ -13,7 +13,7 @@ import { streamSchema } from '../tap/catalog.js';
 import { checkConnection } from '../tap/check.js';
 import { CONFIG_SCHEMA, readConfigFiles, redact } from '../tap/config.js';
 import { CatalogError, errorMessage, StateError, TapError } from '../tap/errors.js';
-import { readStreams } from '../tap/read.js';
+import { readEventBatches } from '../tap/read.js';
 import { STREAMS } from '../tap/streams/index.js';
 import { parseConfiguredCatalog } from './configured-catalog.js';
 import { parseAirbyteState } from './state-input.js';
@@ -74,10 +74,12 @@ export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
   let failedStreams = 0;
   const writer = new JsonLinesWriter(io.out);
   try {
-    for await (const event of readStreams({ config, streams, state })) {
-      if (event.kind === 'stream_error') failedStreams += 1;
-      const message = encodeAirbyte(event, io.now());
-      if (message) await writer.write(message);
+    for await (const batch of readEventBatches({ config, streams, state })) {
+      for (const event of batch) {
+        if (event.kind === 'stream_error') failedStreams += 1;
+        const message = encodeAirbyte(event, io.now());
+        if (message) await writer.write(message);
+      }
     }
   } finally {
     await writer.flush();

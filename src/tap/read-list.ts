@@ -84,10 +84,12 @@ export class RecordSelector {
   }
 }
 
-export function* pageEvents(run: StreamRun, selector: RecordSelector, page: PageResult): Generator<TapEvent> {
-  yield* run.firstPage();
+/** A page's events: `running` before the first page, then the records it selects. */
+export function pageEvents(run: StreamRun, selector: RecordSelector, page: PageResult): TapEvent[] {
+  const events = run.firstPage();
   run.attach(selector);
   for (const item of page.items) {
-    if (selector.select(item)) yield run.record(run.project(item), selector.isCreated(item));
+    if (selector.select(item)) events.push(run.record(run.project(item), selector.isCreated(item)));
   }
+  return events;
 }

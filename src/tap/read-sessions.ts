@@ -43,7 +43,7 @@ export function readSessionFamily(
   defs: { sessions: StreamDef; messages: StreamDef },
   sessions: Member | null,
   messages: Member | null,
-): AsyncGenerator<TapEvent> {
+): AsyncGenerator<TapEvent[]> {
   return new SessionFamilyRead(deps, defs, sessions, messages).events();
 }
 
@@ -78,29 +78,36 @@ class SessionFamilyRead {
     return [this.sessions, this.messages].filter((member): member is Picked => member !== null);
   }
 
-  async *events(): AsyncGenerator<TapEvent> {
+  /** Events in batches: one per sessions page, per page of one session's messages, per checkpoint. */
+  async *events(): AsyncGenerator<TapEvent[]> {
     if (this.driver === null) return;
-    for (const member of this.members) yield* member.run.opening();
+    yield this.members.flatMap((member) => member.run.opening());
     try {
       const concurrency = this.deps.config.maxConcurrency;
       for await (const event of fanOut(this.batches(), (p, s) => this.readMessages(p, s), { concurrency })) {
-        if (event.kind === 'batch') yield* this.onBatch(event.parents, event.meta);
-        else if (event.kind === 'children') yield* this.onChildren(event.items);
-        else yield* this.onBatchDone(event.meta);
+        const events =
+          event.kind === 'batch'
+            ? this.onBatch(event.parents, event.meta)
+            : event.kind === 'children'
+              ? this.onChildren(event.items)
+              : this.onBatchDone(event.meta);
         if (this.messages && this.messagesError !== null && !this.messagesFailed) {
           this.messagesFailed = true;
-          yield* this.messages.run.failed(this.messagesError);
+          events.push(...this.messages.run.failed(this.messagesError));
         }
+        if (events.length > 0) yield events;
       }
     } catch (error) {
       if (this.deps.signal.aborted) throw error;
-      for (const member of this.members) {
-        if (member !== this.messages || !this.messagesFailed) yield* member.run.failed(error);
-      }
+      yield this.unfailed().flatMap((member) => member.run.failed(error));
       return;
     }
-    for (const member of this.members)
-      if (member !== this.messages || !this.messagesFailed) yield* finish(member);
+    yield this.unfailed().flatMap(finish);
+  }
+
+  /** The members still going: session_messages drops out once it has failed on its own. */
+  private unfailed(): Picked[] {
+    return this.members.filter((member) => member !== this.messages || !this.messagesFailed);
   }
 
   private async *batches(): AsyncGenerator<ParentBatch<JsonObject, BatchMeta>> {
@@ -166,33 +173,36 @@ class SessionFamilyRead {
     }
   }
 
-  private *onBatch(parents: readonly JsonObject[], meta: BatchMeta): Generator<TapEvent> {
-    for (const member of this.members) yield* member.run.firstPage();
+  private onBatch(parents: readonly JsonObject[], meta: BatchMeta): TapEvent[] {
+    const events = this.members.flatMap((member) => member.run.firstPage());
     const sessions = this.sessions;
-    if (!sessions) return;
+    if (!sessions) return events;
     for (const parent of parents)
-      yield sessions.run.record(sessions.run.project(parent), sessions.pick.isCreated(parent));
-    yield sessions.run.progress(meta.total);
+      events.push(sessions.run.record(sessions.run.project(parent), sessions.pick.isCreated(parent)));
+    events.push(sessions.run.progress(meta.total));
+    return events;
   }
 
-  private *onChildren(items: readonly JsonObject[]): Generator<TapEvent> {
+  private onChildren(items: readonly JsonObject[]): TapEvent[] {
     const messages = this.messages;
-    if (!messages || this.messagesFailed) return;
-    for (const item of items) yield messages.run.record(item, messages.pick.isCreated(item));
+    if (!messages || this.messagesFailed) return [];
+    return items.map((item) => messages.run.record(item, messages.pick.isCreated(item)));
   }
 
-  private *onBatchDone({ next, sessionsMax, messagesMax }: BatchMeta): Generator<TapEvent> {
+  private onBatchDone({ next, sessionsMax, messagesMax }: BatchMeta): TapEvent[] {
     const { sessions, messages, shared } = this;
+    const events: TapEvent[] = [];
     // Checkpoints carry the shared query's bounds, so both streams resume the same read.
     const at = (member: Picked): ReadPlan => ({ ...member.plan, ...shared });
     if (sessions && next !== null) {
-      yield sessions.run.state(checkpointState(sessions.state, at(sessions), next, sessionsMax));
+      events.push(sessions.run.state(checkpointState(sessions.state, at(sessions), next, sessionsMax)));
     }
     if (messages && !this.messagesFailed) {
-      yield messages.run.progress(null);
+      events.push(messages.run.progress(null));
       if (next !== null)
-        yield messages.run.state(checkpointState(messages.state, at(messages), next, messagesMax));
+        events.push(messages.run.state(checkpointState(messages.state, at(messages), next, messagesMax)));
     }
+    return events;
   }
 }
 
@@ -200,9 +210,11 @@ function isNotFound(error: unknown): boolean {
   return error instanceof ApiError && error.status === 404;
 }
 
-function* finish(member: Picked): Generator<TapEvent> {
+function finish(member: Picked): TapEvent[] {
   const { run, state, plan, pick } = member;
-  yield run.progress(null);
-  yield run.state(completedState(state, plan, pick.maxSeen, pick.window.snapshot()));
-  yield run.complete();
+  return [
+    run.progress(null),
+    run.state(completedState(state, plan, pick.maxSeen, pick.window.snapshot())),
+    run.complete(),
+  ];
 }

@@ -8,27 +8,32 @@ import type { CursorState } from './stream-state.js';
 
 /**
  * One list stream without a parent (sessions_insights, playbooks, secrets, knowledge_notes):
- * every page, a checkpoint after each page but the last, the final state, then complete.
+ * every page, a checkpoint after each page but the last, the final state, then complete. Events
+ * come in batches (one per page), in order.
  */
 export async function* readListStream(
   deps: ReaderDeps,
   run: StreamRun,
   state: CursorState,
   plan: ReadPlan,
-): AsyncGenerator<TapEvent> {
-  yield* run.opening();
+): AsyncGenerator<TapEvent[]> {
+  yield run.opening();
   try {
     const selector = new RecordSelector(run.def, run.def, plan);
     const path = resolvePath(run.def, deps.config.orgId);
     for await (const page of listPages(deps, run, path, listQuery(run.def, plan), plan.startAfter)) {
-      yield* pageEvents(run, selector, page);
-      yield run.progress(page.total);
-      if (page.next !== null) yield run.state(checkpointState(state, plan, page.next, selector.maxSeen));
+      const events = pageEvents(run, selector, page);
+      events.push(run.progress(page.total));
+      if (page.next !== null)
+        events.push(run.state(checkpointState(state, plan, page.next, selector.maxSeen)));
+      yield events;
     }
-    yield run.state(completedState(state, plan, selector.maxSeen, selector.window.snapshot()));
-    yield run.complete();
+    yield [
+      run.state(completedState(state, plan, selector.maxSeen, selector.window.snapshot())),
+      run.complete(),
+    ];
   } catch (error) {
     if (deps.signal.aborted) throw error;
-    yield* run.failed(error);
+    yield run.failed(error);
   }
 }

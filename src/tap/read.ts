@@ -33,7 +33,8 @@ export interface ReadOptions {
   now?: () => number;
 }
 
-const EVENT_BUFFER = 512;
+/** Batches (a page's events each) queued between the readers and the consumer. */
+const BATCH_BUFFER = 32;
 
 function selectedModes(streams: readonly ConfiguredStream[]): Map<string, SyncMode> {
   const modes = new Map<string, SyncMode>();
@@ -47,7 +48,7 @@ function selectedModes(streams: readonly ConfiguredStream[]): Map<string, SyncMo
   return modes;
 }
 
-type Task = AsyncGenerator<TapEvent>;
+type Task = AsyncGenerator<TapEvent[]>;
 
 function buildTasks(options: ReadOptions, deps: ReaderDeps, now: () => number): Task[] {
   const modes = selectedModes(options.streams);
@@ -93,17 +94,32 @@ function buildTasks(options: ReadOptions, deps: ReaderDeps, now: () => number): 
  * incremental state. When options.signal aborts, the iteration throws the signal's reason.
  */
 export async function* readStreams(options: ReadOptions): AsyncGenerator<TapEvent> {
+  const { signal } = options;
+  for await (const batch of readEventBatches(options)) {
+    for (const event of batch) {
+      yield event;
+      // An abort drops what is queued: the rest of this batch too.
+      if (signal?.aborted) throw signal.reason;
+    }
+  }
+}
+
+/**
+ * readStreams in batches (a page's events, in order): the same events and guarantees, one await
+ * per batch instead of per event, for consumers that keep up with a page at a time.
+ */
+export async function* readEventBatches(options: ReadOptions): AsyncGenerator<readonly TapEvent[]> {
   const { config } = options;
   const now = options.now ?? Date.now;
   const abort = new AbortController();
-  const channel = new Channel<TapEvent>(EVENT_BUFFER);
+  const channel = new Channel<TapEvent[]>(BATCH_BUFFER);
   const http = createHttpClient(config, { ...options.http, semaphore: new Semaphore(config.maxConcurrency) });
   const deps: ReaderDeps = {
     http,
     config,
     now,
     signal: abort.signal,
-    log: (message) => void channel.push({ kind: 'log', level: 'warn', message: redact(message, config) }),
+    log: (message) => void channel.push([{ kind: 'log', level: 'warn', message: redact(message, config) }]),
   };
   const onAbort = () => {
     abort.abort(options.signal?.reason);
@@ -114,7 +130,7 @@ export async function* readStreams(options: ReadOptions): AsyncGenerator<TapEven
     if (options.signal?.aborted) throw options.signal.reason;
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const pumps = tasks.map(async (task) => {
-      for await (const event of task) if (!(await channel.push(event))) return;
+      for await (const batch of task) if (!(await channel.push(batch))) return;
     });
     Promise.all(pumps).then(
       () => channel.close(),
