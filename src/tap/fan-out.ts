@@ -23,10 +23,11 @@ interface OpenBatch<M> {
 }
 
 /**
- * Reads the children of every parent with at most `concurrency` parents in progress. Parent
- * batches are pulled only when a worker needs work, and child pages go through a bounded channel,
- * so memory stays bounded. Any error (a parent page, a child page, a missing bind field) stops
- * every worker and is thrown to the consumer: nothing is skipped silently.
+ * Reads the children of every parent with at most `concurrency` parents in progress. The next
+ * parent batch is pulled once fewer jobs than workers are left (so the workers do not all wait for
+ * the next parent page), at most one batch ahead; child pages go through a bounded channel, so
+ * memory stays bounded. Any error (a parent page, a child page, a missing bind field) stops every
+ * worker and is thrown to the consumer: nothing is skipped silently.
  */
 export async function* fanOut<P, C, M>(
   batches: AsyncIterable<ParentBatch<P, M>>,
@@ -42,6 +43,11 @@ export async function* fanOut<P, C, M>(
   let pulling: Promise<void> | null = null;
   let flushing: Promise<void> = Promise.resolve();
 
+  const fail = (error: unknown): void => {
+    abort.abort(error);
+    out.close(error);
+  };
+
   // Serialized, so batch_done events leave in batch order.
   const flush = (): Promise<void> => {
     flushing = flushing.then(async () => {
@@ -53,7 +59,7 @@ export async function* fanOut<P, C, M>(
     return flushing;
   };
 
-  const pull = async (): Promise<void> => {
+  const pullBatch = async (): Promise<void> => {
     const next = await source.next();
     if (next.done) {
       exhausted = true;
@@ -66,15 +72,26 @@ export async function* fanOut<P, C, M>(
     await flush();
   };
 
+  /** Starts pulling the next batch unless one is on its way; never rejects (a failure ends all). */
+  const pull = (): Promise<void> => {
+    if (exhausted || out.isClosed) return Promise.resolve();
+    pulling ??= pullBatch()
+      .catch(fail)
+      .finally(() => {
+        pulling = null;
+      });
+    return pulling;
+  };
+
   const nextJob = async (): Promise<{ parent: P; batch: OpenBatch<M> } | null> => {
     for (;;) {
       const job = jobs.shift();
-      if (job) return job;
+      if (job) {
+        if (jobs.length < options.concurrency) void pull();
+        return job;
+      }
       if (exhausted || out.isClosed) return null;
-      pulling ??= pull().finally(() => {
-        pulling = null;
-      });
-      await pulling;
+      await pull();
     }
   };
 
@@ -91,13 +108,7 @@ export async function* fanOut<P, C, M>(
   const workers = Array.from({ length: options.concurrency }, () => worker());
   Promise.all(workers)
     .then(() => flush())
-    .then(
-      () => out.close(),
-      (error: unknown) => {
-        abort.abort(error);
-        out.close(error);
-      },
-    );
+    .then(() => out.close(), fail);
   try {
     yield* out.drain();
   } finally {
