@@ -52,12 +52,6 @@ function convertedSql(staging: string, layout: TableLayout): string {
   return `SELECT ${expressions.join(', ')} FROM temp.main.${quoteIdent(staging)}`;
 }
 
-/** How many staged rows already have their key in the table: the upsert's update count. */
-export function countExistingSql(table: string, staging: string, layout: TableLayout): string {
-  const on = layout.keys.map((key) => `t.${quoteIdent(key)} = s.${quoteIdent(key)}`).join(' AND ');
-  return `SELECT count(*)::BIGINT AS n FROM (${convertedSql(staging, layout)}) s JOIN ${quoteIdent(table)} t ON ${on}`;
-}
-
 /** One set-based upsert of the staged batch (an append when the stream has no keys). */
 export function upsertSql(table: string, staging: string, layout: TableLayout): string {
   const columns = writtenColumns(layout);
@@ -77,14 +71,18 @@ function appendCell(appender: DuckDBAppender, kind: ColumnKind, cell: Cell): voi
   else appender.appendBigInt(BigInt(cell));
 }
 
-/** Replaces the staging table's rows with the batch, through the appender. */
+/**
+ * Recreates the staging table and fills it with the batch through the appender. Recreating (not
+ * DELETE FROM) lets DuckDB free the previous batch: deleted rows of an in-memory temp table are
+ * never reclaimed, so a DELETE would keep every batch ever staged in memory.
+ */
 export async function stageRows(
   connection: DuckDBConnection,
   staging: string,
   layout: TableLayout,
   rows: readonly ShapedRow[],
 ): Promise<void> {
-  await connection.run(`DELETE FROM temp.main.${quoteIdent(staging)}`);
+  await connection.run(createStagingSql(staging, layout));
   const appender = await connection.createAppender(staging, 'main', 'temp');
   try {
     for (const row of rows) {

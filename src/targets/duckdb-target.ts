@@ -3,7 +3,7 @@ import { TargetError } from '../tap/errors.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state.js';
 import type { Dialect } from './column-types.js';
-import { countExistingSql, createStagingSql, stageRows, upsertSql } from './duckdb-batch.js';
+import { stageRows, upsertSql } from './duckdb-batch.js';
 import { columnsOf, primaryKey } from './duckdb-catalog.js';
 import { duckdbError } from './duckdb-errors.js';
 import { shapeBatch } from './rows.js';
@@ -22,13 +22,19 @@ import type { StreamSchema, Target, WriteStats } from './target.js';
 
 const DIALECT: Dialect = 'duckdb';
 
+/**
+ * DuckDB's buffer pool is capped (it spills to `<database>.tmp` beyond): the sync shares its process
+ * with the reader. 32 MB fails the upsert; the cap is an upper bound, use stays well below it.
+ */
+const SETTINGS: Readonly<Record<string, string>> = { memory_limit: '256MB' };
+
 /** DuckDB target: appender into a TEMP staging table, then one set-based upsert per batch. */
 export class DuckdbTarget implements Target {
   readonly kind = 'duckdb';
   private readonly layouts = new Map<string, TableLayout>();
   private readonly refreshing = new Set<string>();
-  /** Staging tables created for the current layouts (dropped from this set when a layout changes). */
-  private readonly staged = new Set<string>();
+  /** Row counts of tables as this connection last saw them (inserted = growth of the count). */
+  private readonly counts = new Map<string, number>();
   private inTransaction = false;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -43,7 +49,7 @@ export class DuckdbTarget implements Target {
     let instance: DuckDBInstance | undefined;
     let connection: DuckDBConnection | undefined;
     try {
-      instance = await DuckDBInstance.create(path);
+      instance = await DuckDBInstance.create(path, { ...SETTINGS });
       connection = await instance.connect();
       await connection.run(stateTableSql(DIALECT));
       return new DuckdbTarget(path, instance, connection, options.now ?? Date.now);
@@ -66,16 +72,17 @@ export class DuckdbTarget implements Target {
       const shaped = shapeBatch(layout, rows, extractedAt, this.now());
       if (shaped.length === 0) return { inserted: 0, updated: 0 };
       const table = this.refreshing.has(stream) ? refreshTable(stream) : stream;
-      const staging = `_stage_${table}`;
       await this.begin();
-      if (!this.staged.has(staging)) {
-        await this.connection.run(createStagingSql(staging, layout));
-        this.staged.add(staging);
+      await stageRows(this.connection, `_stage_${table}`, layout, shaped);
+      if (layout.keys.length === 0) {
+        await this.connection.run(upsertSql(table, `_stage_${table}`, layout));
+        return { inserted: shaped.length, updated: 0 };
       }
-      await stageRows(this.connection, staging, layout, shaped);
-      const updated = layout.keys.length > 0 ? await this.count(countExistingSql(table, staging, layout)) : 0;
-      await this.connection.run(upsertSql(table, staging, layout));
-      return { inserted: shaped.length - updated, updated };
+      // Keys are unique within the batch: every staged row either inserts or updates one row.
+      const before = this.counts.get(table) ?? (await this.rowCount(table));
+      await this.connection.run(upsertSql(table, `_stage_${table}`, layout));
+      const after = await this.rowCount(table);
+      return { inserted: after - before, updated: shaped.length - (after - before) };
     });
   }
 
@@ -103,7 +110,7 @@ export class DuckdbTarget implements Target {
       await this.commit();
       await this.connection.run(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`);
       await this.connection.run(createTableSql(DIALECT, staging, layout));
-      this.staged.delete(`_stage_${staging}`);
+      this.counts.clear();
       this.refreshing.add(stream);
     });
   }
@@ -118,6 +125,7 @@ export class DuckdbTarget implements Target {
       }
       await this.writeState(state);
       await this.commit();
+      this.counts.clear();
       this.refreshing.delete(stream);
     });
   }
@@ -125,6 +133,7 @@ export class DuckdbTarget implements Target {
   abortFullRefresh(stream: string): Promise<void> {
     return this.serial(async () => {
       this.refreshing.delete(stream);
+      this.counts.clear();
       await this.commit();
       await this.connection.run(`DROP TABLE IF EXISTS ${quoteIdent(refreshTable(stream))}`);
     });
@@ -155,6 +164,7 @@ export class DuckdbTarget implements Target {
   /** Runs calls one after another and names the database in every error. */
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work).catch((error: unknown) => {
+      this.counts.clear();
       throw duckdbError(this.path, error);
     });
     this.queue = run.catch(() => undefined);
@@ -173,9 +183,12 @@ export class DuckdbTarget implements Target {
     await this.connection.run('COMMIT');
   }
 
-  private async count(sql: string): Promise<number> {
-    const reader = await this.connection.runAndReadAll(sql);
-    return Number(reader.getRows()[0]?.[0] ?? 0);
+  /** A cheap count (no column is read); remembered until a refresh or a rollback changes it. */
+  private async rowCount(table: string): Promise<number> {
+    const reader = await this.connection.runAndReadAll(`SELECT count(*)::BIGINT FROM ${quoteIdent(table)}`);
+    const count = Number(reader.getRows()[0]?.[0] ?? 0);
+    this.counts.set(table, count);
+    return count;
   }
 
   private layoutOf(stream: string): TableLayout {
@@ -197,8 +210,6 @@ export class DuckdbTarget implements Target {
       for (const table of tables) await this.ddl(await this.missingColumns(table, layout));
     }
     this.layouts.set(stream.name, layout);
-    this.staged.delete(`_stage_${stream.name}`);
-    this.staged.delete(`_stage_${refreshTable(stream.name)}`);
   }
 
   private async missingColumns(table: string, layout: TableLayout): Promise<string[]> {
