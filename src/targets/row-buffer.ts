@@ -9,6 +9,22 @@ export interface BatchLimits {
 
 export const DEFAULT_LIMITS: BatchLimits = { rows: 5000, bytes: 16 * 1024 * 1024 };
 
+/**
+ * About the size of a record's JSON text, without serializing it: string lengths plus a few bytes
+ * per other value; nested objects and arrays are measured exactly.
+ */
+export function recordBytes(row: JsonObject): number {
+  let bytes = 2;
+  for (const key in row) {
+    const value = row[key];
+    bytes += key.length + 4;
+    if (typeof value === 'string') bytes += value.length + 2;
+    else if (value !== null && typeof value === 'object') bytes += JSON.stringify(value).length;
+    else bytes += 8;
+  }
+  return bytes;
+}
+
 /** Rows of one stream waiting for a write, bounded in rows and bytes. */
 export class RowBuffer {
   rows: JsonObject[] = [];
