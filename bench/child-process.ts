@@ -4,6 +4,10 @@ import { readFileSync } from 'node:fs';
 export interface ChildRun {
   seconds: number;
   peakRssMb: number;
+  /** User + system CPU seconds of the child (last sample, so up to 50 ms short). */
+  cpuSeconds: number;
+  /** User + system CPU seconds of this process (the simulator's, in the benches) while the child ran. */
+  parentCpuSeconds: number;
   stdoutLines: number;
   code: number | null;
   stderrTail: string;
@@ -20,6 +24,20 @@ function peakRss(pid: number): number {
   }
 }
 
+const TICKS_PER_SECOND = 100; // USER_HZ: getconf CLK_TCK on Linux
+
+/** utime + stime of a live process from /proc/<pid>/stat, in seconds; 0 once it has gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
 /** Runs `node script args`, counting stdout lines without keeping them, and samples its peak RSS. */
 export function runChild(
   script: string,
@@ -28,9 +46,11 @@ export function runChild(
 ): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
+    const parentCpu = process.cpuUsage();
     const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env } });
     let lines = 0;
     let peak = 0;
+    let cpu = 0;
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
       for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
@@ -39,15 +59,24 @@ export function runChild(
       stderr = (stderr + chunk.toString('utf8')).slice(-2000);
     });
     const sampler = setInterval(() => {
-      if (child.pid !== undefined) peak = Math.max(peak, peakRss(child.pid));
+      if (child.pid !== undefined) {
+        peak = Math.max(peak, peakRss(child.pid));
+        cpu = Math.max(cpu, cpuSeconds(child.pid));
+      }
     }, 50);
     child.on('error', reject);
     child.on('exit', () => {
-      if (child.pid !== undefined) peak = Math.max(peak, peakRss(child.pid));
+      if (child.pid !== undefined) {
+        peak = Math.max(peak, peakRss(child.pid));
+        cpu = Math.max(cpu, cpuSeconds(child.pid));
+      }
     });
     child.on('close', (code) => {
       clearInterval(sampler);
+      const parent = process.cpuUsage(parentCpu);
       resolve({
+        cpuSeconds: cpu,
+        parentCpuSeconds: (parent.user + parent.system) / 1e6,
         seconds: (performance.now() - started) / 1000,
         peakRssMb: peak,
         stdoutLines: lines,

@@ -6,7 +6,7 @@
 //     split into start-up, requests and exit, with the floor's wall at the same latency.
 // Options: --sessions N --messages N --latency-sessions N
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSimulator } from '../src/simulator/index.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
@@ -74,6 +74,13 @@ async function throughput(): Promise<void> {
       `devin-tap read:             ${tap.seconds.toFixed(2)} s, ${Math.round(tapRate).toLocaleString()} records/s`,
     );
     console.log(`ratio to floor: ${(tapRate / floorRate).toFixed(2)} (aim >= 0.70)`);
+    // The simulator runs in this process and shares the machine's cores with the reader, so wall
+    // times move with the load; CPU seconds show what each reader itself costs.
+    const cpu = (run: ChildRun) =>
+      `${run.cpuSeconds.toFixed(1)} s (simulator and bench: ${run.parentCpuSeconds.toFixed(1)} s)`;
+    console.log(
+      `CPU: floor ${cpu(floor)}, devin-tap read ${cpu(tap)}, load average ${loadavg()[0]?.toFixed(1)}`,
+    );
     console.log(`peak RSS of devin-tap read: ${tap.peakRssMb.toFixed(0)} MB (aim < 200 MB)`);
   } finally {
     await sim.close();
