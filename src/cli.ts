@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { failureTrace, runCheck, runDiscover, runRead, runSpec } from './airbyte/commands.js';
 import { loadCommand } from './load/command.js';
 import { writeJsonLine } from './protocol/json-lines.js';
 import { reportCommand } from './report/command.js';
@@ -10,14 +9,20 @@ import { syncCommand } from './sync/command.js';
 
 const io = { out: process.stdout, env: process.env, now: () => Date.now() };
 
-/** Airbyte commands report every failure as one ERROR trace on stdout (nothing else goes there). */
-function airbyte(action: () => Promise<number>): Promise<void> {
-  return action().then(
+type AirbyteCommands = typeof import('./airbyte/commands.js');
+
+/**
+ * Airbyte commands report every failure as one ERROR trace on stdout (nothing else goes there).
+ * Each command's modules load on use, so a command starts without the others' dependencies.
+ */
+async function airbyte(action: (commands: AirbyteCommands) => Promise<number>): Promise<void> {
+  const commands = await import('./airbyte/commands.js');
+  return action(commands).then(
     (code) => {
       process.exitCode = code;
     },
     async (error: unknown) => {
-      await writeJsonLine(process.stdout, failureTrace(error, Date.now()));
+      await writeJsonLine(process.stdout, commands.failureTrace(error, Date.now()));
       reportErrorAndExit(error, { quiet: true });
     },
   );
@@ -31,19 +36,19 @@ const program = new Command('devin-tap')
 program
   .command('spec')
   .description('Airbyte: print the connector specification (the config JSON Schema)')
-  .action(() => airbyte(() => runSpec(io)));
+  .action(() => airbyte((c) => c.runSpec(io)));
 
 program
   .command('check')
   .description('Airbyte: check the config and which streams the API key can read')
   .option('--config <file>', 'config JSON file (default: DEVIN_API_TOKEN / DEVIN_ORG_ID only)')
-  .action((options: { config?: string }) => airbyte(() => runCheck(options.config, io)));
+  .action((options: { config?: string }) => airbyte((c) => c.runCheck(options.config, io)));
 
 program
   .command('discover')
   .description('Airbyte: print the catalog of the six streams')
   .requiredOption('--config <file>', 'config JSON file')
-  .action((options: { config: string }) => airbyte(() => runDiscover(options.config, io)));
+  .action((options: { config: string }) => airbyte((c) => c.runDiscover(options.config, io)));
 
 program
   .command('read')
@@ -52,7 +57,7 @@ program
   .requiredOption('--catalog <file>', 'configured catalog JSON file')
   .option('--state <file>', 'state JSON file from a previous read')
   .action((options: { config: string; catalog: string; state?: string }) =>
-    airbyte(() => runRead(options, io)),
+    airbyte((c) => c.runRead(options, io)),
   );
 
 program.addCommand(syncCommand());

@@ -1,7 +1,5 @@
 import { Command, Option } from 'commander';
 import { runCommand } from '../run-command.js';
-import { openTarget } from '../targets/open-target.js';
-import { runLoad } from './run-load.js';
 
 interface LoadFlags {
   target: 'duckdb' | 'sqlite';
@@ -19,6 +17,9 @@ export function loadCommand(): Command {
     .action((flags: LoadFlags) =>
       runCommand(async () => {
         const log = (message: string) => process.stderr.write(`devin-tap load: ${message}\n`);
+        // Loaded on use: the database drivers are heavy and other commands do not need them.
+        const { openTarget } = await import('../targets/open-target.js');
+        const { runLoad } = await import('./run-load.js');
         const target = await openTarget(flags.target, flags.database);
         try {
           const summary = await runLoad({ target, input: process.stdin, output: process.stdout, log });

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { runCommand } from '../run-command.js';
-import { writeReport } from './write-report.js';
 
 interface ReportFlags {
   database: string;
@@ -22,6 +21,7 @@ export function reportCommand(): Command {
     .option('--since <YYYY-MM-DD>', 'only sessions created on or after this day (UTC)')
     .action((flags: ReportFlags) =>
       runCommand(async () => {
+        const { writeReport } = await import('./write-report.js');
         const { database, out, since } = flags;
         const data = await writeReport(since === undefined ? { database, out } : { database, out, since });
         process.stderr.write(`devin-tap report: ${data.headline?.sessions ?? 0} sessions\n`);

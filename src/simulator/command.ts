@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runCommand } from '../run-command.js';
 import { InputError } from '../tap/errors.js';
-import { type SimulatorOptions, startSimulator } from './index.js';
+import type { SimulatorOptions } from './index.js';
 
 export interface SimulateIo {
   out: (line: string) => void;
@@ -53,6 +53,7 @@ function orgId(value: string): string {
 const MAX = 2 ** 31 - 1;
 
 async function serve(options: SimulatorOptions, io: SimulateIo): Promise<number> {
+  const { startSimulator } = await import('./index.js');
   const sim = await startSimulator(options).catch((error: unknown) => {
     const code = (error as { code?: unknown }).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {

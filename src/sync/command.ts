@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { runCommand } from '../run-command.js';
 import { STREAM_NAMES } from '../tap/streams/index.js';
-import { reportSync, runSync } from './run-sync.js';
 
 interface SyncFlags {
   config?: string[];
@@ -35,6 +34,8 @@ export function syncCommand(): Command {
     .option('--json', 'print a machine-readable summary on stdout')
     .action((flags: SyncFlags) =>
       runCommand(async () => {
+        // Loaded on use: the database drivers are heavy and other commands do not need them.
+        const { reportSync, runSync } = await import('./run-sync.js');
         const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, now: Date.now };
         const options = {
           configPaths: flags.config ?? [],
