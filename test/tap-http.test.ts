@@ -124,6 +124,18 @@ describe('http client', () => {
     expect(result.retries[1]).toMatch(/connection failed \((ECONNRESET|socket hang up)/);
   });
 
+  it('retries a connection dropped in the middle of a 200 body', async () => {
+    script = [
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"items": [{"a": 1}, ', () => res.socket?.destroy());
+      },
+    ];
+    const result = await get();
+    expect(result.error).toBeNull();
+    expect(result.counters).toEqual({ requests: 2, retries: 1 });
+  });
+
   it('retries a timeout', async () => {
     script = [() => undefined];
     const result = await get({}, { request_timeout_seconds: 1 });

@@ -58,6 +58,9 @@ export function classifyError(error: unknown): Failure {
   if (!(error instanceof AxiosError)) return { kind: 'network', code: 'unknown' };
   if (error.code === AxiosError.ERR_CANCELED || error.config?.signal?.aborted) return { kind: 'canceled' };
   if (error.code === 'ERR_BAD_BODY') return { kind: 'bad_body' };
+  // A response whose status is not an error broke off while its body was read: a dropped connection.
+  if (error.response && error.response.status < 400)
+    return { kind: 'network', code: error.code ?? 'aborted' };
   if (error.response) {
     const retryAfter = error.response.headers['retry-after'];
     return typeof retryAfter === 'string'
