@@ -129,6 +129,9 @@ describe('devin-tap sync: a token without ManageOrgPlaybooks', () => {
       expect(run.stderr).toMatch(/playbooks/);
       expect(run.stderr).toContain('ManageOrgPlaybooks');
       expect(run.summary?.failures.map((failure) => failure.stream)).toEqual(['playbooks']);
+      const playbooks = run.summary?.streams.find((row) => row.stream === 'playbooks');
+      expect(playbooks).toMatchObject({ status: 'failed', inserted: 0 });
+      expect(playbooks?.requests).toBeGreaterThanOrEqual(1);
       const others = STREAM_NAMES.filter((name) => name !== 'playbooks');
       await expectTablesEqualSimulator(kind, database, sim, others);
       expect(await rowCount(kind, database, 'playbooks')).toBe(0);

@@ -125,6 +125,8 @@ export class StreamRun {
     const failure = failureOf(error);
     const internal = failure === 'system_error' && error instanceof Error && error.stack;
     return [
+      // Final counters first, so a summary shows the requests and retries the failure cost.
+      this.progress(null),
       {
         kind: 'stream_error',
         stream: this.name,
