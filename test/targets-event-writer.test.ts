@@ -3,6 +3,7 @@ import type { TapEvent } from '../src/tap/events.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { writeEvents } from '../src/targets/event-writer.js';
 import { openTarget } from '../src/targets/open-target.js';
+import type { Target } from '../src/targets/target.js';
 import { dbPath, KINDS, query, tempDir } from './targets-helpers.js';
 
 const dir = tempDir();
@@ -69,6 +70,81 @@ describe.each(KINDS)('%s event writer', (kind) => {
       { id: '3', v: 1 },
     ]);
     expect(await query(kind, path, 'SELECT id FROM b')).toEqual([{ id: 'x' }]);
+  });
+
+  it("batches rows across states, commits each state with its rows, never writes rows after a failed stream's last state", async () => {
+    const path = dbPath(dir, kind);
+    const target = await openTarget(kind, path);
+    const writes: number[] = [];
+    const checkpoints: string[] = [];
+    const spy: Target = Object.create(target);
+    spy.write = (stream, rows, extractedAt) => {
+      writes.push(rows.length);
+      return target.write(stream, rows, extractedAt);
+    };
+    spy.checkpoint = async (state) => {
+      // Every state committed has all its rows in the table, in this transaction.
+      for (const [stream, value] of Object.entries(state)) {
+        checkpoints.push(`${stream}:${value.cursor}`);
+      }
+      return target.checkpoint(state);
+    };
+    let clock = 0;
+    const events: TapEvent[] = [schemaEvent('a'), schemaEvent('b')];
+    for (let page = 1; page <= 5; page += 1) {
+      for (let i = 0; i < 3; i += 1) events.push(record('a', `a${page}-${i}`));
+      events.push(state('a', page, 3));
+    }
+    events.push(record('b', 'b1'), state('b', 1, 1), record('b', 'b2'), record('b', 'b3'));
+    events.push({ kind: 'stream_error', stream: 'b', message: 'b failed', failure: 'transient_error' });
+    events.push({ kind: 'status', stream: 'b', status: 'incomplete' });
+    const stats = await writeEvents(from(events), {
+      target: spy,
+      commit: { ms: 1000 },
+      now: () => clock++,
+    });
+    // Five states of a, one batch: a state no longer writes its stream's rows.
+    expect(writes).toEqual([15, 1]);
+    expect(stats.a).toEqual({ records: 15, inserted: 15, updated: 0, error: null });
+    expect(stats.b).toEqual({ records: 3, inserted: 1, updated: 0, error: 'b failed' });
+    expect(checkpoints).toContain('a:5');
+    expect(checkpoints).toContain('b:1');
+    expect(await target.readState()).toEqual({ a: { cursor: 5 }, b: { cursor: 1 } });
+    await target.close();
+    expect(await query(kind, path, 'SELECT count(*) AS n FROM a')).toEqual([{ n: 15 }]);
+    // b2 and b3 came after b's last state: not written, the next run reads them again.
+    expect(await query(kind, path, 'SELECT id FROM b')).toEqual([{ id: 'b1' }]);
+  });
+
+  it('commits when the interval has passed: each state with exactly the rows it covers', async () => {
+    const path = dbPath(dir, kind);
+    const target = await openTarget(kind, path);
+    const written: string[] = [];
+    const commits: { cursor: number; written: string[] }[] = [];
+    const spy: Target = Object.create(target);
+    spy.write = (stream, rows, extractedAt) => {
+      written.push(...rows.map((row) => String(row.id)));
+      return target.write(stream, rows, extractedAt);
+    };
+    spy.checkpoint = (state) => {
+      if (state.a) commits.push({ cursor: Number(state.a.cursor), written: [...written] });
+      return target.checkpoint(state);
+    };
+    let clock = 0;
+    const events: TapEvent[] = [schemaEvent('a')];
+    for (let page = 1; page <= 6; page += 1) {
+      events.push(record('a', `${page}-0`), record('a', `${page}-1`), state('a', page, 2));
+    }
+    // The clock advances 10 ms per call; commits are due every 25 ms.
+    await writeEvents(from(events), { target: spy, commit: { ms: 25 }, now: () => (clock += 10) });
+    expect(commits.length).toBeGreaterThan(1);
+    expect(commits.length).toBeLessThan(6);
+    for (const { cursor, written: before } of commits) {
+      const pages = Array.from({ length: cursor }, (_, i) => [`${i + 1}-0`, `${i + 1}-1`]).flat();
+      expect(before).toEqual(pages);
+    }
+    expect(await target.readState()).toEqual({ a: { cursor: 6 } });
+    await target.close();
   });
 
   it('replaces a fully refreshed stream on completion, and keeps the old rows when the tap fails', async () => {

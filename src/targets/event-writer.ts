@@ -1,24 +1,23 @@
 import type { TapEvent } from '../tap/events.js';
-import type { StreamState, TapState } from '../tap/state.js';
-import { type BatchLimits, DEFAULT_LIMITS, RowBuffer, recordBytes } from './row-buffer.js';
+import type { BatchLimits } from './row-buffer.js';
+import { StreamBatches, type StreamWriteStats } from './stream-batches.js';
 import type { Target } from './target.js';
 
-export interface StreamWriteStats {
-  records: number;
-  inserted: number;
-  updated: number;
-  /** The stream's stream_error message, or null. */
-  error: string | null;
-}
+export type { StreamWriteStats } from './stream-batches.js';
 
-/** When a state event commits: once this many rows or milliseconds have passed since the last commit. */
+/** When a state event commits: once this many milliseconds have passed since the last commit. */
 export interface CommitLimits {
-  rows: number;
   ms: number;
 }
 
-/** About one commit a second: a commit costs DuckDB tens of milliseconds, whatever its size. */
-export const DEFAULT_COMMIT: CommitLimits = { rows: 100_000, ms: 250 };
+/** About four commits a second: a kill loses at most a fraction of a second of work. */
+export const DEFAULT_COMMIT: CommitLimits = { ms: 250 };
+
+/**
+ * Rows per stream and bytes across all streams held before a commit is forced. Batches of a few
+ * thousand rows cost DuckDB several times more per row than batches of 20,000.
+ */
+export const SYNC_LIMITS: BatchLimits = { rows: 20_000, bytes: 16 * 1024 * 1024 };
 
 export interface EventWriterOptions {
   target: Target;
@@ -32,36 +31,22 @@ export interface EventWriterOptions {
   now?: () => number;
 }
 
-interface StreamProgress {
-  stats: StreamWriteStats;
-  buffer: RowBuffer;
-  refreshing: boolean;
-  /** Latest state of a stream under full refresh: stored when the refresh completes. */
-  heldState: StreamState | null;
-}
-
 /**
- * Drives a Target from the tap's events. Rows are buffered per stream and written in bounded
- * batches; a state event writes its stream's rows, and the states seen are committed with every row
- * before them, at most about once per `commit` interval (and at the end). A failed stream keeps what
- * its last state covered; a failed full refresh keeps the old rows.
- *
- * One write runs ahead: while the target writes a batch, the events that fill the next one are
- * read. Target calls still start one after another, in event order.
+ * Drives a Target from the tap's events. Rows are buffered per stream; state events only mark the
+ * rows they cover. About once per `commit` interval (and when the buffers reach their limits, a full
+ * refresh begins or completes, and at the end) every stream's covered rows are written, one batch
+ * per stream, and committed with the states they complete. A failed stream keeps what its last
+ * state covered; a failed full refresh keeps the old rows.
  */
 export async function writeEvents(
   events: AsyncIterable<TapEvent>,
   options: EventWriterOptions,
 ): Promise<Record<string, StreamWriteStats>> {
   const { target } = options;
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const commitLimits = { ...DEFAULT_COMMIT, ...options.commit };
+  const batches = new StreamBatches(target, { ...SYNC_LIMITS, ...options.limits });
+  const interval = { ...DEFAULT_COMMIT, ...options.commit }.ms;
   const now = options.now ?? Date.now;
-  const streams = new Map<string, StreamProgress>();
-  let pendingState: TapState = {};
-  let rowsSinceCommit = 0;
   let lastCommit = now();
-  let inFlight: Promise<void> = Promise.resolve();
   let sourceFailed = false;
   /** The events, noting whether an error came from them (the tap) rather than from the target. */
   async function* watched(): AsyncGenerator<TapEvent> {
@@ -73,129 +58,83 @@ export async function writeEvents(
     }
   }
 
-  const progressOf = (stream: string): StreamProgress => {
-    let progress = streams.get(stream);
-    if (!progress) {
-      const stats = { records: 0, inserted: 0, updated: 0, error: null };
-      progress = { stats, buffer: new RowBuffer(limits), refreshing: false, heldState: null };
-      streams.set(stream, progress);
-    }
-    return progress;
-  };
-
-  /** Waits for the write running ahead (and throws its error). */
-  const settle = async (): Promise<void> => {
-    const running = inFlight;
-    inFlight = Promise.resolve();
-    await running;
-  };
-
-  /** Starts writing the stream's buffered rows; returns once the previous write has finished. */
-  const flush = async (stream: string, progress: StreamProgress): Promise<void> => {
-    if (progress.buffer.size === 0) return;
-    await settle();
-    const { rows, extractedAt } = progress.buffer.take();
-    rowsSinceCommit += rows.length;
-    inFlight = target.write(stream, rows, extractedAt).then((written) => {
-      progress.stats.inserted += written.inserted;
-      progress.stats.updated += written.updated;
-    });
-    inFlight.catch(() => undefined); // awaited by the next settle()
-  };
-
   const commit = async (): Promise<void> => {
-    await settle();
-    const state = pendingState;
-    pendingState = {};
-    rowsSinceCommit = 0;
     lastCommit = now();
-    await target.checkpoint(state);
-  };
-
-  const commitIfDue = async (): Promise<void> => {
-    if (rowsSinceCommit >= commitLimits.rows || now() - lastCommit >= commitLimits.ms) await commit();
+    await batches.commit();
   };
 
   const handlers = {
     schema: async (event: Extract<TapEvent, { kind: 'schema' }>) => {
-      const progress = progressOf(event.stream);
-      await flush(event.stream, progress);
-      await settle();
+      const progress = batches.progressOf(event.stream);
+      await commit(); // DuckDB commits before DDL: the rows written so far go with their states
+      await batches.settle();
       await target.prepare([{ name: event.stream, schema: event.schema, keys: event.keys }]);
       if (options.fullRefresh?.has(event.stream) && !progress.refreshing && progress.stats.error === null) {
-        await commit(); // states seen so far go with the rows before the refresh begins
         await target.beginFullRefresh(event.stream);
         progress.refreshing = true;
       }
     },
-    state: async (event: Extract<TapEvent, { kind: 'state' }>) => {
-      const progress = progressOf(event.stream);
-      if (progress.stats.error !== null) return;
-      await flush(event.stream, progress);
-      if (progress.refreshing) progress.heldState = event.state;
-      else pendingState[event.stream] = event.state;
-      await commitIfDue();
-    },
-    complete: async (stream: string, progress: StreamProgress) => {
+    complete: async (stream: string) => {
+      const progress = batches.progressOf(stream);
       if (!progress.refreshing || progress.stats.error !== null) return;
-      await flush(stream, progress);
-      await settle();
-      // One transaction: the swap, the held state and the states pending for other streams.
-      const state = { ...pendingState, ...(progress.heldState ? { [stream]: progress.heldState } : {}) };
-      pendingState = {};
-      rowsSinceCommit = 0;
+      await batches.writeAll(stream);
+      await batches.settle();
+      // One transaction: the swap, the held state and the states ready for other streams.
+      const held = progress.heldState ? { [stream]: progress.heldState } : {};
       lastCommit = now();
-      await target.completeFullRefresh(stream, state);
+      await target.completeFullRefresh(stream, { ...batches.takePending(), ...held });
       progress.refreshing = false;
     },
     fail: async (stream: string, message: string) => {
-      const progress = progressOf(stream);
-      progress.stats.error ??= message;
-      progress.buffer.take(); // rows after the last state: the next run reads them again
+      const progress = batches.progressOf(stream);
+      batches.fail(stream, message);
       if (progress.refreshing) {
-        await settle();
+        await batches.settle();
         await target.abortFullRefresh(stream);
       }
       progress.refreshing = false;
     },
   };
 
+  const onEvent = async (event: Exclude<TapEvent, { kind: 'record' }>): Promise<void> => {
+    if (event.kind === 'schema') await handlers.schema(event);
+    else if (event.kind === 'state') {
+      if (batches.progressOf(event.stream).stats.error !== null) return;
+      batches.state(event.stream, event.state);
+      if (now() - lastCommit >= interval && batches.committable) await commit();
+    } else if (event.kind === 'stream_error') await handlers.fail(event.stream, event.message);
+    else if (event.kind === 'status' && event.status === 'incomplete') {
+      await handlers.fail(event.stream, batches.progressOf(event.stream).stats.error ?? 'stream incomplete');
+    } else if (event.kind === 'status' && event.status === 'complete') await handlers.complete(event.stream);
+  };
+
   try {
     for await (const event of watched()) {
-      if (event.kind === 'record') {
-        const progress = progressOf(event.stream);
-        if (progress.stats.error !== null) continue;
-        progress.stats.records += 1;
-        if (progress.buffer.push(event.data, event.emittedAt, recordBytes(event.data))) {
-          await flush(event.stream, progress);
-          if (rowsSinceCommit >= commitLimits.rows) await commit();
+      if (event.kind !== 'record') {
+        options.observer?.(event);
+        await onEvent(event);
+      } else if (batches.progressOf(event.stream).stats.error === null) {
+        if (batches.push(event.stream, event.data, event.emittedAt)) {
+          if (batches.committable) await commit();
+          await batches.relieve();
         }
-        continue;
-      }
-      options.observer?.(event);
-      if (event.kind === 'schema') await handlers.schema(event);
-      else if (event.kind === 'state') await handlers.state(event);
-      else if (event.kind === 'stream_error') await handlers.fail(event.stream, event.message);
-      else if (event.kind === 'status' && event.status === 'incomplete') {
-        await handlers.fail(event.stream, progressOf(event.stream).stats.error ?? 'stream incomplete');
-      } else if (event.kind === 'status' && event.status === 'complete') {
-        await handlers.complete(event.stream, progressOf(event.stream));
       }
     }
     // The events ended normally: every stream was read to its end.
-    for (const [stream, progress] of streams) {
+    for (const [stream, progress] of batches.streams) {
       if (progress.stats.error !== null) continue;
-      await flush(stream, progress);
-      await handlers.complete(stream, progress);
+      await batches.writeAll(stream);
+      await handlers.complete(stream);
     }
     await commit();
+    await batches.settle();
   } catch (error) {
     // A tap failure keeps what the states seen so far cover; a target failure commits nothing more.
-    await (sourceFailed ? commit() : settle()).catch(() => undefined);
-    for (const [stream, progress] of streams) {
+    await (sourceFailed ? commit().then(() => batches.settle()) : batches.settle()).catch(() => undefined);
+    for (const [stream, progress] of batches.streams) {
       if (progress.refreshing) await target.abortFullRefresh(stream).catch(() => undefined);
     }
     throw error;
   }
-  return Object.fromEntries([...streams].map(([stream, progress]) => [stream, progress.stats]));
+  return Object.fromEntries([...batches.streams].map(([stream, progress]) => [stream, progress.stats]));
 }

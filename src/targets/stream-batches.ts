@@ -1,0 +1,170 @@
+import type { JsonObject } from '../tap/json.js';
+import type { StreamState, TapState } from '../tap/state.js';
+import { type BatchLimits, RowBuffer, recordBytes, type TakenRows } from './row-buffer.js';
+import type { Target } from './target.js';
+
+export interface StreamWriteStats {
+  records: number;
+  inserted: number;
+  updated: number;
+  /** The stream's stream_error message, or null. */
+  error: string | null;
+}
+
+interface StreamProgress {
+  stats: StreamWriteStats;
+  buffer: RowBuffer;
+  /** Latest state whose rows are still (partly) buffered: it goes with them when they are written. */
+  bufferedState: StreamState | null;
+  refreshing: boolean;
+  /** Latest state of a stream under full refresh whose rows are written: stored when it completes. */
+  heldState: StreamState | null;
+}
+
+/**
+ * The rows and states of every stream between two commits. Rows wait in per-stream buffers; a
+ * state marks the rows it covers. A commit writes every stream's covered rows (one batch per stream)
+ * and then stores, in the same transaction, the states whose rows are all written. The rows after a
+ * stream's last state wait for the next state, so a failing stream never writes them.
+ *
+ * Work is chained: the target calls of one commit run while the next events are buffered, and the
+ * next commit waits for them (so at most one commit's rows are in flight besides the buffers).
+ */
+export class StreamBatches {
+  readonly streams = new Map<string, StreamProgress>();
+  /** States whose rows are all written (or being written), not committed yet. */
+  private pending: TapState = {};
+  private bufferedBytes = 0;
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly target: Target,
+    private readonly limits: BatchLimits,
+  ) {}
+
+  progressOf(stream: string): StreamProgress {
+    let progress = this.streams.get(stream);
+    if (!progress) {
+      const stats = { records: 0, inserted: 0, updated: 0, error: null };
+      progress = {
+        stats,
+        buffer: new RowBuffer(this.limits),
+        bufferedState: null,
+        refreshing: false,
+        heldState: null,
+      };
+      this.streams.set(stream, progress);
+    }
+    return progress;
+  }
+
+  /** Buffers a record; true when the stream's buffer or the bytes of all buffers reached their limit. */
+  push(stream: string, data: JsonObject, emittedAt: number): boolean {
+    const progress = this.progressOf(stream);
+    progress.stats.records += 1;
+    const bytes = recordBytes(data);
+    this.bufferedBytes += bytes;
+    return progress.buffer.push(data, emittedAt, bytes) || this.overBudget;
+  }
+
+  /** A state covering every buffered row of the stream. */
+  state(stream: string, state: StreamState): void {
+    const progress = this.progressOf(stream);
+    if (progress.buffer.size === 0) this.written(stream, progress, state);
+    else {
+      progress.buffer.mark();
+      progress.bufferedState = state;
+    }
+  }
+
+  /** Whether a commit would store anything: a state ready or covered rows. */
+  get committable(): boolean {
+    if (Object.keys(this.pending).length > 0) return true;
+    for (const progress of this.streams.values()) if (progress.buffer.coveredSize > 0) return true;
+    return false;
+  }
+
+  get overBudget(): boolean {
+    return this.bufferedBytes >= this.limits.bytes;
+  }
+
+  /**
+   * Writes every stream's covered rows and commits them with the states they complete (chained:
+   * `settle()` waits for it). Waits for the previous commit first.
+   */
+  async commit(): Promise<void> {
+    await this.settle();
+    for (const [stream, progress] of this.streams) {
+      if (progress.buffer.coveredSize > 0) this.write(stream, progress, progress.buffer.takeCovered());
+    }
+    const state = this.pending;
+    this.pending = {};
+    this.chain(() => this.target.checkpoint(state));
+  }
+
+  /** Writes every buffered row of the stream (a full buffer, or a stream read to its end). */
+  async writeAll(stream: string): Promise<void> {
+    const progress = this.progressOf(stream);
+    if (progress.buffer.size === 0) return;
+    await this.settle();
+    this.write(stream, progress, progress.buffer.take());
+  }
+
+  /** Writes the buffers still over the limits after a commit, largest first. */
+  async relieve(): Promise<void> {
+    const bySize = [...this.streams].sort(([, a], [, b]) => b.buffer.bytes - a.buffer.bytes);
+    for (const [stream, progress] of bySize) {
+      if (progress.buffer.full || this.overBudget) await this.writeAll(stream);
+    }
+  }
+
+  /** A failed stream keeps what its last state covered; a failed full refresh keeps nothing. */
+  fail(stream: string, message: string): void {
+    const progress = this.progressOf(stream);
+    progress.stats.error ??= message;
+    if (progress.refreshing) {
+      this.bufferedBytes -= progress.buffer.take().bytes;
+      progress.bufferedState = null;
+    } else {
+      this.bufferedBytes -= progress.buffer.dropUncovered();
+    }
+  }
+
+  /** Takes the states that are ready to commit (the caller stores them). */
+  takePending(): TapState {
+    const state = this.pending;
+    this.pending = {};
+    return state;
+  }
+
+  /** Waits for the chained work (and throws its error). */
+  async settle(): Promise<void> {
+    const running = this.inFlight;
+    this.inFlight = Promise.resolve();
+    await running;
+  }
+
+  private write(stream: string, progress: StreamProgress, taken: TakenRows): void {
+    this.bufferedBytes -= taken.bytes;
+    this.chain(async () => {
+      const written = await this.target.write(stream, taken.rows, taken.extractedAt);
+      progress.stats.inserted += written.inserted;
+      progress.stats.updated += written.updated;
+    });
+    if (progress.bufferedState !== null && progress.buffer.coveredSize === 0) {
+      this.written(stream, progress, progress.bufferedState);
+      progress.bufferedState = null;
+    }
+  }
+
+  /** The state's rows are written (or chained before any later checkpoint). */
+  private written(stream: string, progress: StreamProgress, state: StreamState): void {
+    if (progress.refreshing) progress.heldState = state;
+    else this.pending[stream] = state;
+  }
+
+  private chain(work: () => Promise<void>): void {
+    this.inFlight = this.inFlight.then(work);
+    this.inFlight.catch(() => undefined); // awaited by the next settle()
+  }
+}
