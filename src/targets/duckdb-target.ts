@@ -23,10 +23,18 @@ import type { StreamSchema, Target, WriteStats } from './target.js';
 const DIALECT: Dialect = 'duckdb';
 
 /**
- * DuckDB's buffer pool is capped (it spills to `<database>.tmp` beyond): the sync shares its process
- * with the reader. 32 MB fails the upsert; the cap is an upper bound, use stays well below it.
+ * DuckDB shares its process with the reader, so its memory is kept small:
+ * - memory_limit caps the buffer pool (it spills to `<database>.tmp` beyond). The staging table of
+ *   a batch and the not yet checkpointed primary-key index must fit: 64MB fails at 400k rows.
+ * - This build uses glibc malloc, which keeps freed memory in the process: a flush threshold of
+ *   1MB makes DuckDB return it (malloc_trim) after each task and each bulk deallocation.
+ * Sync of 439k rows: peak RSS 484 MB (256MB, no flush) -> 370 MB (128MB + flush).
  */
-const SETTINGS: Readonly<Record<string, string>> = { memory_limit: '256MB' };
+const SETTINGS: Readonly<Record<string, string>> = {
+  memory_limit: '128MB',
+  allocator_flush_threshold: '1MB',
+  allocator_bulk_deallocation_flush_threshold: '1MB',
+};
 
 /** DuckDB target: appender into a TEMP staging table, then one set-based upsert per batch. */
 export class DuckdbTarget implements Target {
