@@ -83,6 +83,23 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
     expect(summaryRow(resumed, 'sessions')?.inserted).toBe(SESSIONS - committed);
   });
 
+  it.each([0.3, 0.55])('killed at %s of the requests, the next sync is exact', async (fraction) => {
+    const database = databasePath(dir, kind, `early-${fraction}`);
+    sim.setNetwork({ latencyMs: 40 });
+    sim.clearRequestLog();
+    const signal = await killPartWay(
+      syncArgs(config, kind, database),
+      sim,
+      Math.floor(fullRequests * fraction),
+    );
+    sim.setNetwork({ latencyMs: 0 });
+    expect(signal).toBe('SIGKILL');
+    expect(await rowCount(kind, database, 'sessions')).toBeLessThan(SESSIONS);
+    const resumed = await runSync(syncArgs(config, kind, database));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    await expectTablesEqualSimulator(kind, database, sim);
+  });
+
   it('a full refresh killed part-way leaves the old rows in place; the next one is exact', async () => {
     const database = databasePath(dir, kind, 'refresh');
     const first = await runSync(syncArgs(config, kind, database));
