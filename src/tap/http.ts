@@ -1,6 +1,11 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import axios, {
+  AxiosError,
+  type AxiosInstance,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
 import axiosRetry from 'axios-retry';
 import type { TapConfig } from './config.js';
 import { RetryExhaustedError } from './errors.js';
@@ -94,15 +99,28 @@ function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
   return PROXY_VARIABLES.some((name) => (env[name] ?? '') !== '');
 }
 
+/** What onRetry needs of a request, carried in its config (a class: axios passes it through uncopied). */
+class RetryTarget {
+  constructor(
+    readonly path: string,
+    readonly context: RequestContext,
+  ) {}
+}
+
+interface TapRequestConfig extends InternalAxiosRequestConfig {
+  tapRetryTarget?: RetryTarget;
+}
+
 function createInstance(config: TapConfig): AxiosInstance {
   const agentOptions = { keepAlive: true, maxSockets: config.maxConcurrency };
   const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
-  return axios.create({
+  const instance = axios.create({
     baseURL: config.baseUrl,
     timeout: config.requestTimeoutSeconds * 1000,
-    headers: { Authorization: `Bearer ${config.apiToken}`, Accept: 'application/json' },
     responseType: 'text',
-    transformResponse: [(data: unknown) => data],
+    // No transforms: there is no request body, and the body is parsed by parseBody.
+    transformRequest: [],
+    transformResponse: [],
     transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
     httpAgent: agents.http,
     httpsAgent: agents.https,
@@ -110,6 +128,14 @@ function createInstance(config: TapConfig): AxiosInstance {
     paramsSerializer: { indexes: null },
     ...(proxyConfigured(process.env) ? {} : { adapter: leanHttpAdapter(agents) }),
   });
+  // Flat default headers instead of axios's per-method buckets (common, get, post, ...), which axios
+  // deep-merges and flattens on every request. The tap only sends GETs; its Accept replaces the
+  // common one, and the buckets' other headers (Content-Type of post/put/patch) never apply.
+  instance.defaults.headers = {
+    Authorization: `Bearer ${config.apiToken}`,
+    Accept: 'application/json',
+  } as unknown as typeof instance.defaults.headers;
+  return instance;
 }
 
 export function createHttpClient(config: TapConfig, options: HttpOptions = {}): HttpClient {
@@ -125,21 +151,24 @@ export function createHttpClient(config: TapConfig, options: HttpOptions = {}): 
     shouldResetTimeout: true,
     retryCondition: (error) => actionFor(classifyError(error)) === 'retry',
     retryDelay: (retry, error) => delayForFailure(retry, classifyError(error), backoff, clock),
+    // One handler for every request (no closure and options object per request): the request's
+    // path and context travel in its config.
+    onRetry: (retry, error, requestConfig) => {
+      const target = (requestConfig as TapRequestConfig).tapRetryTarget;
+      if (target === undefined) return;
+      const { path, context } = target;
+      context.counters.requests += 1;
+      context.counters.retries += 1;
+      const what = describeFailure(classifyError(error));
+      context.onRetry?.(`${context.stream}: ${what} on GET ${path}; retry ${retry} of ${maxRetries}`);
+    },
   });
 
   async function attempt(path: string, query: Query, context: RequestContext): Promise<unknown> {
     context.counters.requests += 1;
-    const response = await instance.get<unknown>(requestUrl(config.baseUrl, path, query), {
-      ...(context.signal ? { signal: context.signal } : {}),
-      'axios-retry': {
-        onRetry: (retry, error) => {
-          context.counters.requests += 1;
-          context.counters.retries += 1;
-          const what = describeFailure(classifyError(error));
-          context.onRetry?.(`${context.stream}: ${what} on GET ${path}; retry ${retry} of ${maxRetries}`);
-        },
-      },
-    });
+    const requestConfig: Partial<TapRequestConfig> = { tapRetryTarget: new RetryTarget(path, context) };
+    if (context.signal) requestConfig.signal = context.signal;
+    const response = await instance.get<unknown>(requestUrl(config.baseUrl, path, query), requestConfig);
     return response.data;
   }
 
