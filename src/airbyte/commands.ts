@@ -4,7 +4,7 @@ import {
   type AirbyteMessage,
   catalogMessage,
   connectionStatusMessage,
-  encodeAirbyte,
+  encodeAirbyteLine,
   errorTrace,
   specMessage,
 } from '../protocol/airbyte.js';
@@ -77,8 +77,10 @@ export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
     for await (const batch of readEventBatches({ config, streams, state })) {
       for (const event of batch) {
         if (event.kind === 'stream_error') failedStreams += 1;
-        const message = encodeAirbyte(event, io.now());
-        if (message) await writer.write(message);
+        const line = encodeAirbyteLine(event, event.kind === 'record' ? 0 : io.now());
+        if (line === null) continue;
+        const pending = writer.writeLine(line);
+        if (pending) await pending;
       }
     }
   } finally {

@@ -28,21 +28,29 @@ export class JsonLinesWriter {
 
   /** Resolves at once unless a full chunk had to be written and the stream is full. */
   write(message: unknown): Promise<void> {
-    const line = JSON.stringify(message);
+    return this.writeLine(JSON.stringify(message)) ?? DONE;
+  }
+
+  /**
+   * One line already encoded as JSON (without its newline). Returns undefined when the line was
+   * buffered and there is nothing to wait for (most lines: no promise, no await per line), else a
+   * promise to await before the next write.
+   */
+  writeLine(line: string): Promise<void> | undefined {
     // A UTF-16 code unit takes at most 3 bytes of UTF-8, so `room` bytes always hold the line.
     const room = 3 * line.length + 1;
     if (room > this.chunk.length - this.used) return this.flush().then(() => this.append(line, room));
     return this.append(line, room);
   }
 
-  private append(line: string, room: number): Promise<void> {
+  private append(line: string, room: number): Promise<void> | undefined {
     if (room > this.chunk.length - this.used)
       this.chunk = Buffer.allocUnsafe(Math.max(room, 2 * CHUNK_BYTES));
     this.used += this.chunk.write(line, this.used);
     this.chunk[this.used++] = NEWLINE;
     if (this.used >= CHUNK_BYTES) return this.flush();
     this.timer ??= setTimeout(() => void this.flush(), MAX_DELAY_MS);
-    return DONE;
+    return undefined;
   }
 
   async flush(): Promise<void> {
