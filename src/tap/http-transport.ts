@@ -52,16 +52,26 @@ export function leanHttpAdapter(agents: { http: HttpAgent; https: HttpsAgent }):
 
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 
+const USER_AGENT = `axios/${axios.VERSION}`;
+
+/** The request's headers as node:http takes them, read straight off axios's (no copy, no toJSON). */
 function requestHeaders(config: InternalAxiosRequestConfig): Record<string, string> {
-  const headers = AxiosHeaders.from(config.headers);
-  // What axios's node adapter adds when absent.
-  headers.set('User-Agent', `axios/${axios.VERSION}`, false);
-  headers.set('Accept-Encoding', ACCEPT_ENCODING, false);
+  const headers = AxiosHeaders.from(config.headers) as unknown as Record<string, unknown>;
   const plain: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers.toJSON())) {
+  let userAgent = false;
+  let acceptEncoding = false;
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (lower === 'user-agent') userAgent = true;
+    else if (lower === 'accept-encoding') acceptEncoding = true;
     if (typeof value === 'string') plain[name] = value;
     else if (Array.isArray(value)) plain[name] = value.join(', ');
   }
+  // What axios's node adapter adds when absent.
+  if (!userAgent) plain['User-Agent'] = USER_AGENT;
+  if (!acceptEncoding) plain['Accept-Encoding'] = ACCEPT_ENCODING;
   return plain;
 }
 
@@ -152,7 +162,9 @@ class Exchange {
     if (this.done) return;
     const { timeout, timeoutErrorMessage, transitional } = this.config;
     const message = timeoutErrorMessage || `timeout of ${timeout}ms exceeded`;
-    const code = transitional?.clarifyTimeoutError ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED;
+    // ETIMEDOUT unless transitional options say otherwise (createHttpClient drops them).
+    const clarify = transitional ? transitional.clarifyTimeoutError : true;
+    const code = clarify ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED;
     this.req.destroy();
     this.fail(new AxiosError(message, code, this.config, this.req));
   }

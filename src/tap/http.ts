@@ -121,11 +121,10 @@ function createInstance(config: TapConfig): AxiosInstance {
     // No transforms: there is no request body, and the body is parsed by parseBody.
     transformRequest: [],
     transformResponse: [],
-    transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
+    transitional: { clarifyTimeoutError: true },
     httpAgent: agents.http,
     httpsAgent: agents.https,
     maxRedirects: 0,
-    paramsSerializer: { indexes: null },
     ...(proxyConfigured(process.env) ? {} : { adapter: leanHttpAdapter(agents) }),
   });
   // Flat default headers instead of axios's per-method buckets (common, get, post, ...), which axios
@@ -135,6 +134,12 @@ function createInstance(config: TapConfig): AxiosInstance {
     Authorization: `Bearer ${config.apiToken}`,
     Accept: 'application/json',
   } as unknown as typeof instance.defaults.headers;
+  if (!proxyConfigured(process.env)) {
+    // The lean adapter times out with ETIMEDOUT by itself (clarifyTimeoutError); without transitional
+    // options axios skips validating them on every request. No paramsSerializer either: requests
+    // carry their query in the URL (request-url.ts), never as params.
+    delete instance.defaults.transitional;
+  }
   return instance;
 }
 
