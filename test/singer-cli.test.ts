@@ -178,16 +178,21 @@ describe('tap-devin sync', () => {
       expect(new Set(rows.map(keyOf)).size, `${stream}: duplicates`).toBe(rows.length);
       expect(rows.length, stream).toBe(want.size);
       for (const row of rows) expect(row, `${stream} ${keyOf(row)}`).toEqual(want.get(keyOf(row)));
-      const counted = result.stderr
+      const metrics = result.stderr
         .split('\n')
         .filter((line) => line.startsWith('INFO METRIC: '))
         .map(
           (line) =>
             JSON.parse(line.slice(13)) as { metric: string; value: number; tags: { endpoint: string } },
         )
-        .filter((metric) => metric.metric === 'record_count' && metric.tags.endpoint === stream)
+        .filter((metric) => metric.tags.endpoint === stream);
+      const counted = metrics
+        .filter((metric) => metric.metric === 'record_count')
         .reduce((sum, metric) => sum + metric.value, 0);
       expect(counted, `${stream} record_count metrics`).toBe(rows.length);
+      const timers = metrics.filter((metric) => metric.metric === 'http_request_duration');
+      expect(timers.length, `${stream} request timers`).toBeGreaterThan(0);
+      for (const timer of timers) expect(timer.value).toBeGreaterThanOrEqual(0);
     }
     expect(JSON.stringify(records(result.messages, 'secrets'))).not.toContain('"value"');
 

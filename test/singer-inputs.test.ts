@@ -82,13 +82,23 @@ describe('MetricsTracker', () => {
       [record, 1100],
       [record, 1100],
       [
-        { kind: 'progress', stream: 'sessions', counters: { records: 2, requests: 1, retries: 0 }, total: 3 },
+        {
+          kind: 'progress',
+          stream: 'sessions',
+          counters: { records: 2, requests: 1, retries: 0, requestSeconds: 0.25 },
+          total: 3,
+        },
         1200,
       ],
       [{ kind: 'state', stream: 'sessions', state: {}, recordCount: 2 }, 1300],
       [record, 1400],
       [
-        { kind: 'progress', stream: 'sessions', counters: { records: 3, requests: 2, retries: 0 }, total: 3 },
+        {
+          kind: 'progress',
+          stream: 'sessions',
+          counters: { records: 3, requests: 3, retries: 1, requestSeconds: 1.25 },
+          total: 3,
+        },
         1500,
       ],
       [{ kind: 'status', stream: 'sessions', status: 'complete' }, 3500],
@@ -99,9 +109,21 @@ describe('MetricsTracker', () => {
       return JSON.parse(line.slice('INFO METRIC: '.length)) as JsonObject;
     });
     expect(metrics).toEqual([
+      {
+        type: 'timer',
+        metric: 'http_request_duration',
+        value: 0.25,
+        tags: { endpoint: 'sessions', requests: 1 },
+      },
       { type: 'counter', metric: 'record_count', value: 2, tags: { endpoint: 'sessions' } },
+      {
+        type: 'timer',
+        metric: 'http_request_duration',
+        value: 0.5,
+        tags: { endpoint: 'sessions', requests: 2 },
+      },
       { type: 'counter', metric: 'record_count', value: 1, tags: { endpoint: 'sessions' } },
-      { type: 'counter', metric: 'http_request_count', value: 2, tags: { endpoint: 'sessions' } },
+      { type: 'counter', metric: 'http_request_count', value: 3, tags: { endpoint: 'sessions' } },
       {
         type: 'timer',
         metric: 'sync_duration',

@@ -8,13 +8,17 @@ interface StreamMetrics {
   /** Cumulative requests from the stream's latest progress event, and how many were already reported. */
   requests: number;
   reportedRequests: number;
+  /** Requests and request seconds at the previous progress event (for the request timer). */
+  timedRequests: number;
+  timedSeconds: number;
 }
 
 /**
  * Singer METRIC log lines (singer-python's format: `INFO METRIC: {...}` on stderr), derived from the tap
  * events. Counters carry increments since their previous report, so summing a stream's lines gives its
  * total: record_count at the cadence of STATE messages and at the stream's end, http_request_count and
- * a sync_duration timer at the stream's end.
+ * a sync_duration timer at the stream's end, and an http_request_duration timer per page read (the
+ * mean seconds of the requests since the previous one, retries and back-off included).
  */
 export class MetricsTracker {
   private readonly streams = new Map<string, StreamMetrics>();
@@ -32,7 +36,7 @@ export class MetricsTracker {
         return [];
       case 'progress':
         this.stream(event.stream).requests = event.counters.requests;
-        return [];
+        return this.requestDuration(event.stream, event.counters.requests, event.counters.requestSeconds);
       case 'state':
         return this.recordCount(event.stream);
       default:
@@ -51,7 +55,14 @@ export class MetricsTracker {
   private stream(name: string): StreamMetrics {
     let metrics = this.streams.get(name);
     if (metrics === undefined) {
-      metrics = { startedAt: null, pendingRecords: 0, requests: 0, reportedRequests: 0 };
+      metrics = {
+        startedAt: null,
+        pendingRecords: 0,
+        requests: 0,
+        reportedRequests: 0,
+        timedRequests: 0,
+        timedSeconds: 0,
+      };
       this.streams.set(name, metrics);
     }
     return metrics;
@@ -75,6 +86,17 @@ export class MetricsTracker {
     const line = metricLine('counter', 'record_count', metrics.pendingRecords, { endpoint: name });
     metrics.pendingRecords = 0;
     return [line];
+  }
+
+  private requestDuration(name: string, requests: number, seconds: number | undefined): string[] {
+    const metrics = this.stream(name);
+    const count = requests - metrics.timedRequests;
+    if (seconds === undefined || count <= 0) return [];
+    const mean = (seconds - metrics.timedSeconds) / count;
+    metrics.timedRequests = requests;
+    metrics.timedSeconds = seconds;
+    const tags = { endpoint: name, requests: count };
+    return [metricLine('timer', 'http_request_duration', Math.round(mean * 1000) / 1000, tags)];
   }
 
   private requestCount(name: string): string[] {

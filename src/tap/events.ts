@@ -15,6 +15,8 @@ export interface StreamCounters {
   updated?: number;
   /** Records read but not emitted because an earlier run already did (incremental only). */
   unchanged?: number;
+  /** Seconds spent on requests so far, retries and back-off included. */
+  requestSeconds?: number;
 }
 
 /**

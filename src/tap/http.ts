@@ -29,6 +29,8 @@ export type Query = Readonly<Record<string, QueryValue | readonly QueryValue[] |
 export interface RequestCounters {
   requests: number;
   retries: number;
+  /** Wall time spent on requests, retries and their back-off included (Singer's request timer). */
+  requestMs?: number;
 }
 
 export interface RequestContext {
@@ -173,8 +175,13 @@ export function createHttpClient(config: TapConfig, options: HttpOptions = {}): 
     context.counters.requests += 1;
     const requestConfig: Partial<TapRequestConfig> = { tapRetryTarget: new RetryTarget(path, context) };
     if (context.signal) requestConfig.signal = context.signal;
-    const response = await instance.get<unknown>(requestUrl(config.baseUrl, path, query), requestConfig);
-    return response.data;
+    const started = performance.now();
+    try {
+      const response = await instance.get<unknown>(requestUrl(config.baseUrl, path, query), requestConfig);
+      return response.data;
+    } finally {
+      context.counters.requestMs = (context.counters.requestMs ?? 0) + (performance.now() - started);
+    }
   }
 
   return {

@@ -98,6 +98,7 @@ export class StreamRun {
       created: this.created,
       updated: this.records - this.created,
       unchanged: this.selector?.unchanged ?? 0,
+      requestSeconds: (this.http.requestMs ?? 0) / 1000,
     };
   }
 
