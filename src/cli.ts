@@ -22,7 +22,7 @@ async function airbyte(action: (commands: AirbyteCommands) => Promise<number>): 
       process.exitCode = code;
     },
     async (error: unknown) => {
-      await writeJsonLine(process.stdout, commands.failureTrace(error, Date.now()));
+      await writeJsonLine(process.stdout, commands.failureTrace(error, Date.now(), process.env));
       reportErrorAndExit(error, { quiet: true });
     },
   );

@@ -1,3 +1,4 @@
+import { redact } from './tap/config.js';
 import { errorMessage, TapError } from './tap/errors.js';
 
 /**
@@ -7,10 +8,12 @@ import { errorMessage, TapError } from './tap/errors.js';
 export function reportErrorAndExit(error: unknown, options: { quiet?: boolean } = {}): void {
   const userError = error instanceof TapError && error.isUserError;
   if (!options.quiet) {
-    process.stderr.write(`devin-tap: ${errorMessage(error)}\n`);
+    // Defence in depth: nothing shaped like a token reaches the terminal, whatever raised the error.
+    const clean = (text: string) => redact(text, { apiToken: process.env.DEVIN_API_TOKEN ?? '' });
+    process.stderr.write(`devin-tap: ${clean(errorMessage(error))}\n`);
     if (!userError) {
       const hint = process.env.DEVIN_TAP_DEBUG
-        ? `${(error as Error).stack ?? ''}\n`
+        ? `${clean((error as Error).stack ?? '')}\n`
         : 'devin-tap: this is a bug; run with DEVIN_TAP_DEBUG=1 for details\n';
       process.stderr.write(hint);
     }

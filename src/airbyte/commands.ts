@@ -90,7 +90,8 @@ export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
 }
 
 /** Turns an error that ended a command into one ERROR trace (user errors are config errors). */
-export function failureTrace(error: unknown, now: number) {
+export function failureTrace(error: unknown, now: number, env: NodeJS.ProcessEnv = {}) {
   const userError = error instanceof TapError && error.isUserError;
-  return errorTrace(errorMessage(error), userError ? 'config_error' : 'system_error', now);
+  const message = redact(errorMessage(error), { apiToken: env.DEVIN_API_TOKEN ?? '' });
+  return errorTrace(message, userError ? 'config_error' : 'system_error', now);
 }
