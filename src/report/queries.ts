@@ -1,18 +1,11 @@
 /** Reads the report's figures from the analyst views. All aggregation happens in SQL. */
+
+import { STREAM_NAMES } from '../tap/streams/index.js';
 import type { ReportDatabase, Row, SqlValue } from './database.js';
 import { dialectSql } from './dialect.js';
 import type { Counted, Headline, ReportData, StreamCount, UserRow, WeeklySeries } from './model.js';
 import { weeklySeries } from './model.js';
 import { viewStatements } from './views.js';
-
-const STREAMS = [
-  'sessions',
-  'sessions_insights',
-  'session_messages',
-  'playbooks',
-  'secrets',
-  'knowledge_notes',
-] as const;
 
 export const TOP_USERS = 15;
 
@@ -72,7 +65,7 @@ async function weekly(db: ReportDatabase, sql: string): Promise<WeeklySeries> {
 
 async function streamCounts(db: ReportDatabase, tables: ReadonlySet<string>): Promise<StreamCount[]> {
   const counts: StreamCount[] = [];
-  for (const name of STREAMS) {
+  for (const name of STREAM_NAMES) {
     const rows = tables.has(name)
       ? num((await db.all(`SELECT count(*) AS n FROM ${name}`))[0]?.n ?? 0)
       : null;
