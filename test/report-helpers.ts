@@ -9,7 +9,7 @@ import type { Simulator } from '../src/simulator/index.js';
 import { streamSchema } from '../src/tap/catalog.js';
 import { parseConfig } from '../src/tap/config.js';
 import type { JsonObject } from '../src/tap/json.js';
-import { readStreams } from '../src/tap/read.js';
+import { readStreams } from '../src/tap/read/read.js';
 import { findStream } from '../src/tap/streams/index.js';
 import { writeEvents } from '../src/targets/event-writer.js';
 import { openTarget } from '../src/targets/target.js';

@@ -7,7 +7,7 @@ import {
   singerLogLine,
 } from '../src/protocol/singer.js';
 import type { TapEvent } from '../src/tap/events.js';
-import type { TapState } from '../src/tap/state.js';
+import type { TapState } from '../src/tap/state/state.js';
 
 const schema = {
   type: 'object',

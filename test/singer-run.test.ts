@@ -5,7 +5,7 @@ import { defaultSelection, type Selection } from '../src/singer/selection.js';
 import type { TapConfig } from '../src/tap/config.js';
 import type { TapEvent } from '../src/tap/events.js';
 import type { JsonObject } from '../src/tap/json.js';
-import type { ReadOptions } from '../src/tap/read.js';
+import type { ReadOptions } from '../src/tap/read/read.js';
 
 const config: TapConfig = {
   apiToken: 'cog_test',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SchemaError } from '../src/tap/errors.js';
-import { type FanOutEvent, fanOut, type ParentBatch } from '../src/tap/fan-out.js';
 import type { JsonObject } from '../src/tap/json.js';
-import { devinId, resolvePath, withParentFields } from '../src/tap/stream-path.js';
+import { type FanOutEvent, fanOut, type ParentBatch } from '../src/tap/read/fan-out.js';
+import { devinId, resolvePath, withParentFields } from '../src/tap/read/stream-path.js';
 import { findStream } from '../src/tap/streams/index.js';
 
 type Batch = ParentBatch<number, string>;

@@ -9,9 +9,9 @@ import { Agent as HttpsAgent } from 'node:https';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyError } from '../src/tap/http.js';
-import { leanHttpAdapter } from '../src/tap/http-transport.js';
-import { requestUrl } from '../src/tap/request-url.js';
+import { classifyError } from '../src/tap/http/http.js';
+import { leanHttpAdapter } from '../src/tap/http/http-transport.js';
+import { requestUrl } from '../src/tap/http/request-url.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 

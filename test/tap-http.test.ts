@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/tap/config.js';
 import { ApiError, RetryExhaustedError } from '../src/tap/errors.js';
-import { createHttpClient, type RequestCounters } from '../src/tap/http.js';
+import { createHttpClient, type RequestCounters } from '../src/tap/http/http.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 

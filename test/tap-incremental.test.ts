@@ -3,7 +3,7 @@ import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { StateError } from '../src/tap/errors.js';
 import type { TapEvent } from '../src/tap/events.js';
 import type { JsonObject } from '../src/tap/json.js';
-import type { TapState } from '../src/tap/state.js';
+import type { TapState } from '../src/tap/state/state.js';
 import {
   ALL_STREAMS,
   byKey,

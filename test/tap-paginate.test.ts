@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PaginationError, SchemaError } from '../src/tap/errors.js';
-import { type PageFetcher, paginate, parsePage } from '../src/tap/paginate.js';
+import { type PageFetcher, paginate, parsePage } from '../src/tap/read/paginate.js';
 
 type Query = { first: number; after?: string };
 

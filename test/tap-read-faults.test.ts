@@ -119,7 +119,7 @@ describe('readStreams under faults, limits and missing permissions', () => {
     const reason = new Error('stop now');
     let records = 0;
     const run = async () => {
-      const { readStreams } = await import('../src/tap/read.js');
+      const { readStreams } = await import('../src/tap/read/read.js');
       for await (const event of readStreams({
         config: simConfig(sim),
         streams: configured(['session_messages']),

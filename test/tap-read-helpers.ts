@@ -2,8 +2,8 @@ import type { Simulator } from '../src/simulator/index.js';
 import { parseConfig, type TapConfig } from '../src/tap/config.js';
 import type { TapEvent } from '../src/tap/events.js';
 import type { JsonObject } from '../src/tap/json.js';
-import { type ConfiguredStream, type ReadOptions, readStreams, type SyncMode } from '../src/tap/read.js';
-import type { TapState } from '../src/tap/state.js';
+import { type ConfiguredStream, type ReadOptions, readStreams, type SyncMode } from '../src/tap/read/read.js';
+import type { TapState } from '../src/tap/state/state.js';
 
 export const ALL_STREAMS = [
   'sessions',

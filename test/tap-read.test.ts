@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, SPECIAL, startSimulator } from '../src/simulator/index.js';
 import type { TapEvent } from '../src/tap/events.js';
-import { readStreams } from '../src/tap/read.js';
+import { readStreams } from '../src/tap/read/read.js';
 import { expectedRecords, SECRET_FIELDS } from './helpers/ground-truth.js';
 import {
   ALL_STREAMS,

@@ -6,7 +6,7 @@ import {
   delayForFailure,
   parseRetryAfter,
   retryDelayMs,
-} from '../src/tap/retry-policy.js';
+} from '../src/tap/http/retry-policy.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const policy: BackoffPolicy = { baseDelayMs: 100, maxDelayMs: 1000, retryAfterCapMs: 60_000 };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { StateError } from '../src/tap/errors.js';
 import {
   checkpointState,
   completedState,
@@ -8,9 +9,8 @@ import {
   planRead,
   type ReadPlan,
   WindowCollector,
-} from '../src/tap/cursor-plan.js';
-import { StateError } from '../src/tap/errors.js';
-import { emptyState, parseStreamState, serializeState } from '../src/tap/stream-state.js';
+} from '../src/tap/state/cursor-plan.js';
+import { emptyState, parseStreamState, serializeState } from '../src/tap/state/stream-state.js';
 
 const NOW = 2_000_000;
 const inputs = { mode: 'incremental' as const, startDate: null, lookback: 100, nowSeconds: NOW };

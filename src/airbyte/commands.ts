@@ -13,7 +13,7 @@ import { streamSchema } from '../tap/catalog.js';
 import { checkConnection } from '../tap/check.js';
 import { CONFIG_SCHEMA, readConfigFiles, redact } from '../tap/config.js';
 import { CatalogError, errorMessage, StateError, TapError } from '../tap/errors.js';
-import { readEventBatches } from '../tap/read.js';
+import { readEventBatches } from '../tap/read/read.js';
 import { STREAMS } from '../tap/streams/index.js';
 import { parseConfiguredCatalog } from './configured-catalog.js';
 import { parseAirbyteState } from './state-input.js';

@@ -1,6 +1,6 @@
 import { StateError } from '../tap/errors.js';
 import { isJsonObject, type JsonValue } from '../tap/json.js';
-import type { TapState } from '../tap/state.js';
+import type { TapState } from '../tap/state/state.js';
 import { STREAM_NAMES } from '../tap/streams/index.js';
 
 /**

@@ -45,6 +45,8 @@ export function encodeAirbyte(event: TapEvent, now: number): AirbyteMessage | nu
       return errorTrace(event.message, event.failure, now, event.stream, event.internalMessage);
     case 'log':
       return logMessage(LOG_LEVEL[event.level], event.message);
+    case 'rejected':
+      return logMessage('WARN', `${event.stream}: record rejected (${event.reason}); it is not emitted`);
     case 'schema':
     case 'progress':
       return null;

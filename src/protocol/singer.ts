@@ -1,6 +1,6 @@
 import type { JsonSchema, TapEvent } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
-import type { TapState } from '../tap/state.js';
+import type { TapState } from '../tap/state/state.js';
 
 /** Singer messages, as plain JSON objects. Only these three types go to stdout. */
 export type SingerMessage = JsonObject & { type: 'SCHEMA' | 'RECORD' | 'STATE' };
@@ -46,6 +46,7 @@ export function encodeSinger(event: TapEvent, context: SingerContext): SingerMes
     case 'progress':
     case 'log':
     case 'stream_error':
+    case 'rejected':
       return null;
   }
 }
@@ -61,6 +62,8 @@ export function singerLogLine(event: TapEvent): string | null {
       return `${event.level.toUpperCase()} ${event.message}`;
     case 'stream_error':
       return `ERROR stream ${event.stream} failed (${event.failure}): ${event.message}`;
+    case 'rejected':
+      return `WARNING ${event.stream}: record rejected (${event.reason}); it is not emitted`;
     default:
       return null;
   }

@@ -6,7 +6,7 @@ import { CONFIG_SCHEMA, readConfigFiles, redact, type TapConfig } from '../tap/c
 import { CatalogError, ConfigError, errorMessage, InputError, StateError, TapError } from '../tap/errors.js';
 import type { LogLevel } from '../tap/events.js';
 import { isJsonObject, parseJson } from '../tap/json.js';
-import { readStreams } from '../tap/read.js';
+import { readStreams } from '../tap/read/read.js';
 import { aboutJson, aboutMarkdown, TAP_NAME } from './about.js';
 import { discoverCatalog } from './catalog.js';
 import { runTap } from './run.js';

@@ -4,8 +4,8 @@ import { encodeSinger, reduceBookmarks, singerLogLine } from '../protocol/singer
 import { streamSchema } from '../tap/catalog.js';
 import type { TapConfig } from '../tap/config.js';
 import type { LogLevel, TapEvent } from '../tap/events.js';
-import type { ConfiguredStream, ReadOptions } from '../tap/read.js';
-import type { TapState } from '../tap/state.js';
+import type { ConfiguredStream, ReadOptions } from '../tap/read/read.js';
+import type { TapState } from '../tap/state/state.js';
 import { findStream } from '../tap/streams/index.js';
 import { MetricsTracker } from './metrics.js';
 import type { Selection } from './selection.js';

@@ -1,6 +1,6 @@
 import { StateError } from '../tap/errors.js';
 import { isJsonObject, type JsonObject } from '../tap/json.js';
-import type { TapState } from '../tap/state.js';
+import type { TapState } from '../tap/state/state.js';
 import { STREAM_NAMES } from '../tap/streams/index.js';
 
 /** Wrappers around the Singer state: a STATE message's `value`; `meltano state get` prints `singer_state`. */

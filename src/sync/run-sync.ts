@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { viewStatements } from '../report/views.js';
 import { readConfigFiles, type TapConfig } from '../tap/config.js';
 import type { TapEvent } from '../tap/events.js';
-import { readStreams } from '../tap/read.js';
+import { readStreams } from '../tap/read/read.js';
 import { findStream } from '../tap/streams/index.js';
 import { type StreamWriteStats, writeEvents } from '../targets/event-writer.js';
 import { openTarget } from '../targets/open-target.js';

@@ -1,9 +1,9 @@
 import { redact, type TapConfig } from './config.js';
 import { ApiError, errorMessage, RetryExhaustedError } from './errors.js';
-import { createHttpClient, type HttpClient, type HttpOptions } from './http.js';
+import { createHttpClient, type HttpClient, type HttpOptions } from './http/http.js';
 import { isJsonObject, type JsonObject } from './json.js';
-import { parsePage } from './paginate.js';
-import { resolvePath } from './stream-path.js';
+import { parsePage } from './read/paginate.js';
+import { resolvePath } from './read/stream-path.js';
 import { findStream, STREAMS, type StreamDef } from './streams/index.js';
 
 export interface CheckResult {

@@ -1,5 +1,5 @@
 import type { JsonObject } from './json.js';
-import type { StreamState } from './state.js';
+import type { StreamState } from './state/state.js';
 
 export type JsonSchema = JsonObject;
 export type StreamStatus = 'started' | 'running' | 'complete' | 'incomplete';
@@ -32,6 +32,11 @@ export type TapEvent =
       cursorField: string | null;
     }
   | { kind: 'record'; stream: string; data: JsonObject; emittedAt: number }
+  /**
+   * A record the tap will not emit as a record (no valid primary key, ...). Never part of a state.
+   * `data` has had the stream's secrets rules applied; targets keep it in `_devin_tap_rejected`.
+   */
+  | { kind: 'rejected'; stream: string; reason: string; data: JsonObject; emittedAt: number }
   /** `recordCount`: records of this stream emitted since the previous state event of the stream. */
   | { kind: 'state'; stream: string; state: StreamState; recordCount: number }
   | { kind: 'status'; stream: string; status: StreamStatus }

@@ -1,7 +1,7 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { TargetError } from '../tap/errors.js';
 import type { JsonObject } from '../tap/json.js';
-import type { TapState } from '../tap/state.js';
+import type { TapState } from '../tap/state/state.js';
 import type { Dialect } from './column-types.js';
 import { stageRows, upsertSql } from './duckdb-batch.js';
 import { columnsOf, primaryKey } from './duckdb-catalog.js';

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { TargetError } from '../tap/errors.js';
 import type { JsonObject } from '../tap/json.js';
-import type { TapState } from '../tap/state.js';
+import type { TapState } from '../tap/state/state.js';
 import type { Dialect } from './column-types.js';
 import { type ShapedRow, shapeBatch } from './rows.js';
 import {

@@ -1,6 +1,6 @@
 import { TargetError } from '../tap/errors.js';
 import { isJsonObject, parseJson } from '../tap/json.js';
-import type { TapState } from '../tap/state.js';
+import type { TapState } from '../tap/state/state.js';
 import { SINGER_STATE_KEY } from './target.js';
 
 /** [stream, JSON text] pairs to store. */

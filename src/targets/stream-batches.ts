@@ -1,5 +1,5 @@
 import type { JsonObject } from '../tap/json.js';
-import type { StreamState, TapState } from '../tap/state.js';
+import type { StreamState, TapState } from '../tap/state/state.js';
 import { type BatchLimits, RowBuffer, recordBytes, type TakenRows } from './row-buffer.js';
 import type { Target } from './target.js';
 

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../tap/json.js';
-import type { TapState } from '../tap/state.js';
+import type { TapState } from '../tap/state/state.js';
 
 export interface StreamSchema {
   name: string;

@@ -1,4 +1,4 @@
-import type { JsonObject } from './json.js';
+import type { JsonObject } from '../json.js';
 import { type CursorState, STATE_VERSION } from './stream-state.js';
 
 export type SyncMode = 'full_refresh' | 'incremental';

@@ -1,4 +1,4 @@
-import type { ReadPlan } from './cursor-plan.js';
+import type { ReadPlan } from '../state/cursor-plan.js';
 
 export type SharedQuery = Pick<ReadPlan, 'createdAfter' | 'updatedAfter' | 'updatedBefore' | 'startAfter'>;
 

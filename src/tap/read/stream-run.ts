@@ -1,11 +1,11 @@
-import { streamSchema } from './catalog.js';
-import { redact, type TapConfig } from './config.js';
-import { ApiError, ConfigError, errorMessage, RetryExhaustedError, StateError } from './errors.js';
-import type { StreamCounters, TapEvent } from './events.js';
-import type { RequestCounters } from './http.js';
-import type { JsonObject } from './json.js';
-import { type CursorState, serializeState } from './stream-state.js';
-import type { StreamDef } from './streams/index.js';
+import { streamSchema } from '../catalog.js';
+import { redact, type TapConfig } from '../config.js';
+import { ApiError, ConfigError, errorMessage, RetryExhaustedError, StateError } from '../errors.js';
+import type { StreamCounters, TapEvent } from '../events.js';
+import type { RequestCounters } from '../http/http.js';
+import type { JsonObject } from '../json.js';
+import { type CursorState, serializeState } from '../state/stream-state.js';
+import type { StreamDef } from '../streams/index.js';
 
 type Failure = Extract<TapEvent, { kind: 'stream_error' }>['failure'];
 

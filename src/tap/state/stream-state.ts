@@ -1,5 +1,5 @@
-import { StateError } from './errors.js';
-import { isJsonObject, type JsonObject } from './json.js';
+import { StateError } from '../errors.js';
+import { isJsonObject, type JsonObject } from '../json.js';
 import type { StreamState } from './state.js';
 
 /**

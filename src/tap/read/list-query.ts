@@ -1,7 +1,7 @@
-import type { ReadPlan } from './cursor-plan.js';
-import type { Query } from './http.js';
-import type { JsonObject } from './json.js';
-import type { StreamDef } from './streams/index.js';
+import type { Query } from '../http/http.js';
+import type { JsonObject } from '../json.js';
+import type { ReadPlan } from '../state/cursor-plan.js';
+import type { StreamDef } from '../streams/index.js';
 
 /** Server-side filters of a plan, for endpoints that take them (sessions, sessions_insights). */
 export function listQuery(def: StreamDef, plan: ReadPlan): Query {

@@ -7,8 +7,8 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import axiosRetry from 'axios-retry';
-import type { TapConfig } from './config.js';
-import { RetryExhaustedError } from './errors.js';
+import type { TapConfig } from '../config.js';
+import { RetryExhaustedError } from '../errors.js';
 import { apiErrorFor } from './http-errors.js';
 import { leanHttpAdapter } from './http-transport.js';
 import { requestUrl } from './request-url.js';

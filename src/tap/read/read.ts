@@ -1,19 +1,19 @@
+import { redact, type TapConfig } from '../config.js';
+import { CatalogError } from '../errors.js';
+import type { TapEvent } from '../events.js';
+import { createHttpClient, type HttpOptions } from '../http/http.js';
+import { Semaphore } from '../http/semaphore.js';
+import { planRead, type SyncMode } from '../state/cursor-plan.js';
+import type { TapState } from '../state/state.js';
+import { emptyState, parseStreamState } from '../state/stream-state.js';
+import { findStream, STREAM_NAMES, STREAMS } from '../streams/index.js';
 import { Channel } from './channel.js';
-import { redact, type TapConfig } from './config.js';
-import { planRead, type SyncMode } from './cursor-plan.js';
-import { CatalogError } from './errors.js';
-import type { TapEvent } from './events.js';
-import { createHttpClient, type HttpOptions } from './http.js';
 import type { ReaderDeps } from './read-list.js';
 import { type Member, readSessionFamily } from './read-sessions.js';
 import { readListStream } from './read-stream.js';
-import { Semaphore } from './semaphore.js';
-import type { TapState } from './state.js';
 import { StreamRun } from './stream-run.js';
-import { emptyState, parseStreamState } from './stream-state.js';
-import { findStream, STREAM_NAMES, STREAMS } from './streams/index.js';
 
-export type { SyncMode } from './cursor-plan.js';
+export type { SyncMode } from '../state/cursor-plan.js';
 
 export interface ConfiguredStream {
   name: string;

@@ -1,15 +1,15 @@
-import { checkpointState, completedState, type ReadPlan } from './cursor-plan.js';
-import { ApiError } from './errors.js';
-import type { TapEvent } from './events.js';
+import { ApiError } from '../errors.js';
+import type { TapEvent } from '../events.js';
+import type { JsonObject } from '../json.js';
+import { checkpointState, completedState, type ReadPlan } from '../state/cursor-plan.js';
+import type { CursorState } from '../state/stream-state.js';
+import type { StreamDef } from '../streams/index.js';
 import { fanOut, type ParentBatch } from './fan-out.js';
-import type { JsonObject } from './json.js';
 import { listQuery } from './list-query.js';
 import { listPages, type ReaderDeps, RecordSelector } from './read-list.js';
 import { type SharedQuery, sharedQuery } from './shared-query.js';
 import { devinId, resolvePath, withParentFields } from './stream-path.js';
 import type { StreamRun } from './stream-run.js';
-import type { CursorState } from './stream-state.js';
-import type { StreamDef } from './streams/index.js';
 
 /** A selected stream of the sessions family: its run, its state and its plan. */
 export interface Member {

@@ -1,13 +1,20 @@
-import type { TapConfig } from './config.js';
-import { cursorValue, isCreated, isNew, maxOf, type ReadPlan, WindowCollector } from './cursor-plan.js';
-import type { TapEvent } from './events.js';
-import type { HttpClient, Query, RequestContext } from './http.js';
-import type { JsonObject } from './json.js';
+import type { TapConfig } from '../config.js';
+import type { TapEvent } from '../events.js';
+import type { HttpClient, Query, RequestContext } from '../http/http.js';
+import type { JsonObject } from '../json.js';
+import {
+  cursorValue,
+  isCreated,
+  isNew,
+  maxOf,
+  type ReadPlan,
+  WindowCollector,
+} from '../state/cursor-plan.js';
+import type { StreamDef } from '../streams/index.js';
 import { admits } from './list-query.js';
 import { type PageResult, paginate } from './paginate.js';
 import { recordKey } from './stream-path.js';
 import type { StreamRun } from './stream-run.js';
-import type { StreamDef } from './streams/index.js';
 
 export interface ReaderDeps {
   http: HttpClient;

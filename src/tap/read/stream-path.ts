@@ -1,6 +1,6 @@
-import { SchemaError } from './errors.js';
-import type { JsonObject } from './json.js';
-import type { StreamDef } from './streams/index.js';
+import { SchemaError } from '../errors.js';
+import type { JsonObject } from '../json.js';
+import type { StreamDef } from '../streams/index.js';
 
 /** Session ids in list responses normally carry `devin-`; add it only when missing, never twice. */
 export function devinId(sessionId: string): string {

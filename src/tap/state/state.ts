@@ -1,4 +1,4 @@
-import type { JsonObject } from './json.js';
+import type { JsonObject } from '../json.js';
 
 /**
  * One stream's state. Opaque to every output (Airbyte STATE, Singer bookmarks, the

@@ -1,5 +1,5 @@
-import { PaginationError, SchemaError } from './errors.js';
-import { isJsonObject, type JsonObject } from './json.js';
+import { PaginationError, SchemaError } from '../errors.js';
+import { isJsonObject, type JsonObject } from '../json.js';
 
 /** One page of the v3 envelope, checked. */
 export interface Page {

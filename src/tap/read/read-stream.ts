@@ -1,10 +1,10 @@
-import { checkpointState, completedState, type ReadPlan } from './cursor-plan.js';
-import type { TapEvent } from './events.js';
+import type { TapEvent } from '../events.js';
+import { checkpointState, completedState, type ReadPlan } from '../state/cursor-plan.js';
+import type { CursorState } from '../state/stream-state.js';
 import { listQuery } from './list-query.js';
 import { listPages, pageEvents, type ReaderDeps, RecordSelector } from './read-list.js';
 import { resolvePath } from './stream-path.js';
 import type { StreamRun } from './stream-run.js';
-import type { CursorState } from './stream-state.js';
 
 /**
  * One list stream without a parent (sessions_insights, playbooks, secrets, knowledge_notes):

@@ -1,6 +1,6 @@
-import { redact, type TapConfig } from './config.js';
-import { ApiError } from './errors.js';
-import { isJsonObject } from './json.js';
+import { redact, type TapConfig } from '../config.js';
+import { ApiError } from '../errors.js';
+import { isJsonObject } from '../json.js';
 import type { FailAction } from './retry-policy.js';
 
 const MAX_DETAIL = 500;
