@@ -29,7 +29,10 @@ export function encodeAirbyte(event: TapEvent, now: number): AirbyteMessage | nu
         state: {
           type: 'STREAM',
           stream: { stream_descriptor: { name: event.stream }, stream_state: event.state },
-          sourceStats: { recordCount: event.recordCount },
+          sourceStats:
+            event.rejectedCount === undefined
+              ? { recordCount: event.recordCount }
+              : { recordCount: event.recordCount, rejectedRecordCount: event.rejectedCount },
         },
       };
     case 'status':

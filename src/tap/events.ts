@@ -37,8 +37,11 @@ export type TapEvent =
    * `data` has had the stream's secrets rules applied; targets keep it in `_devin_tap_rejected`.
    */
   | { kind: 'rejected'; stream: string; reason: string; data: JsonObject; emittedAt: number }
-  /** `recordCount`: records of this stream emitted since the previous state event of the stream. */
-  | { kind: 'state'; stream: string; state: StreamState; recordCount: number }
+  /**
+   * `recordCount`: records of this stream emitted since the previous state event of the stream;
+   * `rejectedCount`: records rejected in that span (Airbyte sourceStats.rejectedRecordCount).
+   */
+  | { kind: 'state'; stream: string; state: StreamState; recordCount: number; rejectedCount?: number }
   | { kind: 'status'; stream: string; status: StreamStatus }
   /** A stream failed; the others go on. `failure` maps to Airbyte's failure_type. */
   | {
