@@ -1,11 +1,14 @@
 import type { JsonObject } from '../tap/json.js';
 import { handleApi } from './api.js';
 import { createOrgData } from './data.js';
+import { HOSTILE_OFF, type HostileModes, resolveHostile } from './hostile.js';
 import { Network, type NetworkOptions } from './network.js';
 import { RunningSimulator } from './running-simulator.js';
 import { listen, type RequestLogEntry } from './server.js';
 import type { SessionChange } from './session-store.js';
 
+export type { HostileModes } from './hostile.js';
+export { HOSTILE_AT, SECRET_VALUE_PREFIX } from './hostile.js';
 export type { RequestLogEntry } from './server.js';
 export { SPECIAL } from './special.js';
 
@@ -27,9 +30,25 @@ export interface SimulatorOptions {
   orgId?: string;
   /** Request log entries kept (oldest dropped first); default 200,000. */
   requestLogLimit?: number;
+  /** Hostile data (all off by default); `setHostile` switches them later. */
+  hostile?: Partial<HostileModes>;
 }
 
-export type ResolvedOptions = Required<SimulatorOptions>;
+export type ResolvedOptions = Required<Omit<SimulatorOptions, 'hostile'>> & { hostile: HostileModes };
+
+/** The records each switched-on hostile mode strikes (ids as the simulator knows them internally). */
+export interface HostileTargets {
+  millisecondCursor: { sessionId: string | null; playbookId: string | null };
+  keyless: {
+    sessionId: string | null;
+    playbookIds: string[];
+    secretId: string | null;
+    noteId: string | null;
+  };
+  nestedSecret: { secretIds: string[] };
+  echoToken: { sessionId: string | null; playbookId: string | null; noteId: string | null };
+  bigMessage: { sessionId: string | null; ordinal: number };
+}
 
 export interface Simulator {
   readonly baseUrl: string;
@@ -50,6 +69,12 @@ export interface Simulator {
   updatePlaybook(playbookId: string): void;
   deletePlaybook(playbookId: string): void;
   setNetwork(options: Partial<NetworkOptions>): void;
+  /** Switch hostile modes on or off; omitted modes keep their current setting. */
+  setHostile(modes: Partial<HostileModes>): void;
+  /** Which records the hostile modes strike (whether or not they are switched on now). */
+  hostileTargets(): HostileTargets;
+  /** Strings no output may ever hold: the API token and every secret value the API should not have sent. */
+  leakCanaries(): string[];
   readonly requestLog: readonly RequestLogEntry[];
   clearRequestLog(): void;
   close(): Promise<void>;
@@ -68,6 +93,7 @@ const DEFAULTS: ResolvedOptions = {
   faultRate: 0,
   orgId: 'org-sim0001',
   requestLogLimit: 200_000,
+  hostile: HOSTILE_OFF,
 };
 
 const COUNTS = [
@@ -84,6 +110,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
   const resolved = { ...DEFAULTS };
   for (const [key, value] of Object.entries(options))
     if (value !== undefined) Object.assign(resolved, { [key]: value });
+  resolved.hostile = resolveHostile(options.hostile ?? {});
   for (const key of [...COUNTS, 'requestLogLimit'] as const) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 0)
       throw new RangeError(`${key} must be an integer >= 0`);

@@ -98,4 +98,5 @@ export const TAG = {
   faults: 14,
   parent: 15,
   orgTime: 16,
+  hostile: 17,
 } as const;

@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import type { JsonObject } from '../tap/json.js';
 import type { createOrgData } from './data.js';
-import type { ResolvedOptions, Simulator } from './index.js';
+import { type HostileModes, resolveHostile } from './hostile.js';
+import { hostileTargets, leakCanaries } from './hostile-targets.js';
+import type { HostileTargets, ResolvedOptions, Simulator } from './index.js';
 import type { Network, NetworkOptions } from './network.js';
 import type { OrgStore } from './org-store.js';
 import { closeServer, type RequestLogEntry } from './server.js';
@@ -116,6 +118,21 @@ export class RunningSimulator implements Simulator {
 
   setNetwork(options: Partial<NetworkOptions>): void {
     this.network.set(options);
+  }
+
+  setHostile(modes: Partial<HostileModes>): void {
+    const { hostile, sessions } = this.data;
+    hostile.modes = resolveHostile(modes, hostile.modes);
+    this.options.hostile = hostile.modes;
+    sessions.version++;
+  }
+
+  hostileTargets(): HostileTargets {
+    return hostileTargets(this.data);
+  }
+
+  leakCanaries(): string[] {
+    return leakCanaries(this.data);
   }
 
   clearRequestLog(): void {
