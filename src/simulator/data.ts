@@ -1,11 +1,13 @@
 import type { ApiState } from './api.js';
 import { Tokens } from './auth.js';
+import { Consumption } from './consumption.js';
 import { generateNote, generatePlaybook, generateSecret } from './gen-org.js';
 import { Hostile, type HostileModes } from './hostile.js';
 import { ID_KIND, IdCodec } from './ids.js';
 import { OrgStore } from './org-store.js';
 import { SessionStore } from './session-store.js';
 import { LogicalClock } from './timeline.js';
+import { UserStore } from './user-store.js';
 
 export interface DataOptions {
   seed: number;
@@ -16,6 +18,7 @@ export interface DataOptions {
   secrets: number;
   knowledgeNotes: number;
   hostile: HostileModes;
+  users: number;
 }
 
 /** Every store of one simulated organization, sharing one logical clock. Nothing is generated yet. */
@@ -24,6 +27,7 @@ export function createOrgData(options: DataOptions): ApiState & { clock: Logical
   const clock = new LogicalClock();
   const tokens = new Tokens(seed);
   const hostile = new Hostile(seed, tokens.main, options.sessions, options.hostile);
+  const users = new UserStore(seed, orgId, options.users);
   const playbooks = new OrgStore(
     seed,
     ID_KIND.playbook,
@@ -62,8 +66,10 @@ export function createOrgData(options: DataOptions): ApiState & { clock: Logical
       playbookCount: options.playbooks,
       noteIds: () => noteIds,
       hostile,
+      users,
     },
     clock,
   );
-  return { orgId, tokens, sessions, playbooks, secrets, notes, clock, hostile };
+  const consumption = new Consumption(seed, sessions, users, clock);
+  return { orgId, tokens, sessions, playbooks, secrets, notes, users, consumption, clock, hostile };
 }

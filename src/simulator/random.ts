@@ -99,4 +99,7 @@ export const TAG = {
   parent: 15,
   orgTime: 16,
   hostile: 17,
+  user: 18,
+  sessionUser: 20,
+  consumption: 21,
 } as const;

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { JsonObject } from '../tap/json.js';
+import { CostView } from './cost-view.js';
 import type { createOrgData } from './data.js';
 import { type HostileModes, resolveHostile } from './hostile.js';
 import { hostileTargets, leakCanaries } from './hostile-targets.js';
@@ -17,7 +18,7 @@ function known(index: number | null, id: string): number {
 }
 
 /** The programmatic face of a listening simulator: ground truth, changes, network knobs, request log. */
-export class RunningSimulator implements Simulator {
+export class RunningSimulator extends CostView implements Simulator {
   readonly baseUrl: string;
   readonly orgId: string;
   readonly token: string;
@@ -28,10 +29,11 @@ export class RunningSimulator implements Simulator {
     private readonly server: Server,
     port: number,
     options: ResolvedOptions,
-    private readonly data: OrgData,
+    data: OrgData,
     private readonly network: Network,
     private readonly log: RequestLogEntry[],
   ) {
+    super(data);
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.orgId = options.orgId;
     this.token = data.tokens.main;
