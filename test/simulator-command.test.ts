@@ -70,6 +70,8 @@ describe('devin-tap simulate', () => {
       'simulate',
       '--sessions',
       '10',
+      '--users',
+      '3',
       '--hostile',
       'keyless,millisecond-cursor',
       '--big-message-mb',
@@ -85,6 +87,11 @@ describe('devin-tap simulate', () => {
     expect(items.filter((row) => row.session_id === undefined).length).toBe(1);
     expect(items.filter((row) => Number(row.updated_at) > 1e12).length).toBe(1);
     expect(err).toContain('hostile data: millisecondCursor=true, keyless=true, bigMessageMb=1');
+    const members = await fetch(`${config.base_url}/v3beta1/organizations/${config.org_id}/members/users`, {
+      headers: { authorization: `Bearer ${config.api_token}` },
+    });
+    expect(((await members.json()) as { total: number }).total).toBe(3);
+    expect(err.some((line) => line.includes('10 sessions') && line.includes('3 members'))).toBe(true);
     stop();
     await run;
   });
@@ -92,6 +99,7 @@ describe('devin-tap simulate', () => {
   it.each([
     [['--hostile', 'keyless,loud'], '--hostile'],
     [['--big-message-mb', '5000'], '--big-message-mb'],
+    [['--users', '100001'], '--users'],
     [['--port', '70000'], '--port'],
     [['--sessions', 'many'], '--sessions'],
     [['--sessions', '-3'], '--sessions'],

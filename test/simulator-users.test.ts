@@ -166,6 +166,24 @@ describe('simulator consumption', () => {
     expect(expected.size).toBeGreaterThan(10);
   });
 
+  it("/consumption/daily/sessions/{id}: the session's acus_consumed on the day it was created", async () => {
+    const session = [...sim.sessions()][3] ?? {};
+    const { status, body } = await call(
+      org(`/consumption/daily/sessions/${String(session.session_id)}?time_after=0`),
+    );
+    expect(status).toBe(200);
+    const date =
+      Math.floor((Number(session.created_at) - BILLING_DAY_START) / 86_400) * 86_400 + BILLING_DAY_START;
+    expect(days(body)).toEqual([
+      {
+        date,
+        acus: session.acus_consumed,
+        acus_by_product: expect.objectContaining({ devin: session.acus_consumed }),
+      },
+    ]);
+    expect((await call(org('/consumption/daily/sessions/devin-00'))).status).toBe(404);
+  });
+
   it('takes ids raw or URL-encoded; unknown ids are 404', async () => {
     const user = String(
       [...sim.users()].find((row) => String(row.user_id).startsWith('google-oauth2|'))?.user_id ??

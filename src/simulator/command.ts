@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runCommand } from '../run-command.js';
 import { InputError } from '../tap/errors.js';
+import { MAX_USERS } from './gen-users.js';
 import { type HostileModes, MAX_BIG_MESSAGE_MB } from './hostile.js';
 import type { SimulatorOptions } from './index.js';
 
@@ -94,10 +95,12 @@ async function serve(options: SimulatorOptions, io: SimulateIo): Promise<number>
     }
     throw error;
   });
-  const { sessions, messagesPerSession, seed } = sim.options;
+  const { sessions, messagesPerSession, seed, users } = sim.options;
   io.out(`Devin API v3 simulator listening on ${sim.baseUrl}`);
   io.out(JSON.stringify(sim.config()));
-  io.err(`seed ${seed}, ${sessions} sessions (about ${messagesPerSession} messages each); Ctrl-C to stop`);
+  io.err(
+    `seed ${seed}, ${sessions} sessions (about ${messagesPerSession} messages each), ${users} members; Ctrl-C to stop`,
+  );
   const hostile = Object.entries(sim.options.hostile).filter(([, value]) => value !== false && value !== 0);
   if (hostile.length > 0)
     io.err(`hostile data: ${hostile.map(([key, value]) => `${key}=${String(value)}`).join(', ')}`);
@@ -118,6 +121,12 @@ export function simulateCommand(io: SimulateIo = DEFAULT_IO): Command {
     .option('--playbooks <n>', 'number of playbooks', integer(0, 10_000_000), 25)
     .option('--secrets <n>', 'number of secrets', integer(0, 10_000_000), 25)
     .option('--knowledge-notes <n>', 'number of knowledge notes', integer(0, 10_000_000), 25)
+    .option(
+      '--users <n>',
+      'organization members (sessions go to them with a skew)',
+      integer(0, MAX_USERS),
+      40,
+    )
     .option('--latency-ms <n>', 'delay before every response, in ms', integer(0, 600_000), 0)
     .option('--rate-limit <n>', 'requests per second before 429 (0 = off)', integer(0, 1_000_000), 0)
     .option('--fault-rate <f>', 'fraction of requests that fail: 5xx, dropped, truncated', fraction, 0)

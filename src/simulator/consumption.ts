@@ -12,7 +12,12 @@ export const PRODUCTS = ['devin', 'cascade', 'terminal', 'review'] as const;
 export type Product = (typeof PRODUCTS)[number];
 
 /** Who ACUs are billed to: a member (index), a service user (index), or nobody the API lists. */
-export type Owner = { kind: 'user'; index: number } | { kind: 'service'; index: number } | { kind: 'other' };
+export type Owner =
+  | { kind: 'user'; index: number }
+  | { kind: 'service'; index: number }
+  | { kind: 'other' }
+  /** One session's own usage: its acus_consumed, on the day it was created (not part of the org sum). */
+  | { kind: 'session'; index: number };
 
 /** Centi-ACUs per product, in PRODUCTS order (integers, so every sum is exact). */
 type Cents = [number, number, number, number];
@@ -32,7 +37,7 @@ export function billingCycleStart(now: number): number {
   return start <= now ? start : Date.UTC(date.getUTCFullYear(), date.getUTCMonth() - 1, 1, 8) / 1000;
 }
 
-const key = (owner: Owner): string => (owner.kind === 'other' ? 'o' : `${owner.kind[0]}${owner.index}`);
+const key = (owner: Owner): string => (owner.kind === 'other' ? 'o' : `${owner.kind}${owner.index}`);
 
 /**
  * Daily ACUs per owner, derived from the seed and the sessions: a session's `acus_consumed` is the
@@ -64,6 +69,16 @@ export class Consumption {
 
   /** The owner's ACUs on `day`, in centi-ACUs per product. */
   cents(owner: Owner, day: number): Cents {
+    if (owner.kind === 'session') {
+      const { sessions } = this;
+      const created = billingDay(sessions.createdAt(owner.index));
+      return [
+        created === day ? Math.round(Number(sessions.session(owner.index).acus_consumed) * 100) : 0,
+        0,
+        0,
+        0,
+      ];
+    }
     const cents: Cents = [this.sessionDevin(owner, day), 0, 0, 0];
     if (owner.kind === 'user' && owner.index < this.users.baseCount) {
       const busy = Math.min(0.7, 1.5 / (owner.index + 2));

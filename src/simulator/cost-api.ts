@@ -38,6 +38,11 @@ function byServiceUser(state: ApiState, id: string): Owner | undefined {
   return index === null ? undefined : { kind: 'service', index };
 }
 
+function bySession(state: ApiState, id: string): Owner | undefined {
+  const index = state.sessions.indexOf(id);
+  return index === null ? undefined : { kind: 'session', index };
+}
+
 /** A consumption route for the whole org (`find` null) or for one owner found by the path id. */
 function consumptionRoute(find: FindOwner | null, id: string, what: string): Route {
   return {
@@ -58,7 +63,7 @@ function consumptionRoute(find: FindOwner | null, id: string, what: string): Rou
 
 /**
  * `/v3beta1/organizations/{org}/members/users` and `/v3/organizations/{org}/consumption/daily[/users/{id}
- * | /service-users/{id}]`, by the path segments after the org id.
+ * | /service-users/{id} | /sessions/{devin_id}]`, by the path segments after the org id.
  */
 export function costRoute(version: string, rest: readonly string[]): Route | null {
   const path = rest.join('/');
@@ -73,5 +78,6 @@ export function costRoute(version: string, rest: readonly string[]): Route | nul
   if (rest.length !== 4 || id === undefined) return null;
   if (kind === 'users') return consumptionRoute(byUser, id, 'User');
   if (kind === 'service-users') return consumptionRoute(byServiceUser, id, 'Service user');
+  if (kind === 'sessions') return consumptionRoute(bySession, id, 'Session');
   return null;
 }

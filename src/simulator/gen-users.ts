@@ -29,6 +29,9 @@ export const SPECIAL_USERS = {
   twoRoles: 2,
 } as const;
 
+/** The org's consumption sums every member's day: beyond this, requests get slow. */
+export const MAX_USERS = 100_000;
+
 /** Zipf-like skew: member `rank` weighs 1/(rank+1)^1.2, so a few members run most sessions. */
 const SKEW = 1.2;
 

@@ -3,6 +3,7 @@ import { handleApi } from './api.js';
 import type { Product } from './consumption.js';
 import type { ConsumptionWindow } from './consumption-reply.js';
 import { createOrgData } from './data.js';
+import { MAX_USERS } from './gen-users.js';
 import { HOSTILE_OFF, type HostileModes, resolveHostile } from './hostile.js';
 import { Network, type NetworkOptions } from './network.js';
 import { RunningSimulator } from './running-simulator.js';
@@ -12,6 +13,7 @@ import type { UserChange } from './user-store.js';
 
 export { BILLING_DAY_START, PRODUCTS, type Product } from './consumption.js';
 export type { ConsumptionWindow } from './consumption-reply.js';
+export { MAX_USERS } from './gen-users.js';
 export type { HostileModes } from './hostile.js';
 export { HOSTILE_AT, SECRET_VALUE_PREFIX } from './hostile.js';
 export type { RequestLogEntry } from './server.js';
@@ -134,9 +136,6 @@ const DEFAULTS: ResolvedOptions = {
   requestLogLimit: 200_000,
   hostile: HOSTILE_OFF,
 };
-
-/** The org's consumption sums every member's day: beyond this, requests get slow. */
-export const MAX_USERS = 100_000;
 
 const COUNTS = [
   'port',
