@@ -35,8 +35,10 @@ function logged(target: Target, log: string[]): Target {
     beginFullRefresh: (stream) => target.beginFullRefresh(stream),
     completeFullRefresh: (stream, state) => target.completeFullRefresh(stream, state),
     abortFullRefresh: (stream) => target.abortFullRefresh(stream),
+    reject: (records) => target.reject(records),
+    checkObjects: (names) => target.checkObjects(names),
     tableNames: () => target.tableNames(),
-    execute: (statements) => target.execute(statements),
+    execute: (statements, views) => target.execute(statements, views),
     close: () => target.close(),
   };
 }
@@ -103,7 +105,7 @@ describe.each(KINDS)('load into %s', (kind) => {
     expect(summary).toEqual({
       lines: 9,
       states: 2,
-      streams: { users: { records: 4, inserted: 3, updated: 1 } },
+      streams: { users: { records: 4, inserted: 3, updated: 1, rejected: 0 } },
       skipped: { ACTIVATE_VERSION: 1, BATCH: 1 },
     });
     expect(warnings).toEqual([

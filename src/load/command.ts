@@ -35,8 +35,9 @@ export function loadCommand(): Command {
           const summary = await runLoad({ target, input: process.stdin, output: process.stdout, log });
           if (!flags.quiet) {
             for (const [stream, stats] of Object.entries(summary.streams)) {
+              const rejected = stats.rejected > 0 ? `, ${stats.rejected} rejected` : '';
               log(
-                `${stream}: ${stats.records} records, ${stats.inserted} inserted, ${stats.updated} updated`,
+                `${stream}: ${stats.records} records, ${stats.inserted} inserted, ${stats.updated} updated${rejected}`,
               );
             }
           }
