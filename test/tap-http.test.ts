@@ -122,7 +122,7 @@ describe('http client', () => {
     expect(result.error).toBeNull();
     expect(result.counters).toMatchObject({ requests: 3, retries: 2 });
     expect(result.retries[0]).toContain('response body was not valid JSON');
-    expect(result.retries[1]).toMatch(/connection failed \((ECONNRESET|socket hang up)/);
+    expect(result.retries[1]).toMatch(/connection failed \((ECONNRESET|closed by the server)/);
   });
 
   it('retries a connection dropped in the middle of a 200 body', async () => {
@@ -157,12 +157,12 @@ describe('http client', () => {
   });
 
   const fatal: [number, RegExp][] = [
-    [401, /^the API token was rejected \(HTTP 401 on GET \/v3\/organizations\/org-1\/things\)/],
+    [401, /^the API token was rejected \(HTTP 401\); check api_token or DEVIN_API_TOKEN$/],
     [403, /^things: the API token's role lacks the ManageThings permission \(HTTP 403/],
-    [404, /^things: not found \(HTTP 404 on GET .*\): the detail of 404/],
+    [404, /^things: not found \(HTTP 404 on GET .*\): Problem: the detail of 404/],
     [
       422,
-      /^things: the API rejected the request \(HTTP 422 on GET .*\): the detail of 422 \[REDACTED\] \[\{"loc":"first"\}\]/,
+      /^things: the API rejected the request \(HTTP 422 on GET .*\): Problem: the detail of 422 \[REDACTED\] \[\{"loc":"first"\}\]/,
     ],
   ];
   for (const [status, pattern] of fatal) {
