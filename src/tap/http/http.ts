@@ -134,8 +134,9 @@ export function createHttpClient(config: TapConfig, options: HttpOptions = {}): 
       throw error;
     } finally {
       const throttled = failure?.kind === 'status' && failure.status === 429;
-      const retryAfter =
+      const asked =
         throttled && failure?.kind === 'status' ? parseRetryAfter(failure.retryAfter, now()) : null;
+      const retryAfter = asked === null ? null : Math.min(asked, backoff.retryAfterCapMs);
       limiter.release({ startedAt, latencyMs: performance.now() - startedAt, throttled }, retryAfter);
     }
   }

@@ -105,7 +105,9 @@ export class PaceFinder {
     if (outcome.startedAt < this.decreasedAt) return;
     const admitted = this.admittedRate(now);
     const recentlyDecreased = now - this.decreasedAt < 2 * RATE_SPAN_MS;
-    this.rate = Math.max(1, Math.min(this.rate ?? Number.POSITIVE_INFINITY, admitted * RATE_BACKOFF));
+    // A rate is learnt only from a busy second; a 429 out of the blue teaches nothing about it.
+    if (admitted >= this.limit)
+      this.rate = Math.min(this.rate ?? Number.POSITIVE_INFINITY, admitted * RATE_BACKOFF);
     // Paced and still refused: the API's window is full; wait as it asks before any new start.
     if (recentlyDecreased && retryAfterMs !== null)
       this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);

@@ -1,6 +1,12 @@
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createUnzip } from 'node:zlib';
 
+/** Stops reading a body; its abort error has a listener, so it never surfaces as unhandled. */
+export function discardBody(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 /** The body grew past its cap (after decompression). */
 export class BodyTooLargeError extends Error {
   constructor(readonly limitBytes: number) {
@@ -41,7 +47,7 @@ export async function readBodyText(
   const decoder = decoderFor(headers['content-encoding']);
   const declared = decoder === null ? Number(headers['content-length'] ?? Number.NaN) : Number.NaN;
   if (!limits.truncate && declared > limits.capBytes) {
-    body.destroy();
+    discardBody(body);
     throw new BodyTooLargeError(limits.capBytes);
   }
   let source: Readable = body;
@@ -49,7 +55,7 @@ export async function readBodyText(
     body.on('error', (error) => (decoder as unknown as Readable).destroy(error));
     source = body.pipe(decoder) as unknown as Readable;
   }
-  const bytes = await collect(source, limits, () => body.destroy());
+  const bytes = await collect(source, limits, () => discardBody(body));
   const text = bytes.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

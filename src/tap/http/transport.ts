@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { type Dispatcher, EnvHttpProxyAgent, Pool } from 'undici';
 import { problemDetail } from './http-errors.js';
-import { BodyTooLargeError, readBodyText } from './response-body.js';
+import { BodyTooLargeError, discardBody, readBodyText } from './response-body.js';
 import type { Failure } from './retry-policy.js';
 
 /** One attempt failed: what it was (for the retry policy) and the error body, if one came. */
@@ -111,7 +111,7 @@ export class Transport {
     const { statusCode: status, headers: received, body } = response;
     const encoding = { 'content-encoding': header(received, 'content-encoding') };
     if (status >= 300 && status <= 399) {
-      body.destroy();
+      discardBody(body);
       const location = header(received, 'location');
       throw new AttemptError({ kind: 'status', status, ...(location ? { location } : {}) });
     }
