@@ -55,26 +55,38 @@ export async function readBodyText(
     body.on('error', (error) => (decoder as unknown as Readable).destroy(error));
     source = body.pipe(decoder) as unknown as Readable;
   }
-  const bytes = await collect(source, limits, () => discardBody(body));
+  const bytes = await collect(source, limits, declared, () => discardBody(body));
   const text = bytes.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-function collect(source: Readable, limits: BodyLimits, stopBody: () => void): Promise<Buffer> {
+/** From this declared size on, a body is copied into one buffer of that size (no second copy). */
+const PREALLOCATE_FROM = 1_048_576;
+
+function collect(
+  source: Readable,
+  limits: BodyLimits,
+  declared: number,
+  stopBody: () => void,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let whole = declared >= PREALLOCATE_FROM ? Buffer.allocUnsafe(declared) : null;
     let total = 0;
     let settled = false;
     const finish = (error: Error | null) => {
       if (settled) return;
       settled = true;
       if (error) reject(error);
+      else if (whole !== null) resolve(whole.subarray(0, total));
       else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
     };
     source.on('data', (chunk: Buffer) => {
       if (settled) return;
       const room = limits.capBytes - total;
       if (chunk.length > room) {
+        if (whole !== null) chunks.push(whole.subarray(0, total));
+        whole = null;
         if (limits.truncate) chunks.push(chunk.subarray(0, room));
         total += Math.min(chunk.length, room);
         stopBody();
@@ -82,7 +94,12 @@ function collect(source: Readable, limits: BodyLimits, stopBody: () => void): Pr
         finish(limits.truncate ? null : new BodyTooLargeError(limits.capBytes));
         return;
       }
-      chunks.push(chunk);
+      if (whole !== null && total + chunk.length <= whole.length) chunk.copy(whole, total);
+      else {
+        if (whole !== null) chunks.push(whole.subarray(0, total));
+        whole = null;
+        chunks.push(chunk);
+      }
       total += chunk.length;
     });
     source.on('end', () => finish(null));
