@@ -108,6 +108,9 @@ describe('PaceFinder (AIMD on a fake clock)', () => {
     expect(pace.finder.limit).toBe(10);
     pace.fullWindow(400);
     expect(pace.finder.limit).toBe(5);
+    // The window right after a decrease is not judged; a lasting slowdown becomes the usual.
+    pace.fullWindow(400);
+    expect(pace.finder.limit).toBe(5);
   });
 
   it('never goes below one slot', () => {

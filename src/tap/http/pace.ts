@@ -20,9 +20,13 @@ export interface Outcome {
 
 /** How much a window's throughput must rise, per slot, to count as rising (noise margin). */
 const RISE_MARGIN = 0.3;
-/** A window's mean latency this many times the best seen (and 50 ms over it) is a blow-up. */
-const BLOW_UP_FACTOR = 2;
-const BLOW_UP_MIN_MS = 50;
+/**
+ * A window's mean latency this many times the usual (a slow average of past windows) and 100 ms
+ * over it is a blow-up. The usual follows a lasting change, so a slower API stops being halved for.
+ */
+const BLOW_UP_FACTOR = 3;
+const BLOW_UP_MIN_MS = 100;
+const USUAL_WEIGHT = 0.1;
 /** The learnt rate: this share of what was admitted when a 429 came. */
 const RATE_BACKOFF = 0.97;
 /** The learnt rate grows by this share every RATE_PROBE_MS without a 429. */
@@ -71,7 +75,9 @@ export class PaceFinder {
   private saturated = false;
   private throttled = false;
   private lastThroughput = 0;
-  private bestLatency = Number.POSITIVE_INFINITY;
+  private usualLatency: number | null = null;
+  /** The first window after a decrease still holds requests sent before it. */
+  private settling = false;
   private readonly successes = new RecentCount();
 
   constructor(
@@ -118,6 +124,7 @@ export class PaceFinder {
     this.limit = Math.max(1, Math.floor(this.limit / 2));
     this.decreasedAt = now;
     this.probedAt = now;
+    this.settling = true;
     this.resetWindow(now);
     this.lastThroughput = 0;
   }
@@ -136,15 +143,19 @@ export class PaceFinder {
     const elapsed = Math.max(1, now - this.windowStart);
     const throughput = (this.windowDone * 1000) / elapsed;
     const meanLatency = this.windowLatency / this.windowDone;
-    this.bestLatency = Math.min(this.bestLatency, meanLatency);
+    const usual = this.usualLatency ?? meanLatency;
     const blownUp =
-      meanLatency > this.bestLatency * BLOW_UP_FACTOR && meanLatency - this.bestLatency > BLOW_UP_MIN_MS;
+      !this.settling && meanLatency > usual * BLOW_UP_FACTOR && meanLatency - usual > BLOW_UP_MIN_MS;
+    this.usualLatency = usual + USUAL_WEIGHT * (meanLatency - usual);
+    const settled = !this.settling;
+    this.settling = false;
     if (blownUp) {
       this.decrease(now);
       return;
     }
     const rising = throughput >= this.lastThroughput * (1 + RISE_MARGIN / this.limit);
-    if (this.saturated && !this.throttled && rising && this.limit < this.options.ceiling) this.limit += 1;
+    const grow = settled && this.saturated && !this.throttled && rising;
+    if (grow && this.limit < this.options.ceiling) this.limit += 1;
     this.lastThroughput = throughput;
     this.resetWindow(now);
   }
