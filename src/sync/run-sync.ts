@@ -2,8 +2,8 @@ import type { Writable } from 'node:stream';
 import { VIEW_NAMES, viewStatements } from '../report/views.js';
 import { readConfigFiles, type TapConfig } from '../tap/config.js';
 import type { TapEvent } from '../tap/events.js';
+import { preflight } from '../tap/preflight.js';
 import { readStreams } from '../tap/read/read.js';
-import { findStream } from '../tap/streams/index.js';
 import { parseMemoryLimit } from '../targets/duckdb-memory.js';
 import { type StreamWriteStats, writeEvents } from '../targets/event-writer.js';
 import { openTarget } from '../targets/open-target.js';
@@ -52,6 +52,8 @@ export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncRes
   const names = selectStreams(options.streams);
   const database = options.database ?? defaultDatabase(options.target);
   const memoryLimit = memoryLimitOf(options, config);
+  // Before the database is created or opened: a rejected token or an unreachable API leaves none.
+  await preflight(config, names);
   const target = await openTarget(options.target, database, memoryLimit === undefined ? {} : { memoryLimit });
   try {
     return await syncInto(target, config, names, options, io);
@@ -152,10 +154,8 @@ export function reportSync(
       `devin-tap sync: warning: ${records} of ${stream} rejected (${reason}); kept in _devin_tap_rejected\n`,
     );
   }
-  for (const failure of result.failures) {
-    const permission = findStream(failure.stream)?.permission;
-    const hint = permission && !failure.message.includes(permission) ? ` (needs ${permission})` : '';
-    io.stderr.write(`devin-tap sync: stream ${failure.stream} failed: ${failure.message}${hint}\n`);
-  }
+  // A 403's message names the permission it needs; no other failure gets a permission hint.
+  for (const failure of result.failures)
+    io.stderr.write(`devin-tap sync: stream ${failure.stream} failed: ${failure.message}\n`);
   return result.failures.length > 0 ? 1 : 0;
 }

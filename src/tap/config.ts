@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { CONFIG_SCHEMA, DEFAULT_BASE_URL, FIELD_EXPECTATIONS } from './config-schema.js';
 import { ConfigError } from './errors.js';
+import { unsendablePosition } from './http/header-value.js';
 import { isJsonObject, type JsonObject, parseJson } from './json.js';
 
 export { CONFIG_SCHEMA } from './config-schema.js';
@@ -19,6 +20,10 @@ export interface TapConfig {
   lookbackWindowSeconds: number;
   /** DuckDB memory_limit for `devin-tap sync` (`duckdb_memory_limit`); unset: the machine's default. */
   duckdbMemoryLimit?: string;
+  /** Cap on one decompressed response body, in MB (256 when absent). */
+  maxResponseMb?: number;
+  /** When true (or absent), maxConcurrency is a ceiling and the client finds the API's pace below it. */
+  adaptiveConcurrency?: boolean;
 }
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true });
@@ -88,6 +93,12 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): TapConfig {
     }
     throw new ConfigError(`Invalid config: ${messages.join('; ')}`);
   }
+  const tokenFault = unsendablePosition(String(data.api_token));
+  if (tokenFault !== null) {
+    throw new ConfigError(
+      `Invalid config: "api_token" holds a control or invisible character (character ${tokenFault}), which cannot be sent in an HTTP header; copy the key again`,
+    );
+  }
   const baseUrl = String(data.base_url ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   if (!URL.canParse(baseUrl)) {
     throw new ConfigError(`Invalid config: "base_url" must be ${FIELD_EXPECTATIONS.base_url}`);
@@ -103,6 +114,8 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): TapConfig {
     maxRetries: Number(data.max_retries),
     lookbackWindowSeconds: Number(data.lookback_window_seconds),
     ...(typeof data.duckdb_memory_limit === 'string' ? { duckdbMemoryLimit: data.duckdb_memory_limit } : {}),
+    maxResponseMb: Number(data.max_response_mb),
+    adaptiveConcurrency: data.adaptive_concurrency !== false,
   };
 }
 
@@ -136,10 +149,5 @@ export function readConfigFiles(paths: readonly string[], env: NodeJS.ProcessEnv
   return parseConfig(merged, env);
 }
 
-const TOKEN_LIKE = /cog_[A-Za-z0-9_\-.~+/=]+/g;
-
-/** Removes the API token (and anything shaped like a Devin key) from a text. */
-export function redact(text: string, config: Pick<TapConfig, 'apiToken'>): string {
-  const withoutToken = config.apiToken ? text.split(config.apiToken).join('[REDACTED]') : text;
-  return withoutToken.replace(TOKEN_LIKE, '[REDACTED]');
-}
+/** Redaction lives in one place (redact.ts); re-exported here for the modules that import it from config. */
+export { redact } from './redact.js';
