@@ -27,7 +27,7 @@ export function createOrgData(options: DataOptions): ApiState & { clock: Logical
   const clock = new LogicalClock();
   const tokens = new Tokens(seed);
   const hostile = new Hostile(seed, tokens.main, options.sessions, options.hostile);
-  const users = new UserStore(seed, orgId, options.users);
+  const users = new UserStore(seed, orgId, options.users, hostile);
   const playbooks = new OrgStore(
     seed,
     ID_KIND.playbook,

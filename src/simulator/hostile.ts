@@ -12,12 +12,13 @@ export interface HostileModes {
   millisecondCursor: boolean;
   /**
    * Records without a valid primary key: a session without `session_id`, playbooks whose `playbook_id`
-   * is null and '', a secret whose `secret_id` is an object, a note whose `note_id` is an array.
+   * is null and '', a secret whose `secret_id` is an object, a note whose `note_id` is an array, a
+   * member whose `user_id` is null.
    */
   keyless: boolean;
   /** A secret whose `note` is `{"value": "..."}`; another whose documented fields have wrong types. */
   nestedSecret: boolean;
-  /** The API token echoed in a session title, that session's first message, a playbook and a note body. */
+  /** The API token echoed in a session title, that session's first message, a playbook and a note body, a member's name. */
   echoToken: boolean;
   /** MiB of message #1 of session SPECIAL.hugeMessage (at least that many bytes); 0 keeps the usual 120 KB. */
   bigMessageMb: number;
@@ -63,10 +64,13 @@ export const HOSTILE_AT = {
   /** Secret 0: note {"value"}; secret 1: wrong-typed fields. */
   nestedSecret: 0,
   wrongTypedSecret: 1,
-  /** Session baseCount-3 (title and message 0), playbook 3 (body), note 1 (body). */
+  /** Member 4 has user_id null. */
+  keylessUser: 4,
+  /** Session baseCount-3 (title and message 0), playbook 3 (body), note 1 (body), member 5 (name). */
   tokenSession: 3,
   tokenPlaybook: 3,
   tokenNote: 1,
+  tokenUser: 5,
 } as const;
 
 /** Hidden values the API should never have sent start with this (tests grep outputs for it). */
@@ -164,6 +168,13 @@ export class Hostile {
     if (modes.echoToken && index === HOSTILE_AT.tokenNote)
       note.body = `${String(note.body)} The key is ${this.token}.`;
     return note;
+  }
+
+  user(index: number, user: JsonObject): JsonObject {
+    if (this.modes.keyless && index === HOSTILE_AT.keylessUser) user.user_id = null;
+    if (this.modes.echoToken && index === HOSTILE_AT.tokenUser)
+      user.name = `${String(user.name)} (${this.token})`;
+    return user;
   }
 
   /** At least `mb` MiB of pasted log (Latin-1 only, so V8 keeps it at one byte a character); cached. */

@@ -64,9 +64,15 @@ export interface HostileTargets {
     playbookIds: string[];
     secretId: string | null;
     noteId: string | null;
+    userId: string | null;
   };
   nestedSecret: { secretIds: string[] };
-  echoToken: { sessionId: string | null; playbookId: string | null; noteId: string | null };
+  echoToken: {
+    sessionId: string | null;
+    playbookId: string | null;
+    noteId: string | null;
+    userId: string | null;
+  };
   bigMessage: { sessionId: string | null; ordinal: number };
 }
 

@@ -8,6 +8,7 @@ import {
   skewedCdf,
   userId,
 } from './gen-users.js';
+import type { Hostile } from './hostile.js';
 import type { IndexPage } from './session-query.js';
 
 export interface UserChange {
@@ -32,6 +33,7 @@ export class UserStore {
     private readonly seed: number,
     private readonly orgId: string,
     readonly baseCount: number,
+    private readonly hostile: Hostile,
   ) {
     this.cdf = skewedCdf(baseCount);
     const services = serviceUserCount(baseCount);
@@ -49,8 +51,7 @@ export class UserStore {
         ? generateUser(this.seed, this.orgId, index)
         : this.added[index - this.baseCount];
     if (!base) throw new RangeError(`user ${index} does not exist`);
-    const change = this.changes.get(index);
-    return change ? { ...base, ...change } : { ...base };
+    return this.hostile.user(index, { ...base, ...this.changes.get(index) });
   }
 
   userIdAt(index: number): string {
