@@ -260,3 +260,60 @@ describe('simulator member and consumption changes', () => {
     }
   });
 });
+
+describe('simulator members and consumption edges', () => {
+  it('removeUser: gone from the list and the total; its history stays in its endpoint and the org', async () => {
+    const local = await startSimulator({ sessions: 60, users: 6 });
+    try {
+      const window = { time_after: 0 };
+      const orgBefore = local.consumptionDaily(window);
+      const gone = String([...local.users()][1]?.user_id);
+      const history = local.userConsumption(gone, window);
+      local.removeUser(gone);
+      expect([...local.users()].map((row) => row.user_id)).not.toContain(gone);
+      const listed = await fetch(
+        `${local.baseUrl}/v3beta1/organizations/${local.orgId}/members/users?first=2`,
+        {
+          headers: { authorization: `Bearer ${local.token}` },
+        },
+      );
+      const body = (await listed.json()) as JsonObject;
+      expect(body.total).toBe(5);
+      expect((body.items as JsonObject[]).map((row) => row.user_id)).not.toContain(gone);
+      expect(local.userConsumption(gone, window)).toEqual(history);
+      expect(local.consumptionDaily(window)).toEqual(orgBefore);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('an org without members keeps random session user ids and bills them as unattributed', async () => {
+    const local = await startSimulator({ sessions: 30, users: 0 });
+    try {
+      expect([...local.users()]).toEqual([]);
+      expect(local.serviceUserIds()).toEqual([]);
+      const sessions = [...local.sessions()];
+      expect(new Set(sessions.map((row) => row.user_id ?? row.service_user_id)).size).toBeGreaterThan(20);
+      const window = { time_after: 0 };
+      expect(local.consumptionDaily(window)).toEqual(local.unattributedConsumption(window));
+      const devin = days(local.consumptionDaily(window)).reduce((sum, day) => sum + product(day, 'devin'), 0);
+      expect(devin).toBe(sessions.reduce((sum, row) => sum + cents(row.acus_consumed), 0));
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('answers 404 for other v3beta1 routes, 405 for non-GET, and an empty window when after >= before', async () => {
+    expect((await call(`/v3beta1/organizations/${sim.orgId}/sessions`)).status).toBe(404);
+    expect((await call(`/v3beta1/organizations/org-other/members/users`)).status).toBe(404);
+    const post = await fetch(`${sim.baseUrl}${members()}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sim.token}` },
+    });
+    expect(post.status).toBe(405);
+    const { lastDay } = sim.billing();
+    const empty = await call(org(`/consumption/daily?time_after=${lastDay}&time_before=${lastDay}`));
+    expect(empty.body).toEqual({ consumption_by_date: [], total_acus: 0 });
+    expect((await call(org('/consumption/daily?time_before=1.5'))).status).toBe(422);
+  });
+});

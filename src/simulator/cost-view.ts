@@ -13,7 +13,7 @@ export class CostView {
 
   *users(): Generator<JsonObject> {
     const { users } = this.data;
-    for (let index = 0; index < users.size; index++) yield users.user(index);
+    for (let index = 0; index < users.size; index++) if (users.isListed(index)) yield users.user(index);
   }
 
   serviceUserIds(): readonly string[] {
@@ -48,6 +48,11 @@ export class CostView {
   updateUser(userId: string, change: UserChange): void {
     const member = this.member(userId);
     this.data.users.update(member.index, change);
+  }
+
+  /** Remove a member from the list; its consumption history stays (and still counts in the org's days). */
+  removeUser(userId: string): void {
+    this.data.users.remove(this.member(userId).index);
   }
 
   addConsumption(change: ConsumptionChange): void {

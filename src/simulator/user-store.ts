@@ -26,6 +26,8 @@ export class UserStore {
   private readonly serviceCdf: Float64Array;
   private readonly added: JsonObject[] = [];
   private readonly changes = new Map<number, UserChange>();
+  /** Removed members: no longer listed; their consumption history stays billed to the org. */
+  private readonly removed = new Set<number>();
   private byId: Map<string, number> | undefined;
   readonly serviceUserIds: readonly string[];
 
@@ -77,7 +79,7 @@ export class UserStore {
   page(after: number | null, first: number, email: string | null): IndexPage {
     const indexes: number[] = [];
     for (let index = after === null ? 0 : after + 1; index < this.size; index++) {
-      if (email !== null && this.user(index).email !== email) continue;
+      if (!this.isListed(index, email)) continue;
       if (indexes.length === first) return { indexes, hasNext: true };
       indexes.push(index);
     }
@@ -85,10 +87,18 @@ export class UserStore {
   }
 
   total(email: string | null): number {
-    if (email === null) return this.size;
+    if (email === null) return this.size - this.removed.size;
     let count = 0;
-    for (let index = 0; index < this.size; index++) if (this.user(index).email === email) count++;
+    for (let index = 0; index < this.size; index++) if (this.isListed(index, email)) count++;
     return count;
+  }
+
+  isListed(index: number, email: string | null = null): boolean {
+    return !this.removed.has(index) && (email === null || this.user(index).email === email);
+  }
+
+  remove(index: number): void {
+    this.removed.add(index);
   }
 
   /** The member who ran session `index` (base members only; null for an org without members). */
