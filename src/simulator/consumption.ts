@@ -51,13 +51,17 @@ export class Consumption {
   private changes = 0;
   private readonly adjustments = new Map<string, Map<number, Cents>>();
   readonly firstDay = billingDay(WINDOW_END - WINDOW_SPAN);
+  /** Other products scale with how busy the org is (base sessions a day), so Devin stays a real share. */
+  private readonly activity: number;
 
   constructor(
     private readonly seed: number,
     private readonly sessions: SessionStore,
     private readonly users: UserStore,
     private readonly clock: LogicalClock,
-  ) {}
+  ) {
+    this.activity = Math.min(1, Math.max(0.1, sessions.options.baseCount / (WINDOW_SPAN / DAY) / 2));
+  }
 
   now(): number {
     return this.clock.now();
@@ -81,13 +85,13 @@ export class Consumption {
     }
     const cents: Cents = [this.sessionDevin(owner, day), 0, 0, 0];
     if (owner.kind === 'user' && owner.index < this.users.baseCount) {
-      const busy = Math.min(0.7, 1.5 / (owner.index + 2));
+      const busy = this.activity * Math.min(0.7, 1.5 / (owner.index + 2));
       cents[1] = this.draw(owner.index, day, 1, busy, 10, 1500);
       cents[2] = this.draw(owner.index, day, 2, busy / 3, 5, 300);
       cents[3] = this.draw(owner.index, day, 3, busy / 4, 20, 600);
     } else if (owner.kind === 'other') {
-      cents[1] = this.draw(-1, day, 1, 0.3, 10, 900);
-      cents[3] = this.draw(-1, day, 3, 0.6, 50, 2000);
+      cents[1] = this.draw(-1, day, 1, 0.3 * this.activity, 10, 900);
+      cents[3] = this.draw(-1, day, 3, 0.6 * this.activity, 50, 2000);
     }
     const extra = this.adjustments.get(key(owner))?.get(day);
     if (extra) for (let n = 0; n < 4; n++) cents[n] = (cents[n] ?? 0) + (extra[n] ?? 0);
