@@ -57,9 +57,14 @@ describe('simulator members', () => {
     const sessions = [...sim.sessions()];
     const ids = new Set([...sim.users()].map((row) => row.user_id));
     const perUser = new Map<string, number>();
+    let groupSessions = 0;
     for (const session of sessions) {
       if (session.user_id === null) {
         expect(sim.serviceUserIds()).toContain(session.service_user_id);
+        continue;
+      }
+      if (sim.groupMemberIds().includes(String(session.user_id))) {
+        groupSessions++;
         continue;
       }
       expect(ids.has(session.user_id)).toBe(true);
@@ -69,6 +74,9 @@ describe('simulator members', () => {
     expect(counts[0]).toBeGreaterThan(4 * (counts[Math.floor(counts.length / 2)] ?? 0));
     expect(sessions.filter((row) => row.service_user_id !== null).length).toBeGreaterThan(5);
     expect(sim.serviceUserIds().every((id) => id.startsWith('service-user-'))).toBe(true);
+    // IdP-group members run sessions but are not listed; their ids hold two `|`.
+    expect(groupSessions).toBeGreaterThan(3);
+    expect(sim.groupMemberIds().every((id) => /^samlp\|acme-okta\|[0-9a-f]{16}$/.test(id))).toBe(true);
   });
 
   it('is deterministic for a seed', async () => {
@@ -182,6 +190,27 @@ describe('simulator consumption', () => {
       },
     ]);
     expect((await call(org('/consumption/daily/sessions/devin-00'))).status).toBe(404);
+  });
+
+  it('an IdP-group member (unlisted) has its own days, which the org counts as unattributed', async () => {
+    const group = String(sim.groupMemberIds()[0]);
+    const { status, body } = await call(
+      org(`/consumption/daily/users/${encodeURIComponent(group)}?time_after=0`),
+    );
+    expect(status).toBe(200);
+    expect(body).toEqual(sim.userConsumption(group, { time_after: 0 }));
+    const expected = [...sim.sessions()]
+      .filter((row) => row.user_id === group)
+      .reduce((sum, row) => sum + cents(row.acus_consumed), 0);
+    expect(days(body).reduce((sum, day) => sum + product(day, 'devin'), 0)).toBe(expected);
+    expect(expected).toBeGreaterThan(0);
+    const unattributed = new Map(
+      days(sim.unattributedConsumption({ time_after: 0 })).map((day) => [day.date, day]),
+    );
+    for (const day of days(body))
+      expect(product(unattributed.get(day.date) ?? {}, 'devin')).toBeGreaterThanOrEqual(
+        product(day, 'devin'),
+      );
   });
 
   it('takes ids raw or URL-encoded; unknown ids are 404', async () => {

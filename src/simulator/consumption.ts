@@ -15,6 +15,8 @@ export type Product = (typeof PRODUCTS)[number];
 export type Owner =
   | { kind: 'user'; index: number }
   | { kind: 'service'; index: number }
+  /** An IdP-group member: runs sessions, not listed by `/members/users`. */
+  | { kind: 'group'; index: number }
   | { kind: 'other' }
   /** One session's own usage: its acus_consumed, on the day it was created (not part of the org sum). */
   | { kind: 'session'; index: number };
@@ -38,6 +40,16 @@ export function billingCycleStart(now: number): number {
 }
 
 const key = (owner: Owner): string => (owner.kind === 'other' ? 'o' : `${owner.kind}${owner.index}`);
+
+function sessionOwner(users: UserStore, session: JsonObject): Owner {
+  const { user_id: userId, service_user_id: serviceId } = session;
+  const member = typeof userId === 'string' ? users.indexOf(userId) : null;
+  if (member !== null) return { kind: 'user', index: member };
+  const group = typeof userId === 'string' ? users.groupIndexOf(userId) : null;
+  if (group !== null) return { kind: 'group', index: group };
+  const service = typeof serviceId === 'string' ? users.serviceIndexOf(serviceId) : null;
+  return service === null ? { kind: 'other' } : { kind: 'service', index: service };
+}
 
 /**
  * Daily ACUs per owner, derived from the seed and the sessions: a session's `acus_consumed` is the
@@ -98,11 +110,21 @@ export class Consumption {
     return cents;
   }
 
-  /** Every owner: members (added ones included), service users, then `other`. */
+  /** Every owner: members (added ones included), service users, IdP-group members, then `other`. */
   *owners(): Generator<Owner> {
     for (let index = 0; index < this.users.size; index++) yield { kind: 'user', index };
     for (let index = 0; index < this.users.serviceUserIds.length; index++) yield { kind: 'service', index };
+    for (let index = 0; index < this.users.groupMemberIds.length; index++) yield { kind: 'group', index };
     yield { kind: 'other' };
+  }
+
+  sumCents(owners: Iterable<Owner>, day: number): Cents {
+    const total: Cents = [0, 0, 0, 0];
+    for (const owner of owners) {
+      const cents = this.cents(owner, day);
+      for (let n = 0; n < 4; n++) total[n] = (total[n] ?? 0) + (cents[n] ?? 0);
+    }
+    return total;
   }
 
   /** Cached per day until the sessions, the members or an adjustment change. */
@@ -111,11 +133,7 @@ export class Consumption {
     if (this.orgCache?.stamp !== stamp) this.orgCache = { stamp, byDay: new Map() };
     const cached = this.orgCache.byDay.get(day);
     if (cached) return [...cached];
-    const total: Cents = [0, 0, 0, 0];
-    for (const owner of this.owners()) {
-      const cents = this.cents(owner, day);
-      for (let n = 0; n < 4; n++) total[n] = (total[n] ?? 0) + (cents[n] ?? 0);
-    }
+    const total = this.sumCents(this.owners(), day);
     this.orgCache.byDay.set(day, total);
     return [...total];
   }
@@ -171,15 +189,7 @@ export class Consumption {
     const byOwner = new Map<string, Map<number, number>>();
     for (let index = 0; index < sessions.size; index++) {
       const session = sessions.session(index);
-      const member = typeof session.user_id === 'string' ? users.indexOf(session.user_id) : null;
-      const service =
-        typeof session.service_user_id === 'string' ? users.serviceIndexOf(session.service_user_id) : null;
-      const owner: Owner =
-        member !== null
-          ? { kind: 'user', index: member }
-          : service !== null
-            ? { kind: 'service', index: service }
-            : { kind: 'other' };
+      const owner = sessionOwner(users, session);
       const byDay = byOwner.get(key(owner)) ?? new Map<number, number>();
       const day = billingDay(sessions.createdAt(index));
       byDay.set(day, (byDay.get(day) ?? 0) + Math.round(Number(session.acus_consumed) * 100));

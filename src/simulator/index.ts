@@ -104,7 +104,9 @@ export interface Simulator {
   userConsumption(userId: string, window?: ConsumptionWindow): JsonObject;
   /** What `/consumption/daily/service-users/{id}` answers. */
   serviceUserConsumption(serviceUserId: string, window?: ConsumptionWindow): JsonObject;
-  /** ACUs no listed member or service user accounts for (IdP-group members, org-level review). */
+  /** Members through IdP groups (`samlp|acme-okta|...`): they run sessions, `/members/users` does not list them. */
+  groupMemberIds(): readonly string[];
+  /** ACUs no listed member or service user accounts for (IdP-group members, org-level usage). */
   unattributedConsumption(window?: ConsumptionWindow): JsonObject;
   /** Start of the current billing cycle (what a consumption request without time_after covers) and of the last billing day. */
   billing(): { cycleStart: number; lastDay: number };

@@ -1,6 +1,10 @@
 import type { JsonObject } from '../tap/json.js';
 import {
+  DRAW,
+  GROUP_SHARE,
   generateUser,
+  groupMemberCount,
+  groupMemberId,
   pickSkewed,
   serviceUserCount,
   serviceUserId,
@@ -30,6 +34,7 @@ export class UserStore {
   private readonly removed = new Set<number>();
   private byId: Map<string, number> | undefined;
   readonly serviceUserIds: readonly string[];
+  readonly groupMemberIds: readonly string[];
 
   constructor(
     private readonly seed: number,
@@ -41,6 +46,8 @@ export class UserStore {
     const services = serviceUserCount(baseCount);
     this.serviceCdf = skewedCdf(services);
     this.serviceUserIds = Array.from({ length: services }, (_, index) => serviceUserId(seed, index));
+    const groups = groupMemberCount(baseCount);
+    this.groupMemberIds = Array.from({ length: groups }, (_, index) => groupMemberId(seed, index));
   }
 
   get size(): number {
@@ -101,15 +108,26 @@ export class UserStore {
     this.removed.add(index);
   }
 
-  /** The member who ran session `index` (base members only; null for an org without members). */
-  sessionUser(index: number): number | null {
-    return this.baseCount === 0 ? null : pickSkewed(this.cdf, sessionDraw(this.seed, index, false));
+  groupIndexOf(id: string): number | null {
+    const index = this.groupMemberIds.indexOf(id);
+    return index < 0 ? null : index;
+  }
+
+  /** Who ran session `index`: a base member (skewed) or an IdP-group member; null for an org without members. */
+  sessionUserId(index: number): string | null {
+    if (this.baseCount === 0) return null;
+    const groups = this.groupMemberIds.length;
+    if (groups > 0 && sessionDraw(this.seed, index, DRAW.group) < GROUP_SHARE) {
+      return (
+        this.groupMemberIds[Math.floor(sessionDraw(this.seed, index, DRAW.groupMember) * groups)] ?? null
+      );
+    }
+    return this.userIdAt(pickSkewed(this.cdf, sessionDraw(this.seed, index, DRAW.member)));
   }
 
   sessionServiceUser(index: number): number | null {
-    return this.serviceCdf.length === 0
-      ? null
-      : pickSkewed(this.serviceCdf, sessionDraw(this.seed, index, true));
+    if (this.serviceCdf.length === 0) return null;
+    return pickSkewed(this.serviceCdf, sessionDraw(this.seed, index, DRAW.service));
   }
 
   add(user: UserChange): string {
