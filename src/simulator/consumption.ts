@@ -58,7 +58,9 @@ function sessionOwner(users: UserStore, session: JsonObject): Owner {
  * (IdP-group members, org-level review) is `other`. The org's day is the sum of every owner's day.
  */
 export class Consumption {
-  private sessionCents: { version: number; byOwner: Map<string, Map<number, number>> } | undefined;
+  /** Session ACUs by owner and billing day, for sessions 0..counted-1. */
+  private readonly sessionCents = new Map<string, Map<number, number>>();
+  private counted = 0;
   private orgCache: { stamp: string; byDay: Map<number, Cents> } | undefined;
   private changes = 0;
   private readonly adjustments = new Map<string, Map<number, Cents>>();
@@ -182,20 +184,21 @@ export class Consumption {
     return this.sessionTotals().get(key(owner))?.get(day) ?? 0;
   }
 
-  /** Session ACUs by owner and billing day, rebuilt when the sessions change. */
+  /**
+   * Session ACUs by owner and billing day. A session's owner, day and ACUs never change (changes touch
+   * status and messages; deleted sessions stay billed), so only sessions added since are counted.
+   */
   private sessionTotals(): Map<string, Map<number, number>> {
-    const { sessions, users } = this;
-    if (this.sessionCents?.version === sessions.version) return this.sessionCents.byOwner;
-    const byOwner = new Map<string, Map<number, number>>();
-    for (let index = 0; index < sessions.size; index++) {
+    const { sessions, users, sessionCents } = this;
+    for (; this.counted < sessions.size; this.counted++) {
+      const index = this.counted;
       const session = sessions.session(index);
-      const owner = sessionOwner(users, session);
-      const byDay = byOwner.get(key(owner)) ?? new Map<number, number>();
+      const owner = key(sessionOwner(users, session));
+      const byDay = sessionCents.get(owner) ?? new Map<number, number>();
       const day = billingDay(sessions.createdAt(index));
       byDay.set(day, (byDay.get(day) ?? 0) + Math.round(Number(session.acus_consumed) * 100));
-      byOwner.set(key(owner), byDay);
+      sessionCents.set(owner, byDay);
     }
-    this.sessionCents = { version: sessions.version, byOwner };
-    return byOwner;
+    return sessionCents;
   }
 }
