@@ -34,6 +34,7 @@ function everything(sim: Simulator): Record<string, JsonObject[]> {
     playbooks: [...sim.playbooks()],
     secrets: [...sim.secrets()],
     notes: [...sim.knowledgeNotes()],
+    users: [...sim.users()],
   };
 }
 
@@ -63,6 +64,7 @@ describe('simulator hostile modes', () => {
     expect(changed(after.playbooks ?? [], before.playbooks ?? [])).toEqual([0, 1, 2, 3]);
     expect(changed(after.secrets ?? [], before.secrets ?? [])).toEqual([0, 1, 2]);
     expect(changed(after.notes ?? [], before.notes ?? [])).toEqual([0, 1]);
+    expect(changed(after.users ?? [], before.users ?? [])).toEqual([4, 5]);
   });
 
   it('millisecondCursor: updated_at in ms on one session and one playbook, served and filtered as numbers', async () => {
@@ -107,6 +109,12 @@ describe('simulator hostile modes', () => {
     expect(items(await get(sim, '/knowledge/notes'))[HOSTILE_AT.keylessNote]?.note_id).toEqual([
       targets.noteId,
     ]);
+    const members = await fetch(`${sim.baseUrl}/v3beta1/organizations/${sim.orgId}/members/users`, {
+      headers: { authorization: `Bearer ${sim.token}` },
+    });
+    const listed = ((await members.json()) as JsonObject).items as JsonObject[];
+    expect(listed.filter((row) => row.user_id === null)).toHaveLength(1);
+    expect(String(targets.userId)).toContain('|');
     // Changes still reach the keyless playbook by its internal id.
     sim.updatePlaybook(targets.playbookIds[0] ?? '');
     expect(Number([...sim.playbooks()][1]?.updated_at)).toBeGreaterThan(
@@ -148,6 +156,9 @@ describe('simulator hostile modes', () => {
     expect(JSON.stringify(items(await get(sim, '/playbooks')))).toContain(sim.token);
     expect(JSON.stringify(items(await get(sim, '/knowledge/notes')))).toContain(sim.token);
     expect(JSON.stringify(items(await get(sim, '/secrets')))).not.toContain(sim.token);
+    const member = [...sim.users()][HOSTILE_AT.tokenUser];
+    expect(member?.user_id).toBe(targets.userId);
+    expect(String(member?.name)).toContain(sim.token);
   });
 
   it('bigMessageMb: message #1 of the hugeMessage session is N MiB over HTTP; the others unchanged', async () => {
@@ -181,10 +192,23 @@ describe('simulator hostile modes', () => {
   });
 
   it('a small org has no targets where it lacks the records', async () => {
-    const sim = await start({ sessions: 5, playbooks: 1, secrets: 0, knowledgeNotes: 0, hostile: ALL });
+    const sim = await start({
+      sessions: 5,
+      playbooks: 1,
+      secrets: 0,
+      knowledgeNotes: 0,
+      users: 4,
+      hostile: ALL,
+    });
     const targets = sim.hostileTargets();
     expect(targets.millisecondCursor).toEqual({ sessionId: null, playbookId: expect.any(String) });
-    expect(targets.keyless).toEqual({ sessionId: null, playbookIds: [], secretId: null, noteId: null });
+    expect(targets.keyless).toEqual({
+      sessionId: null,
+      playbookIds: [],
+      secretId: null,
+      noteId: null,
+      userId: null,
+    });
     expect([...sim.sessions()].every((row) => typeof row.session_id === 'string')).toBe(true);
   });
 });

@@ -2,7 +2,8 @@ import type { ApiState } from './api.js';
 import { Tokens } from './auth.js';
 import { Consumption } from './consumption.js';
 import { generateNote, generatePlaybook, generateSecret } from './gen-org.js';
-import { Hostile, type HostileModes } from './hostile.js';
+import { Hostile } from './hostile.js';
+import type { HostileModes } from './hostile-modes.js';
 import { ID_KIND, IdCodec } from './ids.js';
 import { OrgStore } from './org-store.js';
 import { SessionStore } from './session-store.js';
@@ -27,7 +28,7 @@ export function createOrgData(options: DataOptions): ApiState & { clock: Logical
   const clock = new LogicalClock();
   const tokens = new Tokens(seed);
   const hostile = new Hostile(seed, tokens.main, options.sessions, options.hostile);
-  const users = new UserStore(seed, orgId, options.users);
+  const users = new UserStore(seed, orgId, options.users, hostile);
   const playbooks = new OrgStore(
     seed,
     ID_KIND.playbook,
