@@ -90,7 +90,7 @@ describe('a session deleted while its messages are read', () => {
       expect(events).toContainEqual({
         kind: 'log',
         level: 'warn',
-        message: `session_messages: session ${doomed} was deleted while the read ran; its messages are skipped`,
+        message: `session_messages: sessions ${doomed} was deleted while the read ran; its records are skipped`,
       });
     } finally {
       await sim.close();

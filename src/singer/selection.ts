@@ -141,7 +141,9 @@ function checkReplicationKey(entry: JsonObject, root: JsonObject, def: StreamDef
     optionalString(root, 'replication-key', `${where}.metadata[[]]`) ??
     optionalString(entry, 'replication_key', where);
   if (key !== undefined && key !== '' && key !== def.cursorField) {
-    throw new CatalogError(`${where}: replication key "${key}" is not supported; valid: ${def.cursorField}`);
+    throw new CatalogError(
+      `${where}: replication key "${key}" is not supported; valid: ${def.cursorField ?? 'none'}`,
+    );
   }
 }
 
