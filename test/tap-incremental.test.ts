@@ -5,8 +5,8 @@ import type { TapEvent } from '../src/tap/events.js';
 import type { JsonObject } from '../src/tap/json.js';
 import type { TapState } from '../src/tap/state/state.js';
 import {
-  ALL_STREAMS,
   byKey,
+  CURSOR_STREAMS,
   collect,
   configured,
   finalState,
@@ -18,7 +18,7 @@ import {
   truthMessages,
 } from './tap-read-helpers.js';
 
-const INCREMENTAL = configured(ALL_STREAMS, 'incremental');
+const INCREMENTAL = configured(CURSOR_STREAMS, 'incremental');
 
 /** Rows as a target holds them after applying runs in order (upsert on the primary key). */
 function upsert(runs: readonly TapEvent[][], stream: string): JsonObject[] {
@@ -52,12 +52,12 @@ describe('incremental reads', () => {
     const first = await collect(simConfig(sim), INCREMENTAL);
     expect(recordsOf(first, 'sessions').length).toBe(50);
     const state = finalState(first);
-    for (const stream of ALL_STREAMS) expect(state[stream]?.checkpoint, stream).toBeNull();
+    for (const stream of CURSOR_STREAMS) expect(state[stream]?.checkpoint, stream).toBeNull();
     sim.clearRequestLog();
     const second = await collect(simConfig(sim), INCREMENTAL, { state });
     expect(second.filter((event) => event.kind === 'record')).toEqual([]);
     expect(messageRequests(sim)).toEqual([]);
-    for (const stream of ALL_STREAMS)
+    for (const stream of CURSOR_STREAMS)
       expect(statusesOf(second, stream)).toEqual(['started', 'running', 'complete']);
     expect(finalState(second).sessions?.cursor).toBe(state.sessions?.cursor);
     const sessionsProgress = second.filter((e) => e.kind === 'progress' && e.stream === 'playbooks').at(-1);
@@ -123,8 +123,8 @@ describe('incremental reads', () => {
     const sessionCounters = second.filter((e) => e.kind === 'progress' && e.stream === 'sessions').at(-1);
     expect(sessionCounters).toMatchObject({ counters: { records: 4 } });
 
-    const fresh = await collect(simConfig(sim), configured(ALL_STREAMS, 'full_refresh'));
-    for (const stream of ALL_STREAMS) {
+    const fresh = await collect(simConfig(sim), configured(CURSOR_STREAMS, 'full_refresh'));
+    for (const stream of CURSOR_STREAMS) {
       expect(upsert([first, second], stream), stream).toEqual(upsert([fresh], stream));
     }
   });
@@ -164,7 +164,7 @@ describe('incremental reads', () => {
     expect(recordsOf(again, 'sessions').length).toBe(50);
     expect(recordsOf(again, 'playbooks').length).toBe(12);
     const future: TapState = {};
-    for (const stream of ALL_STREAMS)
+    for (const stream of CURSOR_STREAMS)
       future[stream] = { version: 1, stream, cursor: 4_000_000_000, recent: {}, checkpoint: null };
     sim.clearRequestLog();
     await expect(collect(simConfig(sim), INCREMENTAL, { state: future })).rejects.toThrow(

@@ -19,9 +19,10 @@ export const STREAMS: readonly StreamDef[] = [
   playbooks,
   secrets,
   knowledgeNotes,
+  users,
+  consumptionDaily,
+  consumptionByUser,
 ];
-// Read once the simulator serves them (branch hostile): users, consumption_daily, consumption_by_user.
-export const COST_STREAMS: readonly StreamDef[] = [users, consumptionDaily, consumptionByUser];
 
 export const STREAM_NAMES: readonly string[] = STREAMS.map((stream) => stream.name);
 
