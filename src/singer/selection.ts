@@ -20,7 +20,11 @@ export interface Selection {
 /** Without a catalog: every stream that is selected by default (all but session_messages). */
 export function defaultSelection(): Selection {
   const streams = STREAMS.filter((def) => def.selectedByDefault).map(
-    (def): StreamSelection => ({ name: def.name, replicationMethod: 'INCREMENTAL', deselected: new Set() }),
+    (def): StreamSelection => ({
+      name: def.name,
+      replicationMethod: def.cursorField === null ? 'FULL_TABLE' : 'INCREMENTAL',
+      deselected: new Set(),
+    }),
   );
   return { streams, warnings: [] };
 }
