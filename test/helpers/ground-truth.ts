@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { Simulator } from '../../src/simulator/index.js';
 import type { JsonObject } from '../../src/tap/json.js';
 
@@ -105,4 +106,39 @@ function pick(row: JsonObject, fields: readonly string[]): JsonObject {
     if (value !== undefined) picked[field] = value;
   }
   return picked;
+}
+
+/** The streams whose records carry a cursor: an unchanged organization gives them nothing on a rerun. */
+export const CURSOR_STREAM_NAMES = [
+  'sessions',
+  'sessions_insights',
+  'session_messages',
+  'playbooks',
+  'secrets',
+  'knowledge_notes',
+];
+
+/**
+ * What an incremental rerun over an unchanged organization reads: nothing of the cursor streams,
+ * every member again (users have no timestamps), and of consumption only the trailing 3 days
+ * before `bookmark` (the first run's end): one window request per endpoint, nothing older.
+ */
+export function expectOnlyTrailingWindow(
+  sim: Simulator,
+  rowsOf: (stream: string) => readonly JsonObject[],
+  bookmark: number,
+): void {
+  for (const stream of CURSOR_STREAM_NAMES) expect(rowsOf(stream), stream).toEqual([]);
+  expect(rowsOf('users').length).toBe([...sim.users()].length);
+  const from = bookmark - 3 * 86_400;
+  const windows = sim.requestLog.filter((entry) => entry.path.includes('/consumption/daily'));
+  expect(windows.length).toBe(1 + [...sim.users()].length);
+  for (const entry of windows) expect(entry.query.time_after).toEqual([String(from)]);
+  const expected = expectedRecords(sim, { time_after: from, time_before: Math.floor(Date.now() / 1000) + 1 });
+  for (const stream of ['consumption_daily', 'consumption_by_user']) {
+    const keyOf = PRIMARY_KEY[stream] as (row: JsonObject) => string;
+    const rows = rowsOf(stream);
+    for (const row of rows) expect(Number(row.date), `${stream} ${keyOf(row)}`).toBeGreaterThanOrEqual(from);
+    expect(rows.map(keyOf).sort(), stream).toEqual([...(expected[stream]?.keys() ?? [])].sort());
+  }
 }
