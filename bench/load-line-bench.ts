@@ -1,7 +1,7 @@
 /**
  * `devin-tap load` of one huge RECORD line (default 100 MB), into SQLite and DuckDB, beside a floor
  * measured in the same run: a child that only reads the same file and JSON.parses its lines.
- *   node dist/bench/load-line-bench.js [--mb 100] [--targets sqlite,duckdb]
+ *   node dist/bench/load-line-bench.js [--mb 100] [--targets sqlite,duckdb] [--ascii]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { mb: { type: 'string', default: '100' }, targets: { type: 'string', default: 'sqlite,duckdb' } },
+  options: {
+    mb: { type: 'string', default: '100' },
+    targets: { type: 'string', default: 'sqlite,duckdb' },
+    ascii: { type: 'boolean', default: false },
+  },
 });
 const mb = Number(values.mb);
 const dir = mkdtempSync(join(tmpdir(), 'load-line-bench-'));
@@ -24,7 +28,7 @@ function writeInput(): void {
     key_properties: ['id'],
     schema: { properties: { id: { type: 'integer' }, text: { type: 'string' } } },
   };
-  const record = `{"type":"RECORD","stream":"big","record":{"id":1,"text":"${'é'.repeat((mb * 1024 * 1024) / 2)}"}}`;
+  const record = `{"type":"RECORD","stream":"big","record":{"id":1,"text":"${values.ascii ? 'x'.repeat(mb * 1024 * 1024) : 'é'.repeat((mb * 1024 * 1024) / 2)}"}}`;
   writeFileSync(
     input,
     `${JSON.stringify(schema)}\n${record}\n${JSON.stringify({ type: 'STATE', value: {} })}\n`,
@@ -69,7 +73,7 @@ for (const kind of String(values.targets).split(',')) {
   const status = result.code === 0 ? '' : ` (exit ${result.code})`;
   rows.push(`| load into ${kind}${status} | ${result.seconds.toFixed(2)} s | ${result.rss.toFixed(0)} MB |`);
 }
-console.log(`one RECORD line of ${mb} MB (UTF-8, 2-byte characters)\n`);
+console.log(`one RECORD line of ${mb} MB (UTF-8, ${values.ascii ? 'ASCII' : '2-byte characters'})\n`);
 console.log('| run | wall | peak RSS |\n|---|---|---|');
 for (const row of rows) console.log(row);
 rmSync(dir, { recursive: true, force: true });
