@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { onInterrupt } from './interrupts.js';
 import { loadCommand } from './load/command.js';
 import { writeJsonLine } from './protocol/json-lines.js';
 import { reportCommand } from './report/command.js';
@@ -56,9 +57,10 @@ program
   .requiredOption('--config <file>', 'config JSON file')
   .requiredOption('--catalog <file>', 'configured catalog JSON file')
   .option('--state <file>', 'state JSON file from a previous read')
-  .action((options: { config: string; catalog: string; state?: string }) =>
-    airbyte((c) => c.runRead(options, io)),
-  );
+  .action((options: { config: string; catalog: string; state?: string }) => {
+    const interrupt = onInterrupt();
+    return airbyte((c) => c.runRead(options, { ...io, signal: interrupt.signal })).finally(interrupt.dispose);
+  });
 
 program.addCommand(syncCommand());
 program.addCommand(loadCommand());

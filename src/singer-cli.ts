@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { onInterrupt } from './interrupts.js';
 import { TAP_DESCRIPTION, TAP_NAME } from './singer/about.js';
 import { runSingerCommand, type SingerArgs } from './singer/command.js';
 import { packageVersion } from './singer/version.js';
@@ -36,7 +37,12 @@ const program = new Command(TAP_NAME)
   )
   .showHelpAfterError()
   .action(async (options: SingerArgs) => {
-    process.exitCode = await runSingerCommand(options, io);
+    const interrupt = onInterrupt();
+    try {
+      process.exitCode = await runSingerCommand(options, { ...io, signal: interrupt.signal });
+    } finally {
+      interrupt.dispose();
+    }
   });
 
 await program.parseAsync(process.argv);

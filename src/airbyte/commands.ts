@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { interruptOf } from '../interrupts.js';
 import { readJsonFile } from '../io/read-json-file.js';
 import {
   type AirbyteMessage,
@@ -6,6 +7,7 @@ import {
   connectionStatusMessage,
   encodeAirbyteLine,
   errorTrace,
+  logMessage,
   specMessage,
 } from '../protocol/airbyte.js';
 import { JsonLinesWriter, writeJsonLine } from '../protocol/json-lines.js';
@@ -24,6 +26,8 @@ export interface AirbyteIo {
   out: Writable;
   env: NodeJS.ProcessEnv;
   now: () => number;
+  /** `read`: aborted by SIGINT / SIGTERM (stop reading, flush what was emitted, exit 130 / 143). */
+  signal?: AbortSignal;
 }
 
 export async function runSpec(io: AirbyteIo): Promise<number> {
@@ -73,8 +77,9 @@ export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
       : parseAirbyteState(readJsonFile(args.state, 'state', StateError), args.state);
   let failedStreams = 0;
   const writer = new JsonLinesWriter(io.out);
+  const signal = io.signal === undefined ? {} : { signal: io.signal };
   try {
-    for await (const batch of readEventBatches({ config, streams, state })) {
+    for await (const batch of readEventBatches({ config, streams, state, ...signal })) {
       for (const event of batch) {
         if (event.kind === 'stream_error') failedStreams += 1;
         const line = encodeAirbyteLine(event, event.kind === 'record' ? 0 : io.now());
@@ -83,6 +88,13 @@ export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
         if (pending) await pending;
       }
     }
+  } catch (error) {
+    const interrupt = interruptOf(io.signal);
+    if (interrupt === null) throw error;
+    // Every STATE emitted so far is flushed (finally): each covers what came before it.
+    const message = `${interrupt.message}: stopped reading; the last STATE of each stream is where the next read resumes`;
+    await writer.write(logMessage('WARN', message));
+    return interrupt.exitCode;
   } finally {
     await writer.flush();
   }

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { Interrupted, onInterrupt } from '../interrupts.js';
 import { runCommand } from '../run-command.js';
 
 interface LoadFlags {
@@ -21,6 +22,7 @@ export function loadCommand(): Command {
     )
     .action((flags: LoadFlags) =>
       runCommand(async () => {
+        const interrupt = onInterrupt();
         const log = (message: string) => process.stderr.write(`devin-tap load: ${message}\n`);
         // Loaded on use: the database drivers are heavy and other commands do not need them.
         const { openTarget } = await import('../targets/open-target.js');
@@ -32,7 +34,13 @@ export function loadCommand(): Command {
             : { memoryLimit: parseMemoryLimit(flags.memoryLimit, '--memory-limit') };
         const target = await openTarget(flags.target, flags.database, memoryLimit);
         try {
-          const summary = await runLoad({ target, input: process.stdin, output: process.stdout, log });
+          const summary = await runLoad({
+            target,
+            input: process.stdin,
+            output: process.stdout,
+            log,
+            signal: interrupt.signal,
+          });
           if (!flags.quiet) {
             for (const [stream, stats] of Object.entries(summary.streams)) {
               const rejected = stats.rejected > 0 ? `, ${stats.rejected} rejected` : '';
@@ -41,8 +49,12 @@ export function loadCommand(): Command {
               );
             }
           }
-          return 0;
+          if (summary.interrupted === null) return 0;
+          const rows = summary.committed.toLocaleString('en-US');
+          process.stderr.write(`interrupted: ${rows} rows committed; run the same command to resume\n`);
+          return new Interrupted(summary.interrupted).exitCode;
         } finally {
+          interrupt.dispose();
           await target.close();
         }
       }),

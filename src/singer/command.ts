@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { interruptOf } from '../interrupts.js';
 import { readJsonFile } from '../io/read-json-file.js';
 import { flushStream } from '../protocol/json-lines.js';
 import { CONFIG_SCHEMA, readConfigFiles, redact, type TapConfig } from '../tap/config.js';
@@ -30,6 +31,8 @@ export interface SingerIo {
   stderr: Writable;
   env: NodeJS.ProcessEnv;
   now: () => number;
+  /** Aborted by SIGINT / SIGTERM: stop reading, flush what was emitted (its last STATE), exit 130 / 143. */
+  signal?: AbortSignal;
 }
 
 /** Runs one tap-devin invocation; the resolved number is the exit code. Never throws. */
@@ -44,6 +47,12 @@ export async function runSingerCommand(args: SingerArgs, io: SingerIo): Promise<
     config = readConfigFiles(args.config, io.env);
     return await sync(args, config, io, log);
   } catch (error) {
+    const interrupt = interruptOf(io.signal);
+    if (interrupt !== null) {
+      await flushStream(io.stdout);
+      log(`INFO ${interrupt.message}: stopped reading; the last STATE on stdout is where --state resumes`);
+      return interrupt.exitCode;
+    }
     const userError = error instanceof TapError && error.isUserError;
     log(`${TAP_NAME}: error: ${errorMessage(error)}`);
     if (!userError) {
@@ -115,6 +124,7 @@ async function sync(
     logLevel: args.logLevel,
     read: readStreams,
     now: io.now,
+    ...(io.signal === undefined ? {} : { signal: io.signal }),
   });
   await flushStream(io.stdout);
   if (result.failedStreams.length === 0) return 0;

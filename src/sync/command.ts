@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { onInterrupt } from '../interrupts.js';
 import { runCommand } from '../run-command.js';
 import { STREAM_NAMES } from '../tap/streams/index.js';
 
@@ -40,8 +41,16 @@ export function syncCommand(): Command {
     .action((flags: SyncFlags) =>
       runCommand(async () => {
         // Loaded on use: the database drivers are heavy and other commands do not need them.
+        // First, so that a signal during start-up is already handled.
+        const interrupt = onInterrupt();
         const { reportSync, runSync } = await import('./run-sync.js');
-        const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, now: Date.now };
+        const io = {
+          stdout: process.stdout,
+          stderr: process.stderr,
+          env: process.env,
+          now: Date.now,
+          signal: interrupt.signal,
+        };
         const options = {
           configPaths: flags.config ?? [],
           target: flags.target,
@@ -52,7 +61,11 @@ export function syncCommand(): Command {
           ...(flags.streams === undefined ? {} : { streams: flags.streams }),
           ...(flags.memoryLimit === undefined ? {} : { memoryLimit: flags.memoryLimit }),
         };
-        return reportSync(await runSync(options, io), options, io);
+        try {
+          return reportSync(await runSync(options, io), options, io);
+        } finally {
+          interrupt.dispose();
+        }
       }),
     );
 }

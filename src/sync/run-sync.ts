@@ -1,13 +1,15 @@
 import type { Writable } from 'node:stream';
+import { Interrupted, type InterruptSignal, interruptOf } from '../interrupts.js';
 import { VIEW_NAMES, viewStatements } from '../report/views.js';
 import { readConfigFiles, type TapConfig } from '../tap/config.js';
 import type { TapEvent } from '../tap/events.js';
 import { preflight } from '../tap/preflight.js';
-import { readStreams } from '../tap/read/read.js';
+import { type ConfiguredStream, readStreams } from '../tap/read/read.js';
 import { parseMemoryLimit } from '../targets/duckdb-memory.js';
 import { type StreamWriteStats, writeEvents } from '../targets/event-writer.js';
 import { openTarget } from '../targets/open-target.js';
 import type { Target, TargetKind } from '../targets/target.js';
+import { untilInterrupted } from './interruptible.js';
 import { type DisplayMode, ProgressDisplay } from './progress-display.js';
 import { type SummaryRow, summaryTable } from './progress-format.js';
 import { ProgressTracker } from './progress-tracker.js';
@@ -32,6 +34,8 @@ export interface SyncIo {
   stderr: Writable & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   now: () => number;
+  /** Aborted with an Interrupted reason by SIGINT / SIGTERM: stop reading, commit, report. */
+  signal?: AbortSignal;
 }
 
 export interface SyncResult {
@@ -40,6 +44,8 @@ export interface SyncResult {
   failures: { stream: string; message: string }[];
   /** Records kept in `_devin_tap_rejected`, per stream: how many and the first reason. */
   rejections: { stream: string; count: number; reason: string }[];
+  /** The signal that interrupted the sync, or null. */
+  interrupted: InterruptSignal | null;
 }
 
 export function defaultDatabase(kind: TargetKind): string {
@@ -84,7 +90,10 @@ async function syncInto(
   const mode: DisplayMode = options.quiet || options.json ? 'quiet' : io.stderr.isTTY ? 'live' : 'plain';
   const display = new ProgressDisplay(tracker, io.stderr, mode, io.now);
   const syncMode = options.fullRefresh ? 'full_refresh' : 'incremental';
-  const events = readStreams({ config, streams: names.map((name) => ({ name, syncMode })), state });
+  const configured = names.map((name): ConfiguredStream => ({ name, syncMode }));
+  const { signal } = io;
+  const read = readStreams({ config, streams: configured, state, ...(signal ? { signal } : {}) });
+  const events = signal ? untilInterrupted(read, signal, names) : read;
   display.start();
   let stats: Record<string, StreamWriteStats>;
   try {
@@ -104,8 +113,13 @@ async function syncInto(
   } finally {
     display.stop();
   }
-  const views = viewStatements(target.kind, await target.tableNames());
-  await target.execute(views, views.length > 0 ? VIEW_NAMES : []);
+  const interrupt = interruptOf(signal);
+  if (interrupt === null) {
+    const views = viewStatements(target.kind, await target.tableNames());
+    await target.execute(views, views.length > 0 ? VIEW_NAMES : []);
+  }
+  const wasInterrupted = (message: string | null | undefined) =>
+    interrupt !== null && message === interrupt.message;
   const rows = names.map((stream): SummaryRow => {
     const progress = tracker.streams.get(stream);
     const written = stats[stream];
@@ -119,18 +133,19 @@ async function syncInto(
       requests: progress?.requests ?? 0,
       retries: progress?.retries ?? 0,
       seconds: progress ? ((progress.endedAt ?? io.now()) - progress.startedAt) / 1000 : 0,
-      status: failed ? 'failed' : 'ok',
+      status: wasInterrupted(written?.error) ? 'interrupted' : failed ? 'failed' : 'ok',
     };
   });
   const failures = names.flatMap((stream) => {
     const message = stats[stream]?.error ?? tracker.streams.get(stream)?.error ?? null;
-    return message === null ? [] : [{ stream, message }];
+    return message === null || wasInterrupted(message) ? [] : [{ stream, message }];
   });
   return {
     database: target.path,
     rows,
     failures,
     rejections: [...rejections].map(([stream, seen]) => ({ stream, ...seen })),
+    interrupted: interrupt?.signal ?? null,
   };
 }
 
@@ -140,12 +155,19 @@ export function reportSync(
   options: Pick<SyncOptions, 'quiet' | 'json'>,
   io: SyncIo,
 ): number {
+  const interrupted = result.interrupted === null ? {} : { interrupted: result.interrupted };
   if (options.json) {
-    io.stdout.write(
-      `${JSON.stringify({ database: result.database, streams: result.rows, failures: result.failures })}\n`,
-    );
+    const summary = { database: result.database, streams: result.rows, failures: result.failures };
+    io.stdout.write(`${JSON.stringify({ ...summary, ...interrupted })}\n`);
   } else if (!options.quiet) {
     io.stderr.write(`\n${summaryTable(result.rows)}\n\nwrote ${result.database}\n`);
+  }
+  if (result.interrupted !== null) {
+    const rows = result.rows.reduce((sum, row) => sum + row.inserted + row.updated, 0);
+    io.stderr.write(
+      `interrupted: ${rows.toLocaleString('en-US')} rows committed; run the same command to resume\n`,
+    );
+    return new Interrupted(result.interrupted).exitCode;
   }
   for (const { stream, count, reason } of result.rejections) {
     if (options.quiet) break;
