@@ -31,6 +31,8 @@ export interface SummaryRow {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Records kept in `_devin_tap_rejected` instead of the stream's table (no valid primary key). */
+  rejected?: number;
   requests: number;
   retries: number;
   seconds: number;
@@ -39,15 +41,26 @@ export interface SummaryRow {
 
 /**
  * The end-of-run table: stream, rows inserted (new), rows updated, records unchanged since the last
- * run (read but not written again), requests, retries, seconds.
+ * run (read but not written again), records rejected, requests, retries, seconds.
  */
 export function summaryTable(rows: readonly SummaryRow[]): string {
-  const header = ['stream', 'inserted', 'updated', 'unchanged', 'requests', 'retries', 'seconds', 'status'];
+  const header = [
+    'stream',
+    'inserted',
+    'updated',
+    'unchanged',
+    'rejected',
+    'requests',
+    'retries',
+    'seconds',
+    'status',
+  ];
   const cells = rows.map((row) => [
     row.stream,
     count(row.inserted),
     count(row.updated),
     count(row.unchanged),
+    count(row.rejected ?? 0),
     count(row.requests),
     count(row.retries),
     row.seconds.toFixed(1),

@@ -18,6 +18,8 @@ export interface TapConfig {
   requestTimeoutSeconds: number;
   maxRetries: number;
   lookbackWindowSeconds: number;
+  /** DuckDB memory_limit for `devin-tap sync` (`duckdb_memory_limit`); unset: the machine's default. */
+  duckdbMemoryLimit?: string;
   /** Cap on one decompressed response body, in MB (256 when absent). */
   maxResponseMb?: number;
   /** When true (or absent), maxConcurrency is a ceiling and the client finds the API's pace below it. */
@@ -111,6 +113,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): TapConfig {
     requestTimeoutSeconds: Number(data.request_timeout_seconds),
     maxRetries: Number(data.max_retries),
     lookbackWindowSeconds: Number(data.lookback_window_seconds),
+    ...(typeof data.duckdb_memory_limit === 'string' ? { duckdbMemoryLimit: data.duckdb_memory_limit } : {}),
     maxResponseMb: Number(data.max_response_mb),
     adaptiveConcurrency: data.adaptive_concurrency !== false,
   };
