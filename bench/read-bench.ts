@@ -15,7 +15,6 @@ import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSimulator } from '../src/simulator/index.js';
-import { STREAM_NAMES } from '../src/tap/streams/index.js';
 import { type ChildRun, runChild } from './child-process.js';
 
 function option(name: string, fallback: number): number {
@@ -34,11 +33,20 @@ const floorReader = resolve('dist/bench/floor-reader.js');
 const httpLoop = resolve('dist/bench/http-loop.js');
 const dir = mkdtempSync(join(tmpdir(), 'devin-tap-bench-'));
 
+/** The streams the floor reads (bench/floor-reader.ts): the tap reads the same pages. */
+const BENCH_STREAMS = [
+  'sessions',
+  'sessions_insights',
+  'session_messages',
+  'playbooks',
+  'secrets',
+  'knowledge_notes',
+];
 const catalog = join(dir, 'catalog.json');
 writeFileSync(
   catalog,
   JSON.stringify({
-    streams: STREAM_NAMES.map((name) => ({
+    streams: BENCH_STREAMS.map((name) => ({
       stream: { name },
       sync_mode: 'full_refresh',
       destination_sync_mode: 'overwrite',

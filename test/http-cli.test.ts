@@ -196,6 +196,51 @@ describe('the token echoed inside response data never leaves', () => {
   });
 });
 
+describe("the simulator's echoToken mode: the token in a session title, a message, a playbook, a note, a name", () => {
+  it('no Airbyte output and no row of either database holds it', async () => {
+    const echo = await startSimulator({
+      sessions: 6,
+      messagesPerSession: 2,
+      playbooks: 4,
+      knowledgeNotes: 3,
+      seed: 92,
+      hostile: { echoToken: true },
+    });
+    try {
+      const cfg = writeJson(dir, 'config-echo-sim.json', echo.config());
+      const read = await runCli(CLI, ['read', '--config', cfg, '--catalog', catalog]);
+      expect(read.code, read.stderr).toBe(0);
+      expect(read.stdout).toContain('[REDACTED]');
+      expect(read.stdout + read.stderr).not.toContain(echo.token);
+      for (const kind of ['sqlite', 'duckdb'] as const) {
+        const database = join(dir, `echo-sim.${kind}`);
+        const args = [
+          '--config',
+          cfg,
+          '--target',
+          kind,
+          '--database',
+          database,
+          '--streams',
+          STREAM_NAMES.join(','),
+        ];
+        const sync = await runCli(CLI, ['sync', ...args]);
+        expect(sync.code, sync.stderr).toBe(0);
+        expect(sync.stdout + sync.stderr).not.toContain(echo.token);
+        let rows = 0;
+        for (const stream of STREAM_NAMES) {
+          const stored = await databaseRows(kind, database, stream);
+          rows += stored.length;
+          expect(JSON.stringify(stored), `${kind} ${stream}`).not.toContain(echo.token);
+        }
+        expect(rows).toBeGreaterThan(0);
+      }
+    } finally {
+      await echo.close();
+    }
+  });
+});
+
 describe('proxies', () => {
   let https: HttpsServer;
   const tunnels: string[] = [];
