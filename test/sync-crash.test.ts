@@ -52,7 +52,8 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
     // Small pages: many checkpoints, many requests. Session index 1 (52 pages of messages, read one
     // after another) is in the last batch of sessions, so at 3/4 of the requests several batches are
     // committed (the writer has had time to catch up with the reader) and the last one is not.
-    config = configFile(dir, sim, { page_size: 10 });
+    // Fixed concurrency: the kill points assume the reader runs at most 8 requests ahead.
+    config = configFile(dir, sim, { page_size: 10, max_concurrency: 8, adaptive_concurrency: false });
     sim.clearRequestLog();
     const scratch = await runSync(syncArgs(config, kind, databasePath(dir, kind, 'scratch')));
     expect(scratch.code, scratch.stderr).toBe(0);
