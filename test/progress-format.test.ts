@@ -35,11 +35,18 @@ describe('progress tracking', () => {
       total: 200,
       status: 'running',
     });
-    expect(progressLine(sessions as NonNullable<typeof sessions>, 2_000)).toMatch(
-      /^sessions\s+50 records\s+25%\s+ETA 0:06\s+1\.0 req\/s\s+1 retries$/,
+    const running = sessions as NonNullable<typeof sessions>;
+    // 50 emitted + 3 unchanged of 200 listed: 27%.
+    expect(progressLine(running, 2_000, tracker.fraction(running))).toMatch(
+      /^sessions\s+50 records\s+27%\s+ETA 0:06\s+1\.0 req\/s\s+1 retries$/,
     );
     tracker.observe({ kind: 'status', stream: 'sessions', status: 'complete' }, 4_000);
+    // Read to its end, but not called done before the rows are committed.
+    expect(tracker.streams.get('sessions')?.status).toBe('read');
+    expect(progressLine(running, 4_000)).toMatch(/read, committing$/);
+    tracker.committed();
     expect(tracker.streams.get('sessions')?.status).toBe('complete');
+    expect(progressLine(running, 4_000)).toMatch(/done$/);
     expect(tracker.failures().map((f) => [f.stream, f.error])).toEqual([
       ['playbooks', 'needs ManageOrgPlaybooks'],
     ]);

@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
+import { resolveDatabase } from '../io/database-option.js';
 import { runCommand } from '../run-command.js';
 
 interface LoadFlags {
-  target: 'duckdb' | 'sqlite';
-  database: string;
+  target?: 'duckdb' | 'sqlite';
+  database?: string;
   quiet?: boolean;
 }
 
@@ -11,8 +12,13 @@ interface LoadFlags {
 export function loadCommand(): Command {
   return new Command('load')
     .description('Singer target: load Singer messages from stdin into DuckDB or SQLite')
-    .addOption(new Option('--target <kind>', 'database kind').choices(['duckdb', 'sqlite']).default('duckdb'))
-    .requiredOption('--database <path>', 'database file')
+    .addOption(
+      new Option('--target <kind>', 'database kind (default: from the --database extension)').choices([
+        'duckdb',
+        'sqlite',
+      ]),
+    )
+    .option('--database <path>', 'database file (default ./devin.duckdb)')
     .option('--quiet', 'no summary on stderr')
     .action((flags: LoadFlags) =>
       runCommand(async () => {
@@ -20,7 +26,8 @@ export function loadCommand(): Command {
         // Loaded on use: the database drivers are heavy and other commands do not need them.
         const { openTarget } = await import('../targets/open-target.js');
         const { runLoad } = await import('./run-load.js');
-        const target = await openTarget(flags.target, flags.database);
+        const database = resolveDatabase(flags.database, flags.target);
+        const target = await openTarget(database.kind, database.path);
         try {
           const summary = await runLoad({ target, input: process.stdin, output: process.stdout, log });
           if (!flags.quiet) {

@@ -1,20 +1,27 @@
 import type { Writable } from 'node:stream';
+import { type ConfigRequest, loadConfig } from '../io/config-input.js';
+import { createLogger, type LogFormat } from '../ops/logger.js';
+import { StreamLog } from '../ops/stream-log.js';
 import { viewStatements } from '../report/views.js';
-import { readConfigFiles, type TapConfig } from '../tap/config.js';
-import type { TapEvent } from '../tap/events.js';
+import { redact, type TapConfig } from '../tap/config.js';
+import type { LogLevel, TapEvent } from '../tap/events.js';
 import { readStreams } from '../tap/read/read.js';
 import { findStream } from '../tap/streams/index.js';
 import { type StreamWriteStats, writeEvents } from '../targets/event-writer.js';
 import { openTarget } from '../targets/open-target.js';
 import type { Target, TargetKind } from '../targets/target.js';
 import { type DisplayMode, ProgressDisplay } from './progress-display.js';
-import { type SummaryRow, summaryTable } from './progress-format.js';
+import { type SummaryRow, summaryTable, summaryTotals } from './progress-format.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { selectStreams } from './stream-selection.js';
 
 export interface SyncOptions {
   /** Config files (merged, later wins); empty: config from DEVIN_API_TOKEN / DEVIN_ORG_ID. */
   configPaths: readonly string[];
+  /** The full config request (options, environment, `.env`, files); wins over `configPaths`. */
+  config?: ConfigRequest;
+  /** Stream logs (INFO start/end, WARN retries) on stderr; none: the tap's warnings only. */
+  log?: { level: LogLevel; format: LogFormat };
   target: TargetKind;
   database?: string;
   /** `--streams a,b`; undefined: all but session_messages. */
@@ -35,6 +42,7 @@ export interface SyncResult {
   database: string;
   rows: SummaryRow[];
   failures: { stream: string; message: string }[];
+  seconds: number;
 }
 
 export function defaultDatabase(kind: TargetKind): string {
@@ -43,7 +51,8 @@ export function defaultDatabase(kind: TargetKind): string {
 
 /** `devin-tap sync`: reads the selected streams and writes them into the database, with progress. */
 export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncResult> {
-  const config = readConfigFiles(options.configPaths, io.env);
+  const request = options.config ?? { configPaths: options.configPaths, env: io.env };
+  const { config } = loadConfig(request);
   const names = selectStreams(options.streams);
   const database = options.database ?? defaultDatabase(options.target);
   const target = await openTarget(options.target, database);
@@ -65,6 +74,16 @@ async function syncInto(
   const tracker = new ProgressTracker();
   const mode: DisplayMode = options.quiet || options.json ? 'quiet' : io.stderr.isTTY ? 'live' : 'plain';
   const display = new ProgressDisplay(tracker, io.stderr, mode, io.now);
+  const logger = options.log
+    ? createLogger({
+        ...options.log,
+        write: (line) => display.log(line),
+        now: io.now,
+        redact: (text) => redact(text, config),
+      })
+    : null;
+  const streamLog = logger ? new StreamLog(logger, io.now) : null;
+  const startedAt = io.now();
   const syncMode = options.fullRefresh ? 'full_refresh' : 'incremental';
   const events = readStreams({ config, streams: names.map((name) => ({ name, syncMode })), state });
   display.start();
@@ -75,10 +94,12 @@ async function syncInto(
       fullRefresh: new Set(options.fullRefresh ? names : []),
       observer: (event: TapEvent) => {
         tracker.observe(event, io.now());
-        if (event.kind === 'log' && event.level !== 'debug' && !options.quiet)
-          io.stderr.write(`${event.message}\n`);
+        if (streamLog) streamLog.observe(event);
+        else if (event.kind === 'log' && event.level !== 'debug' && !options.quiet)
+          display.log(event.message);
       },
     });
+    tracker.committed();
   } finally {
     display.stop();
   }
@@ -102,7 +123,7 @@ async function syncInto(
     const message = stats[stream]?.error ?? tracker.streams.get(stream)?.error ?? null;
     return message === null ? [] : [{ stream, message }];
   });
-  return { database: target.path, rows, failures };
+  return { database: target.path, rows, failures, seconds: (io.now() - startedAt) / 1000 };
 }
 
 /** Prints the summary: a table on stderr (or JSON on stdout with --json), then any failure. */
@@ -113,10 +134,16 @@ export function reportSync(
 ): number {
   if (options.json) {
     io.stdout.write(
-      `${JSON.stringify({ database: result.database, streams: result.rows, failures: result.failures })}\n`,
+      `${JSON.stringify({
+        database: result.database,
+        streams: result.rows,
+        failures: result.failures,
+        totals: summaryTotals(result.rows, result.seconds),
+      })}\n`,
     );
   } else if (!options.quiet) {
-    io.stderr.write(`\n${summaryTable(result.rows)}\n\nwrote ${result.database}\n`);
+    const table = summaryTable(result.rows, summaryTotals(result.rows, result.seconds));
+    io.stderr.write(`\n${table}\nwrote ${result.database}\n`);
   }
   for (const failure of result.failures) {
     const permission = findStream(failure.stream)?.permission;

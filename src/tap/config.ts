@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
+import { readJsonFile } from '../io/read-json-file.js';
 import { CONFIG_SCHEMA, DEFAULT_BASE_URL, FIELD_EXPECTATIONS } from './config-schema.js';
 import { ConfigError } from './errors.js';
-import { isJsonObject, type JsonObject, parseJson } from './json.js';
+import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
 
 export { CONFIG_SCHEMA } from './config-schema.js';
 
@@ -25,20 +25,35 @@ ajv.addKeyword('airbyte_secret');
 ajv.addKeyword('order');
 const validate = ajv.compile(CONFIG_SCHEMA);
 
-/** Environment fallbacks: a value in the config wins; the environment only fills a missing field. */
-const ENV_FALLBACKS: Readonly<Record<string, string>> = {
-  api_token: 'DEVIN_API_TOKEN',
-  org_id: 'DEVIN_ORG_ID',
-};
+interface SchemaProperty {
+  type?: string;
+  default?: unknown;
+  airbyte_secret?: boolean;
+}
 
-function withEnvFallbacks(raw: JsonObject, env: NodeJS.ProcessEnv): JsonObject {
-  const merged: JsonObject = { ...raw };
-  for (const [field, variable] of Object.entries(ENV_FALLBACKS)) {
-    const value = env[variable];
-    if (merged[field] === undefined && value !== undefined && value.trim() !== '')
-      merged[field] = value.trim();
+/** Every config field, as CONFIG_SCHEMA declares it (fields added to the schema are covered too). */
+export const CONFIG_PROPERTIES = CONFIG_SCHEMA.properties as Readonly<Record<string, SchemaProperty>>;
+export const CONFIG_FIELDS: readonly string[] = Object.keys(CONFIG_PROPERTIES);
+
+/** `DEVIN_<FIELD>`: DEVIN_API_TOKEN, DEVIN_ORG_ID, DEVIN_BASE_URL, DEVIN_PAGE_SIZE, ... */
+export const envName = (field: string) => `DEVIN_${field.toUpperCase()}`;
+
+/** Text from the environment or an option, typed as the schema wants (validation then names a bad one). */
+export function typedValue(field: string, text: string): JsonValue {
+  const type = CONFIG_PROPERTIES[field]?.type;
+  if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+  return text;
+}
+
+/** The fields set by `DEVIN_<FIELD>` variables (blank ones are ignored). */
+export function environmentFields(env: Readonly<Record<string, string | undefined>>): JsonObject {
+  const fields: JsonObject = {};
+  for (const field of CONFIG_FIELDS) {
+    const text = env[envName(field)]?.trim();
+    if (text) fields[field] = typedValue(field, text);
   }
-  return merged;
+  return fields;
 }
 
 function describeType(value: unknown): string {
@@ -71,10 +86,13 @@ function startDateSeconds(value: string): number {
   return ms / 1000;
 }
 
-/** Validates a raw config (already JSON-parsed) against CONFIG_SCHEMA; throws ConfigError. */
+/**
+ * Validates a raw config (already JSON-parsed) against CONFIG_SCHEMA; `DEVIN_<FIELD>` variables of `env`
+ * win over its fields. Throws ConfigError.
+ */
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): TapConfig {
   if (!isJsonObject(raw)) throw new ConfigError('Invalid config: expected a JSON object of config fields');
-  const data = withEnvFallbacks(raw, env);
+  const data: JsonObject = { ...raw, ...environmentFields(env) };
   if (!validate(data)) {
     const seen = new Set<string>();
     const messages: string[] = [];
@@ -103,34 +121,17 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): TapConfig {
   };
 }
 
-function readConfigFile(path: string): JsonObject {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'I/O error'})`;
-    throw new ConfigError(`Config file "${path}" ${reason}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = parseJson(text);
-  } catch (error) {
-    // The parser's own message may quote the file (and so the token): keep only the position.
-    const position = /position (\d+)/.exec(String(error))?.[1];
-    throw new ConfigError(
-      `Config file "${path}" is not valid JSON${position ? ` (at position ${position})` : ''}`,
-    );
-  }
-  if (!isJsonObject(parsed)) throw new ConfigError(`Config file "${path}" must hold a JSON object`);
-  return parsed;
-}
-
-/** Reads and merges config files (a later file's fields win), then parses with env fallbacks. */
+/** Reads and merges config files (a later file's fields win); the environment wins over them. */
 export function readConfigFiles(paths: readonly string[], env: NodeJS.ProcessEnv): TapConfig {
   let merged: JsonObject = {};
   for (const path of paths) merged = { ...merged, ...readConfigFile(path) };
   return parseConfig(merged, env);
+}
+
+export function readConfigFile(path: string): JsonObject {
+  const parsed = readJsonFile(path, 'config', ConfigError);
+  if (!isJsonObject(parsed)) throw new ConfigError(`config file ${path}: must hold a JSON object`);
+  return parsed;
 }
 
 const TOKEN_LIKE = /cog_[A-Za-z0-9_\-.~+/=]+/g;
