@@ -1,14 +1,25 @@
-import { openReadOnly, type Row } from '../report/database.js';
+import { openReadOnly, type ReportDatabase, type Row } from '../report/database.js';
 import { errorMessage, InputError } from '../tap/errors.js';
 import { textTable } from './text-table.js';
 
 export type QueryFormat = 'table' | 'csv' | 'json';
 
+/** SQLite refuses `all` for a statement that returns no rows: run it instead (a write then fails read-only). */
+async function allRows(db: ReportDatabase, sql: string): Promise<Row[]> {
+  try {
+    return await db.all(sql);
+  } catch (error) {
+    if (!/does not return data/.test(errorMessage(error))) throw error;
+    await db.exec(sql);
+    return [];
+  }
+}
+
 /** Runs one SQL statement on a database opened read-only (DuckDB or SQLite, told by the file). */
 export async function runQuery(path: string, sql: string): Promise<Row[]> {
   const db = await openReadOnly(path);
   try {
-    return await db.all(sql);
+    return await allRows(db, sql);
   } catch (error) {
     const message = errorMessage(error);
     const readOnly = /read[- ]only|readonly/i.test(message) ? ' (query opens the database read-only)' : '';
