@@ -53,7 +53,7 @@ export function syncCommand(): Command {
           configPaths: flags.config ?? [],
           config: configRequest(flags, process.env),
           log: {
-            level: quiet && !levelEnabled(level, 'warn') ? 'warn' : level,
+            level: flags.quiet && !levelEnabled(level, 'warn') ? 'warn' : level,
             format: flags.logFormat ?? 'text',
           },
           target: kind,
