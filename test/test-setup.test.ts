@@ -32,7 +32,9 @@ describe('browser guard', () => {
   });
 
   it('the suite passes without a browser, printing the notice once', async () => {
-    const run = await runCli(VITEST, ['run', 'test/report-browser.test.ts'], { env: NO_BROWSER });
+    // The outer run's setup already built dist/: no second build while other tests run it.
+    const env = { ...NO_BROWSER, DEVIN_TAP_SKIP_BUILD: '1' };
+    const run = await runCli(VITEST, ['run', 'test/report-browser.test.ts'], { env });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout.split(BROWSER_NOTICE).length - 1).toBe(1);
   });

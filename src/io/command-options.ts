@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { CONFIG_FIELDS } from '../tap/config.js';
+import { CONFIG_FIELDS, isSecretField, optionName } from './config-fields.js';
 import type { ConfigRequest } from './config-input.js';
-import { isSecretField, optionName } from './config-input.js';
 
 const camelCase = (field: string) => field.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
 const collect = (value: string, previous: string[] = []) => [...previous, value];

@@ -1,18 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import { parseConfig, readConfigFile, type TapConfig } from '../tap/config.js';
+import { ConfigError } from '../tap/errors.js';
+import type { JsonObject, JsonValue } from '../tap/json.js';
 import {
   CONFIG_FIELDS,
   CONFIG_PROPERTIES,
   environmentFields,
   envName,
-  parseConfig,
-  readConfigFile,
-  type TapConfig,
+  optionName,
   typedValue,
-} from '../tap/config.js';
-import { ConfigError } from '../tap/errors.js';
-import type { JsonObject, JsonValue } from '../tap/json.js';
+} from './config-fields.js';
 
 /** Where an effective config field came from, highest precedence first. */
 export type ConfigSource =
@@ -38,9 +37,7 @@ export interface ResolvedConfig {
   sources: Record<string, ConfigSource>;
 }
 
-/** `--<field>` with dashes: --org-id, --base-url, --page-size, ... */
-export const optionName = (field: string) => `--${field.replaceAll('_', '-')}`;
-export const isSecretField = (field: string) => CONFIG_PROPERTIES[field]?.airbyte_secret === true;
+export { isSecretField, optionName } from './config-fields.js';
 
 function readDotenv(cwd: string): { path: string; values: Record<string, string> } | null {
   const path = join(cwd, '.env');

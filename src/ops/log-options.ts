@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { redact } from '../tap/config.js';
+import { redact } from '../io/redact.js';
 import type { LogLevel } from '../tap/events.js';
 import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type Logger } from './logger.js';
 

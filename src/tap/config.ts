@@ -1,9 +1,18 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import { environmentFields } from '../io/config-fields.js';
 import { readJsonFile } from '../io/read-json-file.js';
 import { CONFIG_SCHEMA, DEFAULT_BASE_URL, FIELD_EXPECTATIONS } from './config-schema.js';
 import { ConfigError } from './errors.js';
-import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { isJsonObject, type JsonObject } from './json.js';
 
+export {
+  CONFIG_FIELDS,
+  CONFIG_PROPERTIES,
+  environmentFields,
+  envName,
+  typedValue,
+} from '../io/config-fields.js';
+export { redact } from '../io/redact.js';
 export { CONFIG_SCHEMA } from './config-schema.js';
 
 export interface TapConfig {
@@ -24,37 +33,6 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true });
 ajv.addKeyword('airbyte_secret');
 ajv.addKeyword('order');
 const validate = ajv.compile(CONFIG_SCHEMA);
-
-interface SchemaProperty {
-  type?: string;
-  default?: unknown;
-  airbyte_secret?: boolean;
-}
-
-/** Every config field, as CONFIG_SCHEMA declares it (fields added to the schema are covered too). */
-export const CONFIG_PROPERTIES = CONFIG_SCHEMA.properties as Readonly<Record<string, SchemaProperty>>;
-export const CONFIG_FIELDS: readonly string[] = Object.keys(CONFIG_PROPERTIES);
-
-/** `DEVIN_<FIELD>`: DEVIN_API_TOKEN, DEVIN_ORG_ID, DEVIN_BASE_URL, DEVIN_PAGE_SIZE, ... */
-export const envName = (field: string) => `DEVIN_${field.toUpperCase()}`;
-
-/** Text from the environment or an option, typed as the schema wants (validation then names a bad one). */
-export function typedValue(field: string, text: string): JsonValue {
-  const type = CONFIG_PROPERTIES[field]?.type;
-  if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
-  if (type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
-  return text;
-}
-
-/** The fields set by `DEVIN_<FIELD>` variables (blank ones are ignored). */
-export function environmentFields(env: Readonly<Record<string, string | undefined>>): JsonObject {
-  const fields: JsonObject = {};
-  for (const field of CONFIG_FIELDS) {
-    const text = env[envName(field)]?.trim();
-    if (text) fields[field] = typedValue(field, text);
-  }
-  return fields;
-}
 
 function describeType(value: unknown): string {
   if (value === null) return 'null';
@@ -132,12 +110,4 @@ export function readConfigFile(path: string): JsonObject {
   const parsed = readJsonFile(path, 'config', ConfigError);
   if (!isJsonObject(parsed)) throw new ConfigError(`config file ${path}: must hold a JSON object`);
   return parsed;
-}
-
-const TOKEN_LIKE = /cog_[A-Za-z0-9_\-.~+/=]+/g;
-
-/** Removes the API token (and anything shaped like a Devin key) from a text. */
-export function redact(text: string, config: Pick<TapConfig, 'apiToken'>): string {
-  const withoutToken = config.apiToken ? text.split(config.apiToken).join('[REDACTED]') : text;
-  return withoutToken.replace(TOKEN_LIKE, '[REDACTED]');
 }
