@@ -58,6 +58,17 @@ describe.each(KINDS)('%s file', (kind) => {
     expect(Math.max(...table.stdout.split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);
   });
 
+  it('a full refresh of an unchanged organization counts its rows as unchanged, not updated', async () => {
+    const run = await cli(['sync', '--json', '--full-refresh', '--config', config, '--database', database()]);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as { streams: { stream: string }[] };
+    expect(summary.streams.find((row) => row.stream === 'sessions')).toMatchObject({
+      inserted: 0,
+      updated: 0,
+      unchanged: SESSIONS,
+    });
+  });
+
   it('query answers in table, csv and json, read-only', async () => {
     const sql = 'SELECT count(*) AS n, min(session_id) AS first FROM sessions';
     const json = await cli(['query', '--database', database(), '--format', 'json', sql]);

@@ -112,7 +112,7 @@ async function syncInto(
       stream,
       inserted: written?.inserted ?? 0,
       updated: written?.updated ?? 0,
-      unchanged: progress?.unchanged ?? 0,
+      unchanged: (progress?.unchanged ?? 0) + (written?.unchanged ?? 0),
       requests: progress?.requests ?? 0,
       retries: progress?.retries ?? 0,
       seconds: progress ? ((progress.endedAt ?? io.now()) - progress.startedAt) / 1000 : 0,
