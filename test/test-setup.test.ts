@@ -1,6 +1,9 @@
 /** The suite on a machine without Chromium: the browser guard says how to run that test; CI fails. */
-import { delimiter, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { staleSource } from './global-setup.js';
 import { BROWSER_NOTICE } from './helpers/browser-guard.js';
 import { runCli } from './helpers/run-cli.js';
 
@@ -37,5 +40,26 @@ describe('browser guard', () => {
     const run = await runCli(VITEST, ['run', 'test/report-browser.test.ts'], { env });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout.split(BROWSER_NOTICE).length - 1).toBe(1);
+  });
+});
+
+describe('global setup', () => {
+  it('finds a source newer than its compiled file, or a missing one; none when dist/ is fresh', () => {
+    const root = mkdtempSync(join(tmpdir(), 'stale-'));
+    for (const dir of ['src', 'test', 'bench', 'scripts', 'dist/src'])
+      mkdirSync(join(root, dir), { recursive: true });
+    writeFileSync(join(root, 'src/a.ts'), 'export {};');
+    expect(staleSource(root)).toBe(join('src', 'a.ts'));
+    writeFileSync(join(root, 'dist/src/a.js'), 'export {};');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(root, 'src/a.ts'), old, old);
+    expect(staleSource(root)).toBeNull();
+    utimesSync(
+      join(root, 'dist/src/a.js'),
+      new Date(old.getTime() - 60_000),
+      new Date(old.getTime() - 60_000),
+    );
+    expect(staleSource(root)).toBe(join('src', 'a.ts'));
+    rmSync(root, { recursive: true, force: true });
   });
 });
