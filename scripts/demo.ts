@@ -3,7 +3,8 @@
 // and an HTML report. No credentials, no network.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { writeReport } from '../src/report/write-report.js';
 import { startSimulator } from '../src/simulator/index.js';
@@ -12,6 +13,7 @@ import { STREAM_NAMES } from '../src/tap/streams/index.js';
 
 const DATABASE = resolve('demo.duckdb');
 const REPORT = resolve('demo-report.html');
+const CLI_PATH = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 
 const QUESTIONS: [string, string][] = [
   [
@@ -46,6 +48,25 @@ function table(rows: Record<string, unknown>[]): string {
   ].join('\n');
 }
 
+/** Commands that work as printed, from the directory the demo ran in. */
+function printNextSteps(token: string, orgId: string): void {
+  const database = relative(process.cwd(), DATABASE) || DATABASE;
+  const port = 8765;
+  console.log(`
+Next steps (from this directory):
+  Put devin-tap on your PATH:
+    npm link        (or: alias devin-tap="node ${CLI_PATH}")
+  Ask the data (DuckDB or SQLite, read-only; --format csv|json too):
+    devin-tap query --database ${database} "SELECT status, count(*) AS n FROM sessions GROUP BY status"
+  See what is synced:
+    devin-tap status --database ${database}
+  Keep a sandbox API running (same seed, same data), then sync again in another terminal:
+    devin-tap simulate --port ${port} --seed 2026 --sessions 1500 --messages-per-session 12
+    DEVIN_API_TOKEN=${token} devin-tap sync --org-id ${orgId} --base-url http://127.0.0.1:${port} \\
+      --database ${database} --streams ${STREAM_NAMES.join(',')}
+  Your organization: see "Use it on your organization" in README.md (devin-tap doctor checks a setup).`);
+}
+
 async function answerQuestions(): Promise<void> {
   const instance = await DuckDBInstance.create(DATABASE, { access_mode: 'READ_ONLY' });
   const connection = await instance.connect();
@@ -61,6 +82,9 @@ async function answerQuestions(): Promise<void> {
 }
 
 const sim = await startSimulator({ sessions: 1500, messagesPerSession: 12, seed: 2026 });
+// The simulator's token is fixed by its seed: `devin-tap simulate --seed 2026` serves the same one.
+const simToken = sim.token;
+const simOrg = sim.config().org_id;
 console.log(`Simulated Devin API at ${sim.baseUrl} (1,500 sessions, seeded)\n`);
 rmSync(DATABASE, { force: true });
 rmSync(`${DATABASE}.wal`, { force: true });
@@ -84,8 +108,5 @@ try {
 }
 await answerQuestions();
 await writeReport({ database: DATABASE, out: REPORT });
-console.log(`\nReport: ${REPORT}`);
-console.log(
-  `Open the data:  duckdb ${DATABASE}   (or any DuckDB client; views: session_facts, acu_by_week, pr_outcomes, user_activity)`,
-);
-console.log(`Keep it fresh:  devin-tap sync --config config.json --database ${DATABASE}`);
+console.log(`\nReport: ${REPORT} (one file; opens offline in any browser)`);
+printNextSteps(simToken, simOrg);

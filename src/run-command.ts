@@ -1,32 +1,32 @@
-import { redact } from './tap/config.js';
-import { errorMessage, TapError } from './tap/errors.js';
+import { describeFailure, failureLines } from './io/failure.js';
+import { type CommandLogOptions, stderrLogger } from './ops/log-options.js';
 
 /**
- * The one place where an error that ended a command becomes an exit code and a message on stderr.
- * User errors get their message only; unexpected errors add the stack when DEVIN_TAP_DEBUG is set.
+ * Reports an error that ended a command on stderr and sets the exit code: 1 for a user error (its
+ * message only), 2 for a bug (with a hint, or the stack when DEVIN_TAP_DEBUG is set).
  */
-export function reportErrorAndExit(error: unknown, options: { quiet?: boolean } = {}): void {
-  const userError = error instanceof TapError && error.isUserError;
+export function reportErrorAndExit(
+  error: unknown,
+  options: { quiet?: boolean; log?: CommandLogOptions } = {},
+): void {
+  const failure = describeFailure(error, process.env);
   if (!options.quiet) {
-    // Defence in depth: nothing shaped like a token reaches the terminal, whatever raised the error.
-    const clean = (text: string) => redact(text, { apiToken: process.env.DEVIN_API_TOKEN ?? '' });
-    process.stderr.write(`devin-tap: ${clean(errorMessage(error))}\n`);
-    if (!userError) {
-      const hint = process.env.DEVIN_TAP_DEBUG
-        ? `${clean((error as Error).stack ?? '')}\n`
-        : 'devin-tap: this is a bug; run with DEVIN_TAP_DEBUG=1 for details\n';
-      process.stderr.write(hint);
+    const [message, ...details] = failureLines(failure, process.env);
+    if (options.log?.logFormat === 'json') {
+      stderrLogger(options.log).log({ level: 'error', message: [message, ...details].join('\n') });
+    } else {
+      for (const line of [message, ...details]) process.stderr.write(`devin-tap: ${line}\n`);
     }
   }
-  process.exitCode = userError ? 1 : 2;
+  process.exitCode = failure.exitCode;
 }
 
 /** Wraps a command action: its resolved number is the exit code; a thrown error is reported. */
-export function runCommand(action: () => Promise<number>): Promise<void> {
+export function runCommand(action: () => Promise<number>, log?: CommandLogOptions): Promise<void> {
   return action().then(
     (code) => {
       process.exitCode = code;
     },
-    (error: unknown) => reportErrorAndExit(error),
+    (error: unknown) => reportErrorAndExit(error, log === undefined ? {} : { log }),
   );
 }

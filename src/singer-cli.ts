@@ -1,11 +1,18 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { onInterrupt } from './interrupts.js';
+import { addConfigFieldOptions } from './io/command-options.js';
 import { TAP_DESCRIPTION, TAP_NAME } from './singer/about.js';
 import { runSingerCommand, type SingerArgs } from './singer/command.js';
 import { packageVersion } from './singer/version.js';
 
-const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => Date.now() };
+const io = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  now: () => Date.now(),
+  cwd: process.cwd(),
+};
 
 // The reader (a Singer target) went away: nothing more can be delivered, so stop at once.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -13,7 +20,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(1);
 });
 
-const program = new Command(TAP_NAME)
+const program = addConfigFieldOptions(new Command(TAP_NAME))
   .description(TAP_DESCRIPTION)
   .version(packageVersion())
   .option('--about', 'print the name, capabilities and settings of the tap')
@@ -34,6 +41,11 @@ const program = new Command(TAP_NAME)
     new Option('--log-level <level>', 'lowest level of log lines on stderr')
       .choices(['debug', 'info', 'warn', 'error'])
       .default('info'),
+  )
+  .addOption(
+    new Option('--log-format <format>', 'log lines as text or JSON')
+      .choices(['text', 'json'])
+      .default('text'),
   )
   .showHelpAfterError()
   .action(async (options: SingerArgs) => {

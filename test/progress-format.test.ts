@@ -35,11 +35,18 @@ describe('progress tracking', () => {
       total: 200,
       status: 'running',
     });
-    expect(progressLine(sessions as NonNullable<typeof sessions>, 2_000)).toMatch(
-      /^sessions\s+50 records\s+25%\s+ETA 0:06\s+1\.0 req\/s\s+1 retries$/,
+    const running = sessions as NonNullable<typeof sessions>;
+    // 50 emitted + 3 unchanged of 200 listed: 27%.
+    expect(progressLine(running, 2_000, tracker.fraction(running))).toMatch(
+      /^sessions\s+50 records\s+27%\s+ETA 0:06\s+1\.0 req\/s\s+1 retries$/,
     );
     tracker.observe({ kind: 'status', stream: 'sessions', status: 'complete' }, 4_000);
+    // Read to its end, but not called done before the rows are committed.
+    expect(tracker.streams.get('sessions')?.status).toBe('read');
+    expect(progressLine(running, 4_000)).toMatch(/read, committing$/);
+    tracker.committed();
     expect(tracker.streams.get('sessions')?.status).toBe('complete');
+    expect(progressLine(running, 4_000)).toMatch(/done$/);
     expect(tracker.failures().map((f) => [f.stream, f.error])).toEqual([
       ['playbooks', 'needs ManageOrgPlaybooks'],
     ]);
@@ -98,5 +105,50 @@ describe('stream selection', () => {
       /unknown stream "teams"; valid: sessions, sessions_insights/,
     );
     expect(() => selectStreams(' , ')).toThrow(/--streams/);
+  });
+});
+
+describe('progress lines and summary for people', () => {
+  const counters = (records: number, requests: number) => ({ records, requests, retries: 0, unchanged: 0 });
+
+  it('session_messages takes its percentage and ETA from its parents; no rate for one request', () => {
+    const tracker = new ProgressTracker();
+    tracker.observe({ kind: 'progress', stream: 'sessions', counters: counters(50, 1), total: 200 }, 1_000);
+    tracker.observe(
+      { kind: 'progress', stream: 'session_messages', counters: counters(900, 30), total: null },
+      1_000,
+    );
+    const messages = tracker.streams.get('session_messages') as NonNullable<
+      ReturnType<typeof tracker.streams.get>
+    >;
+    const sessions = tracker.streams.get('sessions') as NonNullable<ReturnType<typeof tracker.streams.get>>;
+    expect(tracker.fraction(messages)).toBe(0.25);
+    expect(progressLine(messages, 3_000, tracker.fraction(messages))).toMatch(
+      /900 records\s+25%\s+ETA 0:06\s+15\.0 req\/s$/,
+    );
+    expect(progressLine(sessions, 3_000, tracker.fraction(sessions))).not.toContain('req/s');
+  });
+
+  it('every line fits 80 columns, the summary too, with a total line', () => {
+    const tracker = new ProgressTracker();
+    const big = { records: 123_456_789, requests: 9_876_543, retries: 12_345, unchanged: 1 };
+    tracker.observe({ kind: 'progress', stream: 'sessions_insights', counters: big, total: 999_999_999 }, 0);
+    const progress = tracker.streams.get('sessions_insights') as NonNullable<
+      ReturnType<typeof tracker.streams.get>
+    >;
+    expect(progressLine(progress, 10_000, tracker.fraction(progress)).length).toBeLessThanOrEqual(79);
+    const row = {
+      stream: 'sessions_insights',
+      inserted: 1_234_567,
+      updated: 123_456,
+      unchanged: 1_234_567,
+      requests: 12_345,
+      retries: 1_234,
+      seconds: 1234.5,
+      status: 'failed',
+    };
+    const table = summaryTable([row], { rows: 1_358_023, requests: 12_345, seconds: 1234.5 }).split('\n');
+    for (const line of table) expect(line.length).toBeLessThanOrEqual(80);
+    expect(table.at(-1)).toBe('total: 1,358,023 rows written, 12,345 requests, 1234.5 s');
   });
 });

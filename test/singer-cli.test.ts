@@ -181,11 +181,8 @@ describe('tap-devin sync', () => {
       for (const row of rows) expect(row, `${stream} ${keyOf(row)}`).toEqual(want.get(keyOf(row)));
       const metrics = result.stderr
         .split('\n')
-        .filter((line) => line.startsWith('INFO METRIC: '))
-        .map(
-          (line) =>
-            JSON.parse(line.slice(13)) as { metric: string; value: number; tags: { endpoint: string } },
-        )
+        .flatMap((line) => /^\S+Z INFO +METRIC: (.*)$/.exec(line)?.[1] ?? [])
+        .map((json) => JSON.parse(json) as { metric: string; value: number; tags: { endpoint: string } })
         .filter((metric) => metric.tags.endpoint === stream);
       const counted = metrics
         .filter((metric) => metric.metric === 'record_count')

@@ -151,10 +151,11 @@ describe('parseConfig', () => {
     expect(error.message).toMatch(/"api_token".*"org_id"/);
   });
 
-  it('fills missing fields from DEVIN_API_TOKEN and DEVIN_ORG_ID; the config wins', () => {
-    const env = { DEVIN_API_TOKEN: 'cog_fromenv', DEVIN_ORG_ID: 'org-env' };
-    expect(parseConfig({}, env)).toMatchObject({ apiToken: 'cog_fromenv', orgId: 'org-env' });
-    expect(parseConfig(valid, env)).toMatchObject({ apiToken: TOKEN, orgId: 'org-abc123' });
+  it('takes DEVIN_<FIELD> variables, which win over the config fields', () => {
+    const env = { DEVIN_API_TOKEN: 'cog_fromenv', DEVIN_ORG_ID: 'org-env', DEVIN_PAGE_SIZE: '7' };
+    expect(parseConfig({}, env)).toMatchObject({ apiToken: 'cog_fromenv', orgId: 'org-env', pageSize: 7 });
+    expect(parseConfig(valid, env)).toMatchObject({ apiToken: 'cog_fromenv', orgId: 'org-env' });
+    expect(parseConfig(valid, {})).toMatchObject({ apiToken: TOKEN, orgId: 'org-abc123' });
   });
 
   it('validates env values too, without echoing them', () => {
@@ -178,19 +179,21 @@ describe('readConfigFiles', () => {
 
   it('names a missing file', () => {
     const path = join(tmpdir(), 'no-such-dir-devin-tap', 'config.json');
-    expect(errorOf(() => readConfigFiles([path], {})).message).toBe(`Config file "${path}" does not exist`);
+    expect(errorOf(() => readConfigFiles([path], {})).message).toBe(
+      `config file ${path}: cannot be read (no such file)`,
+    );
   });
 
   it('names a file that is not JSON, without quoting its content', () => {
     const path = tempFile('bad.json', `{"api_token": ${TOKEN}}`);
     const error = errorOf(() => readConfigFiles([path], {}));
-    expect(error.message).toMatch(/Config file ".*bad.json" is not valid JSON/);
+    expect(error.message).toMatch(/config file .*bad.json: not valid JSON at line 1, column 15$/);
     expect(error.message).not.toContain('s3cr3t');
   });
 
   it('names a file that holds no object', () => {
     const path = tempFile('list.json', '[]');
-    expect(errorOf(() => readConfigFiles([path], {})).message).toMatch(/list.json" must hold a JSON object/);
+    expect(errorOf(() => readConfigFiles([path], {})).message).toMatch(/list.json: must hold a JSON object/);
   });
 });
 

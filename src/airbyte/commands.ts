@@ -1,6 +1,11 @@
 import type { Writable } from 'node:stream';
 import { interruptOf } from '../interrupts.js';
+import type { ConfigRequest } from '../io/config-input.js';
+import { loadConfig } from '../io/config-input.js';
+import { describeFailure } from '../io/failure.js';
 import { readJsonFile } from '../io/read-json-file.js';
+import { createLogger, type LogFormat, plainMessage } from '../ops/logger.js';
+import { StreamLog } from '../ops/stream-log.js';
 import {
   type AirbyteMessage,
   catalogMessage,
@@ -13,8 +18,9 @@ import {
 import { JsonLinesWriter, writeJsonLine } from '../protocol/json-lines.js';
 import { streamSchema } from '../tap/catalog.js';
 import { checkConnection } from '../tap/check.js';
-import { CONFIG_SCHEMA, readConfigFiles, redact } from '../tap/config.js';
-import { CatalogError, errorMessage, StateError, TapError } from '../tap/errors.js';
+import { CONFIG_SCHEMA, redact } from '../tap/config.js';
+import { CatalogError, StateError } from '../tap/errors.js';
+import type { LogLevel } from '../tap/events.js';
 import { readEventBatches } from '../tap/read/read.js';
 import { STREAMS } from '../tap/streams/index.js';
 import { parseConfiguredCatalog } from './configured-catalog.js';
@@ -28,6 +34,8 @@ export interface AirbyteIo {
   now: () => number;
   /** `read`: aborted by SIGINT / SIGTERM (stop reading, flush what was emitted, exit 130 / 143). */
   signal?: AbortSignal;
+  logLevel?: LogLevel;
+  logFormat?: LogFormat;
 }
 
 export async function runSpec(io: AirbyteIo): Promise<number> {
@@ -36,21 +44,21 @@ export async function runSpec(io: AirbyteIo): Promise<number> {
 }
 
 /** Exactly one CONNECTION_STATUS; a failed check is an answer, not a crash, so it exits 0. */
-export async function runCheck(configPath: string | undefined, io: AirbyteIo): Promise<number> {
+export async function runCheck(request: ConfigRequest, io: AirbyteIo): Promise<number> {
   let message: AirbyteMessage;
   try {
-    const config = readConfigFiles(configPath === undefined ? [] : [configPath], io.env);
+    const { config } = loadConfig(request);
     const result = await checkConnection(config);
     message = connectionStatusMessage(result.ok, redact(result.message, config));
   } catch (error) {
-    message = connectionStatusMessage(false, errorMessage(error));
+    message = connectionStatusMessage(false, describeFailure(error, io.env).message);
   }
   await writeJsonLine(io.out, message);
   return 0;
 }
 
-export async function runDiscover(configPath: string, io: AirbyteIo): Promise<number> {
-  readConfigFiles([configPath], io.env);
+export async function runDiscover(request: ConfigRequest, io: AirbyteIo): Promise<number> {
+  loadConfig(request);
   const streams = STREAMS.map((stream) => ({
     name: stream.name,
     schema: streamSchema(stream.name),
@@ -62,14 +70,19 @@ export async function runDiscover(configPath: string, io: AirbyteIo): Promise<nu
 }
 
 export interface ReadArgs {
-  config: string;
+  config: ConfigRequest;
   catalog: string;
   state?: string;
 }
 
-/** Streams records and states; a failed stream is reported as an ERROR trace and the exit code is 1. */
+const AIRBYTE_LEVEL = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' } as const;
+
+/**
+ * Streams records and states, with the stream logs as LOG messages; a failed stream is reported as an
+ * ERROR trace and the exit code is 1.
+ */
 export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
-  const config = readConfigFiles([args.config], io.env);
+  const { config } = loadConfig(args.config);
   const streams = parseConfiguredCatalog(readJsonFile(args.catalog, 'catalog', CatalogError), args.catalog);
   const state =
     args.state === undefined
@@ -78,14 +91,30 @@ export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
   let failedStreams = 0;
   const writer = new JsonLinesWriter(io.out);
   const signal = io.signal === undefined ? {} : { signal: io.signal };
+  const logLines: string[] = [];
+  const logger = createLogger({
+    level: io.logLevel ?? 'info',
+    format: 'text',
+    now: io.now,
+    redact: (text) => redact(text, config),
+    write: (_line, entry) =>
+      logLines.push(JSON.stringify(logMessage(AIRBYTE_LEVEL[entry.level], plainMessage(entry)))),
+  });
+  const streamLog = new StreamLog(logger, io.now);
+  const write = async (line: string) => {
+    const pending = writer.writeLine(line);
+    if (pending) await pending;
+  };
   try {
     for await (const batch of readEventBatches({ config, streams, state, ...signal })) {
       for (const event of batch) {
         if (event.kind === 'stream_error') failedStreams += 1;
+        if (event.kind !== 'record') streamLog.observe(event);
+        for (const line of logLines.splice(0)) await write(line);
+        // Logs and rejected records reach Airbyte through the logger (it applies --log-level).
+        if (event.kind === 'log' || event.kind === 'rejected') continue;
         const line = encodeAirbyteLine(event, event.kind === 'record' ? 0 : io.now());
-        if (line === null) continue;
-        const pending = writer.writeLine(line);
-        if (pending) await pending;
+        if (line !== null) await write(line);
       }
     }
   } catch (error) {
@@ -103,7 +132,6 @@ export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
 
 /** Turns an error that ended a command into one ERROR trace (user errors are config errors). */
 export function failureTrace(error: unknown, now: number, env: NodeJS.ProcessEnv = {}) {
-  const userError = error instanceof TapError && error.isUserError;
-  const message = redact(errorMessage(error), { apiToken: env.DEVIN_API_TOKEN ?? '' });
-  return errorTrace(message, userError ? 'config_error' : 'system_error', now);
+  const failure = describeFailure(error, env);
+  return errorTrace(failure.message, failure.failureType, now);
 }

@@ -1,8 +1,9 @@
 import { CatalogError } from '../tap/errors.js';
 import { isJsonObject } from '../tap/json.js';
+import type { SyncMode } from '../tap/state/cursor-plan.js';
 import { STREAM_NAMES } from '../tap/streams/index.js';
 
-export type SyncMode = 'full_refresh' | 'incremental';
+export type { SyncMode };
 
 export interface ConfiguredStreamChoice {
   name: string;

@@ -1,22 +1,34 @@
 import { readFileSync } from 'node:fs';
-import type { TapError } from '../tap/errors.js';
+import { InputError, type TapError } from '../tap/errors.js';
+import { jsonSyntaxError } from './json-syntax.js';
 
 type ErrorClass = new (message: string) => TapError;
 
-/** Reads and parses a JSON file given on the command line; problems become `ErrorType` naming the file. */
-export function readJsonFile(path: string, what: string, ErrorType: ErrorClass): unknown {
+function readReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return String(code ?? (error as Error).message);
+}
+
+/**
+ * The one reader of JSON files named on the command line (config, catalog, state). A problem becomes
+ * `ErrorType` naming the file and, for bad JSON, the line and column: never the content, which may
+ * hold the API token.
+ */
+export function readJsonFile(path: string, what: string, ErrorType: ErrorClass = InputError): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code);
-    throw new ErrorType(`${what} file ${path}: cannot be read (${reason})`);
+    throw new ErrorType(`${what} file ${path}: cannot be read (${readReason(error)})`);
   }
   try {
     return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new ErrorType(`${what} file ${path}: not valid JSON (${(error as Error).message})`);
+  } catch {
+    const at = jsonSyntaxError(text);
+    const where = at ? ` at line ${at.line}, column ${at.column}` : '';
+    throw new ErrorType(`${what} file ${path}: not valid JSON${where}`);
   }
 }

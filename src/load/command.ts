@@ -1,10 +1,11 @@
 import { Command, Option } from 'commander';
 import { Interrupted, onInterrupt } from '../interrupts.js';
+import { resolveDatabase } from '../io/database-option.js';
 import { runCommand } from '../run-command.js';
 
 interface LoadFlags {
-  target: 'duckdb' | 'sqlite';
-  database: string;
+  target?: 'duckdb' | 'sqlite';
+  database?: string;
   quiet?: boolean;
   memoryLimit?: string;
 }
@@ -13,8 +14,13 @@ interface LoadFlags {
 export function loadCommand(): Command {
   return new Command('load')
     .description('Singer target: load Singer messages from stdin into DuckDB or SQLite')
-    .addOption(new Option('--target <kind>', 'database kind').choices(['duckdb', 'sqlite']).default('duckdb'))
-    .requiredOption('--database <path>', 'database file')
+    .addOption(
+      new Option('--target <kind>', 'database kind (default: from the --database extension)').choices([
+        'duckdb',
+        'sqlite',
+      ]),
+    )
+    .option('--database <path>', 'database file (default ./devin.duckdb)')
     .option('--quiet', 'no summary on stderr')
     .option(
       '--memory-limit <size>',
@@ -27,12 +33,13 @@ export function loadCommand(): Command {
         // Loaded on use: the database drivers are heavy and other commands do not need them.
         const { openTarget } = await import('../targets/open-target.js');
         const { runLoad } = await import('./run-load.js');
+        const database = resolveDatabase(flags.database, flags.target);
         const { parseMemoryLimit } = await import('../targets/duckdb-memory.js');
         const memoryLimit =
           flags.memoryLimit === undefined
             ? {}
             : { memoryLimit: parseMemoryLimit(flags.memoryLimit, '--memory-limit') };
-        const target = await openTarget(flags.target, flags.database, memoryLimit);
+        const target = await openTarget(database.kind, database.path, memoryLimit);
         try {
           const summary = await runLoad({
             target,

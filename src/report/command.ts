@@ -13,9 +13,10 @@ export function reportCommand(): Command {
     .description(
       'write a self-contained HTML report (headline figures, charts) from a database written by sync',
     )
-    .requiredOption(
+    .option(
       '--database <path>',
       'DuckDB or SQLite file written by `devin-tap sync` (opened read-only)',
+      './devin.duckdb',
     )
     .option('--out <path>', 'HTML file to write', 'report.html')
     .option('--since <YYYY-MM-DD>', 'only sessions created on or after this day (UTC)')

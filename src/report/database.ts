@@ -1,7 +1,8 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
 import { errorMessage, InputError } from '../tap/errors.js';
+import { fileFormat } from '../targets/database-file.js';
 import type { Dialect } from './dialect.js';
 
 export type SqlValue = string | number | boolean | null;
@@ -17,27 +18,16 @@ export interface ReportDatabase {
   close(): void;
 }
 
-const SQLITE_MAGIC = 'SQLite format 3\0';
-const DUCKDB_MAGIC = 'DUCK'; // at offset 8 of a DuckDB file
-
-/** Tells DuckDB from SQLite by the file header; a clear InputError for anything else. */
+/** Tells DuckDB from SQLite by the file header (the one sniffer, shared with the targets). */
 export async function detectFormat(path: string): Promise<Dialect> {
   const info = await stat(path).catch(() => null);
   if (info === null) throw new InputError(`database not found: ${path}`);
   if (!info.isFile()) throw new InputError(`not a database file: ${path} is a directory or device`);
-  const handle = await open(path, 'r');
-  try {
-    const header = Buffer.alloc(16);
-    const { bytesRead } = await handle.read(header, 0, 16, 0);
-    const text = header.subarray(0, bytesRead).toString('latin1');
-    if (text === SQLITE_MAGIC) return 'sqlite';
-    if (text.slice(8, 12) === DUCKDB_MAGIC) return 'duckdb';
-  } finally {
-    await handle.close();
-  }
+  const format = fileFormat(path);
+  if (format === 'duckdb' || format === 'sqlite') return format;
   throw new InputError(
     `not a DuckDB or SQLite database: ${path}` +
-      (info.size === 0 ? ' (the file is empty)' : ' (write one with `devin-tap sync`)'),
+      (format === 'empty' ? ' (the file is empty)' : ' (write one with `devin-tap sync`)'),
   );
 }
 

@@ -2,7 +2,9 @@
  * The SQL that differs between DuckDB and SQLite, in one place. Everything else in the views is shared:
  * both engines have json_each, json_type, `->` and `->>`, and aggregate FILTER clauses.
  */
-export type Dialect = 'duckdb' | 'sqlite';
+export type { Dialect } from '../targets/column-types.js';
+
+import type { Dialect } from '../targets/column-types.js';
 
 export type SqlType = 'text' | 'int' | 'real' | 'bool' | 'json';
 

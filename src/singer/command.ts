@@ -1,12 +1,15 @@
-import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { interruptOf } from '../interrupts.js';
+import { type ConfigFlags, configRequest } from '../io/command-options.js';
+import { loadConfig } from '../io/config-input.js';
+import { describeFailure, failureLines } from '../io/failure.js';
 import { readJsonFile } from '../io/read-json-file.js';
+import { createLogger, type LogFormat, type Logger } from '../ops/logger.js';
+import { StreamLog } from '../ops/stream-log.js';
 import { flushStream } from '../protocol/json-lines.js';
-import { CONFIG_SCHEMA, readConfigFiles, redact, type TapConfig } from '../tap/config.js';
-import { CatalogError, ConfigError, errorMessage, InputError, StateError, TapError } from '../tap/errors.js';
-import type { LogLevel } from '../tap/events.js';
-import { isJsonObject, parseJson } from '../tap/json.js';
+import { CONFIG_SCHEMA, readConfigFile, redact, type TapConfig } from '../tap/config.js';
+import { CatalogError, InputError, StateError } from '../tap/errors.js';
+import type { LogLevel, TapEvent } from '../tap/events.js';
 import { readStreams } from '../tap/read/read.js';
 import { aboutJson, aboutMarkdown, TAP_NAME } from './about.js';
 import { discoverCatalog } from './catalog.js';
@@ -15,7 +18,7 @@ import { defaultSelection, parseSingerCatalog } from './selection.js';
 import { parseSingerState } from './state-input.js';
 import { packageVersion } from './version.js';
 
-export interface SingerArgs {
+export interface SingerArgs extends ConfigFlags {
   about?: boolean;
   format: 'json' | 'markdown';
   config: string[];
@@ -24,6 +27,7 @@ export interface SingerArgs {
   properties?: string;
   state?: string;
   logLevel: LogLevel;
+  logFormat?: LogFormat;
 }
 
 export interface SingerIo {
@@ -33,19 +37,46 @@ export interface SingerIo {
   now: () => number;
   /** Aborted by SIGINT / SIGTERM: stop reading, flush what was emitted (its last STATE), exit 130 / 143. */
   signal?: AbortSignal;
+  /** Directory whose `.env` is read (default: none). */
+  cwd?: string;
+}
+
+const SINGER_LEVELS: Readonly<Record<string, LogLevel>> = {
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  WARNING: 'warn',
+  ERROR: 'error',
+};
+
+/** A stderr logger taking the tap's Singer-style lines ("INFO METRIC: {...}", "WARN ..."). */
+function singerLog(args: SingerArgs, io: SingerIo, redactText: (text: string) => string) {
+  const logger = createLogger({
+    level: args.logLevel,
+    format: args.logFormat ?? 'text',
+    write: (line) => io.stderr.write(`${line}\n`),
+    now: io.now,
+    redact: redactText,
+  });
+  const log = (line: string) => {
+    const match = /^(DEBUG|INFO|WARN|WARNING|ERROR) ([\s\S]*)$/.exec(line);
+    const level = SINGER_LEVELS[match?.[1] ?? ''] ?? 'info';
+    logger.log({ level, message: match?.[2] ?? line });
+  };
+  return { logger, log };
 }
 
 /** Runs one tap-devin invocation; the resolved number is the exit code. Never throws. */
 export async function runSingerCommand(args: SingerArgs, io: SingerIo): Promise<number> {
   let config: TapConfig | undefined;
   // Before the config is known, redact still masks anything shaped like a Devin key.
-  const clean = (text: string) => redact(text, config ?? { apiToken: '' });
-  const log = (line: string) => io.stderr.write(`${clean(line)}\n`);
+  const clean = (text: string) => redact(text, config ?? { apiToken: io.env.DEVIN_API_TOKEN ?? '' });
+  const { logger, log } = singerLog(args, io, clean);
   try {
     if (args.about) return await about(args, io);
     if (args.discover) return await discover(args, io);
-    config = readConfigFiles(args.config, io.env);
-    return await sync(args, config, io, log);
+    config = loadConfig(configRequest(args, io.env, io.cwd)).config;
+    return await sync(args, config, io, log, logger);
   } catch (error) {
     const interrupt = interruptOf(io.signal);
     if (interrupt !== null) {
@@ -53,16 +84,11 @@ export async function runSingerCommand(args: SingerArgs, io: SingerIo): Promise<
       log(`INFO ${interrupt.message}: stopped reading; the last STATE on stdout is where --state resumes`);
       return interrupt.exitCode;
     }
-    const userError = error instanceof TapError && error.isUserError;
-    log(`${TAP_NAME}: error: ${errorMessage(error)}`);
-    if (!userError) {
-      log(
-        io.env.DEVIN_TAP_DEBUG
-          ? String((error as Error).stack)
-          : `${TAP_NAME}: this is a bug; run with DEVIN_TAP_DEBUG=1 for details`,
-      );
-    }
-    return userError ? 1 : 2;
+    const failure = describeFailure(error, io.env);
+    const [message, ...details] = failureLines(failure, io.env);
+    logger.log({ level: 'error', message: `${TAP_NAME}: error: ${message}` });
+    for (const detail of details) logger.log({ level: 'error', message: `${TAP_NAME}: ${detail}` });
+    return failure.exitCode;
   }
 }
 
@@ -82,18 +108,9 @@ async function discover(args: SingerArgs, io: SingerIo): Promise<number> {
   return 0;
 }
 
-/** Never quotes the parser's message: it may echo the file, and so the token. */
+/** Only checks that the files are JSON objects: the one config reader names the file and position. */
 function checkConfigFile(path: string): void {
-  let parsed: unknown;
-  try {
-    parsed = parseJson(readFileSync(path, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'does not exist' : code ? `cannot be read (${code})` : 'is not valid JSON';
-    throw new ConfigError(`Config file "${path}" ${reason}`);
-  }
-  if (!isJsonObject(parsed)) throw new ConfigError(`Config file "${path}" must hold a JSON object`);
+  readConfigFile(path);
 }
 
 async function sync(
@@ -101,6 +118,7 @@ async function sync(
   config: TapConfig,
   io: SingerIo,
   log: (line: string) => void,
+  logger: Logger,
 ): Promise<number> {
   if (args.catalog !== undefined && args.properties !== undefined) {
     throw new InputError('give --catalog or --properties (its legacy name), not both');
@@ -122,7 +140,7 @@ async function sync(
     stdout: io.stdout,
     log,
     logLevel: args.logLevel,
-    read: readStreams,
+    read: (options) => logged(readStreams(options), new StreamLog(logger, io.now, true)),
     now: io.now,
     ...(io.signal === undefined ? {} : { signal: io.signal }),
   });
@@ -132,4 +150,12 @@ async function sync(
     `${TAP_NAME}: error: ${result.failedStreams.length} stream(s) failed: ${result.failedStreams.join(', ')}`,
   );
   return 1;
+}
+
+/** The tap's events, each shown to the stream log on its way to the Singer encoder. */
+async function* logged(events: AsyncIterable<TapEvent>, streamLog: StreamLog): AsyncGenerator<TapEvent> {
+  for await (const event of events) {
+    streamLog.observe(event);
+    yield event;
+  }
 }

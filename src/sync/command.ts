@@ -1,11 +1,16 @@
 import { Command, Option } from 'commander';
 import { onInterrupt } from '../interrupts.js';
+import { addConfigOptions, type ConfigFlags, configRequest } from '../io/command-options.js';
+import { resolveDatabase } from '../io/database-option.js';
+import { addLogOptions, type CommandLogOptions } from '../ops/log-options.js';
+import { levelEnabled } from '../ops/logger.js';
 import { runCommand } from '../run-command.js';
 import { STREAM_NAMES } from '../tap/streams/index.js';
+import type { TargetKind } from '../targets/target.js';
+import { selectStreams } from './stream-selection.js';
 
-interface SyncFlags {
-  config?: string[];
-  target: 'duckdb' | 'sqlite';
+interface SyncFlags extends ConfigFlags, CommandLogOptions {
+  target?: TargetKind;
   database?: string;
   streams?: string;
   fullRefresh?: boolean;
@@ -14,25 +19,26 @@ interface SyncFlags {
   memoryLimit?: string;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
 /** `devin-tap sync`: the Devin streams straight into a local DuckDB or SQLite file, incrementally. */
 export function syncCommand(): Command {
-  return new Command('sync')
+  return addLogOptions(addConfigOptions(new Command('sync'), 'config JSON file'))
     .description('sync the Devin streams into a local DuckDB or SQLite file (incremental by default)')
-    .option(
-      '--config <file>',
-      'config JSON file (repeatable; later files win); or use DEVIN_API_TOKEN / DEVIN_ORG_ID',
-      collect,
+    .addOption(
+      new Option(
+        '--target <kind>',
+        'database kind (default: from the --database extension, else duckdb)',
+      ).choices(['duckdb', 'sqlite']),
     )
-    .addOption(new Option('--target <kind>', 'database kind').choices(['duckdb', 'sqlite']).default('duckdb'))
-    .option('--database <path>', 'database file (default ./devin.duckdb or ./devin.sqlite)')
+    .option(
+      '--database <path>',
+      'database file (default ./devin.duckdb, or ./devin.sqlite with --target sqlite)',
+    )
     .option(
       '--streams <list>',
       `comma-separated streams (default: all but session_messages): ${STREAM_NAMES.join(',')}`,
     )
     .option('--full-refresh', "read everything and replace each stream's rows atomically")
-    .option('--quiet', 'no progress and no summary table')
+    .option('--quiet', 'no progress and no summary table (warnings and errors only)')
     .option('--json', 'print a machine-readable summary on stdout')
     .option(
       '--memory-limit <size>',
@@ -40,10 +46,16 @@ export function syncCommand(): Command {
     )
     .action((flags: SyncFlags) =>
       runCommand(async () => {
+        const { path, kind } = resolveDatabase(flags.database, flags.target);
+        const names = selectStreams(flags.streams);
+        const quiet = flags.quiet === true || flags.json === true;
+        // Before the heavy modules load: the user sees at once that the sync has begun.
+        if (!quiet) process.stderr.write(`devin-tap sync: ${names.join(', ')} into ${path}\n`);
         // Loaded on use: the database drivers are heavy and other commands do not need them.
         // First, so that a signal during start-up is already handled.
         const interrupt = onInterrupt();
         const { reportSync, runSync } = await import('./run-sync.js');
+        const level = flags.logLevel ?? 'info';
         const io = {
           stdout: process.stdout,
           stderr: process.stderr,
@@ -53,19 +65,24 @@ export function syncCommand(): Command {
         };
         const options = {
           configPaths: flags.config ?? [],
-          target: flags.target,
+          config: configRequest(flags, process.env),
+          log: {
+            level: flags.quiet && !levelEnabled(level, 'warn') ? 'warn' : level,
+            format: flags.logFormat ?? 'text',
+          },
+          target: kind,
+          database: path,
+          streams: names.join(','),
           fullRefresh: flags.fullRefresh === true,
           quiet: flags.quiet === true,
           json: flags.json === true,
-          ...(flags.database === undefined ? {} : { database: flags.database }),
-          ...(flags.streams === undefined ? {} : { streams: flags.streams }),
           ...(flags.memoryLimit === undefined ? {} : { memoryLimit: flags.memoryLimit }),
-        };
+        } as const;
         try {
           return reportSync(await runSync(options, io), options, io);
         } finally {
           interrupt.dispose();
         }
-      }),
+      }, flags),
     );
 }

@@ -1,12 +1,13 @@
 import type { Writable } from 'node:stream';
-import { progressLine } from './progress-format.js';
+import { LINE_WIDTH, progressLine } from './progress-format.js';
 import type { ProgressTracker } from './progress-tracker.js';
 
 export type DisplayMode = 'live' | 'plain' | 'quiet';
 
 /**
- * Shows a tracker's progress on stderr: redrawn in place on a TTY, a plain log line every few
- * seconds otherwise, nothing when quiet.
+ * Shows a tracker's progress on stderr: redrawn in place on a TTY (every 200 ms, the first time at
+ * once), a plain line every few seconds otherwise, nothing when quiet. Log lines go through `log`, so
+ * they appear above the live lines instead of tearing them.
  */
 export class ProgressDisplay {
   private timer: NodeJS.Timeout | undefined;
@@ -22,24 +23,44 @@ export class ProgressDisplay {
   start(): void {
     if (this.mode === 'quiet') return;
     const interval = this.mode === 'live' ? 200 : 5000;
+    if (this.mode === 'live') this.draw();
     this.timer = setInterval(() => this.draw(), interval);
     this.timer.unref();
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     if (this.mode === 'live') this.draw();
   }
 
-  private draw(): void {
+  /** One log line, above the live lines. */
+  log(line: string): void {
+    if (this.mode !== 'live' || this.drawnLines === 0) {
+      this.out.write(`${line}\n`);
+      return;
+    }
+    this.out.write(`\x1b[${this.drawnLines}F\x1b[0J${line}\n`);
+    this.drawnLines = 0;
+    if (this.timer !== undefined) this.draw();
+  }
+
+  private lines(): string[] {
     const now = this.now();
-    const lines = [...this.tracker.streams.values()].map((progress) => progressLine(progress, now));
+    return [...this.tracker.streams.values()].map((progress) =>
+      progressLine(progress, now, this.tracker.fraction(progress)),
+    );
+  }
+
+  private draw(): void {
+    const lines = this.lines();
     if (this.mode === 'plain') {
       for (const line of lines) this.out.write(`progress: ${line}\n`);
       return;
     }
     const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}F` : '';
-    this.out.write(`${up}${lines.map((line) => `\x1b[2K${line}`).join('\n')}\n`);
-    this.drawnLines = lines.length;
+    const shown = lines.length > 0 ? lines : ['connecting...'];
+    this.out.write(`${up}${shown.map((line) => `\x1b[2K${line.slice(0, LINE_WIDTH)}`).join('\n')}\n`);
+    this.drawnLines = shown.length;
   }
 }

@@ -1,29 +1,40 @@
 import type { StreamProgress } from './progress-tracker.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
+/** Every line fits an 80-column terminal. */
+export const LINE_WIDTH = 79;
 
 function duration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-/** One human line per stream: records, requests/s, and a percentage with an ETA where a total is known. */
-export function progressLine(progress: StreamProgress, now: number): string {
+const STATUS_LABEL: Readonly<Record<StreamProgress['status'], string | null>> = {
+  running: null,
+  read: 'read, committing',
+  complete: 'done',
+  failed: 'FAILED',
+};
+
+/**
+ * One human line per stream: records, a percentage and an ETA where the progress can be known
+ * (`fraction`), requests/s once a stream has made more than one request.
+ */
+export function progressLine(progress: StreamProgress, now: number, fraction: number | null = null): string {
   const elapsed = Math.max(0.001, ((progress.endedAt ?? now) - progress.startedAt) / 1000);
-  const rate = progress.requests / elapsed;
-  const parts = [progress.stream.padEnd(18), `${count(progress.records).padStart(9)} records`];
-  if (progress.total !== null && progress.total > 0 && progress.status === 'running') {
-    const fraction = Math.min(1, progress.records / progress.total);
+  const parts = [progress.stream.padEnd(17), `${count(progress.records).padStart(9)} records`];
+  if (fraction !== null && progress.status === 'running') {
     const eta = fraction > 0 ? (elapsed / fraction) * (1 - fraction) : Number.NaN;
     parts.push(
       `${(fraction * 100).toFixed(0).padStart(3)}%`,
       Number.isFinite(eta) ? `ETA ${duration(eta)}` : 'ETA -',
     );
   }
-  parts.push(`${rate.toFixed(1)} req/s`);
+  if (progress.requests > 1) parts.push(`${(progress.requests / elapsed).toFixed(1)} req/s`);
   if (progress.retries > 0) parts.push(`${count(progress.retries)} retries`);
-  if (progress.status !== 'running') parts.push(progress.status === 'complete' ? 'done' : 'FAILED');
-  return parts.join('  ');
+  const label = STATUS_LABEL[progress.status];
+  if (label !== null) parts.push(label);
+  return parts.join('  ').slice(0, LINE_WIDTH);
 }
 
 export interface SummaryRow {
@@ -39,11 +50,30 @@ export interface SummaryRow {
   status: string;
 }
 
+export interface SummaryTotals {
+  seconds: number;
+  rows: number;
+  requests: number;
+}
+
+export function summaryTotals(rows: readonly SummaryRow[], seconds: number): SummaryTotals {
+  return {
+    seconds,
+    rows: rows.reduce((sum, row) => sum + row.inserted + row.updated, 0),
+    requests: rows.reduce((sum, row) => sum + row.requests, 0),
+  };
+}
+
+const REJECTED_COLUMN = 4;
+
 /**
- * The end-of-run table: stream, rows inserted (new), rows updated, records unchanged since the last
- * run (read but not written again), records rejected, requests, retries, seconds.
+ * The end-of-run table: stream, rows inserted (new), rows updated (content changed), records unchanged
+ * (read, content the same), records rejected (only when a stream had any), requests, retries,
+ * seconds, status; then a total line. Numbers are right-aligned one space apart, so the table fits
+ * 80 columns.
  */
-export function summaryTable(rows: readonly SummaryRow[]): string {
+export function summaryTable(rows: readonly SummaryRow[], totals?: SummaryTotals): string {
+  const withRejected = rows.some((row) => (row.rejected ?? 0) > 0);
   const header = [
     'stream',
     'inserted',
@@ -66,17 +96,30 @@ export function summaryTable(rows: readonly SummaryRow[]): string {
     row.seconds.toFixed(1),
     row.status,
   ]);
+  if (!withRejected) {
+    header.splice(REJECTED_COLUMN, 1);
+    for (const line of cells) line.splice(REJECTED_COLUMN, 1);
+  }
   const widths = header.map((title, column) =>
     Math.max(title.length, ...cells.map((line) => (line[column] ?? '').length)),
   );
+  const last = header.length - 1;
   const format = (line: readonly string[]) =>
     line
-      .map((cell, column) =>
-        column === 0 || column === header.length - 1
-          ? cell.padEnd(widths[column] ?? 0)
-          : cell.padStart(widths[column] ?? 0),
-      )
-      .join('  ')
+      .map((cell, column) => {
+        const width = widths[column] ?? 0;
+        if (column === 0) return `${cell.padEnd(width)} `;
+        if (column === last) return `  ${cell.padEnd(width)}`;
+        return ` ${cell.padStart(width)}`;
+      })
+      .join('')
       .trimEnd();
-  return [format(header), format(widths.map((w) => '-'.repeat(w))), ...cells.map(format)].join('\n');
+  const lines = [format(header), format(widths.map((w) => '-'.repeat(w))), ...cells.map(format)];
+  if (totals !== undefined) {
+    lines.push(
+      '',
+      `total: ${count(totals.rows)} rows written, ${count(totals.requests)} requests, ${totals.seconds.toFixed(1)} s`,
+    );
+  }
+  return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 import type { StreamCounters, TapEvent } from '../tap/events.js';
+import { findStream } from '../tap/streams/index.js';
 
 export interface StreamProgress {
   stream: string;
@@ -10,7 +11,8 @@ export interface StreamProgress {
   total: number | null;
   startedAt: number;
   endedAt: number | null;
-  status: 'running' | 'complete' | 'failed';
+  /** `read`: the tap has finished the stream, its last rows may not be committed yet. */
+  status: 'running' | 'read' | 'complete' | 'failed';
   error: string | null;
 }
 
@@ -28,7 +30,7 @@ export class ProgressTracker {
       case 'status':
         if (event.status === 'complete' || event.status === 'incomplete') {
           progress.endedAt = now;
-          if (event.status === 'complete' && progress.status !== 'failed') progress.status = 'complete';
+          if (event.status === 'complete' && progress.status !== 'failed') progress.status = 'read';
           if (event.status === 'incomplete') progress.status = 'failed';
         }
         break;
@@ -41,8 +43,27 @@ export class ProgressTracker {
     }
   }
 
+  /** Every row read so far is committed: streams the tap finished are done. */
+  committed(): void {
+    for (const progress of this.streams.values())
+      if (progress.status === 'read') progress.status = 'complete';
+  }
+
   failures(): StreamProgress[] {
     return [...this.streams.values()].filter((stream) => stream.status === 'failed');
+  }
+
+  /**
+   * How far a running stream is, 0 to 1, where it can be known: from the API's total, or for a child
+   * stream with no total of its own (session_messages) from how far its parent's list is read.
+   */
+  fraction(progress: StreamProgress): number | null {
+    if (progress.total !== null && progress.total > 0)
+      return Math.min(1, (progress.records + progress.unchanged) / progress.total);
+    const parentName = findStream(progress.stream)?.parent?.stream;
+    const parent = parentName === undefined ? undefined : this.streams.get(parentName);
+    if (parent === undefined || parent.total === null || parent.total <= 0) return null;
+    return Math.min(1, (parent.records + parent.unchanged) / parent.total);
   }
 
   private applyCounters(progress: StreamProgress, counters: StreamCounters, total: number | null): void {

@@ -1,8 +1,11 @@
 import type { Writable } from 'node:stream';
 import { Interrupted, type InterruptSignal, interruptOf } from '../interrupts.js';
+import { type ConfigRequest, loadConfig } from '../io/config-input.js';
+import { createLogger, type LogFormat } from '../ops/logger.js';
+import { StreamLog } from '../ops/stream-log.js';
 import { VIEW_NAMES, viewStatements } from '../report/views.js';
-import { readConfigFiles, type TapConfig } from '../tap/config.js';
-import type { TapEvent } from '../tap/events.js';
+import { redact, type TapConfig } from '../tap/config.js';
+import type { LogLevel, TapEvent } from '../tap/events.js';
 import { preflight } from '../tap/preflight.js';
 import { type ConfiguredStream, readStreams } from '../tap/read/read.js';
 import { parseMemoryLimit } from '../targets/duckdb-memory.js';
@@ -11,13 +14,17 @@ import { openTarget } from '../targets/open-target.js';
 import type { Target, TargetKind } from '../targets/target.js';
 import { untilInterrupted } from './interruptible.js';
 import { type DisplayMode, ProgressDisplay } from './progress-display.js';
-import { type SummaryRow, summaryTable } from './progress-format.js';
+import { type SummaryRow, summaryTable, summaryTotals } from './progress-format.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { selectStreams } from './stream-selection.js';
 
 export interface SyncOptions {
   /** Config files (merged, later wins); empty: config from DEVIN_API_TOKEN / DEVIN_ORG_ID. */
   configPaths: readonly string[];
+  /** The full config request (options, environment, `.env`, files); wins over `configPaths`. */
+  config?: ConfigRequest;
+  /** Stream logs (INFO start/end, WARN retries) on stderr; none: the tap's warnings only. */
+  log?: { level: LogLevel; format: LogFormat };
   target: TargetKind;
   database?: string;
   /** `--streams a,b`; undefined: all but session_messages. */
@@ -46,6 +53,7 @@ export interface SyncResult {
   rejections: { stream: string; count: number; reason: string }[];
   /** The signal that interrupted the sync, or null. */
   interrupted: InterruptSignal | null;
+  seconds: number;
 }
 
 export function defaultDatabase(kind: TargetKind): string {
@@ -54,7 +62,8 @@ export function defaultDatabase(kind: TargetKind): string {
 
 /** `devin-tap sync`: reads the selected streams and writes them into the database, with progress. */
 export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncResult> {
-  const config = readConfigFiles(options.configPaths, io.env);
+  const request = options.config ?? { configPaths: options.configPaths, env: io.env };
+  const { config } = loadConfig(request);
   const names = selectStreams(options.streams);
   const database = options.database ?? defaultDatabase(options.target);
   const memoryLimit = memoryLimitOf(options, config);
@@ -89,6 +98,16 @@ async function syncInto(
   const tracker = new ProgressTracker();
   const mode: DisplayMode = options.quiet || options.json ? 'quiet' : io.stderr.isTTY ? 'live' : 'plain';
   const display = new ProgressDisplay(tracker, io.stderr, mode, io.now);
+  const logger = options.log
+    ? createLogger({
+        ...options.log,
+        write: (line) => display.log(line),
+        now: io.now,
+        redact: (text) => redact(text, config),
+      })
+    : null;
+  const streamLog = logger ? new StreamLog(logger, io.now) : null;
+  const startedAt = io.now();
   const syncMode = options.fullRefresh ? 'full_refresh' : 'incremental';
   const configured = names.map((name): ConfiguredStream => ({ name, syncMode }));
   const { signal } = io;
@@ -106,10 +125,12 @@ async function syncInto(
           const seen = rejections.get(event.stream) ?? { count: 0, reason: event.reason };
           rejections.set(event.stream, { ...seen, count: seen.count + 1 });
         }
-        if (event.kind === 'log' && event.level !== 'debug' && !options.quiet)
-          io.stderr.write(`${event.message}\n`);
+        if (streamLog) streamLog.observe(event);
+        else if (event.kind === 'log' && event.level !== 'debug' && !options.quiet)
+          display.log(event.message);
       },
     });
+    tracker.committed();
   } finally {
     display.stop();
   }
@@ -128,7 +149,7 @@ async function syncInto(
       stream,
       inserted: written?.inserted ?? 0,
       updated: written?.updated ?? 0,
-      unchanged: progress?.unchanged ?? 0,
+      unchanged: (progress?.unchanged ?? 0) + (written?.unchanged ?? 0),
       rejected: rejections.get(stream)?.count ?? 0,
       requests: progress?.requests ?? 0,
       retries: progress?.retries ?? 0,
@@ -146,6 +167,7 @@ async function syncInto(
     failures,
     rejections: [...rejections].map(([stream, seen]) => ({ stream, ...seen })),
     interrupted: interrupt?.signal ?? null,
+    seconds: (io.now() - startedAt) / 1000,
   };
 }
 
@@ -157,10 +179,16 @@ export function reportSync(
 ): number {
   const interrupted = result.interrupted === null ? {} : { interrupted: result.interrupted };
   if (options.json) {
-    const summary = { database: result.database, streams: result.rows, failures: result.failures };
+    const summary = {
+      database: result.database,
+      streams: result.rows,
+      failures: result.failures,
+      totals: summaryTotals(result.rows, result.seconds),
+    };
     io.stdout.write(`${JSON.stringify({ ...summary, ...interrupted })}\n`);
   } else if (!options.quiet) {
-    io.stderr.write(`\n${summaryTable(result.rows)}\n\nwrote ${result.database}\n`);
+    const table = summaryTable(result.rows, summaryTotals(result.rows, result.seconds));
+    io.stderr.write(`\n${table}\nwrote ${result.database}\n`);
   }
   if (result.interrupted !== null) {
     const rows = result.rows.reduce((sum, row) => sum + row.inserted + row.updated, 0);

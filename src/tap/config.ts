@@ -1,11 +1,20 @@
-import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
+import { environmentFields } from '../io/config-fields.js';
+import { readJsonFile } from '../io/read-json-file.js';
 import { CONFIG_SCHEMA, DEFAULT_BASE_URL, FIELD_EXPECTATIONS } from './config-schema.js';
 import { ConfigError } from './errors.js';
 import { unsendablePosition } from './http/header-value.js';
-import { isJsonObject, type JsonObject, parseJson } from './json.js';
+import { isJsonObject, type JsonObject } from './json.js';
 
+export {
+  CONFIG_FIELDS,
+  CONFIG_PROPERTIES,
+  environmentFields,
+  envName,
+  typedValue,
+} from '../io/config-fields.js';
 export { CONFIG_SCHEMA } from './config-schema.js';
+export { redact } from './redact.js';
 
 export interface TapConfig {
   apiToken: string;
@@ -33,22 +42,6 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true });
 ajv.addKeyword('airbyte_secret');
 ajv.addKeyword('order');
 const validate = ajv.compile(CONFIG_SCHEMA);
-
-/** Environment fallbacks: a value in the config wins; the environment only fills a missing field. */
-const ENV_FALLBACKS: Readonly<Record<string, string>> = {
-  api_token: 'DEVIN_API_TOKEN',
-  org_id: 'DEVIN_ORG_ID',
-};
-
-function withEnvFallbacks(raw: JsonObject, env: NodeJS.ProcessEnv): JsonObject {
-  const merged: JsonObject = { ...raw };
-  for (const [field, variable] of Object.entries(ENV_FALLBACKS)) {
-    const value = env[variable];
-    if (merged[field] === undefined && value !== undefined && value.trim() !== '')
-      merged[field] = value.trim();
-  }
-  return merged;
-}
 
 function describeType(value: unknown): string {
   if (value === null) return 'null';
@@ -80,10 +73,13 @@ function startDateSeconds(value: string): number {
   return ms / 1000;
 }
 
-/** Validates a raw config (already JSON-parsed) against CONFIG_SCHEMA; throws ConfigError. */
+/**
+ * Validates a raw config (already JSON-parsed) against CONFIG_SCHEMA; `DEVIN_<FIELD>` variables of `env`
+ * win over its fields. Throws ConfigError.
+ */
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): TapConfig {
   if (!isJsonObject(raw)) throw new ConfigError('Invalid config: expected a JSON object of config fields');
-  const data = withEnvFallbacks(raw, env);
+  const data: JsonObject = { ...raw, ...environmentFields(env) };
   if (!validate(data)) {
     const seen = new Set<string>();
     const messages: string[] = [];
@@ -122,35 +118,15 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): TapConfig {
   };
 }
 
-function readConfigFile(path: string): JsonObject {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'I/O error'})`;
-    throw new ConfigError(`Config file "${path}" ${reason}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = parseJson(text);
-  } catch (error) {
-    // The parser's own message may quote the file (and so the token): keep only the position.
-    const position = /position (\d+)/.exec(String(error))?.[1];
-    throw new ConfigError(
-      `Config file "${path}" is not valid JSON${position ? ` (at position ${position})` : ''}`,
-    );
-  }
-  if (!isJsonObject(parsed)) throw new ConfigError(`Config file "${path}" must hold a JSON object`);
-  return parsed;
-}
-
-/** Reads and merges config files (a later file's fields win), then parses with env fallbacks. */
+/** Reads and merges config files (a later file's fields win); the environment wins over them. */
 export function readConfigFiles(paths: readonly string[], env: NodeJS.ProcessEnv): TapConfig {
   let merged: JsonObject = {};
   for (const path of paths) merged = { ...merged, ...readConfigFile(path) };
   return parseConfig(merged, env);
 }
 
-/** Redaction lives in one place (redact.ts); re-exported here for the modules that import it from config. */
-export { redact } from './redact.js';
+export function readConfigFile(path: string): JsonObject {
+  const parsed = readJsonFile(path, 'config', ConfigError);
+  if (!isJsonObject(parsed)) throw new ConfigError(`config file ${path}: must hold a JSON object`);
+  return parsed;
+}

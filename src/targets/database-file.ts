@@ -18,7 +18,7 @@ function readHeader(path: string): string {
   }
 }
 
-function fileFormat(path: string): FileFormat {
+export function fileFormat(path: string): FileFormat {
   const stats = statSync(path, { throwIfNoEntry: false });
   if (!stats) return 'missing';
   if (stats.isDirectory()) throw new TargetError(`database path ${path} is a directory, not a file`);

@@ -52,6 +52,28 @@ function convertedSql(staging: string, layout: TableLayout): string {
   return `SELECT ${expressions.join(', ')} FROM temp.main.${quoteIdent(staging)}`;
 }
 
+/**
+ * How many staged rows have a key already in `table` (`sameContent`: and equal content, the
+ * extraction time aside). Counted before the upsert, so `updated` means the content changed.
+ */
+export function matchingRowsSql(
+  table: string,
+  staging: string,
+  layout: TableLayout,
+  sameContent: boolean,
+): string {
+  const keys = new Set(layout.keys);
+  const content = writtenColumns(layout).filter(
+    (column) => !keys.has(column) && column !== EXTRACTED_AT_COLUMN,
+  );
+  const same = content.map(
+    (column) => `t.${quoteIdent(column)} IS NOT DISTINCT FROM s.${quoteIdent(column)}`,
+  );
+  const where = sameContent && same.length > 0 ? ` WHERE ${same.join(' AND ')}` : '';
+  const using = layout.keys.map(quoteIdent).join(', ');
+  return `SELECT count(*)::BIGINT FROM (${convertedSql(staging, layout)}) s JOIN ${quoteIdent(table)} t USING (${using})${where}`;
+}
+
 /** One set-based upsert of the staged batch (an append when the stream has no keys). */
 export function upsertSql(table: string, staging: string, layout: TableLayout): string {
   const columns = writtenColumns(layout);

@@ -3,7 +3,7 @@ import { TargetError } from '../tap/errors.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import type { Dialect } from './column-types.js';
-import { stageRows, upsertSql } from './duckdb-batch.js';
+import { matchingRowsSql, stageRows, upsertSql } from './duckdb-batch.js';
 import { columnsOf, existingObjects, primaryKey, recordedObjects } from './duckdb-catalog.js';
 import { duckdbError } from './duckdb-errors.js';
 import { defaultMemoryLimit } from './duckdb-memory.js';
@@ -128,9 +128,13 @@ export class DuckdbTarget implements Target {
       }
       // Keys are unique within the batch: every staged row either inserts or updates one row.
       const before = this.counts.get(table) ?? (await this.rowCount(table));
+      // A full refresh is compared with the live rows it replaces, an upsert with the table it writes.
+      const compared = await this.compareStaged(stream, table, layout, before);
       await this.connection.run(upsertSql(table, `_stage_${table}`, layout));
       const after = await this.rowCount(table);
-      return { inserted: after - before, updated: shaped.length - (after - before) };
+      const existing = table === stream ? shaped.length - (after - before) : compared.existing;
+      const unchanged = compared.same > 0 ? { unchanged: compared.same } : {};
+      return { inserted: shaped.length - existing, updated: existing - compared.same, ...unchanged };
     });
   }
 
@@ -257,6 +261,21 @@ export class DuckdbTarget implements Target {
     if (!this.inTransaction) return;
     this.inTransaction = false;
     await this.connection.run('COMMIT');
+  }
+
+  /**
+   * Staged rows whose key is already stored (`existing`) and, of those, with the same content (`same`),
+   * in the live table. A key-only join first; content is compared only when keys match.
+   */
+  private async compareStaged(stream: string, table: string, layout: TableLayout, before: number) {
+    const liveRows = table === stream ? before : (this.counts.get(stream) ?? (await this.rowCount(stream)));
+    if (liveRows === 0) return { existing: 0, same: 0 };
+    const count = async (sql: string) =>
+      Number((await this.connection.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
+    const staging = `_stage_${table}`;
+    const existing = await count(matchingRowsSql(stream, staging, layout, false));
+    const same = existing === 0 ? 0 : await count(matchingRowsSql(stream, staging, layout, true));
+    return { existing, same };
   }
 
   /** A cheap count (no column is read); remembered until a refresh or a rollback changes it. */

@@ -9,6 +9,8 @@ type SqliteValue = string | number | null;
 export interface SqliteStatements {
   /** Whether a row with this row's key exists (always false without keys). */
   exists(row: ShapedRow): boolean;
+  /** Whether the row's key is new, or stored with the same content (`_extracted_at` aside), or changed. */
+  compare(row: ShapedRow): 'new' | 'same' | 'changed';
   upsert(row: ShapedRow): void;
 }
 
@@ -42,9 +44,23 @@ export function sqliteStatements(
   const where = layout.keys.map((key) => `${quoteIdent(key)} = ?`).join(' AND ');
   const exists =
     indexes.length > 0 ? db.prepare(`SELECT 1 FROM ${quoteIdent(table)} WHERE ${where}`).pluck() : null;
+  // Every written column but the extraction time, in the order `params` gives them.
+  const content = writtenColumns(layout).slice(0, -1);
+  const stored =
+    indexes.length > 0
+      ? db
+          .prepare(`SELECT ${content.map(quoteIdent).join(', ')} FROM ${quoteIdent(table)} WHERE ${where}`)
+          .raw()
+      : null;
+  const keyOf = (row: ShapedRow) => indexes.map((index) => sqliteCell(row.cells[index] ?? null));
   return {
-    exists: (row) =>
-      exists?.get(...indexes.map((index) => sqliteCell(row.cells[index] ?? null))) !== undefined,
+    exists: (row) => exists?.get(...keyOf(row)) !== undefined,
+    compare: (row) => {
+      const current = stored?.get(...keyOf(row)) as unknown[] | undefined;
+      if (current === undefined) return 'new';
+      const next = params(layout, row);
+      return current.every((value, index) => value === next[index]) ? 'same' : 'changed';
+    },
     upsert: (row) => {
       upsert.run(...params(layout, row));
     },

@@ -98,7 +98,8 @@ export class SqliteTarget implements Target {
       const shaped = shapeBatch(layout, rows, extractedAt, this.now());
       const table = this.refreshing.has(stream) ? refreshTable(stream) : stream;
       this.begin();
-      return this.insert(this.statementsOf(table, layout), shaped);
+      // A full refresh is compared with the live rows it replaces.
+      return this.insert(this.statementsOf(table, layout), this.statementsOf(stream, layout), shaped);
     });
   }
 
@@ -268,13 +269,18 @@ export class SqliteTarget implements Target {
     return statements;
   }
 
-  private insert(statements: SqliteStatements, rows: readonly ShapedRow[]): WriteStats {
-    let updated = 0;
+  private insert(
+    statements: SqliteStatements,
+    live: SqliteStatements,
+    rows: readonly ShapedRow[],
+  ): WriteStats {
+    const counts = { new: 0, same: 0, changed: 0 };
     for (const row of rows) {
-      if (statements.exists(row)) updated += 1;
+      counts[live.compare(row)] += 1;
       statements.upsert(row);
     }
-    return { inserted: rows.length - updated, updated };
+    const unchanged = counts.same > 0 ? { unchanged: counts.same } : {};
+    return { inserted: counts.new, updated: counts.changed, ...unchanged };
   }
 
   private existingObjects(): ExistingObject[] {

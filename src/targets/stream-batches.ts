@@ -7,6 +7,8 @@ export interface StreamWriteStats {
   records: number;
   inserted: number;
   updated: number;
+  /** Rows rewritten with the same content (absent while there are none). */
+  unchanged?: number;
   /** The stream's stream_error message, or null. */
   error: string | null;
 }
@@ -45,7 +47,7 @@ export class StreamBatches {
   progressOf(stream: string): StreamProgress {
     let progress = this.streams.get(stream);
     if (!progress) {
-      const stats = { records: 0, inserted: 0, updated: 0, error: null };
+      const stats: StreamWriteStats = { records: 0, inserted: 0, updated: 0, error: null };
       progress = {
         stats,
         buffer: new RowBuffer(this.limits),
@@ -150,6 +152,7 @@ export class StreamBatches {
       const written = await this.target.write(stream, taken.rows, taken.extractedAt);
       progress.stats.inserted += written.inserted;
       progress.stats.updated += written.updated;
+      if (written.unchanged) progress.stats.unchanged = (progress.stats.unchanged ?? 0) + written.unchanged;
     });
     if (progress.bufferedState !== null && progress.buffer.coveredSize === 0) {
       this.written(stream, progress, progress.bufferedState);

@@ -18,7 +18,10 @@ export interface RejectedRecord {
 
 export interface WriteStats {
   inserted: number;
+  /** Rows whose key existed and whose content changed. */
   updated: number;
+  /** Rows whose key existed with the same content (only `_extracted_at` rewritten). */
+  unchanged?: number;
 }
 
 export type TargetKind = 'duckdb' | 'sqlite';

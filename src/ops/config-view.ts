@@ -1,0 +1,44 @@
+import {
+  type ConfigRequest,
+  describeSource,
+  isSecretField,
+  resolveConfigSources,
+} from '../io/config-input.js';
+import { describeFailure } from '../io/failure.js';
+import { CONFIG_FIELDS, parseConfig } from '../tap/config.js';
+import type { JsonObject } from '../tap/json.js';
+import { textTable } from './text-table.js';
+
+export interface ConfigView {
+  valid: boolean;
+  text: string;
+  json: JsonObject;
+}
+
+const MASK = '********';
+
+/** The effective config, field by field with its source; secrets masked; the validation verdict last. */
+export function showConfig(request: ConfigRequest): ConfigView {
+  const { raw, sources } = resolveConfigSources(request);
+  let problem: string | null = null;
+  try {
+    parseConfig(raw, {});
+  } catch (error) {
+    problem = describeFailure(error, request.env).message;
+  }
+  const fields: JsonObject = {};
+  const rows = CONFIG_FIELDS.map((field) => {
+    const value = raw[field];
+    const source = sources[field];
+    const shown = value === undefined ? null : isSecretField(field) ? MASK : value;
+    fields[field] = { value: shown, source: source === undefined ? null : describeSource(source) };
+    const text = shown === null ? '(not set)' : typeof shown === 'string' ? shown : JSON.stringify(shown);
+    return [field, text, source === undefined ? '' : describeSource(source)];
+  });
+  const verdict = problem === null ? 'valid' : `not valid: ${problem}`;
+  return {
+    valid: problem === null,
+    text: `${textTable(['field', 'value', 'source'], rows)}\n\nconfig is ${verdict}`,
+    json: { fields, valid: problem === null, ...(problem === null ? {} : { error: problem }) },
+  };
+}

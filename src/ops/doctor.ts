@@ -1,0 +1,83 @@
+import { type ConfigRequest, type ConfigSource, describeSource, loadConfig } from '../io/config-input.js';
+import { describeFailure } from '../io/failure.js';
+import { type CheckResult, checkConnection } from '../tap/check.js';
+import type { TapConfig } from '../tap/config.js';
+import { STREAMS } from '../tap/streams/index.js';
+import { checkDatabasePath } from '../targets/database-file.js';
+import type { TargetKind } from '../targets/target.js';
+
+export interface DoctorRow {
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface DoctorOptions {
+  config: ConfigRequest;
+  database: { path: string; kind: TargetKind };
+  now: () => number;
+}
+
+function sourcesUsed(sources: Record<string, ConfigSource>): string {
+  const used = new Set(
+    Object.values(sources)
+      .filter((s) => s.kind !== 'default')
+      .map(describeSource),
+  );
+  return used.size === 0 ? 'defaults only' : [...used].join(', ');
+}
+
+function streamRows(result: CheckResult): DoctorRow[] {
+  const tokenAccepted = result.ok || result.unreadable.length > 0;
+  return STREAMS.map((stream) => {
+    const lacking = result.unreadable.find((entry) => entry.stream === stream.name);
+    if (lacking) return { check: `stream ${stream.name}`, ok: false, detail: `needs ${lacking.permission}` };
+    const otherProblem = result.message.match(new RegExp(`${stream.name}: ([^;]+)`))?.[1];
+    if (!tokenAccepted) return { check: `stream ${stream.name}`, ok: false, detail: 'not checked' };
+    if (otherProblem) return { check: `stream ${stream.name}`, ok: false, detail: otherProblem };
+    return { check: `stream ${stream.name}`, ok: true, detail: 'readable' };
+  });
+}
+
+async function apiRows(config: TapConfig, now: () => number): Promise<DoctorRow[]> {
+  const started = now();
+  const result = await checkConnection(config);
+  const elapsed = now() - started;
+  const tokenAccepted = result.ok || result.unreadable.length > 0;
+  return [
+    {
+      check: 'API token',
+      ok: tokenAccepted,
+      detail: tokenAccepted ? `accepted by ${config.baseUrl} (${config.orgId})` : result.message,
+    },
+    ...streamRows(result),
+    { check: 'API latency', ok: tokenAccepted, detail: `${elapsed} ms for the check's probes` },
+  ];
+}
+
+function databaseRow(database: DoctorOptions['database']): DoctorRow {
+  try {
+    const exists = checkDatabasePath(database.kind, database.path);
+    const what = exists ? 'writable' : 'can be created';
+    return { check: 'database', ok: true, detail: `${database.path} ${what} (${database.kind})` };
+  } catch (error) {
+    return { check: 'database', ok: false, detail: describeFailure(error, {}).message };
+  }
+}
+
+/** For people: config sources, token, each stream's permission, latency, the database. */
+export async function runDoctor(options: DoctorOptions): Promise<DoctorRow[]> {
+  let config: TapConfig;
+  let sources: Record<string, ConfigSource>;
+  try {
+    ({ config, sources } = loadConfig(options.config));
+  } catch (error) {
+    const message = describeFailure(error, options.config.env).message;
+    return [{ check: 'config', ok: false, detail: message }, databaseRow(options.database)];
+  }
+  return [
+    { check: 'config', ok: true, detail: `from ${sourcesUsed(sources)}` },
+    ...(await apiRows(config, options.now)),
+    databaseRow(options.database),
+  ];
+}

@@ -1,0 +1,87 @@
+import { openReadOnly, type ReportDatabase, type Row } from '../report/database.js';
+import { isJsonObject, parseJson } from '../tap/json.js';
+import { STREAM_NAMES } from '../tap/streams/index.js';
+import { quoteIdent } from '../targets/table-layout.js';
+import { REFRESH_PREFIX, STATE_TABLE } from '../targets/target.js';
+
+export const REJECTED_TABLE = '_devin_tap_rejected';
+
+export interface StreamStatusRow {
+  stream: string;
+  /** Rows in the stream's table; null when the table does not exist (never synced). */
+  rows: number | null;
+  /** When the stream's state was last stored (ISO, UTC); the last successful sync when no checkpoint is pending. */
+  lastSync: string | null;
+  /** The incremental bookmark as a UTC date-time. */
+  bookmark: string | null;
+  /** A read was interrupted part-way: the next sync resumes from its checkpoint. */
+  checkpointPending: boolean;
+  /** A full refresh was interrupted: its staging table is still there. */
+  refreshPending: boolean;
+  rejected: number | null;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+async function stateRows(db: ReportDatabase, tables: Set<string>): Promise<Map<string, Row>> {
+  if (!tables.has(STATE_TABLE)) return new Map();
+  const updatedMs = db.dialect === 'duckdb' ? 'epoch_ms(updated_at)' : 'updated_at';
+  const rows = await db.all(
+    `SELECT stream, CAST(state AS TEXT) AS state, ${updatedMs} AS updated_ms FROM ${STATE_TABLE}`,
+  );
+  return new Map(rows.map((row) => [String(row.stream), row]));
+}
+
+async function rejectedCounts(db: ReportDatabase, tables: Set<string>): Promise<Map<string, number> | null> {
+  if (!tables.has(REJECTED_TABLE)) return null;
+  const rows = await db.all(`SELECT stream, count(*) AS n FROM ${REJECTED_TABLE} GROUP BY stream`);
+  return new Map(rows.map((row) => [String(row.stream), Number(row.n)]));
+}
+
+function parseState(text: unknown): Record<string, unknown> {
+  try {
+    const value = parseJson(String(text));
+    return isJsonObject(value) ? value : {};
+  } catch {
+    return {};
+  }
+}
+
+async function streamStatus(
+  db: ReportDatabase,
+  stream: string,
+  tables: Set<string>,
+  states: Map<string, Row>,
+  rejected: Map<string, number> | null,
+): Promise<StreamStatusRow> {
+  const count = tables.has(stream)
+    ? Number((await db.all(`SELECT count(*) AS n FROM ${quoteIdent(stream)}`))[0]?.n ?? 0)
+    : null;
+  const row = states.get(stream);
+  const state = row === undefined ? {} : parseState(row.state);
+  const cursor = typeof state.cursor === 'number' ? state.cursor : null;
+  return {
+    stream,
+    rows: count,
+    lastSync: row === undefined ? null : iso(Number(row.updated_ms)),
+    bookmark: cursor === null ? null : iso(cursor * 1000),
+    checkpointPending: isJsonObject(state.checkpoint),
+    refreshPending: tables.has(REFRESH_PREFIX + stream),
+    rejected: rejected === null ? null : (rejected.get(stream) ?? 0),
+  };
+}
+
+/** Per stream: rows, last sync, bookmark, pending checkpoint or refresh, rejected rows. Read-only. */
+export async function databaseStatus(path: string): Promise<StreamStatusRow[]> {
+  const db = await openReadOnly(path);
+  try {
+    const tables = await db.tables();
+    const states = await stateRows(db, tables);
+    const rejected = await rejectedCounts(db, tables);
+    const result: StreamStatusRow[] = [];
+    for (const stream of STREAM_NAMES) result.push(await streamStatus(db, stream, tables, states, rejected));
+    return result;
+  } finally {
+    db.close();
+  }
+}

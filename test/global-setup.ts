@@ -1,0 +1,51 @@
+/**
+ * Runs once before the suite: rebuilds dist/ when any source is newer than its compiled file (CLI tests
+ * run dist/, so no test runs stale code, whether started by `npm test` or a plain `npx vitest`), and
+ * finds the browser for the report's browser test.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { browserGuard } from './helpers/browser-guard.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const SOURCE_DIRS = ['src', 'test', 'bench', 'scripts'];
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    chromium: string | null;
+  }
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** The first source whose compiled file is missing or older, or null when dist/ is up to date. */
+export function staleSource(root: string): string | null {
+  for (const dir of SOURCE_DIRS) {
+    for (const source of sources(join(root, dir))) {
+      const compiled = join(root, 'dist', relative(root, source)).replace(/\.ts$/, '.js');
+      const built = statSync(compiled, { throwIfNoEntry: false });
+      if (!built || built.mtimeMs < statSync(source).mtimeMs) return relative(root, source);
+    }
+  }
+  return null;
+}
+
+export default function setup(project: TestProject): void {
+  const stale = process.env.DEVIN_TAP_SKIP_BUILD ? null : staleSource(ROOT);
+  if (stale !== null) {
+    process.stdout.write(`global setup: ${stale} is newer than dist/; building\n`);
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+  }
+  const guard = browserGuard(process.env);
+  if (guard.notice !== null) process.stdout.write(`${guard.notice}\n`);
+  project.provide('chromium', guard.chromium);
+}

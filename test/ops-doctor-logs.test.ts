@@ -1,0 +1,149 @@
+/** doctor for people, and logs on every command (text, JSON, Airbyte LOG messages), through the built CLI. */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../src/simulator/index.js';
+import { airbyteMessageErrors } from './helpers/airbyte-protocol.js';
+import { CLI, jsonLines, runCli, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
+
+let dir: string;
+let sim: Simulator;
+
+beforeAll(async () => {
+  dir = tempDir('devin-tap-doctor-');
+  sim = await startSimulator({ seed: 3, sessions: 6, messagesPerSession: 2 });
+});
+afterAll(async () => {
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Check {
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
+async function doctor(token: string, database = join(dir, 'doctor.duckdb')) {
+  const env = { DEVIN_API_TOKEN: token, DEVIN_ORG_ID: sim.config().org_id, DEVIN_BASE_URL: sim.baseUrl };
+  const json = await runCli(CLI, ['doctor', '--json', '--database', database], { env, cwd: dir });
+  const text = await runCli(CLI, ['doctor', '--database', database], { env, cwd: dir });
+  const checks = (JSON.parse(json.stdout) as { checks: Check[] }).checks;
+  return { json, text, checks, find: (name: string) => checks.find((check) => check.check === name) };
+}
+
+describe('devin-tap doctor', () => {
+  it('all good: every stream readable, latency, database writable; exit 0', async () => {
+    const { json, text, find } = await doctor(sim.token);
+    expect(json.code, json.stderr).toBe(0);
+    expect(find('config')?.detail).toContain('environment DEVIN_API_TOKEN');
+    expect(find('API token')?.ok).toBe(true);
+    expect(find('stream secrets')).toMatchObject({ ok: true, detail: 'readable' });
+    expect(find('API latency')?.detail).toMatch(/^\d+ ms/);
+    expect(find('database')?.detail).toContain('can be created');
+    expect(text.stdout).toContain('no problems found');
+    expect(text.stdout + text.stderr).not.toContain(sim.token);
+  });
+
+  it('a token missing permissions: names each stream and the permission; exit 1', async () => {
+    const token = sim.restrictedToken(['ViewOrgSessions', 'ManageOrgKnowledge']);
+    const { json, text, find } = await doctor(token);
+    expect(json.code).toBe(1);
+    expect(find('API token')?.ok).toBe(true);
+    expect(find('stream sessions')?.ok).toBe(true);
+    expect(find('stream playbooks')).toMatchObject({ ok: false, detail: 'needs ManageOrgPlaybooks' });
+    expect(find('stream secrets')).toMatchObject({ ok: false, detail: 'needs ManageOrgSecrets' });
+    expect(find('stream knowledge_notes')?.ok).toBe(true);
+    expect(text.stdout).toMatch(/stream secrets\s+PROBLEM\s+needs ManageOrgSecrets/);
+    expect(text.stdout).toContain('2 problems found');
+    expect(text.stdout + text.stderr).not.toContain(token);
+  });
+
+  it('a rejected token and an unwritable database are problems too', async () => {
+    const { json, find } = await doctor('cog_not_a_real_token', '/nonexistent-dir/x.duckdb');
+    expect(json.code).toBe(1);
+    expect(find('API token')).toMatchObject({ ok: false });
+    expect(find('API token')?.detail).toMatch(/rejected/);
+    expect(find('database')).toMatchObject({ ok: false });
+    expect(find('database')?.detail).toContain('/nonexistent-dir');
+  });
+});
+
+describe('logs', () => {
+  it('Airbyte read emits stream logs as LOG messages valid against the protocol', async () => {
+    const config = writeJson(dir, 'config.json', sim.config());
+    const catalog = writeJson(dir, 'catalog.json', {
+      streams: ['sessions', 'playbooks'].map((name) => ({
+        stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] },
+        sync_mode: 'incremental',
+        destination_sync_mode: 'append',
+      })),
+    });
+    const run = await runCli(CLI, ['read', '--config', config, '--catalog', catalog]);
+    expect(run.code, run.stderr).toBe(0);
+    const messages = jsonLines(run.stdout) as { type: string; log?: { level: string; message: string } }[];
+    for (const message of messages) expect(airbyteMessageErrors(message)).toBeNull();
+    const logs = messages.flatMap((message) => (message.type === 'LOG' && message.log ? [message.log] : []));
+    expect(logs).toContainEqual({ level: 'INFO', message: '[sessions] started' });
+    expect(logs.map((log) => log.message)).toContainEqual(
+      expect.stringMatching(/^\[playbooks\] complete: 25 records, 1 requests, [\d.]+ s$/),
+    );
+    const quiet = await runCli(CLI, [
+      'read',
+      '--config',
+      config,
+      '--catalog',
+      catalog,
+      '--log-level',
+      'warn',
+    ]);
+    expect(jsonLines(quiet.stdout).some((message) => (message as { type: string }).type === 'LOG')).toBe(
+      false,
+    );
+  });
+
+  it('tap-devin --log-level error prints no METRIC line; INFO lines carry a UTC timestamp', async () => {
+    const config = writeJson(dir, 'singer.json', sim.config());
+    const loud = await runCli(SINGER_CLI, ['--config', config]);
+    expect(loud.code, loud.stderr).toBe(0);
+    expect(loud.stderr).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ INFO +METRIC: \{/m);
+    expect(loud.stderr).toMatch(/^\S+Z INFO +\[sessions\] complete: 6 records/m);
+    const quiet = await runCli(SINGER_CLI, ['--config', config, '--log-level', 'error']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+  });
+
+  it('--log-format json: one JSON object per line with time, level, stream and figures', async () => {
+    const config = writeJson(dir, 'sync.json', sim.config());
+    const run = await runCli(CLI, [
+      'sync',
+      '--config',
+      config,
+      '--database',
+      join(dir, 'logs.sqlite'),
+      '--log-format',
+      'json',
+      '--json',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThan(0);
+    const end = lines.find(
+      (line) => line.stream === 'secrets' && String(line.message).startsWith('complete'),
+    );
+    expect(end).toMatchObject({ level: 'info', records: 25, requests: 1 });
+    expect(String(end?.time)).toMatch(/Z$/);
+    const failed = await runCli(CLI, [
+      'status',
+      '--database',
+      join(dir, 'none.duckdb'),
+      '--log-format',
+      'json',
+    ]);
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stderr)).toMatchObject({ level: 'error' });
+  });
+});
