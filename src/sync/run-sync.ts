@@ -5,8 +5,8 @@ import type { TapEvent } from '../tap/events.js';
 import { readStreams } from '../tap/read/read.js';
 import { findStream } from '../tap/streams/index.js';
 import { type StreamWriteStats, writeEvents } from '../targets/event-writer.js';
-import { openTarget } from '../targets/open-target.js';
 import type { Target, TargetKind } from '../targets/target.js';
+import { WorkerTarget } from '../targets/worker-target.js';
 import { type DisplayMode, ProgressDisplay } from './progress-display.js';
 import { type SummaryRow, summaryTable } from './progress-format.js';
 import { ProgressTracker } from './progress-tracker.js';
@@ -46,7 +46,8 @@ export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncRes
   const config = readConfigFiles(options.configPaths, io.env);
   const names = selectStreams(options.streams);
   const database = options.database ?? defaultDatabase(options.target);
-  const target = await openTarget(options.target, database);
+  // The database lives on its own thread: rows are written while the next pages are read.
+  const target = await WorkerTarget.open(options.target, database);
   try {
     return await syncInto(target, config, names, options, io);
   } finally {
