@@ -5,6 +5,7 @@ interface LoadFlags {
   target: 'duckdb' | 'sqlite';
   database: string;
   quiet?: boolean;
+  memoryLimit?: string;
 }
 
 /** `devin-tap load`: a Singer target; Singer messages on stdin, each STATE echoed once committed. */
@@ -14,13 +15,22 @@ export function loadCommand(): Command {
     .addOption(new Option('--target <kind>', 'database kind').choices(['duckdb', 'sqlite']).default('duckdb'))
     .requiredOption('--database <path>', 'database file')
     .option('--quiet', 'no summary on stderr')
+    .option(
+      '--memory-limit <size>',
+      'DuckDB memory limit, e.g. 2GB (default: a quarter of the machine memory, 512MB to 4GB)',
+    )
     .action((flags: LoadFlags) =>
       runCommand(async () => {
         const log = (message: string) => process.stderr.write(`devin-tap load: ${message}\n`);
         // Loaded on use: the database drivers are heavy and other commands do not need them.
         const { openTarget } = await import('../targets/open-target.js');
         const { runLoad } = await import('./run-load.js');
-        const target = await openTarget(flags.target, flags.database);
+        const { parseMemoryLimit } = await import('../targets/duckdb-memory.js');
+        const memoryLimit =
+          flags.memoryLimit === undefined
+            ? {}
+            : { memoryLimit: parseMemoryLimit(flags.memoryLimit, '--memory-limit') };
+        const target = await openTarget(flags.target, flags.database, memoryLimit);
         try {
           const summary = await runLoad({ target, input: process.stdin, output: process.stdout, log });
           if (!flags.quiet) {

@@ -69,7 +69,8 @@ class SingerLoader {
       }
     } else if (message.type === 'STATE') {
       await this.commit(isJsonObject(message.value) ? message.value : { value: message.value });
-      await writeLine(this.options.output, text);
+      // What Singer targets emit: the state's value, one JSON line; Meltano passes it to --state.
+      await writeLine(this.options.output, JSON.stringify(message.value));
       this.summary.states += 1;
     } else {
       const seen = this.summary.skipped[message.name] ?? 0;

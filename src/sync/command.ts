@@ -10,6 +10,7 @@ interface SyncFlags {
   fullRefresh?: boolean;
   quiet?: boolean;
   json?: boolean;
+  memoryLimit?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -32,6 +33,10 @@ export function syncCommand(): Command {
     .option('--full-refresh', "read everything and replace each stream's rows atomically")
     .option('--quiet', 'no progress and no summary table')
     .option('--json', 'print a machine-readable summary on stdout')
+    .option(
+      '--memory-limit <size>',
+      'DuckDB memory limit, e.g. 2GB (default: a quarter of the machine memory, 512MB to 4GB)',
+    )
     .action((flags: SyncFlags) =>
       runCommand(async () => {
         // Loaded on use: the database drivers are heavy and other commands do not need them.
@@ -45,6 +50,7 @@ export function syncCommand(): Command {
           json: flags.json === true,
           ...(flags.database === undefined ? {} : { database: flags.database }),
           ...(flags.streams === undefined ? {} : { streams: flags.streams }),
+          ...(flags.memoryLimit === undefined ? {} : { memoryLimit: flags.memoryLimit }),
         };
         return reportSync(await runSync(options, io), options, io);
       }),

@@ -4,6 +4,7 @@ import { readConfigFiles, type TapConfig } from '../tap/config.js';
 import type { TapEvent } from '../tap/events.js';
 import { readStreams } from '../tap/read/read.js';
 import { findStream } from '../tap/streams/index.js';
+import { parseMemoryLimit } from '../targets/duckdb-memory.js';
 import { type StreamWriteStats, writeEvents } from '../targets/event-writer.js';
 import type { Target, TargetKind } from '../targets/target.js';
 import { WorkerTarget } from '../targets/worker-target.js';
@@ -22,6 +23,8 @@ export interface SyncOptions {
   fullRefresh: boolean;
   quiet: boolean;
   json: boolean;
+  /** `--memory-limit`: DuckDB memory_limit; wins over the config's duckdb_memory_limit. */
+  memoryLimit?: string;
 }
 
 export interface SyncIo {
@@ -46,13 +49,25 @@ export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncRes
   const config = readConfigFiles(options.configPaths, io.env);
   const names = selectStreams(options.streams);
   const database = options.database ?? defaultDatabase(options.target);
+  const memoryLimit = memoryLimitOf(options, config);
   // The database lives on its own thread: rows are written while the next pages are read.
-  const target = await WorkerTarget.open(options.target, database);
+  const target = await WorkerTarget.open(
+    options.target,
+    database,
+    memoryLimit === undefined ? {} : { memoryLimit },
+  );
   try {
     return await syncInto(target, config, names, options, io);
   } finally {
     await target.close();
   }
+}
+
+function memoryLimitOf(options: SyncOptions, config: TapConfig): string | undefined {
+  if (options.memoryLimit !== undefined) return parseMemoryLimit(options.memoryLimit, '--memory-limit');
+  if (config.duckdbMemoryLimit !== undefined)
+    return parseMemoryLimit(config.duckdbMemoryLimit, 'config field "duckdb_memory_limit"');
+  return undefined;
 }
 
 async function syncInto(

@@ -94,6 +94,15 @@ export const CONFIG_SCHEMA: JsonObject = {
       default: 3600,
       order: 8,
     },
+    duckdb_memory_limit: {
+      type: 'string',
+      title: 'DuckDB memory limit',
+      description:
+        'devin-tap sync into DuckDB only: memory_limit of the database (such as 512MB or 2GB); beyond it DuckDB spills to <database>.tmp. Default: a quarter of the machine memory, 512MB to 4GB.',
+      pattern: '^\\s*\\d+(\\.\\d+)?\\s*([KMGTkmgt]i?[Bb])\\s*$',
+      examples: ['2GB'],
+      order: 9,
+    },
   },
 };
 
@@ -108,4 +117,5 @@ export const FIELD_EXPECTATIONS: Readonly<Record<string, string>> = {
   request_timeout_seconds: 'an integer from 1 to 600',
   max_retries: 'an integer from 0 to 20',
   lookback_window_seconds: 'an integer from 0 to 2592000 (30 days)',
+  duckdb_memory_limit: 'a size such as 512MB or 2GB',
 };

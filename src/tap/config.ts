@@ -17,6 +17,8 @@ export interface TapConfig {
   requestTimeoutSeconds: number;
   maxRetries: number;
   lookbackWindowSeconds: number;
+  /** DuckDB memory_limit for `devin-tap sync` (`duckdb_memory_limit`); unset: the machine's default. */
+  duckdbMemoryLimit?: string;
 }
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true });
@@ -100,6 +102,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): TapConfig {
     requestTimeoutSeconds: Number(data.request_timeout_seconds),
     maxRetries: Number(data.max_retries),
     lookbackWindowSeconds: Number(data.lookback_window_seconds),
+    ...(typeof data.duckdb_memory_limit === 'string' ? { duckdbMemoryLimit: data.duckdb_memory_limit } : {}),
   };
 }
 

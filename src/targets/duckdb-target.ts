@@ -6,6 +6,7 @@ import type { Dialect } from './column-types.js';
 import { stageRows, upsertSql } from './duckdb-batch.js';
 import { columnsOf, primaryKey } from './duckdb-catalog.js';
 import { duckdbError } from './duckdb-errors.js';
+import { defaultMemoryLimit } from './duckdb-memory.js';
 import { shapeBatch } from './rows.js';
 import {
   addColumnSql,
@@ -23,18 +24,27 @@ import type { StreamSchema, Target, WriteStats } from './target.js';
 const DIALECT: Dialect = 'duckdb';
 
 /**
- * DuckDB shares its process with the reader, so its memory is kept small:
- * - memory_limit caps the buffer pool (it spills to `<database>.tmp` beyond). The staging table of
- *   a batch and the not yet checkpointed primary-key index must fit: 64MB fails at 400k rows.
+ * DuckDB shares its process with the reader, so its memory is bounded:
+ * - memory_limit caps the buffer pool; beyond it DuckDB spills to `<database>.tmp`, beside the file.
+ *   The default fits the machine (see defaultMemoryLimit): 128MB failed on one 30 MB message and on
+ *   a 500-property schema, and every rerun failed the same way.
  * - This build uses glibc malloc, which keeps freed memory in the process: a flush threshold of
  *   1MB makes DuckDB return it (malloc_trim) after each task and each bulk deallocation.
- * Sync of 439k rows: peak RSS 484 MB (256MB, no flush) -> 370 MB (128MB + flush).
  */
-const SETTINGS: Readonly<Record<string, string>> = {
-  memory_limit: '128MB',
-  allocator_flush_threshold: '1MB',
-  allocator_bulk_deallocation_flush_threshold: '1MB',
-};
+function settings(path: string, memoryLimit: string): Record<string, string> {
+  return {
+    memory_limit: memoryLimit,
+    temp_directory: `${path}.tmp`,
+    allocator_flush_threshold: '1MB',
+    allocator_bulk_deallocation_flush_threshold: '1MB',
+  };
+}
+
+export interface DuckdbOptions {
+  now?: () => number;
+  /** DuckDB memory_limit ('512MB', '2GB'); default: defaultMemoryLimit(). */
+  memoryLimit?: string;
+}
 
 /** DuckDB target: appender into a TEMP staging table, then one set-based upsert per batch. */
 export class DuckdbTarget implements Target {
@@ -51,20 +61,22 @@ export class DuckdbTarget implements Target {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly now: () => number,
+    private readonly memoryLimit: string,
   ) {}
 
-  static async create(path: string, options: { now?: () => number }): Promise<DuckdbTarget> {
+  static async create(path: string, options: DuckdbOptions): Promise<DuckdbTarget> {
     let instance: DuckDBInstance | undefined;
     let connection: DuckDBConnection | undefined;
+    const memoryLimit = options.memoryLimit ?? defaultMemoryLimit();
     try {
-      instance = await DuckDBInstance.create(path, { ...SETTINGS });
+      instance = await DuckDBInstance.create(path, settings(path, memoryLimit));
       connection = await instance.connect();
       await connection.run(stateTableSql(DIALECT));
-      return new DuckdbTarget(path, instance, connection, options.now ?? Date.now);
+      return new DuckdbTarget(path, instance, connection, options.now ?? Date.now, memoryLimit);
     } catch (error) {
       connection?.closeSync();
       instance?.closeSync();
-      throw duckdbError(path, error);
+      throw duckdbError(path, error, memoryLimit);
     }
   }
 
@@ -173,7 +185,7 @@ export class DuckdbTarget implements Target {
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work).catch((error: unknown) => {
       this.counts.clear();
-      throw duckdbError(this.path, error);
+      throw duckdbError(this.path, error, this.memoryLimit);
     });
     this.queue = run.catch(() => undefined);
     return run;

@@ -53,8 +53,8 @@ async function main(): Promise<void> {
   const options = workerData as WorkerOptions;
   let target: Target;
   try {
-    const open = options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs };
-    target = await openTarget(options.kind, options.path, open);
+    const { kind, path, ...open } = options;
+    target = await openTarget(kind, path, open);
   } catch (error) {
     post({ kind: 'open_failed', failure: failure(error) });
     port.close();

@@ -5,6 +5,7 @@ export interface WorkerOptions {
   kind: TargetKind;
   path: string;
   busyTimeoutMs?: number;
+  memoryLimit?: string;
 }
 
 /** The Target methods the worker runs, by name (their arguments travel as a structured clone). */
