@@ -108,6 +108,23 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
     await expectTablesEqualSimulator(kind, database, sim, CURSOR_STREAM_NAMES);
   });
 
+  it('killed while the writer thread is behind the reader (no latency), state and rows agree and the next sync is exact', async () => {
+    // At zero latency pages arrive faster than the database thread writes them: the kill lands
+    // while a write runs beside the read and more rows wait in the buffers.
+    const database = databasePath(dir, kind, 'overlapped');
+    sim.clearRequestLog();
+    const signal = await killPartWay(syncArgs(config, kind, database), sim, Math.floor(fullRequests * 0.6));
+    expect(signal).toBe('SIGKILL');
+    const committed = await rowCount(kind, database, 'sessions');
+    expect(committed).toBeLessThan(SESSIONS);
+
+    const resumed = await runSync(syncArgs(config, kind, database));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    await expectTablesEqualSimulator(kind, database, sim);
+    // The stored state covered exactly the committed rows: the rerun inserted every other session.
+    expect(summaryRow(resumed, 'sessions')?.inserted).toBe(SESSIONS - committed);
+  });
+
   it('a full refresh killed part-way leaves the old rows in place; the next one is exact', async () => {
     const database = databasePath(dir, kind, 'refresh');
     const first = await runSync(syncArgs(config, kind, database, STREAMS_READ));

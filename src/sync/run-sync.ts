@@ -10,8 +10,8 @@ import { preflight } from '../tap/preflight.js';
 import { type ConfiguredStream, readStreams } from '../tap/read/read.js';
 import { parseMemoryLimit } from '../targets/duckdb-memory.js';
 import { type StreamWriteStats, writeEvents } from '../targets/event-writer.js';
-import { openTarget } from '../targets/open-target.js';
 import type { Target, TargetKind } from '../targets/target.js';
+import { WorkerTarget } from '../targets/worker-target.js';
 import { untilInterrupted } from './interruptible.js';
 import { type DisplayMode, ProgressDisplay } from './progress-display.js';
 import { type SummaryRow, summaryTable, summaryTotals } from './progress-format.js';
@@ -69,7 +69,11 @@ export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncRes
   const memoryLimit = memoryLimitOf(options, config);
   // Before the database is created or opened: a rejected token or an unreachable API leaves none.
   await preflight(config, names);
-  const target = await openTarget(options.target, database, memoryLimit === undefined ? {} : { memoryLimit });
+  const target = await WorkerTarget.open(
+    options.target,
+    database,
+    memoryLimit === undefined ? {} : { memoryLimit },
+  );
   try {
     return await syncInto(target, config, names, options, io);
   } finally {
