@@ -63,6 +63,13 @@ export async function syncDatabase(
   }
 }
 
+/** Primary keys of streams whose definitions may not be on this branch yet (catalog/<stream>.json is). */
+const CATALOG_KEYS: Record<string, string[]> = {
+  users: ['user_id'],
+  consumption_daily: ['date'],
+  consumption_by_user: ['user_id', 'date'],
+};
+
 /** Writes the rows into a new DuckDB or SQLite file through the targets (tables laid out as sync does). */
 export async function writeDatabase(dialect: Dialect, path: string, rows: StreamRows): Promise<void> {
   const target = await openTarget(dialect, path);
@@ -70,7 +77,7 @@ export async function writeDatabase(dialect: Dialect, path: string, rows: Stream
     const streams = Object.keys(rows).map((name) => ({
       name,
       schema: streamSchema(name),
-      keys: findStream(name)?.primaryKey ?? [],
+      keys: findStream(name)?.primaryKey ?? CATALOG_KEYS[name] ?? [],
     }));
     await target.prepare(streams);
     for (const [stream, records] of Object.entries(rows)) {

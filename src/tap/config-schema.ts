@@ -94,6 +94,15 @@ export const CONFIG_SCHEMA: JsonObject = {
       default: 3600,
       order: 8,
     },
+    acu_price_usd: {
+      type: 'number',
+      title: 'ACU price (USD)',
+      description:
+        'Price of one ACU in US dollars; `devin-tap report` then shows every ACU figure in dollars too. Not used by the tap.',
+      exclusiveMinimum: 0,
+      examples: [2.25],
+      order: 9,
+    },
   },
 };
 
@@ -108,4 +117,5 @@ export const FIELD_EXPECTATIONS: Readonly<Record<string, string>> = {
   request_timeout_seconds: 'an integer from 1 to 600',
   max_retries: 'an integer from 0 to 20',
   lookback_window_seconds: 'an integer from 0 to 2592000 (30 days)',
+  acu_price_usd: 'a positive number of US dollars per ACU',
 };
