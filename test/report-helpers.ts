@@ -80,9 +80,12 @@ export async function writeDatabase(dialect: Dialect, path: string, rows: Stream
       keys: findStream(name)?.primaryKey ?? CATALOG_KEYS[name] ?? [],
     }));
     await target.prepare(streams);
+    // Commits every 5,000 rows, as sync does at its checkpoints: one huge transaction would not fit in
+    // the DuckDB target's memory limit for a 100,000-session benchmark organization.
     for (const [stream, records] of Object.entries(rows)) {
       for (let start = 0; start < records.length; start += 500) {
         await target.write(stream, records.slice(start, start + 500));
+        if ((start / 500) % 10 === 9) await target.checkpoint({});
       }
     }
     await target.checkpoint({});

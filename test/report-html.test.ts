@@ -1,9 +1,11 @@
 import { runInNewContext } from 'node:vm';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ENGINE, engineSource } from '../src/report/client/engine.js';
 import { bucketsFor, granularityFor } from '../src/report/client/period.js';
 import { escapeHtml, jsonForScript, renderReport } from '../src/report/html.js';
 import type { StreamCount } from '../src/report/load-payload.js';
+import { packPayload } from '../src/report/pack.js';
 import {
   ACTOR_NONE,
   ACTOR_SERVICE,
@@ -188,6 +190,19 @@ describe('engine', () => {
     expect(lastDay.previous?.acus).toBeCloseTo(3.25, 9);
     expect(lastDay.previous?.change).toBeCloseTo((5 - 3.25) / 3.25, 9);
     expect(ENGINE.computeView(ENGINE, payload, ALL).unattributed).toBeCloseTo(7.25 / 12.25, 9);
+  });
+});
+
+describe('embedding', () => {
+  it('the gzipped, base64 payload in the page unpacks to the payload', () => {
+    const payload = sample();
+    const html = renderReport(payload, STREAMS, FAKE_LIBRARY);
+    const embedded =
+      /<script type="application\/gzip;base64" id="report-data">([^<]*)<\/script>/.exec(html)?.[1] ?? '';
+    expect(embedded).toMatch(/^[A-Za-z0-9+/=]+$/);
+    const parsed = JSON.parse(gunzipSync(Buffer.from(embedded, 'base64')).toString('utf8')) as Payload;
+    expect(ENGINE.unpackPayload(parsed)).toEqual(payload);
+    expect(JSON.stringify(packPayload(payload)).length).toBeLessThan(JSON.stringify(payload).length);
   });
 });
 

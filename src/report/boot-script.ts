@@ -3,8 +3,12 @@
  * figures from the embedded data and redraw every part; the sessions table searches, sorts and pages.
  * Plain JavaScript text: this project compiles without DOM types, and the browser tests exercise it.
  */
-export const BOOT_SCRIPT = `(() => {
-  const payload = JSON.parse(document.getElementById('report-data').textContent);
+export const BOOT_SCRIPT = `(async () => {
+  const encoded = atob(document.getElementById('report-data').textContent);
+  const bytes = new Uint8Array(encoded.length);
+  for (let i = 0; i < encoded.length; i++) bytes[i] = encoded.charCodeAt(i);
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  const payload = E.unpackPayload(JSON.parse(await new Response(stream).text()));
   const byId = (id) => document.getElementById(id);
   const PAGE = 100;
   document.documentElement.classList.add('js');
@@ -46,8 +50,8 @@ export const BOOT_SCRIPT = `(() => {
     }
   }
 
-  function update() {
-    figures = E.computeView(E, payload, view);
+  function update(computed) {
+    figures = computed ?? E.computeView(E, payload, view);
     const parts = E.renderParts(E, payload, figures);
     for (const [id, html] of Object.entries(parts)) {
       const element = byId(id);
@@ -64,8 +68,8 @@ export const BOOT_SCRIPT = `(() => {
     for (const [value, label] of options) select.add(new Option(label, String(value)));
   }
 
-  const initial = E.computeView(E, payload, view);
-  const people = initial.people.concat(initial.serviceUsers);
+  figures = E.computeView(E, payload, view);
+  const people = figures.people.concat(figures.serviceUsers);
   fillSelect('filter-user', people.slice(0, 500).map((p) => [p.actor, p.label]));
   fillSelect('filter-origin', payload.dims.origin.map((name, i) => [i, name]).sort((a, b) => a[1].localeCompare(b[1])));
   fillSelect('filter-category', payload.dims.category.map((name, i) => [i, name]).sort((a, b) => a[1].localeCompare(b[1])));
@@ -119,6 +123,6 @@ export const BOOT_SCRIPT = `(() => {
   }
   byId('sessions-prev').addEventListener('click', () => { table.page -= 1; drawTable(); });
   byId('sessions-next').addEventListener('click', () => { table.page += 1; drawTable(); });
-  update();
+  update(figures);
   window.reportReady = true;
 })();`;

@@ -6,6 +6,7 @@ import type { Figures } from './client/figures.js';
 import { escapeHtml, prose } from './html-escape.js';
 import { REPORT_CSS } from './html-style.js';
 import type { StreamCount } from './load-payload.js';
+import { encodePayload } from './pack.js';
 import { panels, renderPanel, sessionsPanel } from './page-sections.js';
 import type { Payload, ViewChoice } from './payload.js';
 
@@ -74,7 +75,7 @@ ${sessionsPanel(payload, figures)}
 </div>
 ${streamsFooter(streams)}
 </main>
-<script type="application/json" id="report-data">${jsonForScript(payload)}</script>
+<script type="application/gzip;base64" id="report-data">${encodePayload(payload)}</script>
 <script>${inlineScript(chartLibrary)}</script>
 <script>${inlineScript(engineSource())}
 ${BOOT_SCRIPT}</script>

@@ -1,6 +1,6 @@
 /** The embedded session columns, read from session_facts (one row per session, newest first). */
 import type { ActorBook } from './actors.js';
-import type { ReportDatabase, Row, SqlValue } from './database.js';
+import type { ReportDatabase, SqlValue } from './database.js';
 import { Dictionary, dayOf, hundredths } from './dictionary.js';
 import type { Payload, SessionColumns } from './payload.js';
 
@@ -36,35 +36,34 @@ export async function loadSessionPayload(
   actors: ActorBook,
   hasInsights: boolean,
 ): Promise<SessionPayload> {
-  const rows = await db.all(sessionSql(db, bounds, hasInsights));
+  const rows = await db.columns(sessionSql(db, bounds, hasInsights));
+  const col = (name: string): SqlValue[] => rows[name] ?? [];
   const dicts = { status: new Dictionary(), origin: new Dictionary(), category: new Dictionary() };
   const sizes = new Dictionary();
   const titles = new Dictionary();
   const playbooks = new Dictionary();
-  const urlBase = guessUrlBase(rows[0]);
+  const ids = col('session_id').map((id) => (text(id) ?? '').replace(DEVIN_PREFIX, ''));
+  const urls = col('url').map(text);
+  const urlBase = guessUrlBase(ids[0], urls[0] ?? null);
   const columns = emptyColumns();
-  for (const row of rows) {
-    const id = text(row.session_id) ?? '';
-    const url = text(row.url);
-    columns.id.push(id.replace(DEVIN_PREFIX, ''));
-    columns.url.push(urlBase !== null && url === urlBase + id.replace(DEVIN_PREFIX, '') ? null : (url ?? ''));
-    columns.title.push(titles.add(text(row.title) ?? ''));
-    columns.day.push(dayOf(Number(row.created)));
-    columns.status.push(dicts.status.add(text(row.status) ?? 'unknown'));
-    columns.origin.push(dicts.origin.add(text(row.origin) ?? 'unknown'));
-    columns.category.push(dicts.category.add(text(row.category) ?? 'uncategorized'));
-    columns.actor.push(actorOf(row, actors));
-    const playbook = text(row.playbook_id);
-    columns.playbook.push(playbook === null ? -1 : playbooks.add(playbook));
-    columns.acus.push(hundredths(Number(row.acus)));
-    columns.prs.push(Number(row.prs ?? 0));
-    columns.merged.push(Number(row.prs_merged ?? 0));
-    columns.open.push(Number(row.prs_open ?? 0));
-    columns.closed.push(Number(row.prs_closed ?? 0));
-    const size = text(row.size);
-    columns.size.push(size === null ? -1 : sizes.add(size));
-    columns.messages.push(row.messages_synced === null ? -1 : Number(row.messages_synced));
-  }
+  columns.id = ids;
+  columns.url = urls.map((url, i) => (urlBase !== null && url === urlBase + ids[i] ? null : (url ?? '')));
+  columns.title = col('title').map((title) => titles.add(text(title) ?? ''));
+  columns.day = col('created').map((created) => dayOf(Number(created)));
+  columns.status = col('status').map((v) => dicts.status.add(text(v) ?? 'unknown'));
+  columns.origin = col('origin').map((v) => dicts.origin.add(text(v) ?? 'unknown'));
+  columns.category = col('category').map((v) => dicts.category.add(text(v) ?? 'uncategorized'));
+  const users = col('user_id');
+  const services = col('service_user_id');
+  columns.actor = ids.map((_, i) => actorOf(text(users[i]), text(services[i]), actors));
+  columns.playbook = col('playbook_id').map((v) => (v === null ? -1 : playbooks.add(String(v))));
+  columns.acus = col('acus').map((v) => hundredths(Number(v)));
+  columns.prs = col('prs').map((v) => Number(v ?? 0));
+  columns.merged = col('prs_merged').map((v) => Number(v ?? 0));
+  columns.open = col('prs_open').map((v) => Number(v ?? 0));
+  columns.closed = col('prs_closed').map((v) => Number(v ?? 0));
+  columns.size = col('size').map((v) => (v === null ? -1 : sizes.add(String(v))));
+  columns.messages = col('messages_synced').map((v) => (v === null ? -1 : Number(v)));
   return {
     sessions: columns,
     dims: {
@@ -79,17 +78,13 @@ export async function loadSessionPayload(
   };
 }
 
-function actorOf(row: Row, actors: ActorBook): number {
-  const user = text(row.user_id);
+function actorOf(user: string | null, service: string | null, actors: ActorBook): number {
   if (user !== null) return actors.user(user);
-  const service = text(row.service_user_id);
   return service !== null ? actors.serviceUser(service) : actors.nobody();
 }
 
 /** The URL prefix of the first session, when its URL ends with its id (the API's usual form). */
-function guessUrlBase(row: Row | undefined): string | null {
-  const id = text(row?.session_id)?.replace(DEVIN_PREFIX, '');
-  const url = text(row?.url);
+function guessUrlBase(id: string | undefined, url: string | null): string | null {
   if (!id || url === null || !url.endsWith(id)) return null;
   return url.slice(0, url.length - id.length);
 }

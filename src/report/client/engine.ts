@@ -26,6 +26,7 @@ import {
   sessionRows,
   sessionUrl,
 } from './sessions-table.js';
+import { UNPACK_FUNCTIONS, unpackPayload } from './unpack.js';
 
 export const ENGINE = {
   resolvePeriod,
@@ -49,6 +50,7 @@ export const ENGINE = {
   sessionRows,
   sessionHeaders,
   sessionUrl,
+  unpackPayload,
 };
 
 // biome-ignore lint/complexity/noBannedTypes: any function, serialized by its source text
@@ -61,6 +63,7 @@ const FUNCTIONS: Function[] = [
   ...RENDER_FUNCTIONS,
   ...CHART_FUNCTIONS,
   ...SESSIONS_TABLE_FUNCTIONS,
+  ...UNPACK_FUNCTIONS,
 ];
 
 /** Script text declaring every engine function and `const E`, the object the functions call through. */

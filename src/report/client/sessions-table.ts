@@ -35,6 +35,8 @@ function sortValue(payload: Payload, key: SortKey, i: number): number | string {
 /** The matched sessions that contain the query (title, id or user), in the chosen order. */
 export function sessionOrder(payload: Payload, matched: readonly number[], state: TableState): number[] {
   const query = state.query.trim().toLowerCase();
+  if (query === '' && state.sort === 'created')
+    return state.descending ? [...matched] : [...matched].reverse();
   const s = payload.sessions;
   const found =
     query === ''
