@@ -83,8 +83,13 @@ try {
   await sim.close();
 }
 await answerQuestions();
-await writeReport({ database: DATABASE, out: REPORT });
+// An example price, so the report shows dollars: use your contract's price per ACU.
+const EXAMPLE_ACU_PRICE = '2.25';
+await writeReport({ database: DATABASE, out: REPORT, acuPrice: EXAMPLE_ACU_PRICE });
 console.log(`\nReport: ${REPORT}`);
+console.log(
+  `  (costs at an example price of $${EXAMPLE_ACU_PRICE} per ACU: pass your own with --acu-price USD, or acu_price_usd in the config)`,
+);
 console.log(
   `Open the data:  duckdb ${DATABASE}   (or any DuckDB client; views: session_facts, acu_by_week, pr_outcomes, user_activity)`,
 );

@@ -145,6 +145,21 @@ describe.each(['duckdb', 'sqlite'] as const)('figures on %s', (dialect) => {
       expect(f.people.slice(0, 15).map((p) => p.acus)).toEqual(
         rows.slice(0, 15).map((r) => expect.closeTo(n(r.acus), 6)),
       );
+      const [count] = await query(`SELECT count(*) AS n FROM (SELECT user_id FROM session_facts
+        WHERE user_id IS NOT NULL UNION SELECT user_id FROM consumption_by_user WHERE acus > 0) t`);
+      expect(f.peopleCount).toBe(n(count?.n));
+      const activity =
+        await query(`SELECT coalesce(u.name, u.email, s.user_id) AS label, count(*) AS sessions,
+          sum(s.prs_merged) AS merged, sum(s.prs) AS prs
+        FROM session_facts s LEFT JOIN users u ON u.user_id = s.user_id WHERE s.user_id IS NOT NULL GROUP BY 1`);
+      for (const row of activity) {
+        const person = byLabel.get(String(row.label));
+        expect([person?.sessions, person?.merged, person?.prs]).toEqual([
+          n(row.sessions),
+          n(row.merged),
+          n(row.prs),
+        ]);
+      }
       const labels = new Set(f.people.map((p) => p.label));
       const [named] = await query(`SELECT count(*) AS n FROM users WHERE name IS NOT NULL`);
       expect([...labels].filter((l) => l.startsWith('Member ')).length).toBe(n(named?.n));

@@ -61,8 +61,11 @@ export interface Figures {
   withInsights: number;
   messages: Counted[];
   peopleBilled: boolean;
+  /** The 500 users with the most ACUs, and how many users there are. */
   people: PersonRow[];
+  peopleCount: number;
   serviceUsers: PersonRow[];
+  serviceUserCount: number;
   /** Share of the period's ACUs no user accounts for; null under a user filter or without ACUs. */
   unattributed: number | null;
   playbooks: PlaybookRow[];
@@ -151,7 +154,9 @@ export function buildFigures(
     })),
     peopleBilled: billing.byActor !== null,
     people: people.users,
+    peopleCount: people.userCount,
     serviceUsers: people.services,
+    serviceUserCount: people.serviceCount,
     unattributed: unattributedShare(payload, choice, scan, billing),
     playbooks: playbookRows(payload, scan),
     noPlaybookSessions:
@@ -160,11 +165,14 @@ export function buildFigures(
   };
 }
 
+/** Users (not service users) with a session or billed ACUs in the period. */
 function activeUserCount(payload: Payload, scan: SessionScan, billing: BillingScan): number {
-  const active = new Set(scan.activeUsers);
-  for (const [actor, acus] of billing.byActor ?? [])
-    if (acus > 0 && payload.actors.kind[actor] === 0) active.add(actor);
-  return active.size;
+  let active = 0;
+  for (let actor = 0; actor < payload.actors.id.length; actor++) {
+    const billed = billing.byActor === null ? 0 : (billing.byActor[actor] ?? 0);
+    if (payload.actors.kind[actor] === 0 && ((scan.actorSessions[actor] ?? 0) > 0 || billed > 0)) active++;
+  }
+  return active;
 }
 
 function spendSeries(period: Period, scan: SessionScan, billing: BillingScan): Series {
@@ -199,45 +207,69 @@ function sizeRows(labels: readonly string[], counts: readonly number[]): Counted
     .sort((a, b) => rank(a.label) - rank(b.label) || a.label.localeCompare(b.label));
 }
 
-function personRow(payload: Payload, actor: number, tally: Tally | undefined, acus: number): PersonRow {
+function personRow(payload: Payload, scan: SessionScan, actor: number, acus: number): PersonRow {
+  const prs = scan.actorPrs[actor] ?? 0;
+  const merged = scan.actorMerged[actor] ?? 0;
   return {
     actor,
     label: payload.actors.label[actor] ?? '',
     acus,
-    sessions: tally?.sessions ?? 0,
-    prs: tally?.prs ?? 0,
-    merged: tally?.merged ?? 0,
-    mergeRate: ratio(tally?.merged ?? 0, tally?.prs ?? 0),
+    sessions: scan.actorSessions[actor] ?? 0,
+    prs,
+    merged,
+    mergeRate: ratio(merged, prs),
   };
 }
 
+/**
+ * The 500 users (by billed ACUs, else their sessions' ACUs) and service users with the most ACUs, and
+ * how many there are. Numbers only in the ranking: an organization may have 100,000 members.
+ */
 function peopleRows(
   payload: Payload,
   scan: SessionScan,
   billing: BillingScan,
-): { users: PersonRow[]; services: PersonRow[] } {
-  const kind = (actor: number): number => payload.actors.kind[actor] ?? 2;
-  const users = new Set([...scan.byActor.keys()].filter((actor) => kind(actor) === 0));
-  for (const actor of billing.byActor?.keys() ?? []) users.add(actor);
-  const acusOf = (actor: number): number =>
-    (billing.byActor === null ? (scan.byActor.get(actor)?.acus ?? 0) : (billing.byActor.get(actor) ?? 0)) /
-    100;
-  // No localeCompare: a 100,000-member organization has many ties, and collation is slow.
-  const rank = (a: PersonRow, b: PersonRow): number =>
-    b.acus - a.acus ||
-    b.sessions - a.sessions ||
-    (a.label < b.label ? -1 : a.label > b.label ? 1 : a.actor - b.actor);
-  const services = [...scan.byActor.keys()].filter((actor) => kind(actor) === 1);
+): { users: PersonRow[]; services: PersonRow[]; userCount: number; serviceCount: number } {
+  const billed = billing.byActor;
+  const acus = billed ?? scan.actorAcus;
+  const users: number[] = [];
+  const services: number[] = [];
+  for (let actor = 0; actor < payload.actors.id.length; actor++) {
+    const sessions = scan.actorSessions[actor] ?? 0;
+    const kind = payload.actors.kind[actor];
+    if (kind === 0 && (sessions > 0 || (billed !== null && (billed[actor] ?? 0) > 0))) users.push(actor);
+    else if (kind === 1 && sessions > 0) services.push(actor);
+  }
+  const rank =
+    (by: Float64Array) =>
+    (a: number, b: number): number =>
+      (by[b] ?? 0) - (by[a] ?? 0) || (scan.actorSessions[b] ?? 0) - (scan.actorSessions[a] ?? 0) || a - b;
+  const top = topActors(users, acus, rank(acus), 500);
+  services.sort(rank(scan.actorAcus));
   return {
-    users: [...users]
-      .map((actor) => personRow(payload, actor, scan.byActor.get(actor), acusOf(actor)))
-      .sort(rank),
+    users: top.map((actor) => personRow(payload, scan, actor, (acus[actor] ?? 0) / 100)),
     services: services
-      .map((actor) =>
-        personRow(payload, actor, scan.byActor.get(actor), (scan.byActor.get(actor)?.acus ?? 0) / 100),
-      )
-      .sort(rank),
+      .slice(0, 500)
+      .map((actor) => personRow(payload, scan, actor, (scan.actorAcus[actor] ?? 0) / 100)),
+    userCount: users.length,
+    serviceCount: services.length,
   };
+}
+
+/** The `count` first actors in `rank` order, without sorting them all (ties at the cut are kept in). */
+function topActors(
+  actors: number[],
+  by: Float64Array,
+  rank: (a: number, b: number) => number,
+  count: number,
+): number[] {
+  if (actors.length > count * 4) {
+    const values = Float64Array.from(actors, (actor) => by[actor] ?? 0).sort();
+    const cut = values[values.length - count] ?? 0;
+    const kept = actors.filter((actor) => (by[actor] ?? 0) >= cut);
+    return kept.sort(rank).slice(0, count);
+  }
+  return [...actors].sort(rank).slice(0, count);
 }
 
 function unattributedShare(
@@ -251,7 +283,8 @@ function unattributedShare(
     return ratio(Math.max(0, billing.total - billing.attributed), billing.total);
   }
   let outside = 0;
-  for (const [actor, tally] of scan.byActor) if (payload.actors.kind[actor] !== 0) outside += tally.acus;
+  for (let actor = 0; actor < payload.actors.id.length; actor++)
+    if (payload.actors.kind[actor] !== 0) outside += scan.actorAcus[actor] ?? 0;
   return ratio(outside, scan.total.acus);
 }
 
@@ -282,6 +315,7 @@ export const FIGURE_FUNCTIONS = [
   sizeRows,
   personRow,
   peopleRows,
+  topActors,
   unattributedShare,
   playbookRows,
 ];

@@ -7,14 +7,26 @@ export function esc(text: string): string {
   return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Number formats are slow to create: each is made once and kept on this function. */
+function numberFormat(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const cache = numberFormat as unknown as { formats?: Map<string, Intl.NumberFormat> };
+  cache.formats ??= new Map();
+  let format = cache.formats.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat('en-US', options);
+    cache.formats.set(key, format);
+  }
+  return format;
+}
+
 export function fmtNumber(value: number): string {
-  return new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 }).format(value);
+  return numberFormat('number', { maximumFractionDigits: 1 }).format(value);
 }
 
 /** US dollars: cents below $100, whole dollars above. */
 export function fmtMoney(value: number): string {
   const digits = Math.abs(value) < 100 ? 2 : 0;
-  return new Intl.NumberFormat('en-US', {
+  return numberFormat(`usd${digits}`, {
     style: 'currency',
     currency: 'USD',
     minimumFractionDigits: digits,
@@ -64,6 +76,7 @@ export function htmlTable(
 }
 
 export const FORMAT_FUNCTIONS = [
+  numberFormat,
   esc,
   fmtNumber,
   fmtMoney,

@@ -126,7 +126,7 @@ function personTable(
 export function renderPeople(E: RenderEngine, payload: Payload, f: Figures): string {
   const acusHeader = f.peopleBilled ? 'Billed ACUs' : 'ACUs (sessions)';
   const top = f.people.slice(0, 15);
-  const more = f.people.length > top.length ? ` (top ${top.length} of ${E.fmtNumber(f.people.length)})` : '';
+  const more = f.peopleCount > top.length ? ` (top ${top.length} of ${E.fmtNumber(f.peopleCount)})` : '';
   const notes = [payload.notes.users, f.peopleBilled ? null : payload.notes.byUser].filter((n) => n !== null);
   const share =
     f.unattributed === null

@@ -15,7 +15,7 @@ export interface BillingScan {
   /** Per product (devin, cascade, terminal, review, other), per time bucket, hundredths. */
   byProduct: number[][];
   /** Billed ACUs per member in the period (hundredths); null without consumption_by_user or when filtered. */
-  byActor: Map<number, number> | null;
+  byActor: Float64Array | null;
   /** Billed ACUs of all members together in the period, when consumption_by_user is there. */
   attributed: number | null;
 }
@@ -73,16 +73,16 @@ function productSeries(payload: Payload, choice: ViewChoice, period: Period, sou
   return series;
 }
 
-function membersBilled(payload: Payload, choice: ViewChoice, period: Period): Map<number, number> | null {
+function membersBilled(payload: Payload, choice: ViewChoice, period: Period): Float64Array | null {
   const columns = payload.billingByUser;
   if (columns === null || period.start === null || period.end === null) return null;
   if (choice.origin >= 0 || choice.category >= 0) return null;
-  const byActor = new Map<number, number>();
+  const byActor = new Float64Array(payload.actors.id.length);
   for (let i = 0; i < columns.day.length; i++) {
     const day = columns.day[i] ?? 0;
     const actor = columns.actor[i] ?? 0;
     if (day < period.start || day > period.end || (choice.actor >= 0 && actor !== choice.actor)) continue;
-    byActor.set(actor, (byActor.get(actor) ?? 0) + rowAcus(columns, i));
+    byActor[actor] = (byActor[actor] ?? 0) + rowAcus(columns, i);
   }
   return byActor;
 }
@@ -96,7 +96,7 @@ export function scanBilling(payload: Payload, choice: ViewChoice, period: Period
     total: noPeriod ? 0 : (billedAcus(payload, choice, period.start ?? 0, period.end ?? 0) ?? 0),
     byProduct: productSeries(payload, choice, period, source),
     byActor,
-    attributed: byActor === null ? null : [...byActor.values()].reduce((a, b) => a + b, 0),
+    attributed: byActor === null ? null : byActor.reduce((a, b) => a + b, 0),
   };
 }
 

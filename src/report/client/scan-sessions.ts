@@ -17,8 +17,11 @@ export interface SessionScan {
   /** Indexes of the matching sessions, newest first. */
   matched: number[];
   total: Tally;
-  activeUsers: number[];
-  byActor: Map<number, Tally>;
+  /** Per actor (indexed like payload.actors): sessions, ACUs (hundredths), PRs, merged PRs. */
+  actorSessions: Float64Array;
+  actorAcus: Float64Array;
+  actorPrs: Float64Array;
+  actorMerged: Float64Array;
   byPlaybook: Map<number, Tally>;
   byStatus: number[];
   byOrigin: number[];
@@ -85,8 +88,10 @@ export function scanSessions(payload: Payload, choice: ViewChoice, period: Perio
   const scan: SessionScan = {
     matched: [],
     total: emptyTally(),
-    activeUsers: [],
-    byActor: new Map(),
+    actorSessions: new Float64Array(payload.actors.id.length),
+    actorAcus: new Float64Array(payload.actors.id.length),
+    actorPrs: new Float64Array(payload.actors.id.length),
+    actorMerged: new Float64Array(payload.actors.id.length),
     byPlaybook: new Map(),
     byStatus: zeros(payload.dims.status.length),
     byOrigin: zeros(payload.dims.origin.length),
@@ -101,7 +106,6 @@ export function scanSessions(payload: Payload, choice: ViewChoice, period: Perio
   for (let i = 0; i < s.id.length; i++) {
     if (sessionMatches(payload, choice, i, period.start, period.end)) addSession(payload, scan, period, i);
   }
-  scan.activeUsers = [...scan.byActor.keys()].filter((actor) => payload.actors.kind[actor] === 0);
   return scan;
 }
 
@@ -116,7 +120,11 @@ function addSession(payload: Payload, scan: SessionScan, period: Period, i: numb
   scan.total.acus += acus;
   scan.total.prs += prs;
   scan.total.merged += merged;
-  addTo(scan.byActor, s.actor[i] ?? 0, acus, prs, merged);
+  const actor = s.actor[i] ?? 0;
+  scan.actorSessions[actor] = (scan.actorSessions[actor] ?? 0) + 1;
+  scan.actorAcus[actor] = (scan.actorAcus[actor] ?? 0) + acus;
+  scan.actorPrs[actor] = (scan.actorPrs[actor] ?? 0) + prs;
+  scan.actorMerged[actor] = (scan.actorMerged[actor] ?? 0) + merged;
   if ((s.playbook[i] ?? -1) >= 0) addTo(scan.byPlaybook, s.playbook[i] ?? 0, acus, prs, merged);
   scan.byStatus[s.status[i] ?? 0] = (scan.byStatus[s.status[i] ?? 0] ?? 0) + 1;
   scan.byOrigin[s.origin[i] ?? 0] = (scan.byOrigin[s.origin[i] ?? 0] ?? 0) + 1;
