@@ -37,6 +37,7 @@ describe('parseConfig', () => {
       requestTimeoutSeconds: 60,
       maxRetries: 5,
       lookbackWindowSeconds: 3600,
+      consumptionHistoryDays: 400,
     });
   });
 

@@ -18,7 +18,7 @@ export const CONFIG_SCHEMA: JsonObject = {
       type: 'string',
       title: 'API token',
       description:
-        'Devin service-user API key (starts with cog_). Its role needs ViewOrgSessions, and ManageOrgPlaybooks / ManageOrgSecrets / ManageOrgKnowledge for those streams. May be given as DEVIN_API_TOKEN instead.',
+        'Devin service-user API key (starts with cog_). Its role needs ViewOrgSessions, and ManageOrgPlaybooks / ManageOrgSecrets / ManageOrgKnowledge / ViewOrgMembership / ViewOrgConsumption for those streams. May be given as DEVIN_API_TOKEN instead.',
       pattern: '^cog_',
       airbyte_secret: true,
       order: 0,
@@ -94,6 +94,16 @@ export const CONFIG_SCHEMA: JsonObject = {
       default: 3600,
       order: 8,
     },
+    consumption_history_days: {
+      type: 'integer',
+      title: 'Consumption history (days)',
+      description:
+        'How many days of consumption the first read asks for when no start_date is set; later reads re-read the last 3 days.',
+      minimum: 1,
+      maximum: 3650,
+      default: 400,
+      order: 9,
+    },
     acu_price_usd: {
       type: 'number',
       title: 'ACU price (USD)',
@@ -101,7 +111,7 @@ export const CONFIG_SCHEMA: JsonObject = {
         'Price of one ACU in US dollars; `devin-tap report` then shows every ACU figure in dollars too. Not used by the tap.',
       exclusiveMinimum: 0,
       examples: [2.25],
-      order: 9,
+      order: 10,
     },
   },
 };
@@ -117,5 +127,6 @@ export const FIELD_EXPECTATIONS: Readonly<Record<string, string>> = {
   request_timeout_seconds: 'an integer from 1 to 600',
   max_retries: 'an integer from 0 to 20',
   lookback_window_seconds: 'an integer from 0 to 2592000 (30 days)',
+  consumption_history_days: 'an integer from 1 to 3650',
   acu_price_usd: 'a positive number of US dollars per ACU',
 };

@@ -17,6 +17,8 @@ export interface TapConfig {
   requestTimeoutSeconds: number;
   maxRetries: number;
   lookbackWindowSeconds: number;
+  /** How far back a windowed stream's first read goes when no start_date is set (days). */
+  consumptionHistoryDays: number;
 }
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true });
@@ -100,6 +102,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): TapConfig {
     requestTimeoutSeconds: Number(data.request_timeout_seconds),
     maxRetries: Number(data.max_retries),
     lookbackWindowSeconds: Number(data.lookback_window_seconds),
+    consumptionHistoryDays: Number(data.consumption_history_days),
   };
 }
 
