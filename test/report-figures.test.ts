@@ -12,7 +12,7 @@ import { viewStatements } from '../src/report/views.js';
 import { writeReport } from '../src/report/write-report.js';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { writeFixture } from './report-fixtures.js';
-import { type Query, withDatabase } from './report-helpers.js';
+import { type Query, syncDatabase, withDatabase } from './report-helpers.js';
 
 const PRICE = 2.25;
 const ALL: ViewChoice = { period: 'all', from: null, to: null, actor: -1, origin: -1, category: -1 };
@@ -230,6 +230,46 @@ describe.each(['duckdb', 'sqlite'] as const)('figures on %s', (dialect) => {
           6,
         );
       }
+    });
+  });
+});
+
+describe.each(['duckdb', 'sqlite'] as const)('figures synced from the simulator into %s', (dialect) => {
+  it('billed cost, people by name and the unattributed share match SQL on what sync wrote', async () => {
+    const path = join(dir, `synced.${dialect}`);
+    await syncDatabase(dialect, path, sim, [
+      'sessions',
+      'playbooks',
+      'users',
+      'consumption_daily',
+      'consumption_by_user',
+    ]);
+    const payload = await writeReport({
+      database: path,
+      out: join(dir, `synced-${dialect}.html`),
+      acuPrice: '3',
+    });
+    const f = ENGINE.computeView(ENGINE, payload, ALL);
+    await withDatabase(dialect, path, [], async (query) => {
+      const [org] = await query('SELECT sum(acus) AS acus FROM consumption_daily');
+      const [members] = await query('SELECT sum(acus) AS acus FROM consumption_by_user');
+      expect(n(org?.acus)).toBeGreaterThan(0);
+      expect(f.source).toBe('billed');
+      expect(f.cost).toBeCloseTo(n(org?.acus) * 3, 4);
+      expect(f.unattributed).toBeCloseTo((n(org?.acus) - n(members?.acus)) / n(org?.acus), 6);
+      const top =
+        await query(`SELECT c.user_id AS id, coalesce(max(u.name), max(u.email), c.user_id) AS label,
+          sum(c.acus) AS acus
+        FROM consumption_by_user c LEFT JOIN users u ON u.user_id = c.user_id
+        GROUP BY c.user_id HAVING sum(c.acus) > 0 ORDER BY sum(c.acus) DESC LIMIT 5`);
+      expect(f.people.slice(0, 5).map((p) => [payload.actors.id[p.actor], p.acus])).toEqual(
+        top.map((r) => [String(r.id), expect.closeTo(n(r.acus), 6)]),
+      );
+      // Named members show by name; two members with one name are told apart.
+      for (const [i, row] of top.entries())
+        expect(f.people[i]?.label.startsWith(String(row.label))).toBe(true);
+      const labels = payload.actors.label.filter((_, a) => payload.actors.kind[a] === 0);
+      expect(new Set(labels).size).toBe(labels.length);
     });
   });
 });

@@ -28,8 +28,18 @@ export class ActorBook {
     return this.add(ACTOR_NONE, '', 'unattributed');
   }
 
+  /** The actors; two members with the same name (or email) are told apart by email, else id. */
   columns(): Payload['actors'] {
-    return this.actors;
+    const { id, kind, label } = this.actors;
+    const seen = new Map<string, number>();
+    for (const text of label) seen.set(text, (seen.get(text) ?? 0) + 1);
+    const shown = label.map((text, i) => {
+      if ((seen.get(text) ?? 0) < 2 || kind[i] !== ACTOR_USER) return text;
+      const member = this.members.get(id[i] ?? '');
+      const email = member?.email && member.email !== text ? member.email : null;
+      return `${text} (${email ?? id[i]})`;
+    });
+    return { id, kind, label: shown };
   }
 
   private add(kind: number, id: string, label: string): number {
