@@ -107,7 +107,16 @@ describe('report in a browser', () => {
     await writeFixture('duckdb', database, sim);
     const out = join(dir, 'full.html');
     await writeReport({ database, out, acuPrice: String(PRICE) });
-    const expected = { all: 0, last30: 0, slack30: 0, slackSessions: 0, newestUrl: '' };
+    const expected = {
+      all: 0,
+      last30: 0,
+      slack30: 0,
+      slackSessions: 0,
+      newestUrl: '',
+      custom: 0,
+      customFrom: '',
+      customTo: '',
+    };
     await withDatabase('duckdb', database, [], async (query) => {
       const [end] =
         await query(`SELECT max(d) AS d FROM (SELECT CAST(epoch(created_at) AS BIGINT) // 86400 AS d
@@ -124,7 +133,13 @@ describe('report in a browser', () => {
       const [newest] = await query(
         `SELECT url FROM sessions WHERE ${recent} ORDER BY created_at DESC, session_id LIMIT 1`,
       );
+      const [custom] = await query(`SELECT sum(acus) AS acus FROM consumption_daily
+        WHERE date // 86400 BETWEEN ${n(end?.d) - 100} AND ${n(end?.d) - 40}`);
+      const day = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
       Object.assign(expected, {
+        custom: n(custom?.acus),
+        customFrom: day(n(end?.d) - 100),
+        customTo: day(n(end?.d) - 40),
         all: n(all?.acus),
         last30: n(last30?.acus),
         slack30: n(slack?.acus),
@@ -161,6 +176,15 @@ describe('report in a browser', () => {
     expect(await link.getAttribute('href')).toBe(expected.newestUrl);
     await link.click();
     await expect.poll(() => opened.blocked).toEqual([expected.newestUrl]);
+
+    await page.selectOption('#filter-origin', '-1');
+    await page.selectOption('#period', 'custom');
+    await page.fill('#period-from', expected.customFrom);
+    await page.fill('#period-to', expected.customTo);
+    expect(await card(page, 'cost')).toBe(ENGINE.fmtMoney(expected.custom * PRICE));
+    expect(await page.locator('#period-text').textContent()).toBe(
+      `${expected.customFrom} to ${expected.customTo}`,
+    );
     expect(opened.errors).toEqual([]);
     await opened.context.close();
   });

@@ -16,9 +16,10 @@ export function reportCommand(): Command {
     .description(
       'write a self-contained, interactive HTML report (cost, spend over time, people, playbooks, sessions) from a database written by sync',
     )
-    .requiredOption(
+    .option(
       '--database <path>',
       'DuckDB or SQLite file written by `devin-tap sync` (opened read-only)',
+      './devin.duckdb',
     )
     .option('--out <path>', 'HTML file to write', 'report.html')
     .option('--since <YYYY-MM-DD>', 'only data from this day on (UTC) is embedded')

@@ -70,7 +70,7 @@ ${parts.cards ?? ''}
 </section>
 ${banner === null ? '' : `<p class="banner" role="status">${prose(banner)}</p>`}
 <div class="grid">
-${panels(payload, figures, parts).map(renderPanel).join('\n')}
+${panels(payload, parts).map(renderPanel).join('\n')}
 ${sessionsPanel(payload, figures)}
 </div>
 ${streamsFooter(streams)}

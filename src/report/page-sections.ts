@@ -34,7 +34,7 @@ ${body}
 const dataTable = (id: string, html: string): string =>
   `<details class="chart-data" open><summary>Data table</summary><div class="table-wrap" id="${id}">${html}</div></details>`;
 
-export function panels(payload: Payload, f: Figures, parts: Record<string, string>): PanelSpec[] {
+export function panels(payload: Payload, parts: Record<string, string>): PanelSpec[] {
   const part = (id: string): string => parts[id] ?? '';
   const noSessions = payload.has.sessions ? null : 'No session data in this database.';
   return [
@@ -91,9 +91,7 @@ export function panels(payload: Payload, f: Figures, parts: Record<string, strin
       id: 'people',
       wide: true,
       title: 'People',
-      description: f.peopleBilled
-        ? 'Users by the ACUs billed to them (consumption_by_user), with their sessions and pull requests; service users apart.'
-        : 'Users by the ACUs their sessions report, with their sessions and pull requests; service users apart.',
+      description: `<span id="people-info">${part('people-info')}</span>`,
       chart: 'chart-people',
       height: 420,
       body: `<div id="people-body">${part('people-body')}</div>`,

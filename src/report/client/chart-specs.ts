@@ -90,6 +90,11 @@ function countSpec(id: string, rows: readonly Counted[], x: string, color: strin
   };
 }
 
+function billingAxis(f: Figures): string {
+  if (f.period.granularity === 'day') return 'Billing day (starts 08:00 UTC)';
+  return f.period.granularity === 'week' ? 'Week starting (Monday), by billing day' : 'Month, by billing day';
+}
+
 export function chartSpecs(f: Figures): ChartSpec[] {
   const x =
     f.period.granularity === 'day'
@@ -99,12 +104,7 @@ export function chartSpecs(f: Figures): ChartSpec[] {
         : 'Month (UTC)';
   const people = f.people.slice(0, 15);
   return [
-    seriesSpec(
-      'chart-spend',
-      f.spend,
-      f.source === 'estimated' ? x : x.replace('UTC', 'billing day'),
-      'ACUs',
-    ),
+    seriesSpec('chart-spend', f.spend, f.source === 'estimated' ? x : billingAxis(f), 'ACUs'),
     seriesSpec('chart-acus-by-category', f.acusByCategory, x, 'ACUs'),
     seriesSpec('chart-pr-outcomes', f.prsByState, x, 'Pull requests'),
     countSpec('chart-sessions-by-status', f.status, 'Status', '#4e79a7'),
@@ -130,4 +130,4 @@ export function chartSpecs(f: Figures): ChartSpec[] {
   ];
 }
 
-export const CHART_FUNCTIONS = [seriesColor, barConfig, seriesSpec, countSpec, chartSpecs];
+export const CHART_FUNCTIONS = [seriesColor, barConfig, seriesSpec, countSpec, billingAxis, chartSpecs];

@@ -193,6 +193,11 @@ export function renderParts(E: RenderEngine, payload: Payload, f: Figures): Reco
     'origin-table': countTable(E, f.origin, 'Origin'),
     'sizes-table': countTable(E, f.sizes, 'Session size'),
     'messages-table': countTable(E, f.messages, 'Messages'),
+    'people-info': E.esc(
+      f.peopleBilled
+        ? 'Users by the ACUs billed to them (consumption_by_user), with their sessions and pull requests; service users apart.'
+        : 'Users by the ACUs their sessions report, with their sessions and pull requests; service users apart.',
+    ),
     'people-body': renderPeople(E, payload, f),
     'playbooks-body': renderPlaybooks(E, payload, f),
   };
