@@ -15,8 +15,10 @@ import {
   fmtShare,
   htmlTable,
 } from './format.js';
+import { PEOPLE_FUNCTIONS, peopleFigures } from './people.js';
 import { dayText, PERIOD_FUNCTIONS, resolvePeriod, textDay } from './period.js';
 import { RENDER_FUNCTIONS, renderParts } from './render.js';
+import { RENDER_PEOPLE_FUNCTIONS, renderPeople, renderPlaybooks } from './render-people.js';
 import { BILLING_FUNCTIONS, billedAcus, scanBilling } from './scan-billing.js';
 import { SCAN_FUNCTIONS, scanSessions, sessionAcus } from './scan-sessions.js';
 import {
@@ -36,6 +38,7 @@ export const ENGINE = {
   sessionAcus,
   scanBilling,
   billedAcus,
+  peopleFigures,
   computeView,
   esc,
   fmtNumber,
@@ -45,6 +48,8 @@ export const ENGINE = {
   fmtAmount,
   htmlTable,
   renderParts,
+  renderPeople,
+  renderPlaybooks,
   chartSpecs,
   sessionOrder,
   sessionRows,
@@ -59,8 +64,10 @@ const FUNCTIONS: Function[] = [
   ...SCAN_FUNCTIONS,
   ...BILLING_FUNCTIONS,
   ...FIGURE_FUNCTIONS,
+  ...PEOPLE_FUNCTIONS,
   ...FORMAT_FUNCTIONS,
   ...RENDER_FUNCTIONS,
+  ...RENDER_PEOPLE_FUNCTIONS,
   ...CHART_FUNCTIONS,
   ...SESSIONS_TABLE_FUNCTIONS,
   ...UNPACK_FUNCTIONS,

@@ -3,6 +3,7 @@
  * functions of this file, and the engine `E` passed in (the other client files' functions).
  */
 import type { Payload, ViewChoice } from '../payload.js';
+import type { PeopleFigures, PersonRow, peopleFigures } from './people.js';
 import type { dayText, Period, resolvePeriod } from './period.js';
 import type { BillingScan, billedAcus, CostSource, scanBilling } from './scan-billing.js';
 import type { SessionScan, scanSessions, sessionAcus, Tally } from './scan-sessions.js';
@@ -15,17 +16,6 @@ export interface Counted {
 export interface Series {
   labels: string[];
   series: { name: string; values: number[] }[];
-}
-
-export interface PersonRow {
-  actor: number;
-  label: string;
-  /** ACUs: billed when `billed`, else from the person's sessions. */
-  acus: number;
-  sessions: number;
-  prs: number;
-  merged: number;
-  mergeRate: number | null;
 }
 
 export interface PlaybookRow {
@@ -80,6 +70,7 @@ export interface Engine {
   sessionAcus: typeof sessionAcus;
   scanBilling: typeof scanBilling;
   billedAcus: typeof billedAcus;
+  peopleFigures: typeof peopleFigures;
 }
 
 export function ratio(part: number, whole: number): number | null {
@@ -97,22 +88,22 @@ export function computeView(E: Engine, payload: Payload, choice: ViewChoice): Fi
       : (E.billedAcus(payload, choice, prev.start, prev.end) ??
           E.sessionAcus(payload, choice, prev.start, prev.end)) / 100;
   const previousText = prev === null ? '' : `${E.dayText(prev.start)} to ${E.dayText(prev.end)}`;
-  return buildFigures(payload, choice, period, scan, billing, previousAcus, previousText);
+  const people = E.peopleFigures(payload, choice, scan, billing);
+  return buildFigures(payload, period, scan, billing, people, previousAcus, previousText);
 }
 
 export function buildFigures(
   payload: Payload,
-  choice: ViewChoice,
   period: Period,
   scan: SessionScan,
   billing: BillingScan,
+  people: PeopleFigures,
   previousAcus: number | null,
   previousText: string,
 ): Figures {
   const price = payload.meta.price;
   const acus = (billing.source === 'estimated' ? scan.total.acus : billing.total) / 100;
-  const active = activeUserCount(payload, scan, billing);
-  const people = peopleRows(payload, scan, billing);
+  const active = people.activeUsers;
   return {
     period,
     price,
@@ -157,22 +148,12 @@ export function buildFigures(
     peopleCount: people.userCount,
     serviceUsers: people.services,
     serviceUserCount: people.serviceCount,
-    unattributed: unattributedShare(payload, choice, scan, billing),
+    unattributed: people.unattributed,
     playbooks: playbookRows(payload, scan),
     noPlaybookSessions:
       scan.total.sessions - [...scan.byPlaybook.values()].reduce((a, t) => a + t.sessions, 0),
     matched: scan.matched,
   };
-}
-
-/** Users (not service users) with a session or billed ACUs in the period. */
-function activeUserCount(payload: Payload, scan: SessionScan, billing: BillingScan): number {
-  let active = 0;
-  for (let actor = 0; actor < payload.actors.id.length; actor++) {
-    const billed = billing.byActor === null ? 0 : (billing.byActor[actor] ?? 0);
-    if (payload.actors.kind[actor] === 0 && ((scan.actorSessions[actor] ?? 0) > 0 || billed > 0)) active++;
-  }
-  return active;
 }
 
 function spendSeries(period: Period, scan: SessionScan, billing: BillingScan): Series {
@@ -207,87 +188,6 @@ function sizeRows(labels: readonly string[], counts: readonly number[]): Counted
     .sort((a, b) => rank(a.label) - rank(b.label) || a.label.localeCompare(b.label));
 }
 
-function personRow(payload: Payload, scan: SessionScan, actor: number, acus: number): PersonRow {
-  const prs = scan.actorPrs[actor] ?? 0;
-  const merged = scan.actorMerged[actor] ?? 0;
-  return {
-    actor,
-    label: payload.actors.label[actor] ?? '',
-    acus,
-    sessions: scan.actorSessions[actor] ?? 0,
-    prs,
-    merged,
-    mergeRate: ratio(merged, prs),
-  };
-}
-
-/**
- * The 500 users (by billed ACUs, else their sessions' ACUs) and service users with the most ACUs, and
- * how many there are. Numbers only in the ranking: an organization may have 100,000 members.
- */
-function peopleRows(
-  payload: Payload,
-  scan: SessionScan,
-  billing: BillingScan,
-): { users: PersonRow[]; services: PersonRow[]; userCount: number; serviceCount: number } {
-  const billed = billing.byActor;
-  const acus = billed ?? scan.actorAcus;
-  const users: number[] = [];
-  const services: number[] = [];
-  for (let actor = 0; actor < payload.actors.id.length; actor++) {
-    const sessions = scan.actorSessions[actor] ?? 0;
-    const kind = payload.actors.kind[actor];
-    if (kind === 0 && (sessions > 0 || (billed !== null && (billed[actor] ?? 0) > 0))) users.push(actor);
-    else if (kind === 1 && sessions > 0) services.push(actor);
-  }
-  const rank =
-    (by: Float64Array) =>
-    (a: number, b: number): number =>
-      (by[b] ?? 0) - (by[a] ?? 0) || (scan.actorSessions[b] ?? 0) - (scan.actorSessions[a] ?? 0) || a - b;
-  const top = topActors(users, acus, rank(acus), 500);
-  services.sort(rank(scan.actorAcus));
-  return {
-    users: top.map((actor) => personRow(payload, scan, actor, (acus[actor] ?? 0) / 100)),
-    services: services
-      .slice(0, 500)
-      .map((actor) => personRow(payload, scan, actor, (scan.actorAcus[actor] ?? 0) / 100)),
-    userCount: users.length,
-    serviceCount: services.length,
-  };
-}
-
-/** The `count` first actors in `rank` order, without sorting them all (ties at the cut are kept in). */
-function topActors(
-  actors: number[],
-  by: Float64Array,
-  rank: (a: number, b: number) => number,
-  count: number,
-): number[] {
-  if (actors.length > count * 4) {
-    const values = Float64Array.from(actors, (actor) => by[actor] ?? 0).sort();
-    const cut = values[values.length - count] ?? 0;
-    const kept = actors.filter((actor) => (by[actor] ?? 0) >= cut);
-    return kept.sort(rank).slice(0, count);
-  }
-  return [...actors].sort(rank).slice(0, count);
-}
-
-function unattributedShare(
-  payload: Payload,
-  choice: ViewChoice,
-  scan: SessionScan,
-  billing: BillingScan,
-): number | null {
-  if (choice.actor >= 0) return null;
-  if (billing.source === 'billed' && billing.attributed !== null) {
-    return ratio(Math.max(0, billing.total - billing.attributed), billing.total);
-  }
-  let outside = 0;
-  for (let actor = 0; actor < payload.actors.id.length; actor++)
-    if (payload.actors.kind[actor] !== 0) outside += scan.actorAcus[actor] ?? 0;
-  return ratio(outside, scan.total.acus);
-}
-
 function playbookRows(payload: Payload, scan: SessionScan): PlaybookRow[] {
   return [...scan.byPlaybook.entries()]
     .map(([playbook, t]) => ({
@@ -309,13 +209,8 @@ export const FIGURE_FUNCTIONS = [
   ratio,
   computeView,
   buildFigures,
-  activeUserCount,
   spendSeries,
   counted,
   sizeRows,
-  personRow,
-  peopleRows,
-  topActors,
-  unattributedShare,
   playbookRows,
 ];

@@ -3,8 +3,9 @@
  * functions of this file and the engine `E`. HTML for the parts of the page that change with the view.
  */
 import type { Payload } from '../payload.js';
-import type { Counted, Figures, PersonRow, Series } from './figures.js';
+import type { Counted, Figures, Series } from './figures.js';
 import type { esc, fmtAmount, fmtChange, fmtMoney, fmtNumber, fmtShare, htmlTable } from './format.js';
+import type { renderPeople, renderPlaybooks } from './render-people.js';
 
 export interface RenderEngine {
   esc: typeof esc;
@@ -14,6 +15,8 @@ export interface RenderEngine {
   fmtChange: typeof fmtChange;
   fmtAmount: typeof fmtAmount;
   htmlTable: typeof htmlTable;
+  renderPeople: typeof renderPeople;
+  renderPlaybooks: typeof renderPlaybooks;
 }
 
 function costLabel(f: Figures): string {
@@ -102,66 +105,6 @@ export function countTable(E: RenderEngine, rows: readonly Counted[], first: str
   );
 }
 
-function personTable(
-  E: RenderEngine,
-  rows: readonly PersonRow[],
-  first: string,
-  acusHeader: string,
-  price: number | null,
-): string {
-  return E.htmlTable(
-    [first, acusHeader, ...(price === null ? [] : ['Cost']), 'Sessions', 'Merged PRs', 'Merge rate'],
-    rows.map((r) => [
-      r.label,
-      E.fmtNumber(r.acus),
-      ...(price === null ? [] : [E.fmtMoney(r.acus * price)]),
-      E.fmtNumber(r.sessions),
-      E.fmtNumber(r.merged),
-      E.fmtShare(r.mergeRate),
-    ]),
-    first === 'User' ? 'Top users' : 'Service users',
-  );
-}
-
-export function renderPeople(E: RenderEngine, payload: Payload, f: Figures): string {
-  const acusHeader = f.peopleBilled ? 'Billed ACUs' : 'ACUs (sessions)';
-  const top = f.people.slice(0, 15);
-  const more = f.peopleCount > top.length ? ` (top ${top.length} of ${E.fmtNumber(f.peopleCount)})` : '';
-  const notes = [payload.notes.users, f.peopleBilled ? null : payload.notes.byUser].filter((n) => n !== null);
-  const share =
-    f.unattributed === null
-      ? ''
-      : `<p class="share" data-share="unattributed">${E.esc(
-          `${E.fmtShare(f.unattributed)} of the ${f.source === 'billed' && f.peopleBilled ? "organization's billed ACUs" : "sessions' ACUs"} in the period ${f.source === 'billed' && f.peopleBilled ? 'are billed to no user (service users, API and integrations)' : 'come from service users or no user at all'}.`,
-        )}</p>`;
-  return `<h3>Users${E.esc(more)}</h3>
-${personTable(E, top, 'User', acusHeader, f.price)}
-${share}
-<h3>Service users</h3>
-${f.serviceUsers.length === 0 ? '<p class="muted">No service-user sessions in this period.</p>' : personTable(E, f.serviceUsers.slice(0, 15), 'Service user', 'ACUs (sessions)', f.price)}
-${notes.map((n) => `<p class="note-inline">${E.esc(n)}</p>`).join('\n')}`;
-}
-
-export function renderPlaybooks(E: RenderEngine, payload: Payload, f: Figures): string {
-  const table = E.htmlTable(
-    ['Playbook', 'Sessions', 'ACUs', ...(f.price === null ? [] : ['Cost']), 'Merged PRs', 'Merge rate'],
-    f.playbooks.map((p) => [
-      p.title,
-      E.fmtNumber(p.sessions),
-      E.fmtNumber(p.acus),
-      ...(f.price === null ? [] : [E.fmtMoney(p.acus * (f.price ?? 0))]),
-      E.fmtNumber(p.merged),
-      E.fmtShare(p.mergeRate),
-    ]),
-    'Playbooks',
-  );
-  const note =
-    payload.notes.playbooks === null ? '' : `<p class="note-inline">${E.esc(payload.notes.playbooks)}</p>`;
-  return `${table}
-<p class="muted">${E.esc(`${E.fmtNumber(f.noPlaybookSessions)} of ${E.fmtNumber(f.sessions.sessions)} sessions in the period used no playbook.`)}</p>
-${note}`;
-}
-
 function bucketName(f: Figures): string {
   return f.period.granularity === 'day' ? 'Day' : f.period.granularity === 'week' ? 'Week starting' : 'Month';
 }
@@ -198,8 +141,8 @@ export function renderParts(E: RenderEngine, payload: Payload, f: Figures): Reco
         ? 'Users by the ACUs billed to them (consumption_by_user), with their sessions and pull requests; service users apart.'
         : 'Users by the ACUs their sessions report, with their sessions and pull requests; service users apart.',
     ),
-    'people-body': renderPeople(E, payload, f),
-    'playbooks-body': renderPlaybooks(E, payload, f),
+    'people-body': E.renderPeople(E, payload, f),
+    'playbooks-body': E.renderPlaybooks(E, payload, f),
   };
 }
 
@@ -208,9 +151,6 @@ export const RENDER_FUNCTIONS = [
   renderCards,
   seriesTable,
   countTable,
-  personTable,
-  renderPeople,
-  renderPlaybooks,
   bucketName,
   estimateReason,
   renderParts,
