@@ -110,6 +110,19 @@ describe('escaping', () => {
     ]);
   });
 
+  it('text shaped like an API key never reaches the page, in the markup or the embedded data', () => {
+    const payload = sample();
+    payload.dims.title[1] = 'Rotate cog_live.Secret-123 now';
+    payload.actors.label[0] = 'cog_abc (echoed)';
+    const html = renderReport(payload, STREAMS, FAKE_LIBRARY);
+    const embedded = /id="report-data">([^<]*)</.exec(html)?.[1] ?? '';
+    const data = gunzipSync(Buffer.from(embedded, 'base64')).toString('utf8');
+    for (const text of [html, data]) {
+      expect(text).not.toMatch(/cog_/);
+      expect(text).toContain('[REDACTED]');
+    }
+  });
+
   it('an inlined library containing "</script" cannot end its element', () => {
     const html = renderReport(sample(), STREAMS, 'var s = "</script><b>";');
     expect(html).toContain('var s = "<\\/script><b>";');

@@ -6,7 +6,7 @@ import type { Figures } from './client/figures.js';
 import { escapeHtml, prose } from './html-escape.js';
 import { REPORT_CSS } from './html-style.js';
 import type { StreamCount } from './load-payload.js';
-import { encodePayload } from './pack.js';
+import { encodePayload, redactKeys } from './pack.js';
 import { panels, renderPanel, sessionsPanel } from './page-sections.js';
 import type { Payload, ViewChoice } from './payload.js';
 
@@ -48,7 +48,7 @@ export function renderReport(
   const figures = ENGINE.computeView(ENGINE, payload, INITIAL_VIEW);
   const parts = ENGINE.renderParts(ENGINE, payload, figures);
   const banner = bannerText(payload);
-  return `<!DOCTYPE html>
+  return redactKeys(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -81,7 +81,7 @@ ${streamsFooter(streams)}
 ${BOOT_SCRIPT}</script>
 </body>
 </html>
-`;
+`);
 }
 
 function controls(f: Figures): string {

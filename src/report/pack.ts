@@ -20,7 +20,14 @@ function derivedLabel(id: string, kind: number): string {
   return kind === 1 ? `${id} (service user)` : kind === 2 ? 'unattributed' : id;
 }
 
-/** Base64 of the gzipped JSON of the packed payload. */
+// Anything shaped like a Devin API key (a title or a member's name that echoes one) never reaches the page.
+const KEY_LIKE = /cog_[A-Za-z0-9_\-.~+/=]+/g;
+
+export function redactKeys(text: string): string {
+  return text.replace(KEY_LIKE, '[REDACTED]');
+}
+
+/** Base64 of the gzipped JSON of the packed payload (keys redacted). */
 export function encodePayload(payload: Payload): string {
-  return gzipSync(JSON.stringify(packPayload(payload)), { level: 6 }).toString('base64');
+  return gzipSync(redactKeys(JSON.stringify(packPayload(payload))), { level: 6 }).toString('base64');
 }
