@@ -131,6 +131,15 @@ export const CONFIG_SCHEMA: JsonObject = {
       default: true,
       order: 11,
     },
+    acu_price_usd: {
+      type: 'number',
+      title: 'ACU price (USD)',
+      description:
+        'Price of one ACU in US dollars; `devin-tap report` then shows every ACU figure in dollars too. Not used by the tap.',
+      exclusiveMinimum: 0,
+      examples: [2.25],
+      order: 13,
+    },
   },
 };
 
@@ -149,4 +158,5 @@ export const FIELD_EXPECTATIONS: Readonly<Record<string, string>> = {
   duckdb_memory_limit: 'a size such as 512MB or 2GB',
   max_response_mb: 'an integer from 1 to 1024',
   adaptive_concurrency: 'true or false',
+  acu_price_usd: 'a positive number of US dollars per ACU',
 };
