@@ -57,9 +57,14 @@ describe('simulator members', () => {
     const sessions = [...sim.sessions()];
     const ids = new Set([...sim.users()].map((row) => row.user_id));
     const perUser = new Map<string, number>();
+    let groupSessions = 0;
     for (const session of sessions) {
       if (session.user_id === null) {
         expect(sim.serviceUserIds()).toContain(session.service_user_id);
+        continue;
+      }
+      if (sim.groupMemberIds().includes(String(session.user_id))) {
+        groupSessions++;
         continue;
       }
       expect(ids.has(session.user_id)).toBe(true);
@@ -69,6 +74,9 @@ describe('simulator members', () => {
     expect(counts[0]).toBeGreaterThan(4 * (counts[Math.floor(counts.length / 2)] ?? 0));
     expect(sessions.filter((row) => row.service_user_id !== null).length).toBeGreaterThan(5);
     expect(sim.serviceUserIds().every((id) => id.startsWith('service-user-'))).toBe(true);
+    // IdP-group members run sessions but are not listed; their ids hold two `|`.
+    expect(groupSessions).toBeGreaterThan(3);
+    expect(sim.groupMemberIds().every((id) => /^samlp\|acme-okta\|[0-9a-f]{16}$/.test(id))).toBe(true);
   });
 
   it('is deterministic for a seed', async () => {
@@ -184,6 +192,27 @@ describe('simulator consumption', () => {
     expect((await call(org('/consumption/daily/sessions/devin-00'))).status).toBe(404);
   });
 
+  it('an IdP-group member (unlisted) has its own days, which the org counts as unattributed', async () => {
+    const group = String(sim.groupMemberIds()[0]);
+    const { status, body } = await call(
+      org(`/consumption/daily/users/${encodeURIComponent(group)}?time_after=0`),
+    );
+    expect(status).toBe(200);
+    expect(body).toEqual(sim.userConsumption(group, { time_after: 0 }));
+    const expected = [...sim.sessions()]
+      .filter((row) => row.user_id === group)
+      .reduce((sum, row) => sum + cents(row.acus_consumed), 0);
+    expect(days(body).reduce((sum, day) => sum + product(day, 'devin'), 0)).toBe(expected);
+    expect(expected).toBeGreaterThan(0);
+    const unattributed = new Map(
+      days(sim.unattributedConsumption({ time_after: 0 })).map((day) => [day.date, day]),
+    );
+    for (const day of days(body))
+      expect(product(unattributed.get(day.date) ?? {}, 'devin')).toBeGreaterThanOrEqual(
+        product(day, 'devin'),
+      );
+  });
+
   it('takes ids raw or URL-encoded; unknown ids are 404', async () => {
     const user = String(
       [...sim.users()].find((row) => String(row.user_id).startsWith('google-oauth2|'))?.user_id ??
@@ -258,5 +287,62 @@ describe('simulator member and consumption changes', () => {
     } finally {
       await local.close();
     }
+  });
+});
+
+describe('simulator members and consumption edges', () => {
+  it('removeUser: gone from the list and the total; its history stays in its endpoint and the org', async () => {
+    const local = await startSimulator({ sessions: 60, users: 6 });
+    try {
+      const window = { time_after: 0 };
+      const orgBefore = local.consumptionDaily(window);
+      const gone = String([...local.users()][1]?.user_id);
+      const history = local.userConsumption(gone, window);
+      local.removeUser(gone);
+      expect([...local.users()].map((row) => row.user_id)).not.toContain(gone);
+      const listed = await fetch(
+        `${local.baseUrl}/v3beta1/organizations/${local.orgId}/members/users?first=2`,
+        {
+          headers: { authorization: `Bearer ${local.token}` },
+        },
+      );
+      const body = (await listed.json()) as JsonObject;
+      expect(body.total).toBe(5);
+      expect((body.items as JsonObject[]).map((row) => row.user_id)).not.toContain(gone);
+      expect(local.userConsumption(gone, window)).toEqual(history);
+      expect(local.consumptionDaily(window)).toEqual(orgBefore);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('an org without members keeps random session user ids and bills them as unattributed', async () => {
+    const local = await startSimulator({ sessions: 30, users: 0 });
+    try {
+      expect([...local.users()]).toEqual([]);
+      expect(local.serviceUserIds()).toEqual([]);
+      const sessions = [...local.sessions()];
+      expect(new Set(sessions.map((row) => row.user_id ?? row.service_user_id)).size).toBeGreaterThan(20);
+      const window = { time_after: 0 };
+      expect(local.consumptionDaily(window)).toEqual(local.unattributedConsumption(window));
+      const devin = days(local.consumptionDaily(window)).reduce((sum, day) => sum + product(day, 'devin'), 0);
+      expect(devin).toBe(sessions.reduce((sum, row) => sum + cents(row.acus_consumed), 0));
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('answers 404 for other v3beta1 routes, 405 for non-GET, and an empty window when after >= before', async () => {
+    expect((await call(`/v3beta1/organizations/${sim.orgId}/sessions`)).status).toBe(404);
+    expect((await call(`/v3beta1/organizations/org-other/members/users`)).status).toBe(404);
+    const post = await fetch(`${sim.baseUrl}${members()}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sim.token}` },
+    });
+    expect(post.status).toBe(405);
+    const { lastDay } = sim.billing();
+    const empty = await call(org(`/consumption/daily?time_after=${lastDay}&time_before=${lastDay}`));
+    expect(empty.body).toEqual({ consumption_by_date: [], total_acus: 0 });
+    expect((await call(org('/consumption/daily?time_before=1.5'))).status).toBe(422);
   });
 });

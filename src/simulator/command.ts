@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runCommand } from '../run-command.js';
 import { InputError } from '../tap/errors.js';
 import { MAX_USERS } from './gen-users.js';
-import { type HostileModes, MAX_BIG_MESSAGE_MB } from './hostile.js';
+import { type HostileModes, MAX_BIG_MESSAGE_MB } from './hostile-modes.js';
 import type { SimulatorOptions } from './index.js';
 
 export interface SimulateIo {

@@ -20,19 +20,24 @@ export function windowDays(consumption: Consumption, window: ConsumptionWindow):
 }
 
 /**
- * `{consumption_by_date, total_acus}` for one owner or the whole org (`owner` null), days without
- * usage left out.
+ * `{consumption_by_date, total_acus}` for one owner, several together, or the whole org (`owner`
+ * null), days without usage left out.
  */
 export function consumptionReply(
   consumption: Consumption,
-  owner: Owner | null,
+  owner: Owner | readonly Owner[] | null,
   window: ConsumptionWindow,
 ): JsonObject {
   const [first, last] = windowDays(consumption, window);
   const days: JsonObject[] = [];
   let total = 0;
   for (let day = first; day <= last; day++) {
-    const cents = owner === null ? consumption.orgCents(day) : consumption.cents(owner, day);
+    const cents =
+      owner === null
+        ? consumption.orgCents(day)
+        : Array.isArray(owner)
+          ? consumption.sumCents(owner, day)
+          : consumption.cents(owner as Owner, day);
     const sum = cents.reduce((acc, value) => acc + value, 0);
     if (sum === 0) continue;
     total += sum;

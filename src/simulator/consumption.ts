@@ -15,6 +15,8 @@ export type Product = (typeof PRODUCTS)[number];
 export type Owner =
   | { kind: 'user'; index: number }
   | { kind: 'service'; index: number }
+  /** An IdP-group member: runs sessions, not listed by `/members/users`. */
+  | { kind: 'group'; index: number }
   | { kind: 'other' }
   /** One session's own usage: its acus_consumed, on the day it was created (not part of the org sum). */
   | { kind: 'session'; index: number };
@@ -39,6 +41,16 @@ export function billingCycleStart(now: number): number {
 
 const key = (owner: Owner): string => (owner.kind === 'other' ? 'o' : `${owner.kind}${owner.index}`);
 
+function sessionOwner(users: UserStore, session: JsonObject): Owner {
+  const { user_id: userId, service_user_id: serviceId } = session;
+  const member = typeof userId === 'string' ? users.indexOf(userId) : null;
+  if (member !== null) return { kind: 'user', index: member };
+  const group = typeof userId === 'string' ? users.groupIndexOf(userId) : null;
+  if (group !== null) return { kind: 'group', index: group };
+  const service = typeof serviceId === 'string' ? users.serviceIndexOf(serviceId) : null;
+  return service === null ? { kind: 'other' } : { kind: 'service', index: service };
+}
+
 /**
  * Daily ACUs per owner, derived from the seed and the sessions: a session's `acus_consumed` is the
  * devin product of its owner on the billing day it was created (deleted sessions stay billed); Cascade,
@@ -46,18 +58,24 @@ const key = (owner: Owner): string => (owner.kind === 'other' ? 'o' : `${owner.k
  * (IdP-group members, org-level review) is `other`. The org's day is the sum of every owner's day.
  */
 export class Consumption {
-  private sessionCents: { version: number; byOwner: Map<string, Map<number, number>> } | undefined;
+  /** Session ACUs by owner and billing day, for sessions 0..counted-1. */
+  private readonly sessionCents = new Map<string, Map<number, number>>();
+  private counted = 0;
   private orgCache: { stamp: string; byDay: Map<number, Cents> } | undefined;
   private changes = 0;
   private readonly adjustments = new Map<string, Map<number, Cents>>();
   readonly firstDay = billingDay(WINDOW_END - WINDOW_SPAN);
+  /** Other products scale with how busy the org is (base sessions a day), so Devin stays a real share. */
+  private readonly activity: number;
 
   constructor(
     private readonly seed: number,
     private readonly sessions: SessionStore,
     private readonly users: UserStore,
     private readonly clock: LogicalClock,
-  ) {}
+  ) {
+    this.activity = Math.min(1, Math.max(0.1, sessions.options.baseCount / (WINDOW_SPAN / DAY) / 2));
+  }
 
   now(): number {
     return this.clock.now();
@@ -81,24 +99,34 @@ export class Consumption {
     }
     const cents: Cents = [this.sessionDevin(owner, day), 0, 0, 0];
     if (owner.kind === 'user' && owner.index < this.users.baseCount) {
-      const busy = Math.min(0.7, 1.5 / (owner.index + 2));
+      const busy = this.activity * Math.min(0.7, 1.5 / (owner.index + 2));
       cents[1] = this.draw(owner.index, day, 1, busy, 10, 1500);
       cents[2] = this.draw(owner.index, day, 2, busy / 3, 5, 300);
       cents[3] = this.draw(owner.index, day, 3, busy / 4, 20, 600);
     } else if (owner.kind === 'other') {
-      cents[1] = this.draw(-1, day, 1, 0.3, 10, 900);
-      cents[3] = this.draw(-1, day, 3, 0.6, 50, 2000);
+      cents[1] = this.draw(-1, day, 1, 0.3 * this.activity, 10, 900);
+      cents[3] = this.draw(-1, day, 3, 0.6 * this.activity, 50, 2000);
     }
     const extra = this.adjustments.get(key(owner))?.get(day);
     if (extra) for (let n = 0; n < 4; n++) cents[n] = (cents[n] ?? 0) + (extra[n] ?? 0);
     return cents;
   }
 
-  /** Every owner: members (added ones included), service users, then `other`. */
+  /** Every owner: members (added ones included), service users, IdP-group members, then `other`. */
   *owners(): Generator<Owner> {
     for (let index = 0; index < this.users.size; index++) yield { kind: 'user', index };
     for (let index = 0; index < this.users.serviceUserIds.length; index++) yield { kind: 'service', index };
+    for (let index = 0; index < this.users.groupMemberIds.length; index++) yield { kind: 'group', index };
     yield { kind: 'other' };
+  }
+
+  sumCents(owners: Iterable<Owner>, day: number): Cents {
+    const total: Cents = [0, 0, 0, 0];
+    for (const owner of owners) {
+      const cents = this.cents(owner, day);
+      for (let n = 0; n < 4; n++) total[n] = (total[n] ?? 0) + (cents[n] ?? 0);
+    }
+    return total;
   }
 
   /** Cached per day until the sessions, the members or an adjustment change. */
@@ -107,11 +135,7 @@ export class Consumption {
     if (this.orgCache?.stamp !== stamp) this.orgCache = { stamp, byDay: new Map() };
     const cached = this.orgCache.byDay.get(day);
     if (cached) return [...cached];
-    const total: Cents = [0, 0, 0, 0];
-    for (const owner of this.owners()) {
-      const cents = this.cents(owner, day);
-      for (let n = 0; n < 4; n++) total[n] = (total[n] ?? 0) + (cents[n] ?? 0);
-    }
+    const total = this.sumCents(this.owners(), day);
     this.orgCache.byDay.set(day, total);
     return [...total];
   }
@@ -160,28 +184,21 @@ export class Consumption {
     return this.sessionTotals().get(key(owner))?.get(day) ?? 0;
   }
 
-  /** Session ACUs by owner and billing day, rebuilt when the sessions change. */
+  /**
+   * Session ACUs by owner and billing day. A session's owner, day and ACUs never change (changes touch
+   * status and messages; deleted sessions stay billed), so only sessions added since are counted.
+   */
   private sessionTotals(): Map<string, Map<number, number>> {
-    const { sessions, users } = this;
-    if (this.sessionCents?.version === sessions.version) return this.sessionCents.byOwner;
-    const byOwner = new Map<string, Map<number, number>>();
-    for (let index = 0; index < sessions.size; index++) {
+    const { sessions, users, sessionCents } = this;
+    for (; this.counted < sessions.size; this.counted++) {
+      const index = this.counted;
       const session = sessions.session(index);
-      const member = typeof session.user_id === 'string' ? users.indexOf(session.user_id) : null;
-      const service =
-        typeof session.service_user_id === 'string' ? users.serviceIndexOf(session.service_user_id) : null;
-      const owner: Owner =
-        member !== null
-          ? { kind: 'user', index: member }
-          : service !== null
-            ? { kind: 'service', index: service }
-            : { kind: 'other' };
-      const byDay = byOwner.get(key(owner)) ?? new Map<number, number>();
+      const owner = key(sessionOwner(users, session));
+      const byDay = sessionCents.get(owner) ?? new Map<number, number>();
       const day = billingDay(sessions.createdAt(index));
       byDay.set(day, (byDay.get(day) ?? 0) + Math.round(Number(session.acus_consumed) * 100));
-      byOwner.set(key(owner), byDay);
+      sessionCents.set(owner, byDay);
     }
-    this.sessionCents = { version: sessions.version, byOwner };
-    return byOwner;
+    return sessionCents;
   }
 }

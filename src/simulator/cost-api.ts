@@ -28,9 +28,12 @@ function parseWindow(params: URLSearchParams, errors: FieldError[]): Consumption
 
 type FindOwner = (state: ApiState, id: string) => Owner | undefined;
 
-function byUser(state: ApiState, id: string): Owner | undefined {
+/** A listed member, or an IdP-group member (unlisted, but billed under its own id). */
+export function byUser(state: Pick<ApiState, 'users'>, id: string): Owner | undefined {
   const index = state.users.indexOf(id);
-  return index === null ? undefined : { kind: 'user', index };
+  if (index !== null) return { kind: 'user', index };
+  const group = state.users.groupIndexOf(id);
+  return group === null ? undefined : { kind: 'group', index: group };
 }
 
 function byServiceUser(state: ApiState, id: string): Owner | undefined {

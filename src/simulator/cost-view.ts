@@ -1,6 +1,7 @@
 import type { JsonObject } from '../tap/json.js';
 import { billingCycleStart, billingDay, dayStart, type Owner } from './consumption.js';
 import { type ConsumptionWindow, consumptionReply } from './consumption-reply.js';
+import { byUser } from './cost-api.js';
 import type { createOrgData } from './data.js';
 import type { ConsumptionChange } from './index.js';
 import type { UserChange } from './user-store.js';
@@ -13,7 +14,7 @@ export class CostView {
 
   *users(): Generator<JsonObject> {
     const { users } = this.data;
-    for (let index = 0; index < users.size; index++) yield users.user(index);
+    for (let index = 0; index < users.size; index++) if (users.isListed(index)) yield users.user(index);
   }
 
   serviceUserIds(): readonly string[] {
@@ -24,16 +25,24 @@ export class CostView {
     return consumptionReply(this.data.consumption, null, window);
   }
 
+  /** A listed member's days, or an IdP-group member's (see groupMemberIds). */
   userConsumption(userId: string, window: ConsumptionWindow = {}): JsonObject {
-    return consumptionReply(this.data.consumption, this.member(userId), window);
+    return consumptionReply(this.data.consumption, this.anyUser(userId), window);
   }
 
   serviceUserConsumption(serviceUserId: string, window: ConsumptionWindow = {}): JsonObject {
     return consumptionReply(this.data.consumption, this.service(serviceUserId), window);
   }
 
+  /** Members through IdP groups, who run sessions but are not listed by `/members/users`. */
+  groupMemberIds(): readonly string[] {
+    return this.data.users.groupMemberIds;
+  }
+
+  /** Everything no listed member or service user accounts for: IdP-group members and org-level usage. */
   unattributedConsumption(window: ConsumptionWindow = {}): JsonObject {
-    return consumptionReply(this.data.consumption, { kind: 'other' }, window);
+    const groups = this.data.users.groupMemberIds.map((_, index): Owner => ({ kind: 'group', index }));
+    return consumptionReply(this.data.consumption, [{ kind: 'other' }, ...groups], window);
   }
 
   billing(): { cycleStart: number; lastDay: number } {
@@ -50,11 +59,16 @@ export class CostView {
     this.data.users.update(member.index, change);
   }
 
+  /** Remove a member from the list; its consumption history stays (and still counts in the org's days). */
+  removeUser(userId: string): void {
+    this.data.users.remove(this.member(userId).index);
+  }
+
   addConsumption(change: ConsumptionChange): void {
     const { consumption } = this.data;
     const owner: Owner =
       change.userId !== undefined
-        ? this.member(change.userId)
+        ? this.anyUser(change.userId)
         : change.serviceUserId !== undefined
           ? this.service(change.serviceUserId)
           : { kind: 'other' };
@@ -66,6 +80,12 @@ export class CostView {
     const index = this.data.users.indexOf(userId);
     if (index === null) throw new RangeError(`unknown user id: ${userId}`);
     return { kind: 'user', index };
+  }
+
+  private anyUser(userId: string): Owner {
+    const owner = byUser(this.data, userId);
+    if (!owner) throw new RangeError(`unknown user id: ${userId}`);
+    return owner;
   }
 
   private service(serviceUserId: string): Owner {

@@ -95,9 +95,7 @@ function userIds(
   }
   const kind = index === SPECIAL.unicode ? 'email' : rng.pick(['email', 'github', 'google-oauth2']);
   const id = kind === 'github' ? String(rng.int(10_000, 9_999_999)) : rng.hex(24);
-  const member = users.sessionUser(index);
-  const userId = member === null ? `${kind}|${id}` : users.userIdAt(member);
-  return { user_id: userId, service_user_id: null };
+  return { user_id: users.sessionUserId(index) ?? `${kind}|${id}`, service_user_id: null };
 }
 
 function structuredOutput(rng: Rng, index: number): JsonValue {

@@ -49,6 +49,19 @@ export function userId(seed: number, index: number): string {
   return `email|${rng.hex(16)}${mark}`;
 }
 
+/** Members through IdP groups: they run sessions but `/members/users` does not list them. */
+export function groupMemberCount(users: number): number {
+  return users === 0 ? 0 : Math.max(1, Math.floor(users / 20));
+}
+
+/** Two `|` in one id: `samlp|<connection>|<hex>`. */
+export function groupMemberId(seed: number, index: number): string {
+  return `samlp|acme-okta|${hex8(hash(seed, TAG.user + 200, index))}${hex8(index)}`;
+}
+
+/** The share of members' sessions run by IdP-group members. */
+export const GROUP_SHARE = 0.05;
+
 export function serviceUserId(seed: number, index: number): string {
   return `service-user-${hex8(hash(seed, TAG.user + 100, index))}${hex8(index)}`;
 }
@@ -107,7 +120,9 @@ export function pickSkewed(cdf: Float64Array, draw: number): number {
   return lo;
 }
 
+export const DRAW = { member: 0, service: 1, group: 2, groupMember: 3 } as const;
+
 /** A draw for session `index` (independent of every other session field). */
-export function sessionDraw(seed: number, index: number, service: boolean): number {
-  return unit(hash(seed, TAG.sessionUser, index, service ? 1 : 0));
+export function sessionDraw(seed: number, index: number, what: number): number {
+  return unit(hash(seed, TAG.sessionUser, index, what));
 }

@@ -1,5 +1,6 @@
 import type { createOrgData } from './data.js';
-import { HOSTILE_AT, hiddenValues } from './hostile.js';
+import { hiddenValues } from './hostile.js';
+import { HOSTILE_AT } from './hostile-modes.js';
 import type { HostileTargets } from './index.js';
 import type { OrgStore } from './org-store.js';
 import { SPECIAL } from './special.js';

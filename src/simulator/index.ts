@@ -4,7 +4,7 @@ import type { Product } from './consumption.js';
 import type { ConsumptionWindow } from './consumption-reply.js';
 import { createOrgData } from './data.js';
 import { MAX_USERS } from './gen-users.js';
-import { HOSTILE_OFF, type HostileModes, resolveHostile } from './hostile.js';
+import { HOSTILE_OFF, type HostileModes, resolveHostile } from './hostile-modes.js';
 import { Network, type NetworkOptions } from './network.js';
 import { RunningSimulator } from './running-simulator.js';
 import { listen, type RequestLogEntry } from './server.js';
@@ -14,8 +14,8 @@ import type { UserChange } from './user-store.js';
 export { BILLING_DAY_START, PRODUCTS, type Product } from './consumption.js';
 export type { ConsumptionWindow } from './consumption-reply.js';
 export { MAX_USERS } from './gen-users.js';
-export type { HostileModes } from './hostile.js';
-export { HOSTILE_AT, SECRET_VALUE_PREFIX } from './hostile.js';
+export type { HostileModes } from './hostile-modes.js';
+export { HOSTILE_AT, SECRET_VALUE_PREFIX } from './hostile-modes.js';
 export type { RequestLogEntry } from './server.js';
 export { SPECIAL } from './special.js';
 export type { UserChange } from './user-store.js';
@@ -104,7 +104,9 @@ export interface Simulator {
   userConsumption(userId: string, window?: ConsumptionWindow): JsonObject;
   /** What `/consumption/daily/service-users/{id}` answers. */
   serviceUserConsumption(serviceUserId: string, window?: ConsumptionWindow): JsonObject;
-  /** ACUs no listed member or service user accounts for (IdP-group members, org-level review). */
+  /** Members through IdP groups (`samlp|acme-okta|...`): they run sessions, `/members/users` does not list them. */
+  groupMemberIds(): readonly string[];
+  /** ACUs no listed member or service user accounts for (IdP-group members, org-level usage). */
   unattributedConsumption(window?: ConsumptionWindow): JsonObject;
   /** Start of the current billing cycle (what a consumption request without time_after covers) and of the last billing day. */
   billing(): { cycleStart: number; lastDay: number };
@@ -112,6 +114,8 @@ export interface Simulator {
   addUser(user?: UserChange): string;
   /** Rename a member or change its email. */
   updateUser(userId: string, change: UserChange): void;
+  /** Remove a member from the list; its consumption history stays, in the org's days and its own endpoint. */
+  removeUser(userId: string): void;
   /** Bill more ACUs to a member, a service user or nobody listed, on a day (default: the last billing day). */
   addConsumption(change: ConsumptionChange): void;
   setNetwork(options: Partial<NetworkOptions>): void;

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { JsonObject } from '../tap/json.js';
 import { CostView } from './cost-view.js';
 import type { createOrgData } from './data.js';
-import { type HostileModes, resolveHostile } from './hostile.js';
+import { type HostileModes, resolveHostile } from './hostile-modes.js';
 import { hostileTargets, leakCanaries } from './hostile-targets.js';
 import type { HostileTargets, ResolvedOptions, Simulator } from './index.js';
 import type { Network, NetworkOptions } from './network.js';

@@ -1,6 +1,10 @@
 import type { JsonObject } from '../tap/json.js';
 import {
+  DRAW,
+  GROUP_SHARE,
   generateUser,
+  groupMemberCount,
+  groupMemberId,
   pickSkewed,
   serviceUserCount,
   serviceUserId,
@@ -26,8 +30,11 @@ export class UserStore {
   private readonly serviceCdf: Float64Array;
   private readonly added: JsonObject[] = [];
   private readonly changes = new Map<number, UserChange>();
+  /** Removed members: no longer listed; their consumption history stays billed to the org. */
+  private readonly removed = new Set<number>();
   private byId: Map<string, number> | undefined;
   readonly serviceUserIds: readonly string[];
+  readonly groupMemberIds: readonly string[];
 
   constructor(
     private readonly seed: number,
@@ -39,6 +46,8 @@ export class UserStore {
     const services = serviceUserCount(baseCount);
     this.serviceCdf = skewedCdf(services);
     this.serviceUserIds = Array.from({ length: services }, (_, index) => serviceUserId(seed, index));
+    const groups = groupMemberCount(baseCount);
+    this.groupMemberIds = Array.from({ length: groups }, (_, index) => groupMemberId(seed, index));
   }
 
   get size(): number {
@@ -77,7 +86,7 @@ export class UserStore {
   page(after: number | null, first: number, email: string | null): IndexPage {
     const indexes: number[] = [];
     for (let index = after === null ? 0 : after + 1; index < this.size; index++) {
-      if (email !== null && this.user(index).email !== email) continue;
+      if (!this.isListed(index, email)) continue;
       if (indexes.length === first) return { indexes, hasNext: true };
       indexes.push(index);
     }
@@ -85,21 +94,40 @@ export class UserStore {
   }
 
   total(email: string | null): number {
-    if (email === null) return this.size;
+    if (email === null) return this.size - this.removed.size;
     let count = 0;
-    for (let index = 0; index < this.size; index++) if (this.user(index).email === email) count++;
+    for (let index = 0; index < this.size; index++) if (this.isListed(index, email)) count++;
     return count;
   }
 
-  /** The member who ran session `index` (base members only; null for an org without members). */
-  sessionUser(index: number): number | null {
-    return this.baseCount === 0 ? null : pickSkewed(this.cdf, sessionDraw(this.seed, index, false));
+  isListed(index: number, email: string | null = null): boolean {
+    return !this.removed.has(index) && (email === null || this.user(index).email === email);
+  }
+
+  remove(index: number): void {
+    this.removed.add(index);
+  }
+
+  groupIndexOf(id: string): number | null {
+    const index = this.groupMemberIds.indexOf(id);
+    return index < 0 ? null : index;
+  }
+
+  /** Who ran session `index`: a base member (skewed) or an IdP-group member; null for an org without members. */
+  sessionUserId(index: number): string | null {
+    if (this.baseCount === 0) return null;
+    const groups = this.groupMemberIds.length;
+    if (groups > 0 && sessionDraw(this.seed, index, DRAW.group) < GROUP_SHARE) {
+      return (
+        this.groupMemberIds[Math.floor(sessionDraw(this.seed, index, DRAW.groupMember) * groups)] ?? null
+      );
+    }
+    return this.userIdAt(pickSkewed(this.cdf, sessionDraw(this.seed, index, DRAW.member)));
   }
 
   sessionServiceUser(index: number): number | null {
-    return this.serviceCdf.length === 0
-      ? null
-      : pickSkewed(this.serviceCdf, sessionDraw(this.seed, index, true));
+    if (this.serviceCdf.length === 0) return null;
+    return pickSkewed(this.serviceCdf, sessionDraw(this.seed, index, DRAW.service));
   }
 
   add(user: UserChange): string {

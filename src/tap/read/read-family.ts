@@ -6,7 +6,7 @@ import type { CursorState } from '../state/stream-state.js';
 import type { StreamDef } from '../streams/index.js';
 import { fanOut, type ParentBatch } from './fan-out.js';
 import { type ReaderDeps, streamPages } from './pages.js';
-import { RecordSelector } from './record-selector.js';
+import { OwnCursor, RecordSelector } from './record-selector.js';
 import { keyProblem, shaper } from './record-shape.js';
 import { type SharedQuery, sharedQuery } from './shared-query.js';
 import { parentItemPath, resolvePath, withParentFields } from './stream-path.js';
@@ -20,9 +20,13 @@ export interface Member {
   plan: ReadPlan;
 }
 
-/** A selected stream inside a family read; `pick` judges parent records (absent: every parent). */
+/**
+ * A selected stream inside a family read; `pick` judges parent records (absent: every parent,
+ * and the child's own records carry its bookmark: `ownMax`).
+ */
 interface Side extends Member {
   pick: RecordSelector | null;
+  ownMax: OwnCursor | null;
   error: unknown;
   failed: boolean;
 }
@@ -80,6 +84,7 @@ class FamilyRead {
     const side = (member: Member, judged: boolean): Side => ({
       ...member,
       pick: judged ? new RecordSelector(rootDef, member.plan, nowSeconds) : null,
+      ownMax: judged ? null : new OwnCursor(member.def, member.plan.maxSeen, nowSeconds),
       error: null,
       failed: false,
     });
@@ -162,7 +167,7 @@ class FamilyRead {
           ? []
           : valid.filter((parent) => child.pick?.select(parent) ?? true).map((parent) => ({ child, parent })),
       );
-      const maxSeen = new Map(this.members.map((member) => [member, member.pick?.maxSeen ?? null]));
+      const maxSeen = new Map(this.members.map((member) => [member, maxSeenOf(member)]));
       const meta = { next: page.next, total: page.total, pages, records, rejected, maxSeen };
       yield { meta, parents: jobs, expand: jobs };
     }
@@ -227,8 +232,13 @@ class FamilyRead {
   }
 
   private onChildren(job: Job, items: readonly JsonObject[]): TapEvent[] {
-    if (job.child.failed) return [];
-    return items.map((item) => job.child.run.emit(item));
+    const { child } = job;
+    if (child.failed) return [];
+    return items.map((item) => {
+      const event = child.run.emit(item);
+      if (event.kind === 'record') child.ownMax?.see(item);
+      return event;
+    });
   }
 
   private onBatchDone(meta: BatchMeta): TapEvent[] {
@@ -254,12 +264,17 @@ function isNotFound(error: unknown): boolean {
   return error instanceof ApiError && error.status === 404;
 }
 
+function maxSeenOf(member: Side): number | null {
+  return member.pick?.maxSeen ?? member.ownMax?.max ?? null;
+}
+
 function finish(member: Side): TapEvent[] {
   const { run, state, plan, pick } = member;
+  const warning = pick?.warning(run.name) ?? member.ownMax?.warning(run.name) ?? null;
   return [
     run.progress(null),
-    ...run.warn(pick?.warning(run.name) ?? null),
-    run.state(completedState(state, plan, pick?.maxSeen ?? null, pick?.window.snapshot() ?? {})),
+    ...run.warn(warning),
+    run.state(completedState(state, plan, maxSeenOf(member), pick?.window.snapshot() ?? {})),
     run.complete(),
   ];
 }

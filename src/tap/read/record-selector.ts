@@ -45,12 +45,38 @@ export class RecordSelector {
 
   /** The once-per-stream warning about implausible cursor values, if there were any. */
   warning(stream: string): string | null {
-    if (this.implausible === 0) return null;
-    const field = this.judged.cursorField ?? 'cursor';
-    const whose = this.judged.name === stream ? '' : ` ${this.judged.name}`;
-    return (
-      `${stream}: ${this.implausible}${whose} record(s) with an implausible ${field} (not an epoch second ` +
-      'between 2000-01-01 and a day from now): emitted, but the bookmark ignores them'
-    );
+    return implausibleWarning(stream, this.judged, this.implausible);
+  }
+}
+
+function implausibleWarning(stream: string, judged: StreamDef, count: number): string | null {
+  if (count === 0) return null;
+  const field = judged.cursorField ?? 'cursor';
+  const whose = judged.name === stream ? '' : ` ${judged.name}`;
+  return (
+    `${stream}: ${count}${whose} record(s) with an implausible ${field} (not an epoch second ` +
+    'between 2000-01-01 and a day from now): emitted, but the bookmark ignores them'
+  );
+}
+
+/** The highest plausible cursor value of a child's own records (children read on every run). */
+export class OwnCursor {
+  implausible = 0;
+
+  constructor(
+    private readonly def: StreamDef,
+    public max: number | null,
+    private readonly nowSeconds: number,
+  ) {}
+
+  see(record: JsonObject): void {
+    const value = cursorValue(record, this.def.cursorField, this.def.cursorFallback);
+    if (value === null) return;
+    if (isPlausibleCursor(value, this.nowSeconds)) this.max = maxOf(this.max, value);
+    else this.implausible += 1;
+  }
+
+  warning(stream: string): string | null {
+    return implausibleWarning(stream, this.def, this.implausible);
   }
 }

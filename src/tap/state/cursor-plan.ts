@@ -132,8 +132,8 @@ export function checkpointState(
 }
 
 /**
- * State once a stream was read to its end: the bookmark advances (to the window's end for a
- * windowed stream), the lookback window is trimmed to it.
+ * State once a stream was read to its end: the bookmark advances (a windowed stream's to its
+ * latest day, from which the next read re-reads its trailing days), the lookback window is trimmed to it.
  */
 export function completedState(
   state: CursorState,
@@ -142,7 +142,7 @@ export function completedState(
   emitted: Readonly<Record<string, number>>,
 ): CursorState {
   const previousCursor = plan.previous?.cursor ?? null;
-  const cursor = plan.window ? plan.window.to : maxOf(previousCursor, maxSeen);
+  const cursor = maxOf(previousCursor, maxSeen);
   const merged: Record<string, number> = plan.window ? {} : { ...(plan.previous?.recent ?? {}), ...emitted };
   const floor = cursor === null ? Number.NEGATIVE_INFINITY : cursor - plan.lookback;
   const kept = Object.entries(merged)
