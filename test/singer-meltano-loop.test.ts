@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
+import { STREAMS } from '../src/tap/streams/index.js';
 import { CLI, jsonLines, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
 import { KINDS, query } from './targets-helpers.js';
 
@@ -63,8 +64,22 @@ function pipe(kind: string, database: string, statePath?: string): Promise<Piped
   });
 }
 
+/**
+ * Streams a rerun reads again by design: windowed consumption (its trailing days may still change),
+ * their children, and streams without a cursor (members). Every other stream is a pure bookmark.
+ */
+const REREAD = new Set(
+  STREAMS.filter(
+    (def) => def.paging !== undefined || def.parent?.reread === 'every' || def.cursorField === null,
+  ).map((def) => def.name),
+);
+
+/** RECORDs of the bookmarked streams (all of them on a first run). */
 const records = (out: string) =>
-  jsonLines(out).filter((message) => (message as { type: string }).type === 'RECORD').length;
+  jsonLines(out).filter((message) => {
+    const { type, stream } = message as { type: string; stream: string };
+    return type === 'RECORD' && !REREAD.has(stream);
+  }).length;
 
 describe('the Meltano state loop: tap-devin | devin-tap load, its last line as the next --state', () => {
   for (const kind of KINDS) {
@@ -99,6 +114,7 @@ describe('the Meltano state loop: tap-devin | devin-tap load, its last line as t
 
       const [count] = await query(kind, database, 'SELECT count(*) AS n FROM sessions');
       expect(Number(count?.n)).toBe(30);
+      expect(REREAD.has('sessions')).toBe(false);
     });
   }
 });
