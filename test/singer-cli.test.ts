@@ -223,8 +223,8 @@ describe('tap-devin sync', () => {
     const third = await read(['--config', configPath, '--catalog', fullCatalog, '--state', statePath]);
     expect(third.code, third.stderr).toBe(0);
     const streams = new Set(third.messages.filter((m) => m.type === 'RECORD').map((m) => m.stream));
-    // users are FULL_TABLE anyway (no timestamps); consumption re-reads its trailing window (empty here).
-    expect([...streams].sort()).toEqual(['playbooks', 'users']);
+    // users are FULL_TABLE anyway (no timestamps); consumption re-reads its trailing days.
+    expect([...streams].sort()).toEqual(['consumption_by_user', 'consumption_daily', 'playbooks', 'users']);
     expect(records(third.messages, 'playbooks').length).toBe(expected.playbooks?.size);
   });
 

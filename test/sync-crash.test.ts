@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { TargetKind } from '../src/targets/target.js';
 import { rowCount } from './helpers/database-rows.js';
+import { CURSOR_STREAM_NAMES } from './helpers/ground-truth.js';
 import { CLI } from './helpers/run-cli.js';
 import {
   configFile,
@@ -17,6 +18,8 @@ import {
 import { KINDS, query } from './targets-helpers.js';
 
 const SESSIONS = 60;
+/** The streams whose checkpoints a kill tests (session_messages included); consumption has its own tests. */
+const STREAMS_READ = CURSOR_STREAM_NAMES.join(',');
 
 /**
  * Starts a sync, waits until the simulator has answered `requests` requests, then kills it with
@@ -54,7 +57,7 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
     // committed (the writer has had time to catch up with the reader) and the last one is not.
     config = configFile(dir, sim, { page_size: 10 });
     sim.clearRequestLog();
-    const scratch = await runSync(syncArgs(config, kind, databasePath(dir, kind, 'scratch')));
+    const scratch = await runSync(syncArgs(config, kind, databasePath(dir, kind, 'scratch'), STREAMS_READ));
     expect(scratch.code, scratch.stderr).toBe(0);
     fullRequests = sim.requestLog.length;
   });
@@ -64,7 +67,11 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
     const database = databasePath(dir, kind, 'crashed');
     sim.setNetwork({ latencyMs: 40 });
     sim.clearRequestLog();
-    const signal = await killPartWay(syncArgs(config, kind, database), sim, Math.floor(fullRequests * 0.75));
+    const signal = await killPartWay(
+      syncArgs(config, kind, database, STREAMS_READ),
+      sim,
+      Math.floor(fullRequests * 0.75),
+    );
     sim.setNetwork({ latencyMs: 0 });
     expect(signal, 'the sync was killed before it finished').toBe('SIGKILL');
 
@@ -76,10 +83,10 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
     expect(states.map((row) => row.stream)).toContain('sessions');
 
     sim.clearRequestLog();
-    const resumed = await runSync(syncArgs(config, kind, database));
+    const resumed = await runSync(syncArgs(config, kind, database, STREAMS_READ));
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(sim.requestLog.length).toBeLessThan(fullRequests);
-    await expectTablesEqualSimulator(kind, database, sim);
+    await expectTablesEqualSimulator(kind, database, sim, CURSOR_STREAM_NAMES);
     expect(summaryRow(resumed, 'sessions')?.inserted).toBe(SESSIONS - committed);
   });
 
@@ -88,27 +95,27 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
     sim.setNetwork({ latencyMs: 40 });
     sim.clearRequestLog();
     const signal = await killPartWay(
-      syncArgs(config, kind, database),
+      syncArgs(config, kind, database, STREAMS_READ),
       sim,
       Math.floor(fullRequests * fraction),
     );
     sim.setNetwork({ latencyMs: 0 });
     expect(signal).toBe('SIGKILL');
     expect(await rowCount(kind, database, 'sessions')).toBeLessThan(SESSIONS);
-    const resumed = await runSync(syncArgs(config, kind, database));
+    const resumed = await runSync(syncArgs(config, kind, database, STREAMS_READ));
     expect(resumed.code, resumed.stderr).toBe(0);
-    await expectTablesEqualSimulator(kind, database, sim);
+    await expectTablesEqualSimulator(kind, database, sim, CURSOR_STREAM_NAMES);
   });
 
   it('a full refresh killed part-way leaves the old rows in place; the next one is exact', async () => {
     const database = databasePath(dir, kind, 'refresh');
-    const first = await runSync(syncArgs(config, kind, database));
+    const first = await runSync(syncArgs(config, kind, database, STREAMS_READ));
     expect(first.code, first.stderr).toBe(0);
     sim.deleteSession(String([...sim.sessions()][3]?.session_id));
 
     sim.setNetwork({ latencyMs: 40 });
     sim.clearRequestLog();
-    const args = [...syncArgs(config, kind, database), '--full-refresh'];
+    const args = [...syncArgs(config, kind, database, STREAMS_READ), '--full-refresh'];
     const signal = await killPartWay(args, sim, Math.floor(fullRequests * 0.75));
     sim.setNetwork({ latencyMs: 0 });
     expect(signal).toBe('SIGKILL');
@@ -117,7 +124,7 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
 
     const again = await runSync(args);
     expect(again.code, again.stderr).toBe(0);
-    await expectTablesEqualSimulator(kind, database, sim);
+    await expectTablesEqualSimulator(kind, database, sim, CURSOR_STREAM_NAMES);
     expect(await rowCount(kind, database, 'sessions')).toBe(SESSIONS - 1);
   });
 });

@@ -230,6 +230,30 @@ describe('resuming from checkpoints', () => {
     }
   });
 
+  it('checkpoints committed at different pages resume from the one behind, not from page 1', async () => {
+    const streams = configured(['sessions', 'session_messages'], 'incremental');
+    const config = simConfig(sim, { page_size: 10 });
+    sim.clearRequestLog();
+    const full = await collect(config, streams);
+    const fullLists = sim.requestLog.filter((entry) => entry.path.endsWith('/sessions')).length;
+    const checkpointAt = (stream: string, n: number) =>
+      full.filter((e) => e.kind === 'state' && e.stream === stream && e.state.checkpoint)[n];
+    // As a target may hold them after a kill -9: sessions committed two pages further than messages.
+    const sessions = checkpointAt('sessions', 2);
+    const messages = checkpointAt('session_messages', 0);
+    if (sessions?.kind !== 'state' || messages?.kind !== 'state') throw new Error('no checkpoints');
+    sim.clearRequestLog();
+    const resumed = await collect(config, streams, {
+      state: { sessions: sessions.state, session_messages: messages.state },
+    });
+    const lists = sim.requestLog.filter((entry) => entry.path.endsWith('/sessions')).length;
+    expect(lists).toBe(fullLists - 1);
+    const cut = full.indexOf(messages);
+    for (const stream of ['sessions', 'session_messages']) {
+      expect(upsert([full.slice(0, cut + 1), resumed], stream), stream).toEqual(upsert([full], stream));
+    }
+  });
+
   it('resumed incremental reads emit nothing older than the lookback bound', async () => {
     const streams = configured(['sessions'], 'incremental');
     const config = simConfig(sim, { page_size: 2, lookback_window_seconds: 60 });

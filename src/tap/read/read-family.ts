@@ -1,51 +1,23 @@
-import { ApiError } from '../errors.js';
 import type { TapEvent } from '../events.js';
 import type { JsonObject } from '../json.js';
-import { checkpointState, completedState, type ReadPlan } from '../state/cursor-plan.js';
-import type { CursorState } from '../state/stream-state.js';
+import { checkpointState } from '../state/cursor-plan.js';
 import type { StreamDef } from '../streams/index.js';
+import {
+  type BatchMeta,
+  finish,
+  type Job,
+  type Member,
+  maxSeenOf,
+  rejectedParents,
+  type Side,
+} from './family-side.js';
 import { fanOut, type ParentBatch } from './fan-out.js';
 import { type ReaderDeps, streamPages } from './pages.js';
+import { isNotFound, parentGone } from './parent-gone.js';
 import { OwnCursor, RecordSelector } from './record-selector.js';
-import { keyProblem, shaper } from './record-shape.js';
+import { shaper, splitByKey } from './record-shape.js';
 import { type SharedQuery, sharedQuery } from './shared-query.js';
-import { parentItemPath, resolvePath, withParentFields } from './stream-path.js';
-import type { StreamRun } from './stream-run.js';
-
-/** A selected stream: its run, its state and its plan. */
-export interface Member {
-  def: StreamDef;
-  run: StreamRun;
-  state: CursorState;
-  plan: ReadPlan;
-}
-
-/**
- * A selected stream inside a family read; `pick` judges parent records (absent: every parent,
- * and the child's own records carry its bookmark: `ownMax`).
- */
-interface Side extends Member {
-  pick: RecordSelector | null;
-  ownMax: OwnCursor | null;
-  error: unknown;
-  failed: boolean;
-}
-
-interface Job {
-  child: Side;
-  parent: JsonObject;
-}
-
-interface BatchMeta {
-  next: string | null;
-  total: number | null;
-  pages: number;
-  /** The parent's records to emit, and those without a valid key. */
-  records: JsonObject[];
-  rejected: { data: JsonObject; reason: string }[];
-  /** Each stream's highest cursor value up to and including this page (the batches run ahead). */
-  maxSeen: Map<Side, number | null>;
-}
+import { resolvePath, withParentFields } from './stream-path.js';
 
 /**
  * A root stream and its selected children, in one read of the root's pages. Each new or changed
@@ -56,6 +28,8 @@ interface BatchMeta {
  * failure fails the stream, never a silent skip. Records without a valid primary key are
  * `rejected` events, never records, and never part of a state.
  */
+export type { Member } from './family-side.js';
+
 export function readFamily(
   deps: ReaderDeps,
   root: StreamDef,
@@ -153,14 +127,7 @@ class FamilyRead {
       shared.startAfter,
     )) {
       pages += 1;
-      const valid: JsonObject[] = [];
-      const rejected: BatchMeta['rejected'] = [];
-      for (const item of page.items) {
-        const data = this.shapeRoot(item);
-        const reason = keyProblem(this.rootDef, data);
-        if (reason === null) valid.push(data);
-        else rejected.push({ data, reason });
-      }
+      const { valid, rejected } = splitByKey(this.rootDef, page.items.map(this.shapeRoot));
       const records = root?.pick ? valid.filter((record) => root.pick?.select(record)) : [];
       const jobs = this.children.flatMap((child) =>
         child.error !== null
@@ -187,31 +154,8 @@ class FamilyRead {
       }
     } catch (error) {
       if (signal.aborted || this.deps.signal.aborted) return;
-      if (isNotFound(error) && (await this.parentGone(child, parent, deps))) return;
+      if (isNotFound(error) && (await parentGone(deps, child, this.rootDef, parent))) return;
       child.error ??= error;
-    }
-  }
-
-  /** True when the parent itself is gone too (deleted after it was listed). */
-  private async parentGone(child: Side, parent: JsonObject, deps: ReaderDeps): Promise<boolean> {
-    const path = parentItemPath(child.def, deps.config.orgId, parent);
-    if (path === null) return false;
-    const context = {
-      stream: child.run.name,
-      permission: child.def.permission,
-      counters: child.run.http,
-      signal: deps.signal,
-    };
-    try {
-      await deps.http.getJson(path, {}, context);
-      return false;
-    } catch (error) {
-      if (!isNotFound(error)) return false;
-      const key = this.rootDef.primaryKey.map((field) => String(parent[field])).join(', ');
-      deps.log(
-        `${child.run.name}: ${this.rootDef.name} ${key} was deleted while the read ran; its records are skipped`,
-      );
-      return true;
     }
   }
 
@@ -254,27 +198,4 @@ class FamilyRead {
     }
     return events;
   }
-}
-
-function rejectedParents(root: StreamDef): string {
-  return `${root.name} records without a valid primary key were served: their children cannot be read`;
-}
-
-function isNotFound(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 404;
-}
-
-function maxSeenOf(member: Side): number | null {
-  return member.pick?.maxSeen ?? member.ownMax?.max ?? null;
-}
-
-function finish(member: Side): TapEvent[] {
-  const { run, state, plan, pick } = member;
-  const warning = pick?.warning(run.name) ?? member.ownMax?.warning(run.name) ?? null;
-  return [
-    run.progress(null),
-    ...run.warn(warning),
-    run.state(completedState(state, plan, maxSeenOf(member), pick?.window.snapshot() ?? {})),
-    run.complete(),
-  ];
 }

@@ -73,3 +73,18 @@ export function keyProblem(def: StreamDef, record: JsonObject): string | null {
   }
   return null;
 }
+
+/** A page's shaped records: those with a valid primary key, and the rejected ones with the reason. */
+export function splitByKey(
+  def: StreamDef,
+  records: readonly JsonObject[],
+): { valid: JsonObject[]; rejected: { data: JsonObject; reason: string }[] } {
+  const valid: JsonObject[] = [];
+  const rejected: { data: JsonObject; reason: string }[] = [];
+  for (const data of records) {
+    const reason = keyProblem(def, data);
+    if (reason === null) valid.push(data);
+    else rejected.push({ data, reason });
+  }
+  return { valid, rejected };
+}
