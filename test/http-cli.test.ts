@@ -95,7 +95,9 @@ describe('sync makes one preflight request before it touches the database', () =
     const database = join(dir, 'unreachable.sqlite');
     const run = await runCli(CLI, ['sync', '--config', cfg, '--target', 'sqlite', '--database', database]);
     expect(run.code).toBe(1);
+    // The first line only names what the sync is about to do; then one error line.
     expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^devin-tap sync: sessions, .* into .*unreachable\.sqlite$/),
       expect.stringMatching(
         new RegExp(
           `^devin-tap: cannot reach the Devin API at http://\\[REDACTED\\]@127\\.0\\.0\\.1:${port}: \\w+: GET /v3/organizations/org-sim\\w+/\\S+ failed after 3 attempts \\(last: connection failed \\(ECONNREFUSED\\)\\)$`,
@@ -133,7 +135,10 @@ describe('sync makes one preflight request before it touches the database', () =
       ]);
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(
-        new RegExp(`^devin-tap: the API answered 302 to ${target}/v3/\\S+ on GET /v3/\\S+; check base_url`),
+        new RegExp(
+          `^devin-tap: the API answered 302 to ${target}/v3/\\S+ on GET /v3/\\S+; check base_url`,
+          'm',
+        ),
       );
       expect(elsewhere.seen.length).toBe(0);
       expect(existsSync(database)).toBe(false);

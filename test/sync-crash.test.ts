@@ -44,6 +44,37 @@ async function killPartWay(
   return ended;
 }
 
+interface Killed {
+  database: string;
+  committed: number;
+}
+
+/**
+ * Kills a sync at each share of the requests in turn, each into a fresh database, until the sessions
+ * committed at the kill satisfy `wanted`: on a busy machine the same share can find the writer
+ * further behind or ahead. Returns the last attempt, so a test still fails when none qualified.
+ */
+async function killUntil(
+  kind: TargetKind,
+  sim: Simulator,
+  attempt: { name: (index: number) => string; args: (database: string) => string[]; latencyMs: number },
+  requests: readonly number[],
+  wanted: (committed: number) => boolean,
+): Promise<Killed> {
+  let last: Killed = { database: '', committed: -1 };
+  for (const [index, count] of requests.entries()) {
+    const database = attempt.name(index);
+    sim.setNetwork({ latencyMs: attempt.latencyMs });
+    sim.clearRequestLog();
+    const signal = await killPartWay(attempt.args(database), sim, count);
+    sim.setNetwork({ latencyMs: 0 });
+    expect(signal, 'the sync was killed before it finished').toBe('SIGKILL');
+    last = { database, committed: await rowCount(kind, database, 'sessions') };
+    if (wanted(last.committed)) return last;
+  }
+  return last;
+}
+
 describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', (kind: TargetKind) => {
   let sim: Simulator;
   const dir = syncTempDir();
@@ -65,19 +96,18 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
   afterAll(() => sim.close());
 
   it('the next sync finishes the job: every row once, equal to the API, fewer requests', async () => {
-    const database = databasePath(dir, kind, 'crashed');
-    sim.setNetwork({ latencyMs: 40 });
-    sim.clearRequestLog();
-    const signal = await killPartWay(
-      syncArgs(config, kind, database, STREAMS_READ),
+    const { database, committed } = await killUntil(
+      kind,
       sim,
-      Math.floor(fullRequests * 0.75),
+      {
+        name: (index) => databasePath(dir, kind, `crashed-${index}`),
+        args: (file) => syncArgs(config, kind, file, STREAMS_READ),
+        latencyMs: 40,
+      },
+      [0.75, 0.6, 0.85, 0.5, 0.9].map((share) => Math.floor(fullRequests * share)),
+      (count) => count > 0 && count < SESSIONS,
     );
-    sim.setNetwork({ latencyMs: 0 });
-    expect(signal, 'the sync was killed before it finished').toBe('SIGKILL');
-
     // Killed part-way: some sessions committed, not all.
-    const committed = await rowCount(kind, database, 'sessions');
     expect(committed).toBeGreaterThan(0);
     expect(committed).toBeLessThan(SESSIONS);
     const states = await query(kind, database, 'SELECT stream FROM _devin_tap_state');
@@ -92,17 +122,18 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
   });
 
   it.each([0.3, 0.55])('killed at %s of the requests, the next sync is exact', async (fraction) => {
-    const database = databasePath(dir, kind, `early-${fraction}`);
-    sim.setNetwork({ latencyMs: 40 });
-    sim.clearRequestLog();
-    const signal = await killPartWay(
-      syncArgs(config, kind, database, STREAMS_READ),
+    const { database, committed } = await killUntil(
+      kind,
       sim,
-      Math.floor(fullRequests * fraction),
+      {
+        name: (index) => databasePath(dir, kind, `early-${fraction}-${index}`),
+        args: (file) => syncArgs(config, kind, file, STREAMS_READ),
+        latencyMs: 40,
+      },
+      [fraction, fraction * 0.7, fraction * 0.5].map((share) => Math.floor(fullRequests * share)),
+      (count) => count < SESSIONS,
     );
-    sim.setNetwork({ latencyMs: 0 });
-    expect(signal).toBe('SIGKILL');
-    expect(await rowCount(kind, database, 'sessions')).toBeLessThan(SESSIONS);
+    expect(committed).toBeLessThan(SESSIONS);
     const resumed = await runSync(syncArgs(config, kind, database, STREAMS_READ));
     expect(resumed.code, resumed.stderr).toBe(0);
     await expectTablesEqualSimulator(kind, database, sim, CURSOR_STREAM_NAMES);
@@ -111,11 +142,17 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
   it('killed while the writer thread is behind the reader (no latency), state and rows agree and the next sync is exact', async () => {
     // At zero latency pages arrive faster than the database thread writes them: the kill lands
     // while a write runs beside the read and more rows wait in the buffers.
-    const database = databasePath(dir, kind, 'overlapped');
-    sim.clearRequestLog();
-    const signal = await killPartWay(syncArgs(config, kind, database), sim, Math.floor(fullRequests * 0.6));
-    expect(signal).toBe('SIGKILL');
-    const committed = await rowCount(kind, database, 'sessions');
+    const { database, committed } = await killUntil(
+      kind,
+      sim,
+      {
+        name: (index) => databasePath(dir, kind, `overlapped-${index}`),
+        args: (file) => syncArgs(config, kind, file),
+        latencyMs: 0,
+      },
+      [0.6, 0.4, 0.25].map((share) => Math.floor(fullRequests * share)),
+      (count) => count < SESSIONS,
+    );
     expect(committed).toBeLessThan(SESSIONS);
 
     const resumed = await runSync(syncArgs(config, kind, database));

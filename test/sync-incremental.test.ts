@@ -83,7 +83,8 @@ describe.each(KINDS)('devin-tap sync --target %s: incremental and full refresh',
         updated: 0,
       });
     }
-    expect(summaryRow(run, 'users')?.updated).toBe([...sim.users()].length);
+    // Members are read in full every run; rewritten with the same content they count as unchanged.
+    expect(summaryRow(run, 'users')).toMatchObject({ updated: 0, unchanged: [...sim.users()].length });
     expect(messageRequestSessions(sim)).toEqual([]);
     const after = await snapshot(kind, database);
     for (const stream of STREAM_NAMES) {

@@ -3,7 +3,9 @@ import type { StreamStatusRow } from './status.js';
 import { textTable } from './text-table.js';
 
 const count = (n: number | null) => (n === null ? '-' : n.toLocaleString('en-US'));
-const day = (iso: string | null) => (iso === null ? '-' : iso.replace('T', ' ').replace(/:\d\dZ$/, 'Z'));
+/** Minutes, UTC (the header says so): 'YYYY-MM-DD HH:MM'. */
+const day = (iso: string | null) =>
+  iso === null ? '-' : iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, '');
 
 /** `devin-tap status` for people; fits 80 columns. */
 export function statusTable(rows: readonly StreamStatusRow[]): string {
@@ -15,7 +17,7 @@ export function statusTable(rows: readonly StreamStatusRow[]): string {
     row.checkpointPending ? 'resume' : row.refreshPending ? 'refresh' : '-',
     count(row.rejected),
   ]);
-  const header = ['stream', 'rows', 'last sync (UTC)', 'bookmark (UTC)', 'pending', 'rejected'];
+  const header = ['stream', 'rows', 'last sync UTC', 'bookmark UTC', 'pending', 'rejected'];
   return textTable(header, lines, { right: new Set([1, 5]) });
 }
 

@@ -129,8 +129,11 @@ async function syncInto(
           const seen = rejections.get(event.stream) ?? { count: 0, reason: event.reason };
           rejections.set(event.stream, { ...seen, count: seen.count + 1 });
         }
-        if (streamLog) streamLog.observe(event);
-        else if (event.kind === 'log' && event.level !== 'debug' && !options.quiet)
+        // An interrupted stream has not failed: the summary says `interrupted`, the log nothing.
+        const interrupted = event.kind === 'stream_error' && interruptOf(signal)?.message === event.message;
+        if (streamLog) {
+          if (!interrupted) streamLog.observe(event);
+        } else if (event.kind === 'log' && event.level !== 'debug' && !options.quiet)
           display.log(event.message);
       },
     });

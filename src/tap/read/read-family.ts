@@ -65,7 +65,9 @@ class FamilyRead {
     this.root = rootMember && side(rootMember, true);
     this.children = children.map((child) => side(child, child.def.parent?.reread === 'changed'));
     this.members = [...(this.root ? [this.root] : []), ...this.children];
-    for (const member of this.members) if (member.pick) member.run.attach(member.pick);
+    // A child's selector judges parents: its skips are parents, not child records, so they are not
+    // the child's `unchanged` (the target counts child rows rewritten with the same content).
+    if (this.root?.pick) this.root.run.attach(this.root.pick);
     this.shared = sharedQuery([
       ...(this.root ? [{ plan: this.root.plan, filtersParents: true }] : []),
       ...this.children.map((child) => ({ plan: child.plan, filtersParents: child.pick !== null })),
