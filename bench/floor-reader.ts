@@ -1,12 +1,13 @@
-// The floor the tap is measured against: a bare loop that fetches the same pages with the same
-// concurrency and only parses them. No retries, validation, projection, events or encoding.
+// The floor the tap is measured against: a bare undici loop that fetches the same pages with the
+// same concurrency and only parses them (the client the tap uses, without retries, deadlines,
+// caps, validation, projection, events or encoding).
 // Usage: node floor-reader.js <base_url> <org_id> <token> <page_size> <concurrency>
-import { Agent, request } from 'node:http';
+import { Pool } from 'undici';
 
 const [baseUrl = '', orgId = '', token = '', pageSizeText = '200', concurrencyText = '8'] =
   process.argv.slice(2);
 const pageSize = Number(pageSizeText);
-const agent = new Agent({ keepAlive: true, maxSockets: Number(concurrencyText) });
+const pool = new Pool(baseUrl, { connections: Number(concurrencyText) });
 
 interface Page {
   items: Record<string, unknown>[];
@@ -14,22 +15,14 @@ interface Page {
   has_next_page: boolean;
 }
 
-function getPage(path: string, after: string | null): Promise<Page> {
+async function getPage(path: string, after: string | null): Promise<Page> {
   const query = `first=${pageSize}${after === null ? '' : `&after=${encodeURIComponent(after)}`}`;
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${baseUrl}${path}?${query}`,
-      { agent, headers: { authorization: `Bearer ${token}` } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Page));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end();
+  const { body } = await pool.request({
+    path: `${path}?${query}`,
+    method: 'GET',
+    headers: { authorization: `Bearer ${token}` },
   });
+  return JSON.parse(await body.text()) as Page;
 }
 
 async function readAll(path: string, onItem: (item: Record<string, unknown>) => void): Promise<number> {
@@ -59,4 +52,4 @@ async function worker(): Promise<void> {
 }
 await Promise.all(Array.from({ length: Number(concurrencyText) }, worker));
 process.stdout.write(`${records}\n`);
-agent.destroy();
+await pool.close();

@@ -4,8 +4,14 @@
 //     concurrency, parse only); peak RSS of the tap process.
 //  2. latency: wall time with 50 ms per request against the bound requests x 50 ms / max_concurrency,
 //     split into start-up, requests and exit, with the floor's wall at the same latency.
-// Options: --sessions N --messages N --latency-sessions N
+//  3. a 100 MB page: peak RSS of `devin-tap read` of one playbooks page holding a 100 MB body,
+//     against the same read of a 1 KB page.
+// The tap runs with a fixed max_concurrency of 8 (adaptive_concurrency: false), as the floor does;
+// bench/concurrency-bench.ts measures adaptive concurrency.
+// Options: --sessions N --messages N --latency-sessions N --big-page-mb N
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSimulator } from '../src/simulator/index.js';
@@ -20,6 +26,7 @@ function option(name: string, fallback: number): number {
 const SESSIONS = option('sessions', 20_000);
 const MESSAGES = option('messages', 20);
 const LATENCY_SESSIONS = option('latency-sessions', 400);
+const BIG_PAGE_MB = option('big-page-mb', 100);
 const CONCURRENCY = 8;
 const PAGE_SIZE = 200;
 const cli = resolve('dist/src/cli.js');
@@ -47,7 +54,12 @@ async function throughput(): Promise<void> {
   const config = join(dir, 'config.json');
   writeFileSync(
     config,
-    JSON.stringify({ ...sim.config(), page_size: PAGE_SIZE, max_concurrency: CONCURRENCY }),
+    JSON.stringify({
+      ...sim.config(),
+      page_size: PAGE_SIZE,
+      max_concurrency: CONCURRENCY,
+      adaptive_concurrency: false,
+    }),
   );
   try {
     const floor = await runChild(floorReader, [
@@ -127,7 +139,12 @@ async function latency(): Promise<void> {
   const config = join(dir, 'config-latency.json');
   writeFileSync(
     config,
-    JSON.stringify({ ...sim.config(), page_size: PAGE_SIZE, max_concurrency: CONCURRENCY }),
+    JSON.stringify({
+      ...sim.config(),
+      page_size: PAGE_SIZE,
+      max_concurrency: CONCURRENCY,
+      adaptive_concurrency: false,
+    }),
   );
   try {
     const floorStarted = Date.now();
@@ -167,5 +184,56 @@ async function latency(): Promise<void> {
   }
 }
 
+/** A server whose playbooks list is one page holding one playbook with a `bytes`-long body. */
+async function bigPageServer(bytes: number): Promise<{ url: string; close: () => void }> {
+  const playbook = { playbook_id: 'playbook-big', title: 'big', created_at: 1, updated_at: 1, body: '' };
+  const head = JSON.stringify({ items: [{ ...playbook, body: '\u0000' }] }).split('\\u0000');
+  const page = Buffer.concat([
+    Buffer.from(head[0] ?? ''),
+    Buffer.alloc(bytes, 'a'),
+    Buffer.from(`${head[1] ?? ''}`.replace(/}$/, ',"end_cursor":null,"has_next_page":false,"total":1}')),
+  ]);
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': page.length });
+    res.end(page);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+}
+
+async function bigPage(): Promise<void> {
+  const playbooks = join(dir, 'catalog-playbooks.json');
+  writeFileSync(
+    playbooks,
+    JSON.stringify({
+      streams: [
+        { stream: { name: 'playbooks' }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' },
+      ],
+    }),
+  );
+  const peak = async (bytes: number): Promise<number> => {
+    const server = await bigPageServer(bytes);
+    const config = join(dir, `config-big-${bytes}.json`);
+    writeFileSync(
+      config,
+      JSON.stringify({ api_token: 'cog_bench', org_id: 'org-bench', base_url: server.url }),
+    );
+    try {
+      const run = await runChild(cli, ['read', '--config', config, '--catalog', playbooks]);
+      ensureOk(`devin-tap read (${bytes} byte page)`, run);
+      return run.peakRssMb;
+    } finally {
+      server.close();
+    }
+  };
+  const small = await peak(1024);
+  const big = await peak(BIG_PAGE_MB * 1_048_576);
+  console.log(
+    `a ${BIG_PAGE_MB} MB page: peak RSS ${big.toFixed(0)} MB against ${small.toFixed(0)} MB for a 1 KB page: rise ${(big - small).toFixed(0)} MB (aim <= page + 100 MB = ${BIG_PAGE_MB + 100} MB)`,
+  );
+}
+
 await throughput();
 await latency();
+await bigPage();

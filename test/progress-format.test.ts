@@ -69,6 +69,7 @@ describe('progress tracking', () => {
         inserted: 0,
         updated: 0,
         unchanged: 25,
+        rejected: 3,
         requests: 1,
         retries: 2,
         seconds: 0.1,
@@ -76,10 +77,10 @@ describe('progress tracking', () => {
       },
     ]).split('\n');
     expect(table[0]).toMatch(
-      /^stream\s+inserted\s+updated\s+unchanged\s+requests\s+retries\s+seconds\s+status$/,
+      /^stream\s+inserted\s+updated\s+unchanged\s+rejected\s+requests\s+retries\s+seconds\s+status$/,
     );
-    expect(table[2]).toMatch(/^sessions\s+1,234\s+5\s+0\s+10\s+0\s+1\.3\s+ok$/);
-    expect(table[3]).toMatch(/^playbooks\s+0\s+0\s+25\s+1\s+2\s+0\.1\s+failed$/);
+    expect(table[2]).toMatch(/^sessions\s+1,234\s+5\s+0\s+0\s+10\s+0\s+1\.3\s+ok$/);
+    expect(table[3]).toMatch(/^playbooks\s+0\s+0\s+25\s+3\s+1\s+2\s+0\.1\s+failed$/);
     const requestsEnd = (line: string | undefined) => (line ?? '').indexOf('requests') + 'requests'.length;
     expect(table[2]?.slice(0, requestsEnd(table[0])).endsWith('10')).toBe(true);
   });

@@ -59,7 +59,47 @@ describe('devin-tap simulate', () => {
     await expect(fetch(config.base_url)).rejects.toThrow();
   });
 
+  it('--hostile and --big-message-mb switch hostile data on and say so', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    let stop = (): void => {};
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    const args = [
+      'simulate',
+      '--sessions',
+      '10',
+      '--users',
+      '3',
+      '--hostile',
+      'keyless,millisecond-cursor',
+      '--big-message-mb',
+      '1',
+    ];
+    const run = program(out, err, stopped).parseAsync(args, { from: 'user' });
+    await until(() => out.length >= 2);
+    const config = JSON.parse(out[1] ?? '') as { api_token: string; org_id: string; base_url: string };
+    const response = await fetch(`${config.base_url}/v3/organizations/${config.org_id}/sessions`, {
+      headers: { authorization: `Bearer ${config.api_token}` },
+    });
+    const items = ((await response.json()) as { items: Record<string, unknown>[] }).items;
+    expect(items.filter((row) => row.session_id === undefined).length).toBe(1);
+    expect(items.filter((row) => Number(row.updated_at) > 1e12).length).toBe(1);
+    expect(err).toContain('hostile data: millisecondCursor=true, keyless=true, bigMessageMb=1');
+    const members = await fetch(`${config.base_url}/v3beta1/organizations/${config.org_id}/members/users`, {
+      headers: { authorization: `Bearer ${config.api_token}` },
+    });
+    expect(((await members.json()) as { total: number }).total).toBe(3);
+    expect(err.some((line) => line.includes('10 sessions') && line.includes('3 members'))).toBe(true);
+    stop();
+    await run;
+  });
+
   it.each([
+    [['--hostile', 'keyless,loud'], '--hostile'],
+    [['--big-message-mb', '5000'], '--big-message-mb'],
+    [['--users', '100001'], '--users'],
     [['--port', '70000'], '--port'],
     [['--sessions', 'many'], '--sessions'],
     [['--sessions', '-3'], '--sessions'],

@@ -26,9 +26,10 @@ function fingerprint(sim: Simulator): string {
     hash.update(JSON.stringify(session));
     for (const message of sim.messages(String(session.session_id))) hash.update(JSON.stringify(message));
   }
-  for (const rows of [sim.insights(), sim.playbooks(), sim.secrets(), sim.knowledgeNotes()]) {
+  for (const rows of [sim.insights(), sim.playbooks(), sim.secrets(), sim.knowledgeNotes(), sim.users()]) {
     for (const row of rows) hash.update(JSON.stringify(row));
   }
+  hash.update(JSON.stringify(sim.consumptionDaily({ time_after: 0 })));
   return hash.digest('hex');
 }
 
@@ -84,6 +85,19 @@ describe('simulator data', () => {
       'secrets',
       [...sim.secrets()].map(({ value: _value, ...row }) => row),
     );
+    const users = [...sim.users()];
+    expect(users.length).toBe(40);
+    check('users', users);
+    const window = { time_after: 0 };
+    check('consumption_daily', sim.consumptionDaily(window).consumption_by_date as JsonObject[]);
+    for (const user of users.slice(0, 5)) {
+      const userId = String(user.user_id);
+      const days = sim.userConsumption(userId, window).consumption_by_date as JsonObject[];
+      check(
+        'consumption_by_user',
+        days.map((day) => ({ ...day, user_id: userId })),
+      );
+    }
   });
 
   it('holds the hard cases at the documented session indexes', () => {

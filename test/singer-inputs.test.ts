@@ -25,6 +25,7 @@ describe('parseSingerState', () => {
     expect(parseSingerState({ bookmarks, currently_syncing: null }, 's')).toEqual(bookmarks);
     expect(parseSingerState({ value: { bookmarks } }, 's')).toEqual(bookmarks);
     expect(parseSingerState({ singer_state: { bookmarks } }, 's')).toEqual(bookmarks);
+    expect(parseSingerState({ type: 'STATE', value: { bookmarks } }, 's')).toEqual(bookmarks);
     expect(parseSingerState({}, 's')).toEqual({});
   });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/tap/config.js';
 import { ApiError, RetryExhaustedError } from '../src/tap/errors.js';
 import { createHttpClient, type RequestCounters } from '../src/tap/http/http.js';
+import { DEFAULT_BACKOFF } from '../src/tap/http/retry-policy.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -122,7 +123,7 @@ describe('http client', () => {
     expect(result.error).toBeNull();
     expect(result.counters).toMatchObject({ requests: 3, retries: 2 });
     expect(result.retries[0]).toContain('response body was not valid JSON');
-    expect(result.retries[1]).toMatch(/connection failed \((ECONNRESET|socket hang up)/);
+    expect(result.retries[1]).toMatch(/connection failed \((ECONNRESET|closed by the server)/);
   });
 
   it('retries a connection dropped in the middle of a 200 body', async () => {
@@ -156,13 +157,52 @@ describe('http client', () => {
     expect(seen.length).toBe(3);
   });
 
+  for (const random of [0, 1]) {
+    it(`waits as the policy says on a fake clock (random ${random}): Retry-After, its cap, jitter bounds`, async () => {
+      const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
+      script = [
+        json(429, {}, { 'retry-after': '7' }),
+        json(503, {}, { 'retry-after': new Date(NOW + 9000).toUTCString() }),
+        json(429, {}, { 'retry-after': '600' }),
+        json(500, {}),
+        json(502, {}),
+      ];
+      const waits: number[] = [];
+      const config = parseConfig(
+        { api_token: TOKEN, org_id: 'org-1', base_url: baseUrl, max_retries: 5, adaptive_concurrency: false },
+        {},
+      );
+      const http = createHttpClient(config, {
+        backoff: DEFAULT_BACKOFF,
+        clock: {
+          nowMs: () => NOW,
+          random: () => random,
+          sleep: async (ms) => {
+            waits.push(ms);
+          },
+        },
+      });
+      const counters: RequestCounters = { requests: 0, retries: 0 };
+      const started = Date.now();
+      await http.getJson(PATH, {}, { stream: 'things', permission: 'P', counters });
+      http.close();
+      // Retry-After as seconds and as a date (+ up to 10% jitter), capped at 60 s; then equal
+      // jitter in [d/2, d] with d = 500 ms x 2^(retry-1): retry 4 -> [2000, 4000], retry 5 -> [4000, 8000].
+      expect(waits).toEqual(
+        random === 0 ? [7000, 9000, 60_000, 2000, 4000] : [7700, 9900, 60_000, 4000, 8000],
+      );
+      expect(counters).toMatchObject({ requests: 6, retries: 5 });
+      expect(Date.now() - started).toBeLessThan(2000); // the fake clock waited, not the test
+    });
+  }
+
   const fatal: [number, RegExp][] = [
-    [401, /^the API token was rejected \(HTTP 401 on GET \/v3\/organizations\/org-1\/things\)/],
+    [401, /^the API token was rejected \(HTTP 401\); check api_token or DEVIN_API_TOKEN$/],
     [403, /^things: the API token's role lacks the ManageThings permission \(HTTP 403/],
-    [404, /^things: not found \(HTTP 404 on GET .*\): the detail of 404/],
+    [404, /^things: not found \(HTTP 404 on GET .*\): Problem: the detail of 404/],
     [
       422,
-      /^things: the API rejected the request \(HTTP 422 on GET .*\): the detail of 422 \[REDACTED\] \[\{"loc":"first"\}\]/,
+      /^things: the API rejected the request \(HTTP 422 on GET .*\): Problem: the detail of 422 \[REDACTED\] \[\{"loc":"first"\}\]/,
     ],
   ];
   for (const [status, pattern] of fatal) {

@@ -67,17 +67,22 @@ describe('readStreams under faults, limits and missing permissions', () => {
     expect(JSON.stringify(events)).not.toContain(token);
   });
 
-  it('a rejected token fails every stream as a config error', async () => {
-    const events = await collect(simConfig(sim, { api_token: 'cog_rejectedTOKEN' }), configured(ALL_STREAMS));
-    const errors = events.filter((event) => event.kind === 'stream_error');
-    expect(errors.map((event) => event.stream).sort()).toEqual([...ALL_STREAMS].sort());
-    for (const event of errors) {
-      expect(event).toMatchObject({
-        failure: 'config_error',
-        message: expect.stringContaining('the API token was rejected'),
-      });
-    }
-    expect(JSON.stringify(events)).not.toContain('rejectedTOKEN');
+  it('a rejected token ends the whole read at once with one error', async () => {
+    sim.clearRequestLog();
+    const seen: TapEvent[] = [];
+    const run = async () => {
+      const { readStreams } = await import('../src/tap/read/read.js');
+      const config = simConfig(sim, { api_token: 'cog_rejectedTOKEN' });
+      for await (const event of readStreams({ config, streams: configured(ALL_STREAMS) })) seen.push(event);
+    };
+    await expect(run()).rejects.toThrow(
+      /^the API token was rejected \(HTTP 401\); check api_token or DEVIN_API_TOKEN$/,
+    );
+    expect(seen.filter((event) => event.kind === 'stream_error' || event.kind === 'record')).toEqual([]);
+    // Nothing past the first answers: every stream's first request at most, never a retry.
+    expect(sim.requestLog.every((entry) => entry.status === 401)).toBe(true);
+    expect(sim.requestLog.length).toBeLessThanOrEqual(ALL_STREAMS.length);
+    expect(JSON.stringify(seen)).not.toContain('rejectedTOKEN');
   });
 
   it('gives up on an unreachable API as a transient error', async () => {

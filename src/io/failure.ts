@@ -1,5 +1,5 @@
 import { errorMessage, TapError } from '../tap/errors.js';
-import { redact } from './redact.js';
+import { redact } from '../tap/redact.js';
 
 /** How an error that ended a command is reported: exit code, message, and the Airbyte failure type. */
 export interface Failure {

@@ -6,6 +6,7 @@ interface LoadFlags {
   target?: 'duckdb' | 'sqlite';
   database?: string;
   quiet?: boolean;
+  memoryLimit?: string;
 }
 
 /** `devin-tap load`: a Singer target; Singer messages on stdin, each STATE echoed once committed. */
@@ -20,20 +21,30 @@ export function loadCommand(): Command {
     )
     .option('--database <path>', 'database file (default ./devin.duckdb)')
     .option('--quiet', 'no summary on stderr')
+    .option(
+      '--memory-limit <size>',
+      'DuckDB memory limit, e.g. 2GB (default: a quarter of the machine memory, 512MB to 4GB)',
+    )
     .action((flags: LoadFlags) =>
       runCommand(async () => {
         const log = (message: string) => process.stderr.write(`devin-tap load: ${message}\n`);
         // Loaded on use: the database drivers are heavy and other commands do not need them.
         const { openTarget } = await import('../targets/open-target.js');
         const { runLoad } = await import('./run-load.js');
+        const { parseMemoryLimit } = await import('../targets/duckdb-memory.js');
+        const memoryLimit =
+          flags.memoryLimit === undefined
+            ? {}
+            : { memoryLimit: parseMemoryLimit(flags.memoryLimit, '--memory-limit') };
         const database = resolveDatabase(flags.database, flags.target);
-        const target = await openTarget(database.kind, database.path);
+        const target = await openTarget(database.kind, database.path, memoryLimit);
         try {
           const summary = await runLoad({ target, input: process.stdin, output: process.stdout, log });
           if (!flags.quiet) {
             for (const [stream, stats] of Object.entries(summary.streams)) {
+              const rejected = stats.rejected > 0 ? `, ${stats.rejected} rejected` : '';
               log(
-                `${stream}: ${stats.records} records, ${stats.inserted} inserted, ${stats.updated} updated`,
+                `${stream}: ${stats.records} records, ${stats.inserted} inserted, ${stats.updated} updated${rejected}`,
               );
             }
           }

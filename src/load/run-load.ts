@@ -4,6 +4,7 @@ import { InputError } from '../tap/errors.js';
 import { isJsonObject, type JsonObject } from '../tap/json.js';
 import { type BatchLimits, DEFAULT_LIMITS, RowBuffer } from '../targets/row-buffer.js';
 import { SINGER_STATE_KEY, type Target } from '../targets/target.js';
+import { keyProblem } from './key-check.js';
 import { readLines } from './lines.js';
 import { parseSingerLine } from './singer-message.js';
 
@@ -20,6 +21,8 @@ export interface LoadStreamSummary {
   records: number;
   inserted: number;
   updated: number;
+  /** RECORDs without a valid primary key, kept in `_devin_tap_rejected`. */
+  rejected: number;
 }
 
 export interface LoadSummary {
@@ -38,6 +41,7 @@ async function writeLine(output: Writable, line: string): Promise<void> {
 class SingerLoader {
   readonly summary: LoadSummary = { lines: 0, states: 0, streams: {}, skipped: {} };
   private readonly buffers = new Map<string, RowBuffer>();
+  private readonly keys = new Map<string, readonly string[]>();
   private readonly limits: BatchLimits;
   private readonly now: () => number;
 
@@ -57,19 +61,24 @@ class SingerLoader {
         { name: message.stream, schema: message.schema, keys: message.keys },
       ]);
       this.buffers.set(message.stream, buffer);
-      this.summary.streams[message.stream] ??= { records: 0, inserted: 0, updated: 0 };
+      this.keys.set(message.stream, message.keys);
+      this.summary.streams[message.stream] ??= { records: 0, inserted: 0, updated: 0, rejected: 0 };
     } else if (message.type === 'RECORD') {
       const buffer = this.buffers.get(message.stream);
       const stats = this.summary.streams[message.stream];
       if (!buffer || !stats)
         throw new InputError(`line ${line}: RECORD for stream ${message.stream} before its SCHEMA`);
       stats.records += 1;
-      if (buffer.push(message.record, message.extractedAt ?? this.now(), text.length)) {
+      const problem = keyProblem(message.record, this.keys.get(message.stream) ?? []);
+      if (problem !== null) {
+        await this.reject(message.stream, stats, problem, message.record, message.extractedAt, line);
+      } else if (buffer.push(message.record, message.extractedAt ?? this.now(), text.length)) {
         await this.flush(message.stream, buffer);
       }
     } else if (message.type === 'STATE') {
       await this.commit(isJsonObject(message.value) ? message.value : { value: message.value });
-      await writeLine(this.options.output, text);
+      // What Singer targets emit: the state's value, one JSON line; Meltano passes it to --state.
+      await writeLine(this.options.output, JSON.stringify(message.value));
       this.summary.states += 1;
     } else {
       const seen = this.summary.skipped[message.name] ?? 0;
@@ -83,6 +92,23 @@ class SingerLoader {
   async commit(state?: JsonObject): Promise<void> {
     for (const [stream, buffer] of this.buffers) await this.flush(stream, buffer);
     await this.options.target.checkpoint(state ? { [SINGER_STATE_KEY]: state } : {});
+  }
+
+  /** Keeps a record without a valid key in `_devin_tap_rejected`; the load goes on. */
+  private async reject(
+    stream: string,
+    stats: LoadStreamSummary,
+    reason: string,
+    record: JsonObject,
+    extractedAt: number | null,
+    line: number,
+  ) {
+    if (stats.rejected === 0)
+      this.options.log(
+        `warning: ${stream}: line ${line}: record rejected (${reason}); kept in _devin_tap_rejected`,
+      );
+    stats.rejected += 1;
+    await this.options.target.reject([{ stream, reason, record, rejectedAt: extractedAt ?? this.now() }]);
   }
 
   private async flush(stream: string, buffer: RowBuffer): Promise<void> {

@@ -1,5 +1,6 @@
 import { InputError } from '../tap/errors.js';
 import { isJsonObject, type JsonObject, type JsonValue, parseJson } from '../tap/json.js';
+import { locateJsonProblem } from './json-error.js';
 
 export type SingerMessage =
   | { type: 'SCHEMA'; stream: string; schema: JsonObject; keys: string[] }
@@ -36,8 +37,9 @@ export function parseSingerLine(text: string, line: number): SingerMessage {
   let parsed: unknown;
   try {
     parsed = parseJson(text);
-  } catch (error) {
-    fail(line, `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  } catch {
+    const { character, problem } = locateJsonProblem(text);
+    fail(line, `not valid JSON at character ${character} (${problem})`);
   }
   if (!isJsonObject(parsed) || typeof parsed.type !== 'string')
     fail(line, 'not a Singer message (no "type")');

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
-import { redact } from '../io/redact.js';
 import type { LogLevel } from '../tap/events.js';
+import { redact } from '../tap/redact.js';
 import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type Logger } from './logger.js';
 
 export interface CommandLogOptions {

@@ -19,7 +19,7 @@ export interface DialectSql {
   day(column: string): string;
   /** Monday of the ISO week of a timestamp column, UTC (DuckDB DATE; SQLite TEXT 'YYYY-MM-DD'). */
   weekStart(column: string): string;
-  /** ISO week label 'YYYY-Www' (SQLite needs 3.46+ for %G/%V; better-sqlite3 12 bundles newer). */
+  /** ISO week label 'YYYY-Www'. */
   isoWeek(column: string): string;
   /** `column >= <epoch seconds>` for a timestamp column. */
   atOrAfter(column: string, epochSeconds: number): string;
@@ -58,7 +58,10 @@ const duckdb: DialectSql = {
 };
 
 // SQLite timestamps are INTEGER epoch seconds. 'weekday 0' moves to the next Sunday (or stays on one),
-// '-6 days' then lands on that week's Monday.
+// '-6 days' then lands on that week's Monday. No %G/%V (SQLite 3.46+): other clients of the file
+// (Debian 12's sqlite3, Python's sqlite3 module: 3.40) would read NULL. An ISO week belongs to the
+// year of its Thursday and is numbered by that Thursday's day of the year: (day + 6) / 7.
+const sqliteThursday = (column: string): string => `date(${column}, 'unixepoch', 'weekday 0', '-3 days')`;
 const sqlite: DialectSql = {
   createView: (name, select, temporary) => [
     `DROP VIEW IF EXISTS ${temporary ? 'temp.' : ''}${name}`,
@@ -68,7 +71,9 @@ const sqlite: DialectSql = {
   nullOf: (type) => `CAST(NULL AS ${SQLITE_TYPES[type]})`,
   day: (column) => `date(${column}, 'unixepoch')`,
   weekStart: (column) => `date(${column}, 'unixepoch', 'weekday 0', '-6 days')`,
-  isoWeek: (column) => `strftime('%G-W%V', ${column}, 'unixepoch')`,
+  isoWeek: (column) =>
+    `CASE WHEN ${column} IS NOT NULL THEN printf('%s-W%02d', strftime('%Y', ${sqliteThursday(column)}), ` +
+    `(CAST(strftime('%j', ${sqliteThursday(column)}) AS INTEGER) + 6) / 7) END`,
   atOrAfter: (column, epochSeconds) => `${column} >= ${integer(epochSeconds)}`,
   median: (column, from) => {
     const n = `(SELECT count(${column}) FROM ${from})`;

@@ -1,8 +1,11 @@
 import type { Tokens } from './auth.js';
+import type { Consumption } from './consumption.js';
+import { costRoute } from './cost-api.js';
 import { type ListRequest, listMessages, listOrgObjects, listSessions } from './lists.js';
 import type { OrgStore } from './org-store.js';
 import { type ApiResponse, ok, problem } from './problem.js';
 import type { SessionStore } from './session-store.js';
+import type { UserStore } from './user-store.js';
 
 export interface ApiState {
   orgId: string;
@@ -11,10 +14,14 @@ export interface ApiState {
   playbooks: OrgStore;
   secrets: OrgStore;
   notes: OrgStore;
+  users: UserStore;
+  consumption: Consumption;
 }
 
-interface Route {
+export interface Route {
   permission: string;
+  /** A permission older API docs name for the same access, accepted too. */
+  alsoGrantedBy?: string;
   handle: (state: ApiState, request: ListRequest) => ApiResponse;
 }
 
@@ -98,11 +105,18 @@ export function handleApi(
     return problem(401, 'Missing or invalid API key (send Authorization: Bearer cog_...)', instance);
   const segments = decodeSegments(url.pathname);
   const [empty, version, organizations, orgId, ...rest] = segments ?? [];
-  const found = empty === '' && version === 'v3' && organizations === 'organizations' ? route(rest) : null;
+  const found =
+    empty === '' && organizations === 'organizations'
+      ? version === 'v3'
+        ? (route(rest) ?? costRoute(version, rest))
+        : costRoute(version ?? '', rest)
+      : null;
   if (!found || orgId === undefined) return problem(404, `No route for ${method} ${instance}`, instance);
   if (orgId !== state.orgId) return problem(404, `Organization '${orgId}' not found`, instance);
-  if (!permissions.has(found.permission)) {
-    return problem(403, `The API key's role lacks the ${found.permission} permission`, instance, {
+  const granted = permissions.has(found.permission) || permissions.has(found.alsoGrantedBy ?? '');
+  if (!granted) {
+    const older = found.alsoGrantedBy ? ` (older docs: ${found.alsoGrantedBy})` : '';
+    return problem(403, `The API key's role lacks the ${found.permission} permission${older}`, instance, {
       required_permission: found.permission,
     });
   }

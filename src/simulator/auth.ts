@@ -5,6 +5,8 @@ export const PERMISSIONS = [
   'ManageOrgPlaybooks',
   'ManageOrgSecrets',
   'ManageOrgKnowledge',
+  'ViewOrgMembership',
+  'ViewOrgConsumption',
 ] as const;
 
 /** Bearer tokens and the permissions of their role. */

@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runCommand } from '../run-command.js';
 import { InputError } from '../tap/errors.js';
+import { MAX_USERS } from './gen-users.js';
+import { type HostileModes, MAX_BIG_MESSAGE_MB } from './hostile-modes.js';
 import type { SimulatorOptions } from './index.js';
 
 export interface SimulateIo {
@@ -52,6 +54,36 @@ function orgId(value: string): string {
 
 const MAX = 2 ** 31 - 1;
 
+const HOSTILE_FLAGS = {
+  'millisecond-cursor': 'millisecondCursor',
+  keyless: 'keyless',
+  'nested-secret': 'nestedSecret',
+  'echo-token': 'echoToken',
+} as const satisfies Record<string, keyof HostileModes>;
+
+function hostileModes(value: string): Partial<HostileModes> {
+  const modes: Partial<HostileModes> = {};
+  for (const name of value.split(',').map((part) => part.trim())) {
+    if (name === 'all') for (const key of Object.values(HOSTILE_FLAGS)) modes[key] = true;
+    else if (Object.hasOwn(HOSTILE_FLAGS, name))
+      modes[HOSTILE_FLAGS[name as keyof typeof HOSTILE_FLAGS]] = true;
+    else
+      throw new InvalidArgumentError(
+        `expected a comma list of ${Object.keys(HOSTILE_FLAGS).join(', ')} or all.`,
+      );
+  }
+  return modes;
+}
+
+interface SimulateFlags extends Omit<SimulatorOptions, 'hostile'> {
+  hostile?: Partial<HostileModes>;
+  bigMessageMb?: number;
+}
+
+function simulatorOptions({ hostile, bigMessageMb, ...rest }: SimulateFlags): SimulatorOptions {
+  return { ...rest, hostile: { ...hostile, ...(bigMessageMb ? { bigMessageMb } : {}) } };
+}
+
 async function serve(options: SimulatorOptions, io: SimulateIo): Promise<number> {
   const { startSimulator } = await import('./index.js');
   const sim = await startSimulator(options).catch((error: unknown) => {
@@ -63,10 +95,15 @@ async function serve(options: SimulatorOptions, io: SimulateIo): Promise<number>
     }
     throw error;
   });
-  const { sessions, messagesPerSession, seed } = sim.options;
+  const { sessions, messagesPerSession, seed, users } = sim.options;
   io.out(`Devin API v3 simulator listening on ${sim.baseUrl}`);
   io.out(JSON.stringify(sim.config()));
-  io.err(`seed ${seed}, ${sessions} sessions (about ${messagesPerSession} messages each); Ctrl-C to stop`);
+  io.err(
+    `seed ${seed}, ${sessions} sessions (about ${messagesPerSession} messages each), ${users} members; Ctrl-C to stop`,
+  );
+  const hostile = Object.entries(sim.options.hostile).filter(([, value]) => value !== false && value !== 0);
+  if (hostile.length > 0)
+    io.err(`hostile data: ${hostile.map(([key, value]) => `${key}=${String(value)}`).join(', ')}`);
   await io.waitForStop();
   await sim.close();
   io.err('simulator stopped');
@@ -84,9 +121,26 @@ export function simulateCommand(io: SimulateIo = DEFAULT_IO): Command {
     .option('--playbooks <n>', 'number of playbooks', integer(0, 10_000_000), 25)
     .option('--secrets <n>', 'number of secrets', integer(0, 10_000_000), 25)
     .option('--knowledge-notes <n>', 'number of knowledge notes', integer(0, 10_000_000), 25)
+    .option(
+      '--users <n>',
+      'organization members (sessions go to them with a skew)',
+      integer(0, MAX_USERS),
+      40,
+    )
     .option('--latency-ms <n>', 'delay before every response, in ms', integer(0, 600_000), 0)
     .option('--rate-limit <n>', 'requests per second before 429 (0 = off)', integer(0, 1_000_000), 0)
     .option('--fault-rate <f>', 'fraction of requests that fail: 5xx, dropped, truncated', fraction, 0)
     .option('--org-id <id>', 'organization id', orgId, 'org-sim0001')
-    .action((options: SimulatorOptions) => runCommand(() => serve(options, io)));
+    .option(
+      '--hostile <modes>',
+      `hostile data, comma-separated: ${Object.keys(HOSTILE_FLAGS).join(', ')}, or all`,
+      hostileModes,
+    )
+    .option(
+      '--big-message-mb <n>',
+      'make message #1 of the third-oldest session this many MiB (0 = the usual 120 KB)',
+      integer(0, MAX_BIG_MESSAGE_MB),
+      0,
+    )
+    .action((flags: SimulateFlags) => runCommand(() => serve(simulatorOptions(flags), io)));
 }

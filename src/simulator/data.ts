@@ -1,10 +1,14 @@
 import type { ApiState } from './api.js';
 import { Tokens } from './auth.js';
+import { Consumption } from './consumption.js';
 import { generateNote, generatePlaybook, generateSecret } from './gen-org.js';
+import { Hostile } from './hostile.js';
+import type { HostileModes } from './hostile-modes.js';
 import { ID_KIND, IdCodec } from './ids.js';
 import { OrgStore } from './org-store.js';
 import { SessionStore } from './session-store.js';
 import { LogicalClock } from './timeline.js';
+import { UserStore } from './user-store.js';
 
 export interface DataOptions {
   seed: number;
@@ -14,18 +18,23 @@ export interface DataOptions {
   playbooks: number;
   secrets: number;
   knowledgeNotes: number;
+  hostile: HostileModes;
+  users: number;
 }
 
 /** Every store of one simulated organization, sharing one logical clock. Nothing is generated yet. */
-export function createOrgData(options: DataOptions): ApiState & { clock: LogicalClock } {
+export function createOrgData(options: DataOptions): ApiState & { clock: LogicalClock; hostile: Hostile } {
   const { seed, orgId } = options;
   const clock = new LogicalClock();
+  const tokens = new Tokens(seed);
+  const hostile = new Hostile(seed, tokens.main, options.sessions, options.hostile);
+  const users = new UserStore(seed, orgId, options.users, hostile);
   const playbooks = new OrgStore(
     seed,
     ID_KIND.playbook,
     options.playbooks,
     new IdCodec(seed, ID_KIND.playbook, 'playbook-'),
-    (id, index, times) => generatePlaybook(seed, orgId, id, index, times),
+    (id, index, times) => hostile.playbook(index, generatePlaybook(seed, orgId, id, index, times)),
     clock,
   );
   const secrets = new OrgStore(
@@ -33,7 +42,7 @@ export function createOrgData(options: DataOptions): ApiState & { clock: Logical
     ID_KIND.secret,
     options.secrets,
     new IdCodec(seed, ID_KIND.secret, 'secret-'),
-    (id, index, times) => generateSecret(seed, id, index, times),
+    (id, index, times) => hostile.secret(index, generateSecret(seed, id, index, times)),
     clock,
   );
   const notes = new OrgStore(
@@ -41,7 +50,7 @@ export function createOrgData(options: DataOptions): ApiState & { clock: Logical
     ID_KIND.note,
     options.knowledgeNotes,
     new IdCodec(seed, ID_KIND.note, 'note-'),
-    (id, index, times) => generateNote(seed, orgId, id, index, times),
+    (id, index, times) => hostile.note(index, generateNote(seed, orgId, id, index, times)),
     clock,
   );
   const noteIds = Array.from({ length: Math.min(options.knowledgeNotes, 20) }, (_, index) =>
@@ -57,8 +66,11 @@ export function createOrgData(options: DataOptions): ApiState & { clock: Logical
       playbookId: (index) => playbooks.ids.id(index),
       playbookCount: options.playbooks,
       noteIds: () => noteIds,
+      hostile,
+      users,
     },
     clock,
   );
-  return { orgId, tokens: new Tokens(seed), sessions, playbooks, secrets, notes, clock };
+  const consumption = new Consumption(seed, sessions, users, clock);
+  return { orgId, tokens, sessions, playbooks, secrets, notes, users, consumption, clock, hostile };
 }

@@ -3,6 +3,7 @@ import type { IdCodec } from './ids.js';
 import { hash, Rng, TAG, unit } from './random.js';
 import { SPECIAL } from './special.js';
 import { REPOS, title } from './text.js';
+import type { UserStore } from './user-store.js';
 
 export const STATUSES = ['new', 'claimed', 'running', 'exit', 'error', 'suspended', 'resuming'] as const;
 const STATUS_WEIGHTS = [0.05, 0.1, 0.25, 0.75, 0.83, 0.95, 1];
@@ -49,6 +50,8 @@ export interface SessionContext {
   sessionIds: IdCodec;
   playbookId: (index: number) => string;
   playbookCount: number;
+  /** The members sessions are attributed to; an org without members gets random user ids. */
+  users: UserStore;
 }
 
 /** Whether base session `index` is a child of `index - 1` (children never among added sessions). */
@@ -75,17 +78,24 @@ function pullRequests(rng: Rng, index: number): JsonObject[] {
   }));
 }
 
+/** Who ran the session. The random draws are made either way, so the fields after them never shift. */
 function userIds(
   rng: Rng,
   origin: string,
   index: number,
+  users: UserStore,
 ): { user_id: string | null; service_user_id: string | null } {
   if (index !== SPECIAL.unicode && (origin === 'api' || origin === 'automation') && rng.chance(0.7)) {
-    return { user_id: null, service_user_id: `service-user-${rng.hex(16)}` };
+    const random = `service-user-${rng.hex(16)}`;
+    const service = users.sessionServiceUser(index);
+    return {
+      user_id: null,
+      service_user_id: service === null ? random : (users.serviceUserIds[service] ?? random),
+    };
   }
   const kind = index === SPECIAL.unicode ? 'email' : rng.pick(['email', 'github', 'google-oauth2']);
   const id = kind === 'github' ? String(rng.int(10_000, 9_999_999)) : rng.hex(24);
-  return { user_id: `${kind}|${id}`, service_user_id: null };
+  return { user_id: users.sessionUserId(index) ?? `${kind}|${id}`, service_user_id: null };
 }
 
 function structuredOutput(rng: Rng, index: number): JsonValue {
@@ -127,7 +137,7 @@ export function generateSession(
     created_at: createdAt,
     updated_at: updatedAt,
     pull_requests: pullRequests(rng, index),
-    ...userIds(rng, origin, index),
+    ...userIds(rng, origin, index, context.users),
     playbook_id:
       context.playbookCount > 0 && rng.chance(0.3)
         ? context.playbookId(rng.int(0, context.playbookCount - 1))

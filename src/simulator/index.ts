@@ -1,13 +1,24 @@
 import type { JsonObject } from '../tap/json.js';
 import { handleApi } from './api.js';
+import type { Product } from './consumption.js';
+import type { ConsumptionWindow } from './consumption-reply.js';
 import { createOrgData } from './data.js';
+import { MAX_USERS } from './gen-users.js';
+import { HOSTILE_OFF, type HostileModes, resolveHostile } from './hostile-modes.js';
 import { Network, type NetworkOptions } from './network.js';
 import { RunningSimulator } from './running-simulator.js';
 import { listen, type RequestLogEntry } from './server.js';
 import type { SessionChange } from './session-store.js';
+import type { UserChange } from './user-store.js';
 
+export { BILLING_DAY_START, PRODUCTS, type Product } from './consumption.js';
+export type { ConsumptionWindow } from './consumption-reply.js';
+export { MAX_USERS } from './gen-users.js';
+export type { HostileModes } from './hostile-modes.js';
+export { HOSTILE_AT, SECRET_VALUE_PREFIX } from './hostile-modes.js';
 export type { RequestLogEntry } from './server.js';
 export { SPECIAL } from './special.js';
+export type { UserChange } from './user-store.js';
 
 export interface SimulatorOptions {
   /** Default 0 (pick a free port); the host is always 127.0.0.1. */
@@ -19,6 +30,8 @@ export interface SimulatorOptions {
   playbooks?: number;
   secrets?: number;
   knowledgeNotes?: number;
+  /** Organization members (default 40); sessions are attributed to them with a skew. */
+  users?: number;
   latencyMs?: number;
   /** Requests per second; 0 = off. */
   rateLimit?: number;
@@ -27,9 +40,41 @@ export interface SimulatorOptions {
   orgId?: string;
   /** Request log entries kept (oldest dropped first); default 200,000. */
   requestLogLimit?: number;
+  /** Hostile data (all off by default); `setHostile` switches them later. */
+  hostile?: Partial<HostileModes>;
 }
 
-export type ResolvedOptions = Required<SimulatorOptions>;
+export type ResolvedOptions = Required<Omit<SimulatorOptions, 'hostile'>> & { hostile: HostileModes };
+
+/** More ACUs on one billing day: for `userId`, else `serviceUserId`, else nobody listed. */
+export interface ConsumptionChange {
+  userId?: string;
+  serviceUserId?: string;
+  /** Any time inside the billing day (epoch seconds); default the last billing day. */
+  date?: number;
+  product: Product;
+  acus: number;
+}
+
+/** The records each switched-on hostile mode strikes (ids as the simulator knows them internally). */
+export interface HostileTargets {
+  millisecondCursor: { sessionId: string | null; playbookId: string | null };
+  keyless: {
+    sessionId: string | null;
+    playbookIds: string[];
+    secretId: string | null;
+    noteId: string | null;
+    userId: string | null;
+  };
+  nestedSecret: { secretIds: string[] };
+  echoToken: {
+    sessionId: string | null;
+    playbookId: string | null;
+    noteId: string | null;
+    userId: string | null;
+  };
+  bigMessage: { sessionId: string | null; ordinal: number };
+}
 
 export interface Simulator {
   readonly baseUrl: string;
@@ -49,7 +94,37 @@ export interface Simulator {
   deleteSession(sessionId: string): void;
   updatePlaybook(playbookId: string): void;
   deletePlaybook(playbookId: string): void;
+  /** Members in the order `/members/users` lists them. */
+  users(): Iterable<JsonObject>;
+  /** The service users sessions are attributed to (`service-user-...`). */
+  serviceUserIds(): readonly string[];
+  /** What `/consumption/daily` answers for this query (no time_after: the current billing cycle). */
+  consumptionDaily(window?: ConsumptionWindow): JsonObject;
+  /** What `/consumption/daily/users/{user_id}` answers. */
+  userConsumption(userId: string, window?: ConsumptionWindow): JsonObject;
+  /** What `/consumption/daily/service-users/{id}` answers. */
+  serviceUserConsumption(serviceUserId: string, window?: ConsumptionWindow): JsonObject;
+  /** Members through IdP groups (`samlp|acme-okta|...`): they run sessions, `/members/users` does not list them. */
+  groupMemberIds(): readonly string[];
+  /** ACUs no listed member or service user accounts for (IdP-group members, org-level usage). */
+  unattributedConsumption(window?: ConsumptionWindow): JsonObject;
+  /** Start of the current billing cycle (what a consumption request without time_after covers) and of the last billing day. */
+  billing(): { cycleStart: number; lastDay: number };
+  /** A new member at the end of the list; returns its user_id (`email|added...`). */
+  addUser(user?: UserChange): string;
+  /** Rename a member or change its email. */
+  updateUser(userId: string, change: UserChange): void;
+  /** Remove a member from the list; its consumption history stays, in the org's days and its own endpoint. */
+  removeUser(userId: string): void;
+  /** Bill more ACUs to a member, a service user or nobody listed, on a day (default: the last billing day). */
+  addConsumption(change: ConsumptionChange): void;
   setNetwork(options: Partial<NetworkOptions>): void;
+  /** Switch hostile modes on or off; omitted modes keep their current setting. */
+  setHostile(modes: Partial<HostileModes>): void;
+  /** Which records the hostile modes strike (whether or not they are switched on now). */
+  hostileTargets(): HostileTargets;
+  /** Strings no output may ever hold: the API token and every secret value the API should not have sent. */
+  leakCanaries(): string[];
   readonly requestLog: readonly RequestLogEntry[];
   clearRequestLog(): void;
   close(): Promise<void>;
@@ -63,11 +138,13 @@ const DEFAULTS: ResolvedOptions = {
   playbooks: 25,
   secrets: 25,
   knowledgeNotes: 25,
+  users: 40,
   latencyMs: 0,
   rateLimit: 0,
   faultRate: 0,
   orgId: 'org-sim0001',
   requestLogLimit: 200_000,
+  hostile: HOSTILE_OFF,
 };
 
 const COUNTS = [
@@ -78,18 +155,21 @@ const COUNTS = [
   'playbooks',
   'secrets',
   'knowledgeNotes',
+  'users',
 ] as const;
 
 export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
   const resolved = { ...DEFAULTS };
   for (const [key, value] of Object.entries(options))
     if (value !== undefined) Object.assign(resolved, { [key]: value });
+  resolved.hostile = resolveHostile(options.hostile ?? {});
   for (const key of [...COUNTS, 'requestLogLimit'] as const) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 0)
       throw new RangeError(`${key} must be an integer >= 0`);
   }
   if (resolved.port > 65_535) throw new RangeError('port must be from 0 to 65535');
   if (resolved.sessions > 0xffff_ffff) throw new RangeError('sessions must be below 2^32');
+  if (resolved.users > MAX_USERS) throw new RangeError(`users must be at most ${MAX_USERS}`);
   if (!/^org[-_][A-Za-z0-9_-]+$/.test(resolved.orgId))
     throw new RangeError('orgId must start with org- or org_');
   return resolved;

@@ -5,6 +5,7 @@ import { type ApiResponse, ok, problem } from './problem.js';
 import { type FieldError, invalidCursor, parseListQuery, parseTimeFilter } from './query.js';
 import { type IndexPage, sessionPage, sessionTotal } from './session-query.js';
 import type { SessionStore } from './session-store.js';
+import type { UserStore } from './user-store.js';
 
 export interface ListRequest {
   params: URLSearchParams;
@@ -101,6 +102,24 @@ export function listOrgObjects(store: OrgStore, list: string, request: ListReque
       item: (index) => store.item(index),
       total: () => store.total(),
       validPosition: (position) => position >= 0 && position < store.count,
+    },
+    [],
+  );
+}
+
+/** `/members/users`: members in index order, optionally only those whose email is exactly `email`. */
+export function listUsers(store: UserStore, request: ListRequest): ApiResponse {
+  const raw = request.params.get('email');
+  const email = raw === null || raw === '' ? null : raw;
+  return servePage(
+    request,
+    {
+      list: 'users',
+      scope: -1,
+      page: (after, first) => store.page(after, first, email),
+      item: (index) => store.user(index),
+      total: () => store.total(email),
+      validPosition: (position) => position >= 0 && position < store.size,
     },
     [],
   );

@@ -98,4 +98,8 @@ export const TAG = {
   faults: 14,
   parent: 15,
   orgTime: 16,
+  hostile: 17,
+  user: 18,
+  sessionUser: 20,
+  consumption: 21,
 } as const;

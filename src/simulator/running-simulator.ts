@@ -1,7 +1,10 @@
 import type { Server } from 'node:http';
 import type { JsonObject } from '../tap/json.js';
+import { CostView } from './cost-view.js';
 import type { createOrgData } from './data.js';
-import type { ResolvedOptions, Simulator } from './index.js';
+import { type HostileModes, resolveHostile } from './hostile-modes.js';
+import { hostileTargets, leakCanaries } from './hostile-targets.js';
+import type { HostileTargets, ResolvedOptions, Simulator } from './index.js';
 import type { Network, NetworkOptions } from './network.js';
 import type { OrgStore } from './org-store.js';
 import { closeServer, type RequestLogEntry } from './server.js';
@@ -15,7 +18,7 @@ function known(index: number | null, id: string): number {
 }
 
 /** The programmatic face of a listening simulator: ground truth, changes, network knobs, request log. */
-export class RunningSimulator implements Simulator {
+export class RunningSimulator extends CostView implements Simulator {
   readonly baseUrl: string;
   readonly orgId: string;
   readonly token: string;
@@ -26,10 +29,11 @@ export class RunningSimulator implements Simulator {
     private readonly server: Server,
     port: number,
     options: ResolvedOptions,
-    private readonly data: OrgData,
+    data: OrgData,
     private readonly network: Network,
     private readonly log: RequestLogEntry[],
   ) {
+    super(data);
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.orgId = options.orgId;
     this.token = data.tokens.main;
@@ -116,6 +120,21 @@ export class RunningSimulator implements Simulator {
 
   setNetwork(options: Partial<NetworkOptions>): void {
     this.network.set(options);
+  }
+
+  setHostile(modes: Partial<HostileModes>): void {
+    const { hostile, sessions } = this.data;
+    hostile.modes = resolveHostile(modes, hostile.modes);
+    this.options.hostile = hostile.modes;
+    sessions.version++;
+  }
+
+  hostileTargets(): HostileTargets {
+    return hostileTargets(this.data);
+  }
+
+  leakCanaries(): string[] {
+    return leakCanaries(this.data);
   }
 
   clearRequestLog(): void {

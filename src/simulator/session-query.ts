@@ -47,7 +47,7 @@ function matchesUpdated(store: SessionStore, index: number, filter: TimeFilter):
  * MAX_SESSION_DURATION after their (increasing) created_at, and none carries a change.
  */
 function cannotMatchBelow(store: SessionStore, index: number, filter: TimeFilter): boolean {
-  if (filter.updatedAfter === undefined || index >= store.minOverlayIndex) return false;
+  if (filter.updatedAfter === undefined || index >= store.minChangedIndex()) return false;
   if (index >= store.options.baseCount) return false;
   return store.createdAt(index) + MAX_SESSION_DURATION < filter.updatedAfter;
 }

@@ -2,12 +2,14 @@ import type { JsonObject } from '../tap/json.js';
 import { generateAnalysis, sessionSize } from './gen-insights.js';
 import { baseMessageCount, countUserMessages, generateMessage } from './gen-messages.js';
 import { generateSession, type SessionContext, statusDetail } from './gen-session.js';
+import type { Hostile } from './hostile.js';
 import { hash, Rng, TAG } from './random.js';
 import { type LogicalClock, SessionTimes } from './timeline.js';
 
 export interface SessionStoreOptions extends SessionContext {
   averageMessages: number;
   noteIds: () => readonly string[];
+  hostile: Hostile;
 }
 
 interface Overlay {
@@ -70,8 +72,8 @@ export class SessionStore {
   }
 
   private baseMessages(index: number): number {
-    const { seed, baseCount, averageMessages } = this.options;
-    return baseMessageCount(seed, index, baseCount, averageMessages);
+    const { seed, baseCount, averageMessages, hostile } = this.options;
+    return Math.max(hostile.minMessages(index), baseMessageCount(seed, index, baseCount, averageMessages));
   }
 
   /** updated_at before any change (the last base message is never later than this). */
@@ -81,7 +83,13 @@ export class SessionStore {
   }
 
   updatedAt(index: number): number {
-    return this.overlays.get(index)?.updatedAt ?? this.baseUpdatedAt(index);
+    const seconds = this.overlays.get(index)?.updatedAt ?? this.baseUpdatedAt(index);
+    return this.options.hostile.sessionUpdatedAt(index, seconds);
+  }
+
+  /** Lowest index whose updated_at may be past its generated bound (a change or a hostile mode). */
+  minChangedIndex(): number {
+    return Math.min(this.minOverlayIndex, this.options.hostile.lowestOddUpdatedAt());
   }
 
   messageCount(index: number): number {
@@ -100,7 +108,7 @@ export class SessionStore {
       session.status = overlay.status;
       session.status_detail = overlay.statusDetail ?? null;
     }
-    return session;
+    return this.options.hostile.session(index, session);
   }
 
   insight(index: number): JsonObject {
@@ -117,7 +125,8 @@ export class SessionStore {
   }
 
   message(index: number, ordinal: number): JsonObject {
-    return generateMessage(this.options.seed, index, ordinal, this.messageCreatedAt(index, ordinal));
+    const message = generateMessage(this.options.seed, index, ordinal, this.messageCreatedAt(index, ordinal));
+    return this.options.hostile.message(index, ordinal, message);
   }
 
   private messageCreatedAt(index: number, ordinal: number): number {

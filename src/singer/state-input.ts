@@ -8,8 +8,10 @@ const WRAPPERS = ['value', 'singer_state'] as const;
 const STATE_KEYS: readonly string[] = ['bookmarks', 'currently_syncing'];
 
 /**
- * Parses a Singer state file: `{"bookmarks": {stream: {...}}}`, also wrapped as
- * `{"value": {"bookmarks": ...}}` or `{"singer_state": {"bookmarks": ...}}`. `{}` means no state.
+ * Parses a Singer state file: `{"bookmarks": {stream: {...}}}` (the line a Singer target prints
+ * per STATE, which Meltano passes back), also wrapped as `{"value": {"bookmarks": ...}}`,
+ * `{"singer_state": {"bookmarks": ...}}` or a whole `{"type": "STATE", "value": ...}` message.
+ * `{}` means no state.
  * Anything else is an error, never a silent full re-read. The tap core validates each stream's state.
  */
 export function parseSingerState(raw: unknown, source: string): TapState {
@@ -39,6 +41,10 @@ export function parseSingerState(raw: unknown, source: string): TapState {
 }
 
 function unwrap(raw: JsonObject, source: string): { value: JsonObject; path: string } {
+  // A whole STATE message, as earlier `devin-tap load` versions echoed it.
+  if (raw.type === 'STATE' && isJsonObject(raw.value) && raw.bookmarks === undefined) {
+    return { value: raw.value, path: 'value.' };
+  }
   const wrapper = WRAPPERS.find((key) => raw[key] !== undefined && raw.bookmarks === undefined);
   if (wrapper === undefined) return { value: raw, path: '' };
   const value = raw[wrapper];

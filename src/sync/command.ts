@@ -15,6 +15,7 @@ interface SyncFlags extends ConfigFlags, CommandLogOptions {
   fullRefresh?: boolean;
   quiet?: boolean;
   json?: boolean;
+  memoryLimit?: string;
 }
 
 /** `devin-tap sync`: the Devin streams straight into a local DuckDB or SQLite file, incrementally. */
@@ -38,6 +39,10 @@ export function syncCommand(): Command {
     .option('--full-refresh', "read everything and replace each stream's rows atomically")
     .option('--quiet', 'no progress and no summary table (warnings and errors only)')
     .option('--json', 'print a machine-readable summary on stdout')
+    .option(
+      '--memory-limit <size>',
+      'DuckDB memory limit, e.g. 2GB (default: a quarter of the machine memory, 512MB to 4GB)',
+    )
     .action((flags: SyncFlags) =>
       runCommand(async () => {
         const { path, kind } = resolveDatabase(flags.database, flags.target);
@@ -62,6 +67,7 @@ export function syncCommand(): Command {
           fullRefresh: flags.fullRefresh === true,
           quiet: flags.quiet === true,
           json: flags.json === true,
+          ...(flags.memoryLimit === undefined ? {} : { memoryLimit: flags.memoryLimit }),
         } as const;
         return reportSync(await runSync(options, io), options, io);
       }, flags),

@@ -42,6 +42,8 @@ export interface SummaryRow {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Records kept in `_devin_tap_rejected` instead of the stream's table (no valid primary key). */
+  rejected?: number;
   requests: number;
   retries: number;
   seconds: number;
@@ -64,16 +66,27 @@ export function summaryTotals(rows: readonly SummaryRow[], seconds: number): Sum
 
 /**
  * The end-of-run table: stream, rows inserted (new), rows updated (content changed), records unchanged
- * (read, content the same), requests, retries, seconds, status; then a total line. Numbers are
- * right-aligned one space apart, so the table fits 80 columns.
+ * (read, content the same), records rejected, requests, retries, seconds, status; then a total line.
+ * Numbers are right-aligned one space apart and two headers are short, so the table fits 80 columns.
  */
 export function summaryTable(rows: readonly SummaryRow[], totals?: SummaryTotals): string {
-  const header = ['stream', 'inserted', 'updated', 'unchanged', 'requests', 'retries', 'seconds', 'status'];
+  const header = [
+    'stream',
+    'inserted',
+    'updated',
+    'unchanged',
+    'rejected',
+    'reqs',
+    'retries',
+    'secs',
+    'status',
+  ];
   const cells = rows.map((row) => [
     row.stream,
     count(row.inserted),
     count(row.updated),
     count(row.unchanged),
+    count(row.rejected ?? 0),
     count(row.requests),
     count(row.retries),
     row.seconds.toFixed(1),

@@ -2,11 +2,12 @@ import type { Writable } from 'node:stream';
 import { type ConfigRequest, loadConfig } from '../io/config-input.js';
 import { createLogger, type LogFormat } from '../ops/logger.js';
 import { StreamLog } from '../ops/stream-log.js';
-import { viewStatements } from '../report/views.js';
+import { VIEW_NAMES, viewStatements } from '../report/views.js';
 import { redact, type TapConfig } from '../tap/config.js';
 import type { LogLevel, TapEvent } from '../tap/events.js';
+import { preflight } from '../tap/preflight.js';
 import { readStreams } from '../tap/read/read.js';
-import { findStream } from '../tap/streams/index.js';
+import { parseMemoryLimit } from '../targets/duckdb-memory.js';
 import { type StreamWriteStats, writeEvents } from '../targets/event-writer.js';
 import { openTarget } from '../targets/open-target.js';
 import type { Target, TargetKind } from '../targets/target.js';
@@ -29,6 +30,8 @@ export interface SyncOptions {
   fullRefresh: boolean;
   quiet: boolean;
   json: boolean;
+  /** `--memory-limit`: DuckDB memory_limit; wins over the config's duckdb_memory_limit. */
+  memoryLimit?: string;
 }
 
 export interface SyncIo {
@@ -43,6 +46,8 @@ export interface SyncResult {
   rows: SummaryRow[];
   failures: { stream: string; message: string }[];
   seconds: number;
+  /** Records kept in `_devin_tap_rejected`, per stream: how many and the first reason. */
+  rejections: { stream: string; count: number; reason: string }[];
 }
 
 export function defaultDatabase(kind: TargetKind): string {
@@ -55,12 +60,22 @@ export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncRes
   const { config } = loadConfig(request);
   const names = selectStreams(options.streams);
   const database = options.database ?? defaultDatabase(options.target);
-  const target = await openTarget(options.target, database);
+  const memoryLimit = memoryLimitOf(options, config);
+  // Before the database is created or opened: a rejected token or an unreachable API leaves none.
+  await preflight(config, names);
+  const target = await openTarget(options.target, database, memoryLimit === undefined ? {} : { memoryLimit });
   try {
     return await syncInto(target, config, names, options, io);
   } finally {
     await target.close();
   }
+}
+
+function memoryLimitOf(options: SyncOptions, config: TapConfig): string | undefined {
+  if (options.memoryLimit !== undefined) return parseMemoryLimit(options.memoryLimit, '--memory-limit');
+  if (config.duckdbMemoryLimit !== undefined)
+    return parseMemoryLimit(config.duckdbMemoryLimit, 'config field "duckdb_memory_limit"');
+  return undefined;
 }
 
 async function syncInto(
@@ -70,7 +85,10 @@ async function syncInto(
   options: SyncOptions,
   io: SyncIo,
 ): Promise<SyncResult> {
+  // Before any change: every table and view this sync would write must be absent or devin-tap's.
+  await target.checkObjects([...names, ...VIEW_NAMES]);
   const state = options.fullRefresh ? {} : await target.readState();
+  const rejections = new Map<string, { count: number; reason: string }>();
   const tracker = new ProgressTracker();
   const mode: DisplayMode = options.quiet || options.json ? 'quiet' : io.stderr.isTTY ? 'live' : 'plain';
   const display = new ProgressDisplay(tracker, io.stderr, mode, io.now);
@@ -94,6 +112,10 @@ async function syncInto(
       fullRefresh: new Set(options.fullRefresh ? names : []),
       observer: (event: TapEvent) => {
         tracker.observe(event, io.now());
+        if (event.kind === 'rejected') {
+          const seen = rejections.get(event.stream) ?? { count: 0, reason: event.reason };
+          rejections.set(event.stream, { ...seen, count: seen.count + 1 });
+        }
         if (streamLog) streamLog.observe(event);
         else if (event.kind === 'log' && event.level !== 'debug' && !options.quiet)
           display.log(event.message);
@@ -103,7 +125,8 @@ async function syncInto(
   } finally {
     display.stop();
   }
-  await target.execute(viewStatements(target.kind, await target.tableNames()));
+  const views = viewStatements(target.kind, await target.tableNames());
+  await target.execute(views, views.length > 0 ? VIEW_NAMES : []);
   const rows = names.map((stream): SummaryRow => {
     const progress = tracker.streams.get(stream);
     const written = stats[stream];
@@ -113,6 +136,7 @@ async function syncInto(
       inserted: written?.inserted ?? 0,
       updated: written?.updated ?? 0,
       unchanged: (progress?.unchanged ?? 0) + (written?.unchanged ?? 0),
+      rejected: rejections.get(stream)?.count ?? 0,
       requests: progress?.requests ?? 0,
       retries: progress?.retries ?? 0,
       seconds: progress ? ((progress.endedAt ?? io.now()) - progress.startedAt) / 1000 : 0,
@@ -123,7 +147,13 @@ async function syncInto(
     const message = stats[stream]?.error ?? tracker.streams.get(stream)?.error ?? null;
     return message === null ? [] : [{ stream, message }];
   });
-  return { database: target.path, rows, failures, seconds: (io.now() - startedAt) / 1000 };
+  return {
+    database: target.path,
+    rows,
+    failures,
+    seconds: (io.now() - startedAt) / 1000,
+    rejections: [...rejections].map(([stream, seen]) => ({ stream, ...seen })),
+  };
 }
 
 /** Prints the summary: a table on stderr (or JSON on stdout with --json), then any failure. */
@@ -145,10 +175,15 @@ export function reportSync(
     const table = summaryTable(result.rows, summaryTotals(result.rows, result.seconds));
     io.stderr.write(`\n${table}\nwrote ${result.database}\n`);
   }
-  for (const failure of result.failures) {
-    const permission = findStream(failure.stream)?.permission;
-    const hint = permission && !failure.message.includes(permission) ? ` (needs ${permission})` : '';
-    io.stderr.write(`devin-tap sync: stream ${failure.stream} failed: ${failure.message}${hint}\n`);
+  for (const { stream, count, reason } of result.rejections) {
+    if (options.quiet) break;
+    const records = count === 1 ? '1 record' : `${count} records`;
+    io.stderr.write(
+      `devin-tap sync: warning: ${records} of ${stream} rejected (${reason}); kept in _devin_tap_rejected\n`,
+    );
   }
+  // A 403's message names the permission it needs; no other failure gets a permission hint.
+  for (const failure of result.failures)
+    io.stderr.write(`devin-tap sync: stream ${failure.stream} failed: ${failure.message}\n`);
   return result.failures.length > 0 ? 1 : 0;
 }

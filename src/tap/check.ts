@@ -1,9 +1,10 @@
 import { redact, type TapConfig } from './config.js';
-import { ApiError, errorMessage, RetryExhaustedError } from './errors.js';
+import { ApiError, errorMessage, RetryExhaustedError, RunEndingApiError } from './errors.js';
 import { createHttpClient, type HttpClient, type HttpOptions } from './http/http.js';
 import { isJsonObject, type JsonObject } from './json.js';
 import { parsePage } from './read/paginate.js';
 import { resolvePath } from './read/stream-path.js';
+import { displayBaseUrl } from './redact.js';
 import { findStream, STREAMS, type StreamDef } from './streams/index.js';
 
 export interface CheckResult {
@@ -39,11 +40,11 @@ const isForbidden = (probe: Probe) =>
 
 function fatalMessage(probe: Probe & { outcome: 'error' }, config: TapConfig): string | null {
   const { error } = probe;
-  if (error instanceof ApiError && error.status === 401) return error.message;
+  if (error instanceof RunEndingApiError) return error.message;
   if (error instanceof RetryExhaustedError)
-    return `cannot reach the Devin API at ${config.baseUrl}: ${error.message}`;
+    return `cannot reach the Devin API at ${displayBaseUrl(config.baseUrl)}: ${error.message}`;
   if (error instanceof ApiError && error.status === 404) {
-    return `the Devin API at ${config.baseUrl} does not know organization ${config.orgId} (${error.message})`;
+    return `the Devin API at ${displayBaseUrl(config.baseUrl)} does not know organization ${config.orgId} (${error.message})`;
   }
   return null;
 }

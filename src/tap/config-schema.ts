@@ -60,10 +60,11 @@ export const CONFIG_SCHEMA: JsonObject = {
     max_concurrency: {
       type: 'integer',
       title: 'Max concurrency',
-      description: 'Most requests in flight at once.',
+      description:
+        "Most requests in flight at once. With adaptive_concurrency (the default) a ceiling: the client starts at 8 and finds the API's pace below it.",
       minimum: 1,
       maximum: 64,
-      default: 8,
+      default: 32,
       order: 5,
     },
     request_timeout_seconds: {
@@ -94,6 +95,32 @@ export const CONFIG_SCHEMA: JsonObject = {
       default: 3600,
       order: 8,
     },
+    duckdb_memory_limit: {
+      type: 'string',
+      title: 'DuckDB memory limit',
+      description:
+        'devin-tap sync into DuckDB only: memory_limit of the database (such as 512MB or 2GB); beyond it DuckDB spills to <database>.tmp. Default: a quarter of the machine memory, 512MB to 4GB.',
+      pattern: '^\\s*\\d+(\\.\\d+)?\\s*([KMGTkmgt]i?[Bb])\\s*$',
+      examples: ['2GB'],
+      order: 11,
+    },
+    max_response_mb: {
+      type: 'integer',
+      title: 'Max response size (MB)',
+      description: 'Largest response body accepted, after decompression; a larger one fails its request.',
+      minimum: 1,
+      maximum: 1024,
+      default: 256,
+      order: 9,
+    },
+    adaptive_concurrency: {
+      type: 'boolean',
+      title: 'Adaptive concurrency',
+      description:
+        'Find the pace the API allows below max_concurrency (start at 8, add a slot while throughput rises, halve on a 429). false: always max_concurrency.',
+      default: true,
+      order: 10,
+    },
   },
 };
 
@@ -108,4 +135,7 @@ export const FIELD_EXPECTATIONS: Readonly<Record<string, string>> = {
   request_timeout_seconds: 'an integer from 1 to 600',
   max_retries: 'an integer from 0 to 20',
   lookback_window_seconds: 'an integer from 0 to 2592000 (30 days)',
+  duckdb_memory_limit: 'a size such as 512MB or 2GB',
+  max_response_mb: 'an integer from 1 to 1024',
+  adaptive_concurrency: 'true or false',
 };

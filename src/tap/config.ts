@@ -3,6 +3,7 @@ import { environmentFields } from '../io/config-fields.js';
 import { readJsonFile } from '../io/read-json-file.js';
 import { CONFIG_SCHEMA, DEFAULT_BASE_URL, FIELD_EXPECTATIONS } from './config-schema.js';
 import { ConfigError } from './errors.js';
+import { unsendablePosition } from './http/header-value.js';
 import { isJsonObject, type JsonObject } from './json.js';
 
 export {
@@ -12,7 +13,6 @@ export {
   envName,
   typedValue,
 } from '../io/config-fields.js';
-export { redact } from '../io/redact.js';
 export { CONFIG_SCHEMA } from './config-schema.js';
 
 export interface TapConfig {
@@ -26,6 +26,12 @@ export interface TapConfig {
   requestTimeoutSeconds: number;
   maxRetries: number;
   lookbackWindowSeconds: number;
+  /** DuckDB memory_limit for `devin-tap sync` (`duckdb_memory_limit`); unset: the machine's default. */
+  duckdbMemoryLimit?: string;
+  /** Cap on one decompressed response body, in MB (256 when absent). */
+  maxResponseMb?: number;
+  /** When true (or absent), maxConcurrency is a ceiling and the client finds the API's pace below it. */
+  adaptiveConcurrency?: boolean;
 }
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true });
@@ -82,6 +88,12 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): TapConfig {
     }
     throw new ConfigError(`Invalid config: ${messages.join('; ')}`);
   }
+  const tokenFault = unsendablePosition(String(data.api_token));
+  if (tokenFault !== null) {
+    throw new ConfigError(
+      `Invalid config: "api_token" holds a control or invisible character (character ${tokenFault}), which cannot be sent in an HTTP header; copy the key again`,
+    );
+  }
   const baseUrl = String(data.base_url ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   if (!URL.canParse(baseUrl)) {
     throw new ConfigError(`Invalid config: "base_url" must be ${FIELD_EXPECTATIONS.base_url}`);
@@ -96,6 +108,9 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): TapConfig {
     requestTimeoutSeconds: Number(data.request_timeout_seconds),
     maxRetries: Number(data.max_retries),
     lookbackWindowSeconds: Number(data.lookback_window_seconds),
+    ...(typeof data.duckdb_memory_limit === 'string' ? { duckdbMemoryLimit: data.duckdb_memory_limit } : {}),
+    maxResponseMb: Number(data.max_response_mb),
+    adaptiveConcurrency: data.adaptive_concurrency !== false,
   };
 }
 
@@ -106,8 +121,12 @@ export function readConfigFiles(paths: readonly string[], env: NodeJS.ProcessEnv
   return parseConfig(merged, env);
 }
 
+/** One config file, through the one JSON-file reader (file and position named, never the content). */
 export function readConfigFile(path: string): JsonObject {
   const parsed = readJsonFile(path, 'config', ConfigError);
   if (!isJsonObject(parsed)) throw new ConfigError(`config file ${path}: must hold a JSON object`);
   return parsed;
 }
+
+/** Redaction lives in one place (redact.ts); re-exported here for the modules that import it from config. */
+export { redact } from './redact.js';

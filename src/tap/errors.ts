@@ -56,6 +56,15 @@ export class ApiError extends TapError {
   }
 }
 
+/**
+ * An answer no stream can get past, so the whole run ends at once with this one message: the token
+ * was rejected (401), or base_url answers with a redirect (never followed).
+ */
+export class RunEndingApiError extends ApiError {}
+
+/** A response body beyond max_response_mb (after decompression): retrying would not shrink it. */
+export class ResponseTooLargeError extends ApiError {}
+
 /** Retryable failures (429, 5xx, timeouts, dropped connections, bad bodies) persisted past max_retries. */
 export class RetryExhaustedError extends TapError {
   readonly code = 'retry_exhausted';

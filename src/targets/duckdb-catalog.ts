@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { type DbObject, type ExistingObject, OBJECTS_TABLE, type ObjectType } from './owned-objects.js';
 import type { ExistingColumn } from './table-layout.js';
 
 /** A table's columns in order ([] when the table does not exist). */
@@ -18,4 +19,26 @@ export async function primaryKey(connection: DuckDBConnection, table: string): P
   );
   const names = reader.getRowsJson()[0]?.[0];
   return Array.isArray(names) ? names.map(String) : [];
+}
+
+/** Tables and views of the main schema, marking tables that have devin-tap's `_extracted_at`. */
+export async function existingObjects(connection: DuckDBConnection): Promise<ExistingObject[]> {
+  const reader = await connection.runAndReadAll(
+    "SELECT t.table_name, t.table_type, EXISTS (SELECT 1 FROM information_schema.columns AS c WHERE c.table_catalog = t.table_catalog AND c.table_schema = t.table_schema AND c.table_name = t.table_name AND c.column_name = '_extracted_at') " +
+      "FROM information_schema.tables AS t WHERE t.table_catalog = current_database() AND t.table_schema = 'main'",
+  );
+  return reader.getRows().map(([name, type, shaped]) => ({
+    name: String(name),
+    type: (type === 'VIEW' ? 'view' : 'table') as ObjectType,
+    devinShaped: shaped === true,
+  }));
+}
+
+/** What `_devin_tap_objects` records. */
+export async function recordedObjects(connection: DuckDBConnection): Promise<DbObject[]> {
+  const reader = await connection.runAndReadAll(`SELECT name, type FROM ${OBJECTS_TABLE}`);
+  return reader.getRows().map(([name, type]) => ({
+    name: String(name),
+    type: (type === 'view' ? 'view' : 'table') as ObjectType,
+  }));
 }

@@ -4,8 +4,17 @@ import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import type { Dialect } from './column-types.js';
 import { matchingRowsSql, stageRows, upsertSql } from './duckdb-batch.js';
-import { columnsOf, primaryKey } from './duckdb-catalog.js';
+import { columnsOf, existingObjects, primaryKey, recordedObjects } from './duckdb-catalog.js';
 import { duckdbError } from './duckdb-errors.js';
+import { defaultMemoryLimit } from './duckdb-memory.js';
+import {
+  type DbObject,
+  META_TABLES,
+  OBJECTS_TABLE,
+  Ownership,
+  objectsTableSql,
+  rejectedTableSql,
+} from './owned-objects.js';
 import { shapeBatch } from './rows.js';
 import {
   addColumnSql,
@@ -18,23 +27,44 @@ import {
 } from './sql.js';
 import { decodeState, encodeState } from './state-rows.js';
 import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from './table-layout.js';
-import type { StreamSchema, Target, WriteStats } from './target.js';
+import {
+  REJECTED_TABLE,
+  type RejectedRecord,
+  STATE_TABLE,
+  type StreamSchema,
+  type Target,
+  type WriteStats,
+} from './target.js';
+
+/** A string literal (only names and fixed words are spliced this way). */
+function sqlText(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
 
 const DIALECT: Dialect = 'duckdb';
 
 /**
- * DuckDB shares its process with the reader, so its memory is kept small:
- * - memory_limit caps the buffer pool (it spills to `<database>.tmp` beyond). The staging table of
- *   a batch and the not yet checkpointed primary-key index must fit: 64MB fails at 400k rows.
+ * DuckDB shares its process with the reader, so its memory is bounded:
+ * - memory_limit caps the buffer pool; beyond it DuckDB spills to `<database>.tmp`, beside the file.
+ *   The default fits the machine (see defaultMemoryLimit): 128MB failed on one 30 MB message and on
+ *   a 500-property schema, and every rerun failed the same way.
  * - This build uses glibc malloc, which keeps freed memory in the process: a flush threshold of
  *   1MB makes DuckDB return it (malloc_trim) after each task and each bulk deallocation.
- * Sync of 439k rows: peak RSS 484 MB (256MB, no flush) -> 370 MB (128MB + flush).
  */
-const SETTINGS: Readonly<Record<string, string>> = {
-  memory_limit: '128MB',
-  allocator_flush_threshold: '1MB',
-  allocator_bulk_deallocation_flush_threshold: '1MB',
-};
+function settings(path: string, memoryLimit: string): Record<string, string> {
+  return {
+    memory_limit: memoryLimit,
+    temp_directory: `${path}.tmp`,
+    allocator_flush_threshold: '1MB',
+    allocator_bulk_deallocation_flush_threshold: '1MB',
+  };
+}
+
+export interface DuckdbOptions {
+  now?: () => number;
+  /** DuckDB memory_limit ('512MB', '2GB'); default: defaultMemoryLimit(). */
+  memoryLimit?: string;
+}
 
 /** DuckDB target: appender into a TEMP staging table, then one set-based upsert per batch. */
 export class DuckdbTarget implements Target {
@@ -45,26 +75,36 @@ export class DuckdbTarget implements Target {
   private readonly counts = new Map<string, number>();
   private inTransaction = false;
   private queue: Promise<unknown> = Promise.resolve();
+  private ownership = new Ownership([], null, '');
+  /** Whether the state, rejected and objects tables exist (created on the first write). */
+  private metaReady = false;
 
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly now: () => number,
+    private readonly memoryLimit: string,
   ) {}
 
-  static async create(path: string, options: { now?: () => number }): Promise<DuckdbTarget> {
+  static async create(path: string, options: DuckdbOptions): Promise<DuckdbTarget> {
     let instance: DuckDBInstance | undefined;
     let connection: DuckDBConnection | undefined;
+    const memoryLimit = options.memoryLimit ?? defaultMemoryLimit();
     try {
-      instance = await DuckDBInstance.create(path, { ...SETTINGS });
+      instance = await DuckDBInstance.create(path, settings(path, memoryLimit));
       connection = await instance.connect();
-      await connection.run(stateTableSql(DIALECT));
-      return new DuckdbTarget(path, instance, connection, options.now ?? Date.now);
+      const existing = await existingObjects(connection);
+      const names = new Set(existing.map((object) => object.name.toLowerCase()));
+      const recorded = names.has(OBJECTS_TABLE) ? await recordedObjects(connection) : null;
+      const target = new DuckdbTarget(path, instance, connection, options.now ?? Date.now, memoryLimit);
+      target.ownership = new Ownership(existing, recorded, path);
+      target.metaReady = META_TABLES.every((table) => names.has(table));
+      return target;
     } catch (error) {
       connection?.closeSync();
       instance?.closeSync();
-      throw duckdbError(path, error);
+      throw duckdbError(path, error, memoryLimit);
     }
   }
 
@@ -100,6 +140,7 @@ export class DuckdbTarget implements Target {
 
   checkpoint(state: TapState): Promise<void> {
     return this.serial(async () => {
+      await this.ensureMeta();
       await this.begin();
       await this.writeState(state);
       await this.commit();
@@ -108,8 +149,10 @@ export class DuckdbTarget implements Target {
 
   readState(): Promise<TapState> {
     return this.serial(async () => {
+      const names = (await existingObjects(this.connection)).map((object) => object.name);
+      if (!names.includes(STATE_TABLE)) return {};
       const reader = await this.connection.runAndReadAll(
-        'SELECT stream, state::VARCHAR AS state FROM _devin_tap_state',
+        `SELECT stream, state::VARCHAR AS state FROM ${STATE_TABLE}`,
       );
       return decodeState(reader.getRowObjectsJson());
     });
@@ -160,8 +203,33 @@ export class DuckdbTarget implements Target {
     });
   }
 
-  execute(statements: readonly string[]): Promise<void> {
-    return this.serial(() => this.ddl(statements));
+  execute(statements: readonly string[], views: readonly string[] = []): Promise<void> {
+    return this.serial(async () => {
+      await this.ensureMeta();
+      await this.ddl([...statements, ...views.map((name) => this.recordSql({ name, type: 'view' }))]);
+    });
+  }
+
+  reject(records: readonly RejectedRecord[]): Promise<void> {
+    return this.serial(async () => {
+      if (records.length === 0) return;
+      await this.ensureMeta();
+      await this.begin();
+      for (const { stream, reason, record, rejectedAt } of records) {
+        await this.connection.run(
+          `INSERT INTO ${REJECTED_TABLE} (stream, reason, record, rejected_at) ` +
+            'SELECT $1, $2, $3::JSON, make_timestamptz($4::BIGINT * 1000) ' +
+            `WHERE NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} WHERE stream = $1 AND record::VARCHAR = $3)`,
+          [stream, reason, JSON.stringify(record), Math.round(rejectedAt)],
+        );
+      }
+    });
+  }
+
+  checkObjects(names: readonly string[]): Promise<void> {
+    return this.serial(async () => {
+      this.ownership.check(await existingObjects(this.connection), [...META_TABLES, ...names]);
+    });
   }
 
   close(): Promise<void> {
@@ -177,7 +245,7 @@ export class DuckdbTarget implements Target {
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work).catch((error: unknown) => {
       this.counts.clear();
-      throw duckdbError(this.path, error);
+      throw duckdbError(this.path, error, this.memoryLimit);
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -225,10 +293,15 @@ export class DuckdbTarget implements Target {
   }
 
   private async prepareStream(stream: StreamSchema): Promise<void> {
+    this.ownership.check(await existingObjects(this.connection), [...META_TABLES, stream.name]);
+    await this.ensureMeta();
     const existing = await columnsOf(this.connection, stream.name);
     const layout = tableLayout(DIALECT, stream, existing);
     if (existing.length === 0) {
-      await this.ddl([createTableSql(DIALECT, stream.name, layout)]);
+      await this.ddl([
+        createTableSql(DIALECT, stream.name, layout),
+        this.recordSql({ name: stream.name, type: 'table' }),
+      ]);
     } else {
       checkKeys(stream.name, stream.keys, await primaryKey(this.connection, stream.name));
       const tables = this.refreshing.has(stream.name)
@@ -263,6 +336,29 @@ export class DuckdbTarget implements Target {
       await this.connection.run('ROLLBACK');
       throw error;
     }
+  }
+
+  /** Creates devin-tap's own tables on the first write, after checking none of them is foreign. */
+  private async ensureMeta(): Promise<void> {
+    if (this.metaReady) return;
+    this.ownership.check(await existingObjects(this.connection), META_TABLES);
+    for (const table of META_TABLES) this.ownership.add({ name: table, type: 'table' });
+    await this.ddl([
+      stateTableSql(DIALECT),
+      rejectedTableSql(DIALECT),
+      objectsTableSql(DIALECT),
+      ...this.ownership.entries().map((object) => this.recordSql(object)),
+    ]);
+    this.metaReady = true;
+  }
+
+  /** The statement noting an object devin-tap created. */
+  private recordSql(object: DbObject): string {
+    this.ownership.add(object);
+    return (
+      `INSERT INTO ${OBJECTS_TABLE} (name, type, created_at) VALUES (${sqlText(object.name.toLowerCase())}, ` +
+      `${sqlText(object.type)}, make_timestamptz(${Math.round(this.now())} * 1000)) ON CONFLICT (name) DO UPDATE SET type = excluded.type`
+    );
   }
 
   private async writeState(state: TapState): Promise<void> {

@@ -103,7 +103,11 @@ export async function writeEvents(
       batches.state(event.stream, event.state);
       if (now() - lastCommit >= interval && batches.committable) await commit();
     } else if (event.kind === 'stream_error') await handlers.fail(event.stream, event.message);
-    else if (event.kind === 'status' && event.status === 'incomplete') {
+    else if (event.kind === 'rejected') {
+      // Kept in the open transaction: committed with the next checkpoint, never part of a state.
+      const { stream, reason, data: record, emittedAt: rejectedAt } = event;
+      await target.reject([{ stream, reason, record, rejectedAt }]);
+    } else if (event.kind === 'status' && event.status === 'incomplete') {
       await handlers.fail(event.stream, batches.progressOf(event.stream).stats.error ?? 'stream incomplete');
     } else if (event.kind === 'status' && event.status === 'complete') await handlers.complete(event.stream);
   };

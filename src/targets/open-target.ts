@@ -9,6 +9,8 @@ export interface OpenTargetOptions {
   busyTimeoutMs?: number;
   /** Clock for `_extracted_at` defaults and `updated_at` (epoch ms). */
   now?: () => number;
+  /** DuckDB memory_limit (checked with parseMemoryLimit); default: a share of the machine's memory. */
+  memoryLimit?: string;
 }
 
 /**

@@ -3,6 +3,16 @@ import { TargetError } from '../tap/errors.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import type { Dialect } from './column-types.js';
+import {
+  type DbObject,
+  type ExistingObject,
+  META_TABLES,
+  OBJECTS_TABLE,
+  type ObjectType,
+  Ownership,
+  objectsTableSql,
+  rejectedTableSql,
+} from './owned-objects.js';
 import { type ShapedRow, shapeBatch } from './rows.js';
 import {
   addColumnSql,
@@ -17,7 +27,14 @@ import { sqliteError } from './sqlite-errors.js';
 import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
 import { decodeState, encodeState } from './state-rows.js';
 import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from './table-layout.js';
-import type { StreamSchema, Target, WriteStats } from './target.js';
+import {
+  REJECTED_TABLE,
+  type RejectedRecord,
+  STATE_TABLE,
+  type StreamSchema,
+  type Target,
+  type WriteStats,
+} from './target.js';
 
 const DIALECT: Dialect = 'sqlite';
 
@@ -33,12 +50,23 @@ export class SqliteTarget implements Target {
   private readonly layouts = new Map<string, TableLayout>();
   private readonly refreshing = new Set<string>();
   private readonly statements = new Map<string, SqliteStatements>();
+  private readonly ownership: Ownership;
+  /** Whether the state, rejected and objects tables exist (created on the first write). */
+  private metaReady: boolean;
 
   private constructor(
     readonly path: string,
     private readonly db: Database.Database,
     private readonly now: () => number,
-  ) {}
+  ) {
+    const existing = this.existingObjects();
+    const names = new Set(existing.map((object) => object.name.toLowerCase()));
+    const recorded = names.has(OBJECTS_TABLE)
+      ? (db.prepare(`SELECT name, type FROM ${OBJECTS_TABLE}`).all() as DbObject[])
+      : null;
+    this.ownership = new Ownership(existing, recorded, path);
+    this.metaReady = META_TABLES.every((table) => names.has(table));
+  }
 
   static create(path: string, options: { busyTimeoutMs?: number; now?: () => number }): SqliteTarget {
     let db: Database.Database | undefined;
@@ -47,7 +75,6 @@ export class SqliteTarget implements Target {
       db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode: a killed process never loses a commit; a power cut may lose the last ones.
       db.pragma('synchronous = NORMAL');
-      db.exec(stateTableSql(DIALECT));
       return new SqliteTarget(path, db, options.now ?? Date.now);
     } catch (error) {
       db?.close();
@@ -78,6 +105,7 @@ export class SqliteTarget implements Target {
 
   async checkpoint(state: TapState): Promise<void> {
     this.guard(() => {
+      this.ensureMeta();
       this.begin();
       this.writeState(state);
       this.db.exec('COMMIT');
@@ -85,7 +113,11 @@ export class SqliteTarget implements Target {
   }
 
   async readState(): Promise<TapState> {
-    return this.guard(() => decodeState(this.db.prepare('SELECT stream, state FROM _devin_tap_state').all()));
+    return this.guard(() =>
+      this.hasTable(STATE_TABLE)
+        ? decodeState(this.db.prepare(`SELECT stream, state FROM ${STATE_TABLE}`).all())
+        : {},
+    );
   }
 
   async beginFullRefresh(stream: string): Promise<void> {
@@ -132,12 +164,33 @@ export class SqliteTarget implements Target {
     });
   }
 
-  async execute(statements: readonly string[]): Promise<void> {
+  async execute(statements: readonly string[], views: readonly string[] = []): Promise<void> {
     this.guard(() => {
+      this.ensureMeta();
       this.begin();
       for (const sql of statements) this.db.exec(sql);
+      for (const name of views) this.record({ name, type: 'view' });
       this.db.exec('COMMIT');
     });
+  }
+
+  async reject(records: readonly RejectedRecord[]): Promise<void> {
+    this.guard(() => {
+      if (records.length === 0) return;
+      this.ensureMeta();
+      this.begin();
+      const insert = this.db.prepare(
+        `INSERT INTO ${REJECTED_TABLE} (stream, reason, record, rejected_at) SELECT @stream, @reason, @record, @at ` +
+          `WHERE NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} WHERE stream = @stream AND record = @record)`,
+      );
+      for (const { stream, reason, record, rejectedAt } of records) {
+        insert.run({ stream, reason, record: JSON.stringify(record), at: Math.round(rejectedAt) });
+      }
+    });
+  }
+
+  async checkObjects(names: readonly string[]): Promise<void> {
+    this.guard(() => this.ownership.check(this.existingObjects(), [...META_TABLES, ...names]));
   }
 
   async close(): Promise<void> {
@@ -169,6 +222,8 @@ export class SqliteTarget implements Target {
   }
 
   private prepareStream(stream: StreamSchema): void {
+    this.ownership.check(this.existingObjects(), [...META_TABLES, stream.name]);
+    this.ensureMeta();
     const info = this.tableInfo(stream.name);
     const layout = tableLayout(
       DIALECT,
@@ -177,7 +232,9 @@ export class SqliteTarget implements Target {
     );
     // DDL joins the open transaction when there is one (SQLite DDL is transactional).
     if (info.length === 0) {
+      this.begin();
       this.db.exec(createTableSql(DIALECT, stream.name, layout));
+      this.record({ name: stream.name, type: 'table' });
     } else {
       const keys = info.filter((row) => row.pk > 0).sort((a, b) => a.pk - b.pk);
       checkKeys(
@@ -224,6 +281,45 @@ export class SqliteTarget implements Target {
     }
     const unchanged = counts.same > 0 ? { unchanged: counts.same } : {};
     return { inserted: counts.new, updated: counts.changed, ...unchanged };
+  }
+
+  private existingObjects(): ExistingObject[] {
+    const rows = this.db
+      .prepare(
+        "SELECT m.name AS name, m.type AS type, EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = '_extracted_at') AS shaped " +
+          "FROM sqlite_master AS m WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite%'",
+      )
+      .all() as { name: string; type: ObjectType; shaped: number }[];
+    return rows.map((row) => ({ name: row.name, type: row.type, devinShaped: row.shaped === 1 }));
+  }
+
+  private hasTable(name: string): boolean {
+    return (
+      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined
+    );
+  }
+
+  /** Creates devin-tap's own tables on the first write, after checking none of them is foreign. */
+  private ensureMeta(): void {
+    if (this.metaReady) return;
+    this.ownership.check(this.existingObjects(), META_TABLES);
+    this.begin();
+    this.db.exec(stateTableSql(DIALECT));
+    this.db.exec(rejectedTableSql(DIALECT));
+    this.db.exec(objectsTableSql(DIALECT));
+    for (const table of META_TABLES) this.ownership.add({ name: table, type: 'table' });
+    for (const object of this.ownership.entries()) this.record(object);
+    this.metaReady = true;
+  }
+
+  /** Notes an object devin-tap created (in the open transaction). */
+  private record(object: DbObject): void {
+    this.ownership.add(object);
+    this.db
+      .prepare(
+        `INSERT INTO ${OBJECTS_TABLE} (name, type, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET type = excluded.type`,
+      )
+      .run(object.name.toLowerCase(), object.type, this.now());
   }
 
   private writeState(state: TapState): void {

@@ -1,7 +1,7 @@
 import { TargetError } from '../tap/errors.js';
 import { isJsonObject } from '../tap/json.js';
 import { type ColumnKind, columnKind, type Dialect, existingColumnKind } from './column-types.js';
-import { REFRESH_PREFIX, STATE_TABLE, type StreamSchema } from './target.js';
+import { META_PREFIX, REFRESH_PREFIX, type StreamSchema } from './target.js';
 
 export const EXTRA_COLUMN = '_extra';
 export const EXTRACTED_AT_COLUMN = '_extracted_at';
@@ -33,7 +33,8 @@ export function quoteIdent(name: string): string {
 
 export function checkStreamName(stream: string): void {
   const lower = stream.toLowerCase();
-  const reserved = lower === STATE_TABLE || lower.startsWith(REFRESH_PREFIX) || lower.startsWith('sqlite_');
+  const reserved =
+    lower.startsWith(META_PREFIX) || lower.startsWith(REFRESH_PREFIX) || lower.startsWith('sqlite_');
   if (stream === '' || stream.includes('\0') || reserved) {
     throw new TargetError(`stream name ${JSON.stringify(stream)} cannot be used as a table name`);
   }

@@ -7,6 +7,15 @@ export interface StreamSchema {
   keys: readonly string[];
 }
 
+/** A record kept in `_devin_tap_rejected` instead of its stream's table. */
+export interface RejectedRecord {
+  stream: string;
+  reason: string;
+  record: JsonObject;
+  /** Epoch milliseconds. */
+  rejectedAt: number;
+}
+
 export interface WriteStats {
   inserted: number;
   /** Rows whose key existed and whose content changed. */
@@ -47,16 +56,33 @@ export interface Target {
   beginFullRefresh(stream: string): Promise<void>;
   completeFullRefresh(stream: string, state?: TapState): Promise<void>;
   abortFullRefresh(stream: string): Promise<void>;
+  /**
+   * Keeps rejected records in `_devin_tap_rejected`, in the open transaction (committed with the next
+   * checkpoint). A record already kept for the stream is not kept twice.
+   */
+  reject(records: readonly RejectedRecord[]): Promise<void>;
+  /**
+   * Throws a TargetError naming the first of these tables or views (and of devin-tap's own tables)
+   * that exists but was not created by devin-tap, with the way out. Changes nothing.
+   */
+  checkObjects(names: readonly string[]): Promise<void>;
   /** Names of the tables in the database (views excluded). */
   tableNames(): Promise<Set<string>>;
-  /** Commits pending rows, then runs schema statements (such as the analyst views) in one transaction. */
-  execute(statements: readonly string[]): Promise<void>;
+  /**
+   * Commits pending rows, then runs schema statements (such as the analyst views) in one transaction,
+   * recording `views` as created by devin-tap.
+   */
+  execute(statements: readonly string[], views?: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Key of `_devin_tap_state` holding the last Singer STATE of `devin-tap load`. */
 export const SINGER_STATE_KEY = '_singer';
 export const STATE_TABLE = '_devin_tap_state';
+/** Records the tap would not emit (no valid primary key, ...): stream, reason, record JSON, rejected_at. */
+export const REJECTED_TABLE = '_devin_tap_rejected';
+/** Prefix of every table devin-tap keeps for itself: no stream may be named so. */
+export const META_PREFIX = '_devin_tap_';
 /** Prefix of the staging tables that hold a full refresh in progress. */
 export const REFRESH_PREFIX = '_devin_tap_refresh_';
 

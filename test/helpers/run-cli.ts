@@ -45,6 +45,8 @@ export function runCli(
         stderr: Buffer.concat(stderr).toString('utf8'),
       }),
     );
+    // A child that exits before reading all of its input (a refused flag) must not fail the test.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

@@ -1,17 +1,9 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import axios, {
-  AxiosError,
-  type AxiosInstance,
-  type AxiosResponse,
-  type InternalAxiosRequestConfig,
-} from 'axios';
-import axiosRetry from 'axios-retry';
 import type { TapConfig } from '../config.js';
-import { RetryExhaustedError } from '../errors.js';
+import { RetryExhaustedError, RunEndingApiError } from '../errors.js';
+import { scrubToken } from '../redact.js';
 import { apiErrorFor } from './http-errors.js';
-import { leanHttpAdapter } from './http-transport.js';
-import { requestUrl } from './request-url.js';
+import { AdaptiveLimiter, FixedLimiter, type RequestLimiter } from './limiter.js';
+import { requestPath, requestTarget } from './request-url.js';
 import {
   actionFor,
   type BackoffPolicy,
@@ -19,8 +11,11 @@ import {
   delayForFailure,
   describeFailure,
   type Failure,
+  parseRetryAfter,
 } from './retry-policy.js';
-import { Semaphore } from './semaphore.js';
+import type { Semaphore } from './semaphore.js';
+import { AttemptError, Transport } from './transport.js';
+import { userAgent } from './user-agent.js';
 
 export type QueryValue = string | number | boolean;
 export type Query = Readonly<Record<string, QueryValue | readonly QueryValue[] | undefined>>;
@@ -46,181 +41,166 @@ export interface RequestContext {
 export interface HttpClient {
   /** GET a path (relative to base_url) and return its parsed JSON body; throws typed errors. */
   getJson(path: string, query: Query, context: RequestContext): Promise<unknown>;
+  /** Slots the client may use now, and the most it ever had in flight (adaptive concurrency). */
+  concurrency(): { limit: number; peakInFlight: number };
   close(): void;
+}
+
+export interface HttpClock {
+  nowMs(): number;
+  random(): number;
+  /** Waits between attempts; resolves early (without error) when the signal aborts. */
+  sleep?(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export interface HttpOptions {
   backoff?: BackoffPolicy;
-  clock?: { nowMs(): number; random(): number };
-  /** Shared bound on requests in flight; by default one of config.maxConcurrency. */
-  semaphore?: Semaphore;
+  clock?: HttpClock;
   /** Overrides config.maxRetries (check uses fewer). */
   maxRetries?: number;
+  /** Told once about an error that ends the whole run (a rejected token, a redirect). */
+  onRunEnding?: (error: RunEndingApiError) => void;
+  /** Environment for proxy variables (process.env by default). */
+  env?: NodeJS.ProcessEnv;
+  /** Ignored: the client keeps its own limiter (kept so older callers still compile). */
+  semaphore?: Semaphore;
 }
 
-const SYSTEM_CLOCK = { nowMs: () => Date.now(), random: () => Math.random() };
-
-/** What a failed attempt was, in library-independent terms (see retry-policy.ts). */
-export function classifyError(error: unknown): Failure {
-  if (!(error instanceof AxiosError)) return { kind: 'network', code: 'unknown' };
-  if (error.code === AxiosError.ERR_CANCELED || error.config?.signal?.aborted) return { kind: 'canceled' };
-  if (error.code === 'ERR_BAD_BODY') return { kind: 'bad_body' };
-  // A response whose status is not an error broke off while its body was read: a dropped connection.
-  if (error.response && error.response.status < 400)
-    return { kind: 'network', code: error.code ?? 'aborted' };
-  if (error.response) {
-    const retryAfter = error.response.headers['retry-after'];
-    return typeof retryAfter === 'string'
-      ? { kind: 'status', status: error.response.status, retryAfter }
-      : { kind: 'status', status: error.response.status };
-  }
-  if (error.code === 'ETIMEDOUT' || error.code === 'ECONNABORTED') return { kind: 'timeout' };
-  return { kind: 'network', code: error.code ?? 'unknown' };
-}
-
-/** Bodies are read as text and parsed here, so a truncated body is a retryable failure. */
-function parseBody(response: AxiosResponse): AxiosResponse {
-  const text: unknown = response.data;
-  try {
-    response.data = JSON.parse(typeof text === 'string' ? text : '') as unknown;
-  } catch {
-    throw new AxiosError(
-      'response body was not valid JSON',
-      'ERR_BAD_BODY',
-      response.config,
-      response.request,
-    );
-  }
-  return response;
-}
-
-const PROXY_VARIABLES = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY'];
-
-/** axios's own adapter honours proxy variables; the lean one does not, so it is used only without them. */
-function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
-  return PROXY_VARIABLES.some((name) => (env[name] ?? '') !== '');
-}
-
-/** What onRetry needs of a request, carried in its config (a class: axios passes it through uncopied). */
-class RetryTarget {
-  constructor(
-    readonly path: string,
-    readonly context: RequestContext,
-  ) {}
-}
-
-interface TapRequestConfig extends InternalAxiosRequestConfig {
-  tapRetryTarget?: RetryTarget;
-}
-
-function createInstance(config: TapConfig): AxiosInstance {
-  const agentOptions = { keepAlive: true, maxSockets: config.maxConcurrency };
-  const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
-  const instance = axios.create({
-    baseURL: config.baseUrl,
-    timeout: config.requestTimeoutSeconds * 1000,
-    responseType: 'text',
-    // No transforms: there is no request body, and the body is parsed by parseBody.
-    transformRequest: [],
-    transformResponse: [],
-    transitional: { clarifyTimeoutError: true },
-    httpAgent: agents.http,
-    httpsAgent: agents.https,
-    maxRedirects: 0,
-    ...(proxyConfigured(process.env) ? {} : { adapter: leanHttpAdapter(agents) }),
+function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
-  // Flat default headers instead of axios's per-method buckets (common, get, post, ...), which axios
-  // deep-merges and flattens on every request. The tap only sends GETs; its Accept replaces the
-  // common one, and the buckets' other headers (Content-Type of post/put/patch) never apply.
-  instance.defaults.headers = {
-    Authorization: `Bearer ${config.apiToken}`,
-    Accept: 'application/json',
-  } as unknown as typeof instance.defaults.headers;
-  if (!proxyConfigured(process.env)) {
-    // The lean adapter times out with ETIMEDOUT by itself (clarifyTimeoutError); without transitional
-    // options axios skips validating them on every request. No paramsSerializer either: requests
-    // carry their query in the URL (request-url.ts), never as params.
-    delete instance.defaults.transitional;
-  }
-  return instance;
 }
 
+export const DEFAULT_MAX_RESPONSE_MB = 256;
+
+const SYSTEM_CLOCK: HttpClock = { nowMs: () => Date.now(), random: () => Math.random(), sleep: realSleep };
+
+function limiterFor(config: TapConfig, now: () => number): RequestLimiter {
+  return config.adaptiveConcurrency !== false
+    ? new AdaptiveLimiter(config.maxConcurrency, now)
+    : new FixedLimiter(config.maxConcurrency, now);
+}
+
+/**
+ * The tap's HTTP client: undici under one deadline per attempt, a body cap, our own retry loop
+ * over the retry-policy table (sleep, clock and random injected), and a shared limiter on requests
+ * in flight. A body is parsed only after the token is scrubbed from it.
+ */
 export function createHttpClient(config: TapConfig, options: HttpOptions = {}): HttpClient {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const clock = options.clock ?? SYSTEM_CLOCK;
-  const semaphore = options.semaphore ?? new Semaphore(config.maxConcurrency);
+  const sleep = clock.sleep ?? realSleep;
   const maxRetries = options.maxRetries ?? config.maxRetries;
-  const instance = createInstance(config);
-  // Registered before axios-retry, so a body that fails to parse reaches its error handler.
-  instance.interceptors.response.use(parseBody);
-  axiosRetry(instance, {
-    retries: maxRetries,
-    shouldResetTimeout: true,
-    retryCondition: (error) => actionFor(classifyError(error)) === 'retry',
-    retryDelay: (retry, error) => delayForFailure(retry, classifyError(error), backoff, clock),
-    // One handler for every request (no closure and options object per request): the request's
-    // path and context travel in its config.
-    onRetry: (retry, error, requestConfig) => {
-      const target = (requestConfig as TapRequestConfig).tapRetryTarget;
-      if (target === undefined) return;
-      const { path, context } = target;
-      context.counters.requests += 1;
-      context.counters.retries += 1;
-      const what = describeFailure(classifyError(error));
-      context.onRetry?.(`${context.stream}: ${what} on GET ${path}; retry ${retry} of ${maxRetries}`);
+  const now = () => clock.nowMs();
+  const limiter = limiterFor(config, () => performance.now());
+  const target = requestTarget(config.baseUrl);
+  const transport = new Transport({
+    origin: target.origin,
+    connections: config.maxConcurrency,
+    timeoutMs: config.requestTimeoutSeconds * 1000,
+    capBytes: (config.maxResponseMb ?? DEFAULT_MAX_RESPONSE_MB) * 1_048_576,
+    headers: {
+      authorization: `Bearer ${config.apiToken}`,
+      accept: 'application/json',
+      'accept-encoding': 'gzip',
+      'user-agent': userAgent(),
     },
+    env: options.env ?? process.env,
   });
+  let ended = false;
 
-  async function attempt(path: string, query: Query, context: RequestContext): Promise<unknown> {
-    context.counters.requests += 1;
-    const requestConfig: Partial<TapRequestConfig> = { tapRetryTarget: new RetryTarget(path, context) };
-    if (context.signal) requestConfig.signal = context.signal;
+  /** One attempt under the limiter: the parsed body, or the AttemptError it met. */
+  async function attempt(path: string, signal: AbortSignal | undefined): Promise<unknown> {
+    const startedAt = await limiter.acquire();
+    let failure: Failure | null = null;
+    try {
+      const text = scrubToken(await transport.get(path, signal), config.apiToken);
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        failure = { kind: 'bad_body' };
+        throw new AttemptError(failure);
+      }
+    } catch (error) {
+      if (error instanceof AttemptError) failure = error.failure;
+      throw error;
+    } finally {
+      const throttled = failure?.kind === 'status' && failure.status === 429;
+      const asked =
+        throttled && failure?.kind === 'status' ? parseRetryAfter(failure.retryAfter, now()) : null;
+      const retryAfter = asked === null ? null : Math.min(asked, backoff.retryAfterCapMs);
+      limiter.release({ startedAt, latencyMs: performance.now() - startedAt, throttled }, retryAfter);
+    }
+  }
+
+  async function getJson(path: string, query: Query, context: RequestContext): Promise<unknown> {
+    const url = requestPath(target, path, query);
     const started = performance.now();
     try {
-      const response = await instance.get<unknown>(requestUrl(config.baseUrl, path, query), requestConfig);
-      return response.data;
+      for (let retry = 0; ; retry++) {
+        context.counters.requests += 1;
+        try {
+          return await attempt(url, context.signal);
+        } catch (error) {
+          if (!(error instanceof AttemptError)) throw error;
+          const action = actionFor(error.failure);
+          if (action === 'canceled') throw context.signal?.reason ?? new Error('request canceled');
+          if (action !== 'retry') throw failWith(action, error, path, context);
+          if (retry >= maxRetries) throw exhausted(path, context, retry + 1, error.failure);
+          const wait = delayForFailure(retry + 1, error.failure, backoff, clock);
+          context.counters.retries += 1;
+          const what = describeFailure(error.failure);
+          context.onRetry?.(`${context.stream}: ${what} on GET ${path}; retry ${retry + 1} of ${maxRetries}`);
+          await sleep(wait, context.signal);
+          if (context.signal?.aborted) throw context.signal.reason;
+        }
+      }
     } finally {
       context.counters.requestMs = (context.counters.requestMs ?? 0) + (performance.now() - started);
     }
   }
 
+  function failWith(
+    action: Exclude<ReturnType<typeof actionFor>, 'retry' | 'canceled'>,
+    error: AttemptError,
+    path: string,
+    context: RequestContext,
+  ): Error {
+    const failure = apiErrorFor(action, error.failure, path, context, error.body, config);
+    if (failure instanceof RunEndingApiError && !ended) {
+      ended = true;
+      options.onRunEnding?.(failure);
+    }
+    return failure;
+  }
+
   return {
-    async getJson(path, query, context) {
-      return semaphore.run(async () => {
-        try {
-          return await attempt(path, query, context);
-        } catch (error) {
-          throw finalError(error, path, context, maxRetries, config);
-        }
-      });
-    },
+    getJson,
+    concurrency: () => ({ limit: limiter.limit, peakInFlight: limiter.peakInFlight }),
     close() {
-      const defaults = instance.defaults;
-      (defaults.httpAgent as HttpAgent | undefined)?.destroy();
-      (defaults.httpsAgent as HttpsAgent | undefined)?.destroy();
+      if (limiter instanceof AdaptiveLimiter) limiter.stop();
+      transport.close();
     },
   };
 }
 
-function finalError(
-  error: unknown,
+function exhausted(
   path: string,
   context: RequestContext,
-  maxRetries: number,
-  config: TapConfig,
-): Error {
-  const failure = classifyError(error);
-  const action = actionFor(failure);
-  if (action === 'canceled') return error instanceof Error ? error : new Error('request canceled');
-  if (action === 'retry') {
-    const attempts = maxRetries + 1;
-    return new RetryExhaustedError(
-      `${context.stream}: GET ${path} failed after ${attempts} attempts (last: ${describeFailure(failure)})`,
-      path,
-      attempts,
-    );
-  }
-  const body = error instanceof AxiosError ? error.response?.data : undefined;
-  const status = failure.kind === 'status' ? failure.status : 0;
-  return apiErrorFor(action, status, path, context, body, config);
+  attempts: number,
+  last: Failure,
+): RetryExhaustedError {
+  return new RetryExhaustedError(
+    `${context.stream}: GET ${path} failed after ${attempts} attempts (last: ${describeFailure(last, { detail: true })})`,
+    path,
+    attempts,
+  );
 }

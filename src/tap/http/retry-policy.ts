@@ -6,16 +6,27 @@
 
 /** What went wrong with one attempt, independent of the HTTP library. */
 export type Failure =
-  | { kind: 'status'; status: number; retryAfter?: string }
+  | { kind: 'status'; status: number; retryAfter?: string; location?: string; detail?: string }
   | { kind: 'timeout' }
   | { kind: 'network'; code: string }
   | { kind: 'bad_body' }
+  | { kind: 'too_large'; limitBytes: number }
   | { kind: 'canceled' };
 
-export type FailAction = 'unauthorized' | 'forbidden' | 'not_found' | 'invalid_request' | 'client_error';
+export type FailAction =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'invalid_request'
+  | 'client_error'
+  | 'redirect'
+  | 'too_large';
 export type Action = 'retry' | FailAction;
 
-/** Status -> action. Statuses missing here: 5xx retry, any other 4xx fails as client_error. */
+/**
+ * Status -> action. Statuses missing here: 3xx fail as redirect (never followed: the token must not
+ * travel to another host), 5xx retry, any other 4xx fails as client_error.
+ */
 export const STATUS_ACTIONS: Readonly<Record<number, Action>> = {
   401: 'unauthorized',
   403: 'forbidden',
@@ -31,10 +42,13 @@ export function actionFor(failure: Failure): Action | 'canceled' {
     case 'status': {
       const listed = STATUS_ACTIONS[failure.status];
       if (listed) return listed;
+      if (failure.status >= 300 && failure.status <= 399) return 'redirect';
       return failure.status >= 500 && failure.status <= 599 ? 'retry' : 'client_error';
     }
     case 'canceled':
       return 'canceled';
+    case 'too_large':
+      return 'too_large';
     default:
       return 'retry';
   }
@@ -100,16 +114,27 @@ export function delayForFailure(
   return retryDelayMs(retry, retryAfter, policy, () => clock.random());
 }
 
-export function describeFailure(failure: Failure): string {
+/** undici's codes for a connection the server closed, in words. */
+const NETWORK_WORDS: Readonly<Record<string, string>> = {
+  UND_ERR_SOCKET: 'closed by the server',
+  ERR_BODY_CLOSED: 'body cut off',
+};
+
+/** A failure in words; `detail` adds an error body's title and detail (the last cause of a give-up). */
+export function describeFailure(failure: Failure, options: { detail?: boolean } = {}): string {
   switch (failure.kind) {
     case 'status':
-      return `HTTP ${failure.status}`;
+      return options.detail && failure.detail
+        ? `HTTP ${failure.status}: ${failure.detail}`
+        : `HTTP ${failure.status}`;
     case 'timeout':
       return 'timed out';
     case 'network':
-      return `connection failed (${failure.code})`;
+      return `connection failed (${NETWORK_WORDS[failure.code] ?? failure.code})`;
     case 'bad_body':
       return 'response body was not valid JSON';
+    case 'too_large':
+      return `response larger than ${Math.round(failure.limitBytes / 1_048_576)} MB`;
     case 'canceled':
       return 'canceled';
   }

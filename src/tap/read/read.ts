@@ -2,7 +2,6 @@ import { redact, type TapConfig } from '../config.js';
 import { CatalogError } from '../errors.js';
 import type { TapEvent } from '../events.js';
 import { createHttpClient, type HttpOptions } from '../http/http.js';
-import { Semaphore } from '../http/semaphore.js';
 import { planRead, type SyncMode } from '../state/cursor-plan.js';
 import type { TapState } from '../state/state.js';
 import { emptyState, parseStreamState } from '../state/stream-state.js';
@@ -113,7 +112,12 @@ export async function* readEventBatches(options: ReadOptions): AsyncGenerator<re
   const now = options.now ?? Date.now;
   const abort = new AbortController();
   const channel = new Channel<TapEvent[]>(BATCH_BUFFER);
-  const http = createHttpClient(config, { ...options.http, semaphore: new Semaphore(config.maxConcurrency) });
+  // A rejected token (or a redirecting base_url) ends every stream at once, with that one error.
+  const endRun = (error: unknown) => {
+    abort.abort(error);
+    channel.abort(error);
+  };
+  const http = createHttpClient(config, { ...options.http, onRunEnding: endRun });
   const deps: ReaderDeps = {
     http,
     config,

@@ -1,0 +1,116 @@
+// Adaptive concurrency benchmark (issue 14 §3). Prints figures; asserts nothing.
+//  1. 100 ms latency, no rate limit: `devin-tap read` (sessions + session_messages) with adaptive
+//     concurrency (max_concurrency 32, the default) against a fixed 8, same simulator, same run.
+//  2. a rate limit of R requests/s (100 ms latency): achieved rate of admitted requests against R,
+//     and the share of requests answered 429, adaptive against fixed 8.
+// Options: --sessions N (latency run) --limited-sessions N --rate R
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Simulator, startSimulator } from '../src/simulator/index.js';
+import { type ChildRun, runChild } from './child-process.js';
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(process.argv[index + 1]);
+}
+
+const SESSIONS = option('sessions', 1200);
+const LIMITED_SESSIONS = option('limited-sessions', 800);
+const RATE = option('rate', 50);
+const LATENCY_MS = 100;
+const cli = resolve('dist/src/cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'devin-tap-concurrency-'));
+const catalog = join(dir, 'catalog.json');
+writeFileSync(
+  catalog,
+  JSON.stringify({
+    streams: ['sessions', 'session_messages'].map((name) => ({
+      stream: { name },
+      sync_mode: 'full_refresh',
+      destination_sync_mode: 'overwrite',
+    })),
+  }),
+);
+
+const MODES = {
+  adaptive: { max_concurrency: 32 },
+  'fixed 8': { max_concurrency: 8, adaptive_concurrency: false },
+} as const;
+type Mode = keyof typeof MODES;
+
+interface Measured {
+  run: ChildRun;
+  requests: number;
+  refused: number;
+  /** Admitted requests per second, first arrival to last. */
+  admittedRate: number;
+}
+
+async function read(sim: Simulator, mode: Mode): Promise<Measured> {
+  const config = join(dir, `config-${mode.replace(' ', '-')}.json`);
+  writeFileSync(config, JSON.stringify({ ...sim.config(), page_size: 200, max_retries: 20, ...MODES[mode] }));
+  sim.clearRequestLog();
+  const run = await runChild(cli, ['read', '--config', config, '--catalog', catalog]);
+  if (run.code !== 0) throw new Error(`devin-tap read (${mode}) exited ${run.code}: ${run.stderrTail}`);
+  const log = sim.requestLog;
+  const refused = log.filter((entry) => entry.status === 429).length;
+  const arrivals = log.map((entry) => entry.at);
+  const span = (Math.max(...arrivals) - Math.min(...arrivals)) / 1000;
+  return { run, requests: log.length, refused, admittedRate: (log.length - refused) / span };
+}
+
+const line = (mode: string, m: Measured) =>
+  `  ${mode.padEnd(8)} wall ${m.run.seconds.toFixed(2)} s, ${m.requests} requests (${m.refused} answered 429), ${m.admittedRate.toFixed(1)} admitted/s, CPU ${m.run.cpuSeconds.toFixed(1)} s`;
+
+async function latencyRun(): Promise<void> {
+  const sim = await startSimulator({
+    sessions: SESSIONS,
+    messagesPerSession: 5,
+    seed: 44,
+    latencyMs: LATENCY_MS,
+  });
+  try {
+    const fixed = await read(sim, 'fixed 8');
+    const adaptive = await read(sim, 'adaptive');
+    console.log(`${LATENCY_MS} ms latency, no rate limit, ${SESSIONS} sessions:`);
+    console.log(line('fixed 8', fixed));
+    console.log(line('adaptive', adaptive));
+    const ratio = adaptive.admittedRate / fixed.admittedRate;
+    const wallRatio = fixed.run.seconds / adaptive.run.seconds;
+    console.log(
+      `  adaptive / fixed-8 throughput: ${ratio.toFixed(2)} (requests/s), ${wallRatio.toFixed(2)} (wall) (aim >= 2.5)`,
+    );
+  } finally {
+    await sim.close();
+  }
+}
+
+async function rateLimitedRun(): Promise<void> {
+  const sim = await startSimulator({
+    sessions: LIMITED_SESSIONS,
+    messagesPerSession: 5,
+    seed: 45,
+    latencyMs: LATENCY_MS,
+    rateLimit: RATE,
+  });
+  try {
+    const adaptive = await read(sim, 'adaptive');
+    const fixed = await read(sim, 'fixed 8');
+    console.log(`rate limit ${RATE} requests/s, ${LATENCY_MS} ms latency, ${LIMITED_SESSIONS} sessions:`);
+    console.log(line('adaptive', adaptive));
+    console.log(line('fixed 8', fixed));
+    const share = (m: Measured) => `${((100 * m.refused) / m.requests).toFixed(1)}%`;
+    console.log(
+      `  adaptive: achieved / R ${(adaptive.admittedRate / RATE).toFixed(2)} (aim >= 0.9), 429 share ${share(adaptive)} (aim <= 2%)`,
+    );
+    console.log(
+      `  fixed 8:  achieved / R ${(fixed.admittedRate / RATE).toFixed(2)}, 429 share ${share(fixed)}`,
+    );
+  } finally {
+    await sim.close();
+  }
+}
+
+await latencyRun();
+await rateLimitedRun();

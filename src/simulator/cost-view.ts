@@ -1,0 +1,96 @@
+import type { JsonObject } from '../tap/json.js';
+import { billingCycleStart, billingDay, dayStart, type Owner } from './consumption.js';
+import { type ConsumptionWindow, consumptionReply } from './consumption-reply.js';
+import { byUser } from './cost-api.js';
+import type { createOrgData } from './data.js';
+import type { ConsumptionChange } from './index.js';
+import type { UserChange } from './user-store.js';
+
+type OrgData = ReturnType<typeof createOrgData>;
+
+/** The simulator's members and consumption: ground truth for tests, and the changes they make. */
+export class CostView {
+  constructor(protected readonly data: OrgData) {}
+
+  *users(): Generator<JsonObject> {
+    const { users } = this.data;
+    for (let index = 0; index < users.size; index++) if (users.isListed(index)) yield users.user(index);
+  }
+
+  serviceUserIds(): readonly string[] {
+    return this.data.users.serviceUserIds;
+  }
+
+  consumptionDaily(window: ConsumptionWindow = {}): JsonObject {
+    return consumptionReply(this.data.consumption, null, window);
+  }
+
+  /** A listed member's days, or an IdP-group member's (see groupMemberIds). */
+  userConsumption(userId: string, window: ConsumptionWindow = {}): JsonObject {
+    return consumptionReply(this.data.consumption, this.anyUser(userId), window);
+  }
+
+  serviceUserConsumption(serviceUserId: string, window: ConsumptionWindow = {}): JsonObject {
+    return consumptionReply(this.data.consumption, this.service(serviceUserId), window);
+  }
+
+  /** Members through IdP groups, who run sessions but are not listed by `/members/users`. */
+  groupMemberIds(): readonly string[] {
+    return this.data.users.groupMemberIds;
+  }
+
+  /** Everything no listed member or service user accounts for: IdP-group members and org-level usage. */
+  unattributedConsumption(window: ConsumptionWindow = {}): JsonObject {
+    const groups = this.data.users.groupMemberIds.map((_, index): Owner => ({ kind: 'group', index }));
+    return consumptionReply(this.data.consumption, [{ kind: 'other' }, ...groups], window);
+  }
+
+  billing(): { cycleStart: number; lastDay: number } {
+    const { consumption } = this.data;
+    return { cycleStart: billingCycleStart(consumption.now()), lastDay: dayStart(consumption.lastDay()) };
+  }
+
+  addUser(user: UserChange = {}): string {
+    return this.data.users.add(user);
+  }
+
+  updateUser(userId: string, change: UserChange): void {
+    const member = this.member(userId);
+    this.data.users.update(member.index, change);
+  }
+
+  /** Remove a member from the list; its consumption history stays (and still counts in the org's days). */
+  removeUser(userId: string): void {
+    this.data.users.remove(this.member(userId).index);
+  }
+
+  addConsumption(change: ConsumptionChange): void {
+    const { consumption } = this.data;
+    const owner: Owner =
+      change.userId !== undefined
+        ? this.anyUser(change.userId)
+        : change.serviceUserId !== undefined
+          ? this.service(change.serviceUserId)
+          : { kind: 'other' };
+    const day = change.date === undefined ? consumption.lastDay() : billingDay(change.date);
+    consumption.add(owner, day, change.product, change.acus);
+  }
+
+  private member(userId: string): { kind: 'user'; index: number } {
+    const index = this.data.users.indexOf(userId);
+    if (index === null) throw new RangeError(`unknown user id: ${userId}`);
+    return { kind: 'user', index };
+  }
+
+  private anyUser(userId: string): Owner {
+    const owner = byUser(this.data, userId);
+    if (!owner) throw new RangeError(`unknown user id: ${userId}`);
+    return owner;
+  }
+
+  private service(serviceUserId: string): Owner {
+    const index = this.data.users.serviceIndexOf(serviceUserId);
+    if (index === null) throw new RangeError(`unknown service user id: ${serviceUserId}`);
+    return { kind: 'service', index };
+  }
+}
