@@ -100,8 +100,8 @@ export function summaryTable(rows: readonly SummaryRow[], totals?: SummaryTotals
     line
       .map((cell, column) => {
         const width = widths[column] ?? 0;
-        if (column === 0) return `${cell.padEnd(width)} `;
-        if (column === last) return `  ${cell.padEnd(width)}`;
+        if (column === 0) return cell.padEnd(width);
+        if (column === last) return ` ${cell.padEnd(width)}`;
         return ` ${cell.padStart(width)}`;
       })
       .join('')
