@@ -107,6 +107,11 @@ try {
   await sim.close();
 }
 await answerQuestions();
-await writeReport({ database: DATABASE, out: REPORT });
+// An example price, so the report shows dollars: use your contract's price per ACU.
+const EXAMPLE_ACU_PRICE = '2.25';
+await writeReport({ database: DATABASE, out: REPORT, acuPrice: EXAMPLE_ACU_PRICE });
 console.log(`\nReport: ${REPORT} (one file; opens offline in any browser)`);
+console.log(
+  `  (costs at an example price of $${EXAMPLE_ACU_PRICE} per ACU: pass your own with --acu-price USD, or acu_price_usd in the config)`,
+);
 printNextSteps(simToken, simOrg);

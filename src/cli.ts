@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { onInterrupt } from './interrupts.js';
 import { addConfigOptions, type ConfigFlags, configRequest } from './io/command-options.js';
 import { loadCommand } from './load/command.js';
 import { opsCommands } from './ops/commands.js';
@@ -72,18 +73,19 @@ program.addCommand(
     .description('Airbyte: read the configured streams as Airbyte messages on stdout')
     .requiredOption('--catalog <file>', 'configured catalog JSON file')
     .option('--state <file>', 'state JSON file from a previous read')
-    .action((flags: AirbyteFlags & { catalog: string; state?: string }) =>
-      airbyte(flags, (c, io) =>
+    .action((flags: AirbyteFlags & { catalog: string; state?: string }) => {
+      const interrupt = onInterrupt();
+      return airbyte(flags, (c, io) =>
         c.runRead(
           {
             config: configRequest(flags, process.env),
             catalog: flags.catalog,
             ...(flags.state === undefined ? {} : { state: flags.state }),
           },
-          io,
+          { ...io, signal: interrupt.signal },
         ),
-      ),
-    ),
+      ).finally(interrupt.dispose);
+    }),
 );
 
 program.addCommand(syncCommand());

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { onInterrupt } from './interrupts.js';
 import { addConfigFieldOptions } from './io/command-options.js';
 import { TAP_DESCRIPTION, TAP_NAME } from './singer/about.js';
 import { runSingerCommand, type SingerArgs } from './singer/command.js';
@@ -48,7 +49,12 @@ const program = addConfigFieldOptions(new Command(TAP_NAME))
   )
   .showHelpAfterError()
   .action(async (options: SingerArgs) => {
-    process.exitCode = await runSingerCommand(options, io);
+    const interrupt = onInterrupt();
+    try {
+      process.exitCode = await runSingerCommand(options, { ...io, signal: interrupt.signal });
+    } finally {
+      interrupt.dispose();
+    }
   });
 
 await program.parseAsync(process.argv);

@@ -52,11 +52,11 @@ async function read(sim: Simulator, streams: readonly string[], token = sim.toke
 describe('devin-tap read (Airbyte) against the simulator', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ sessions: 40, messagesPerSession: 4, seed: 7 });
+    sim = await startSimulator({ sessions: 40, messagesPerSession: 4, seed: 7, users: 6 });
   });
   afterAll(() => sim.close());
 
-  it('reads all six streams exactly, with valid messages, ordered statuses and no token', async () => {
+  it('reads all nine streams exactly, with valid messages, ordered statuses and no token', async () => {
     const result = await read(sim, STREAM_NAMES);
     expect(result.code, result.stderr).toBe(0);
     for (const message of result.messages) expect(airbyteMessageErrors(message)).toBeNull();

@@ -147,13 +147,14 @@ describe('sync makes one preflight request before it touches the database', () =
 describe('config errors the HTTP layer would hit', () => {
   it('a token with a zero-width space is a config error naming api_token, never echoing it', async () => {
     const token = `${sim.token}\u200b`;
+    sim.clearRequestLog();
     for (const args of [['check'], ['sync', '--database', join(dir, 'zw.duckdb')]]) {
       const run = await runCli(CLI, [...args, '--config', config({ api_token: token })]);
       expect(run.stdout + run.stderr).toMatch(
         /\\?"api_token\\?" holds a control or invisible character \(character \d+\)/,
       );
       expect(run.stdout + run.stderr).not.toContain(sim.token);
-      expect(sim.requestLog.some((entry) => entry.status === 401)).toBe(false);
+      expect(sim.requestLog).toEqual([]); // nothing was sent
     }
     expect(existsSync(join(dir, 'zw.duckdb'))).toBe(false);
   });
@@ -189,6 +190,51 @@ describe('the token echoed inside response data never leaves', () => {
       expect(rows.length).toBe(4);
       expect(JSON.stringify(rows)).toContain('leaked [REDACTED]');
       expect(readFileSync(database).includes(sim.token)).toBe(false);
+    } finally {
+      await echo.close();
+    }
+  });
+});
+
+describe("the simulator's echoToken mode: the token in a session title, a message, a playbook, a note, a name", () => {
+  it('no Airbyte output and no row of either database holds it', async () => {
+    const echo = await startSimulator({
+      sessions: 6,
+      messagesPerSession: 2,
+      playbooks: 4,
+      knowledgeNotes: 3,
+      seed: 92,
+      hostile: { echoToken: true },
+    });
+    try {
+      const cfg = writeJson(dir, 'config-echo-sim.json', echo.config());
+      const read = await runCli(CLI, ['read', '--config', cfg, '--catalog', catalog]);
+      expect(read.code, read.stderr).toBe(0);
+      expect(read.stdout).toContain('[REDACTED]');
+      expect(read.stdout + read.stderr).not.toContain(echo.token);
+      for (const kind of ['sqlite', 'duckdb'] as const) {
+        const database = join(dir, `echo-sim.${kind}`);
+        const args = [
+          '--config',
+          cfg,
+          '--target',
+          kind,
+          '--database',
+          database,
+          '--streams',
+          STREAM_NAMES.join(','),
+        ];
+        const sync = await runCli(CLI, ['sync', ...args]);
+        expect(sync.code, sync.stderr).toBe(0);
+        expect(sync.stdout + sync.stderr).not.toContain(echo.token);
+        let rows = 0;
+        for (const stream of STREAM_NAMES) {
+          const stored = await databaseRows(kind, database, stream);
+          rows += stored.length;
+          expect(JSON.stringify(stored), `${kind} ${stream}`).not.toContain(echo.token);
+        }
+        expect(rows).toBeGreaterThan(0);
+      }
     } finally {
       await echo.close();
     }

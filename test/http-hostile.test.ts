@@ -9,6 +9,7 @@ import {
   RunEndingApiError,
 } from '../src/tap/errors.js';
 import { createHttpClient, type HttpOptions } from '../src/tap/http/http.js';
+import { scrubToken } from '../src/tap/redact.js';
 import { type Handler, type LocalServer, startLocalServer } from './helpers/local-server.js';
 
 const TOKEN = 'cog_hostileTestSECRET';
@@ -223,5 +224,18 @@ describe('http client against hostile servers', () => {
     expect(result.body).toMatchObject({
       items: [{ title: 'deploy with [REDACTED] please', nested: { note: '[REDACTED]' } }],
     });
+  });
+});
+
+describe('scrubToken', () => {
+  it('removes the token, also spelt with JSON-escaped slashes, and keeps the JSON valid', () => {
+    const token = 'cog_ab/cd+ef=';
+    const body = JSON.stringify({ a: token, b: `x ${token} y` })
+      .replace('"x ', '"x ')
+      .concat('');
+    const escaped = `{"c":"cog_ab\\/cd+ef="}`;
+    expect(JSON.parse(scrubToken(body, token))).toEqual({ a: '[REDACTED]', b: 'x [REDACTED] y' });
+    expect(JSON.parse(scrubToken(escaped, token))).toEqual({ c: '[REDACTED]' });
+    expect(scrubToken('{"d":"cog_other"}', token)).toBe('{"d":"cog_other"}');
   });
 });

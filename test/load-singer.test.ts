@@ -107,6 +107,8 @@ describe.each(KINDS)('load into %s', (kind) => {
       states: 2,
       streams: { users: { records: 4, inserted: 3, updated: 1, rejected: 0 } },
       skipped: { ACTIVATE_VERSION: 1, BATCH: 1 },
+      committed: 4,
+      interrupted: null,
     });
     expect(warnings).toEqual([
       'warning: skipping Singer ACTIVATE_VERSION messages (first at line 7)',

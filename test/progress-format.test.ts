@@ -94,12 +94,15 @@ describe('stream selection', () => {
       'playbooks',
       'secrets',
       'knowledge_notes',
+      'users',
+      'consumption_daily',
+      'consumption_by_user',
     ]);
   });
   it('takes a comma list and rejects unknown names, listing the valid ones', () => {
     expect(selectStreams('session_messages, sessions,sessions')).toEqual(['session_messages', 'sessions']);
-    expect(() => selectStreams('sessions,users')).toThrow(
-      /unknown stream "users"; valid: sessions, sessions_insights/,
+    expect(() => selectStreams('sessions,teams')).toThrow(
+      /unknown stream "teams"; valid: sessions, sessions_insights/,
     );
     expect(() => selectStreams(' , ')).toThrow(/--streams/);
   });

@@ -74,6 +74,64 @@ describe('bad input', () => {
   });
 });
 
+describe('dates and price', () => {
+  it('--until must be a date too, and not before --since', async () => {
+    const database = join(dir, 'nope.duckdb');
+    const out = join(dir, 'x.html');
+    const bad = await writeReport({ database, out, until: '2025-04-31' }).catch((e: unknown) => e);
+    expect((bad as Error).message).toBe('--until must be a date as YYYY-MM-DD, got "2025-04-31"');
+    const reversed = await writeReport({ database, out, since: '2025-05-02', until: '2025-05-01' }).catch(
+      (e: unknown) => e,
+    );
+    expect(reversed).toBeInstanceOf(InputError);
+    expect((reversed as Error).message).toBe('--until (2025-05-01) is before --since (2025-05-02)');
+  });
+
+  it('--acu-price must be a positive number; acu_price_usd in a config file is checked the same way', async () => {
+    const database = join(dir, 'nope.duckdb');
+    const out = join(dir, 'x.html');
+    for (const acuPrice of ['0', '-1', 'two', '', 'Infinity']) {
+      const error = await writeReport({ database, out, acuPrice }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toBe(
+        `--acu-price must be a positive number of US dollars per ACU, got "${acuPrice}"`,
+      );
+    }
+    const config = join(dir, 'price.json');
+    writeFileSync(config, JSON.stringify({ api_token: 'cog_secret', acu_price_usd: [2] }));
+    const error = await writeReport({ database, out, configPaths: [config] }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `"acu_price_usd" in ${config} must be a positive number of US dollars per ACU, got [2]`,
+    );
+    const missing = await writeReport({ database, out, configPaths: [join(dir, 'none.json')] }).catch(
+      (e: unknown) => e,
+    );
+    expect((missing as Error).message).toMatch(/^Config file ".*none\.json" does not exist$/);
+  });
+
+  it('takes the price from the config unless --acu-price is given, and bounds the data by --since/--until', async () => {
+    const database = join(dir, 'bounded.sqlite');
+    await syncDatabase('sqlite', database, sim, ['sessions']);
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ api_token: 'cog_secret', org_id: 'org-1', acu_price_usd: 1.5 }));
+    const out = join(dir, 'bounded.html');
+    const fromConfig = await writeReport({ database, out, configPaths: [config] });
+    expect(fromConfig.meta.price).toBe(1.5);
+    expect(readFileSync(out, 'utf8')).not.toContain('cog_secret');
+    expect((await writeReport({ database, out, configPaths: [config], acuPrice: '3' })).meta.price).toBe(3);
+    const days = [...sim.sessions()]
+      .map((s) => Math.floor(Number(s.created_at) / 86_400))
+      .sort((a, b) => a - b);
+    const [since, until] = [days[10] ?? 0, days[29] ?? 0];
+    const text = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+    const bounded = await writeReport({ database, out, since: text(since), until: text(until) });
+    expect(bounded.sessions.id.length).toBe(days.filter((d) => d >= since && d <= until).length);
+    expect(Math.min(...bounded.sessions.day)).toBe(since);
+    expect(Math.max(...bounded.sessions.day)).toBe(until);
+    expect(bounded.meta).toMatchObject({ since: text(since), until: text(until), price: null });
+  });
+});
+
 describe.each(['duckdb', 'sqlite'] as const)('report on %s', (dialect) => {
   it('detects the format from the header, whatever the file is called', async () => {
     const path = join(dir, `misnamed-${dialect}.db`);
@@ -99,7 +157,7 @@ describe.each(['duckdb', 'sqlite'] as const)('report on %s', (dialect) => {
       out: join(dir, `readonly-${dialect}.html`),
       since: '2000-01-01',
     });
-    expect(data.headline?.sessions).toBe(40);
+    expect(data.sessions.id.length).toBe(40);
     expect(sha256(path)).toBe(before);
     const added = readdirSync(dir).filter((file) => !files.includes(file));
     const sideFiles = dialect === 'sqlite' ? [`readonly.sqlite-shm`, `readonly.sqlite-wal`] : [];

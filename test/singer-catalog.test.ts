@@ -53,8 +53,9 @@ describe('discover catalog', () => {
       const def = findStream(entry.tap_stream_id);
       expect(entry.stream).toBe(entry.tap_stream_id);
       expect(entry.key_properties).toEqual(def?.primaryKey);
-      expect(entry.replication_key).toBe(def?.cursorField);
-      expect(entry.replication_method).toBe('INCREMENTAL');
+      // A stream without a cursor (users) is FULL_TABLE and has no replication key.
+      expect(entry.replication_key).toBe(def?.cursorField ?? undefined);
+      expect(entry.replication_method).toBe(def?.cursorField === null ? 'FULL_TABLE' : 'INCREMENTAL');
       expect(entry.schema).toEqual(streamSchema(entry.tap_stream_id));
     }
   });
@@ -73,7 +74,8 @@ describe('discover catalog', () => {
         inclusion: 'available',
         'selected-by-default': entry.tap_stream_id !== 'session_messages',
         'table-key-properties': def?.primaryKey,
-        'valid-replication-keys': [def?.cursorField],
+        'valid-replication-keys': def?.cursorField ? [def.cursorField] : [],
+        ...(def?.cursorField === null ? { 'forced-replication-method': 'FULL_TABLE' } : {}),
       });
     }
   });

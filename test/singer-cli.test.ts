@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
-import { expectedRecords, PRIMARY_KEY } from './helpers/ground-truth.js';
+import { expectedRecords, expectOnlyTrailingWindow, PRIMARY_KEY } from './helpers/ground-truth.js';
 import { jsonLines, runCli, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
 
 type Message = JsonObject & { type: string; stream?: string };
@@ -20,7 +20,7 @@ let dir: string;
 let configPath: string;
 
 beforeAll(async () => {
-  sim = await startSimulator({ sessions: 30, messagesPerSession: 3, seed: 11 });
+  sim = await startSimulator({ sessions: 30, messagesPerSession: 3, seed: 11, users: 5 });
   dir = tempDir('tap-devin-test-');
   configPath = writeJson(dir, 'config.json', { ...sim.config(), page_size: 20 });
 });
@@ -125,7 +125,8 @@ describe('tap-devin --discover', () => {
       { breadcrumb: ['properties', 'message'], metadata: { inclusion: 'available' } },
       { breadcrumb: ['properties', 'created_at'], metadata: { inclusion: 'automatic' } },
     ]);
-    for (const entry of entries) expect(entry.replication_method).toBe('INCREMENTAL');
+    for (const entry of entries)
+      expect(entry.replication_method).toBe(entry.stream === 'users' ? 'FULL_TABLE' : 'INCREMENTAL');
   });
 });
 
@@ -164,7 +165,7 @@ describe('tap-devin sync', () => {
     }
   });
 
-  it('reads all six streams exactly, ends with a STATE that a second run accepts', async () => {
+  it('reads all nine streams exactly, ends with a STATE that a second run accepts', async () => {
     const entries = await discover();
     const catalog = select(entries, Object.fromEntries(STREAM_NAMES.map((name) => [name, []])));
     const result = await read(['--config', configPath, '--properties', catalog]);
@@ -204,8 +205,10 @@ describe('tap-devin sync', () => {
     expect(second.code, second.stderr).toBe(0);
     checkProtocol(second.messages);
     expect(second.messages.at(-1)?.type).toBe('STATE');
-    // Nothing changed in the API: an incremental run reads no record and no session's messages.
-    expect(second.messages.filter((m) => m.type === 'RECORD')).toEqual([]);
+    // Nothing changed in the API: an incremental run reads no record with a cursor and no session's
+    // messages; members again, and consumption's trailing window.
+    const consumption = bookmarks.consumption_daily as { cursor: number };
+    expectOnlyTrailingWindow(sim, (stream) => records(second.messages, stream), consumption.cursor);
     expect(sim.requestLog.filter((entry) => entry.path.endsWith('/messages'))).toEqual([]);
 
     // FULL_TABLE in the catalog is honoured: that stream is read in full despite its bookmark.
@@ -217,7 +220,8 @@ describe('tap-devin sync', () => {
     const third = await read(['--config', configPath, '--catalog', fullCatalog, '--state', statePath]);
     expect(third.code, third.stderr).toBe(0);
     const streams = new Set(third.messages.filter((m) => m.type === 'RECORD').map((m) => m.stream));
-    expect([...streams]).toEqual(['playbooks']);
+    // users are FULL_TABLE anyway (no timestamps); consumption re-reads its trailing window (empty here).
+    expect([...streams].sort()).toEqual(['playbooks', 'users']);
     expect(records(third.messages, 'playbooks').length).toBe(expected.playbooks?.size);
   });
 

@@ -17,6 +17,7 @@ const config: TapConfig = {
   requestTimeoutSeconds: 1,
   maxRetries: 0,
   lookbackWindowSeconds: 0,
+  consumptionHistoryDays: 400,
 };
 
 /** A stdout with a tiny buffer that drains slowly: writes must wait for 'drain'. */

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
-import { STREAM_NAMES } from '../src/tap/streams/index.js';
+import { STREAM_NAMES, STREAMS } from '../src/tap/streams/index.js';
 import type { TargetKind } from '../src/targets/target.js';
 import { rowCount } from './helpers/database-rows.js';
 import { type CliResult, writeJson } from './helpers/run-cli.js';
@@ -18,6 +18,7 @@ import {
 import { KINDS } from './targets-helpers.js';
 
 const DEFAULT_STREAMS = STREAM_NAMES.filter((name) => name !== 'session_messages');
+const ALL_PERMISSIONS = new Set(STREAMS.map((stream) => stream.permission));
 
 /** A user error: non-zero exit, one clear message, no stack trace. */
 function expectUserError(run: CliResult, message: string | RegExp): void {
@@ -66,7 +67,7 @@ function kill(child: ChildProcess): Promise<void> {
 
 let sim: Simulator;
 beforeAll(async () => {
-  sim = await startSimulator({ sessions: 12, messagesPerSession: 2, seed: 77 });
+  sim = await startSimulator({ sessions: 12, messagesPerSession: 2, seed: 77, users: 4 });
 });
 afterAll(() => sim.close());
 
@@ -122,7 +123,7 @@ describe('devin-tap sync: a token without ManageOrgPlaybooks', () => {
   it.each(KINDS)(
     '%s: the other streams complete; the run exits non-zero naming playbooks and the permission',
     async (kind) => {
-      const token = sim.restrictedToken(['ViewOrgSessions', 'ManageOrgSecrets', 'ManageOrgKnowledge']);
+      const token = sim.restrictedToken([...ALL_PERMISSIONS].filter((name) => name !== 'ManageOrgPlaybooks'));
       const database = databasePath(dir, kind);
       const run = await runSync(syncArgs(configFile(dir, sim, { api_token: token }), kind, database));
       expect(run.code).toBe(1);
@@ -190,5 +191,28 @@ describe.each(KINDS)('devin-tap sync --target %s: bad database paths', (kind) =>
     expect(await rowCount(kind, database, 'playbooks')).toBe(rows);
     const again = await sync(database);
     expect(again.code, again.stderr).toBe(0);
+  });
+});
+
+describe.each([
+  { missing: 'ViewOrgConsumption', failing: ['consumption_daily', 'consumption_by_user'] },
+  // consumption_by_user reads each member's consumption: without the member list it fails too.
+  { missing: 'ViewOrgMembership', failing: ['users', 'consumption_by_user'] },
+])('devin-tap sync: a token without $missing', ({ missing, failing }) => {
+  const dir = syncTempDir();
+
+  it('fails those streams naming the permission; the others complete, exact', async () => {
+    const token = sim.restrictedToken([...ALL_PERMISSIONS].filter((name) => name !== missing));
+    const database = databasePath(dir, 'sqlite');
+    const run = await runSync(syncArgs(configFile(dir, sim, { api_token: token }), 'sqlite', database));
+    expect(run.code).toBe(1);
+    expect(run.summary?.failures.map((failure) => failure.stream).sort()).toEqual([...failing].sort());
+    for (const failure of run.summary?.failures ?? []) expect(failure.message).toContain(missing);
+    await expectTablesEqualSimulator(
+      'sqlite',
+      database,
+      sim,
+      STREAM_NAMES.filter((name) => !failing.includes(name)),
+    );
   });
 });

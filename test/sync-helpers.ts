@@ -64,7 +64,7 @@ export async function runSync(
   return { ...result, summary: parseSummary(result.stdout) };
 }
 
-/** `sync --config F --target K --database P --streams <all six>` */
+/** `sync --config F --target K --database P --streams <all nine>` */
 export function syncArgs(
   config: string,
   kind: TargetKind,

@@ -20,11 +20,11 @@ describe.each(KINDS)('devin-tap sync --target %s: round trip', (kind) => {
   const database = databasePath(dir, kind);
 
   beforeAll(async () => {
-    sim = await startSimulator({ sessions: 40, messagesPerSession: 3, seed: 21 });
+    sim = await startSimulator({ sessions: 40, messagesPerSession: 3, seed: 21, users: 6 });
   });
   afterAll(() => sim.close());
 
-  it('loads every record of all six streams once, equal field by field to what the API served', async () => {
+  it('loads every record of all nine streams once, equal field by field to what the API served', async () => {
     const run = await runSync(syncArgs(configFile(dir, sim, { page_size: 50 }), kind, database));
     expect(run.code, run.stderr).toBe(0);
     expect(run.summary?.failures).toEqual([]);

@@ -18,7 +18,7 @@ async function closedPort(): Promise<number> {
 describe('checkConnection', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ sessions: 5, messagesPerSession: 2 });
+    sim = await startSimulator({ sessions: 5, messagesPerSession: 2, users: 3 });
   });
   afterAll(() => sim.close());
 
@@ -30,9 +30,17 @@ describe('checkConnection', () => {
       message: 'Connected to org-sim0001: sessions are readable; every stream is readable',
       unreadable: [],
     });
-    expect(sim.requestLog.length).toBe(6);
-    for (const entry of sim.requestLog) expect(entry.query.first).toEqual(['1']);
+    expect(sim.requestLog.length).toBe(9);
+    for (const entry of sim.requestLog) {
+      if (entry.path.includes('/consumption/')) {
+        expect(Object.keys(entry.query).sort()).toEqual(['time_after', 'time_before']);
+      } else expect(entry.query.first).toEqual(['1']);
+    }
     expect(sim.requestLog.some((entry) => entry.path.endsWith('/messages'))).toBe(true);
+    const firstUser = encodeURIComponent(String([...sim.users()][0]?.user_id));
+    expect(sim.requestLog.some((entry) => entry.path.endsWith(`/consumption/daily/users/${firstUser}`))).toBe(
+      true,
+    );
   });
 
   it('succeeds with sessions only and names each missing permission', async () => {
@@ -43,10 +51,42 @@ describe('checkConnection', () => {
       { stream: 'playbooks', permission: 'ManageOrgPlaybooks' },
       { stream: 'secrets', permission: 'ManageOrgSecrets' },
       { stream: 'knowledge_notes', permission: 'ManageOrgKnowledge' },
+      { stream: 'users', permission: 'ViewOrgMembership' },
+      { stream: 'consumption_daily', permission: 'ViewOrgConsumption' },
     ]);
     expect(result.message).toContain(
-      'the API token cannot read playbooks (needs ManageOrgPlaybooks), secrets (needs ManageOrgSecrets), knowledge_notes (needs ManageOrgKnowledge)',
+      'the API token cannot read playbooks (needs ManageOrgPlaybooks), secrets (needs ManageOrgSecrets), knowledge_notes (needs ManageOrgKnowledge), users (needs ViewOrgMembership), consumption_daily (needs ViewOrgConsumption)',
     );
+    expect(result.message).toContain('consumption_by_user: not checked (users unreadable)');
+  });
+
+  it('names ViewOrgConsumption for both consumption streams when only it is missing', async () => {
+    const token = sim.restrictedToken([
+      'ViewOrgSessions',
+      'ManageOrgPlaybooks',
+      'ManageOrgSecrets',
+      'ManageOrgKnowledge',
+      'ViewOrgMembership',
+    ]);
+    const result = await checkConnection(simConfig(sim, { api_token: token }), FAST);
+    expect(result.ok).toBe(true);
+    expect(result.unreadable).toEqual([
+      { stream: 'consumption_daily', permission: 'ViewOrgConsumption' },
+      { stream: 'consumption_by_user', permission: 'ViewOrgConsumption' },
+    ]);
+  });
+
+  it('names ViewOrgMembership for users when only it is missing', async () => {
+    const token = sim.restrictedToken([
+      'ViewOrgSessions',
+      'ManageOrgPlaybooks',
+      'ManageOrgSecrets',
+      'ManageOrgKnowledge',
+      'ViewOrgConsumption',
+    ]);
+    const result = await checkConnection(simConfig(sim, { api_token: token }), FAST);
+    expect(result.unreadable).toEqual([{ stream: 'users', permission: 'ViewOrgMembership' }]);
+    expect(result.message).toContain('users (needs ViewOrgMembership)');
   });
 
   it('fails when sessions are unreadable, naming ViewOrgSessions', async () => {

@@ -33,10 +33,13 @@ describe('parseConfig', () => {
       startDate: null,
       baseUrl: 'https://api.devin.ai',
       pageSize: 200,
-      maxConcurrency: 8,
+      maxConcurrency: 32,
       requestTimeoutSeconds: 60,
       maxRetries: 5,
       lookbackWindowSeconds: 3600,
+      consumptionHistoryDays: 400,
+      maxResponseMb: 256,
+      adaptiveConcurrency: true,
     });
   });
 
@@ -103,6 +106,26 @@ describe('parseConfig', () => {
       'lookback_window_seconds',
       { ...valid, lookback_window_seconds: 'x' },
       /"lookback_window_seconds" must be .*\(got a string\)/,
+    ],
+    [
+      'max_response_mb',
+      { ...valid, max_response_mb: 0 },
+      /"max_response_mb" must be an integer from 1 to 1024/,
+    ],
+    [
+      'adaptive_concurrency',
+      { ...valid, adaptive_concurrency: 'yes' },
+      /"adaptive_concurrency" must be true or false \(got a string\)/,
+    ],
+    [
+      'api_token with a zero-width space',
+      { ...valid, api_token: `${TOKEN}\u200b` },
+      /"api_token" holds a control or invisible character \(character 24\)/,
+    ],
+    [
+      'api_token with a newline',
+      { ...valid, api_token: `cog_s3cr3t\nTOKEN` },
+      /"api_token" holds a control or invisible character \(character 11\)/,
     ],
   ];
   for (const [name, raw, pattern] of rules) {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SchemaError } from '../src/tap/errors.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { type FanOutEvent, fanOut, type ParentBatch } from '../src/tap/read/fan-out.js';
-import { devinId, resolvePath, withParentFields } from '../src/tap/read/stream-path.js';
+import { boundValue, resolvePath, withParentFields } from '../src/tap/read/stream-path.js';
+import { consumptionByUser } from '../src/tap/streams/consumption-by-user.js';
 import { findStream } from '../src/tap/streams/index.js';
 
 type Batch = ParentBatch<number, string>;
@@ -93,13 +94,21 @@ describe('message paths', () => {
   if (!messages) throw new Error('no session_messages stream');
 
   it('adds devin- only when missing', () => {
-    expect(devinId('abc123')).toBe('devin-abc123');
-    expect(devinId('devin-abc123')).toBe('devin-abc123');
+    const rule = { field: 'session_id', prefix: 'devin-' };
+    expect(boundValue(rule, 'abc123')).toBe('devin-abc123');
+    expect(boundValue(rule, 'devin-abc123')).toBe('devin-abc123');
+    expect(boundValue('user_id', 'email|a')).toBe('email|a');
     expect(resolvePath(messages, 'org-1', { session_id: 'abc' })).toBe(
       '/v3/organizations/org-1/sessions/devin-abc/messages',
     );
     expect(resolvePath(messages, 'org-1', { session_id: 'devin-abc' })).toBe(
       '/v3/organizations/org-1/sessions/devin-abc/messages',
+    );
+  });
+
+  it('URL-encodes a bound value (user ids contain |)', () => {
+    expect(resolvePath(consumptionByUser, 'org-1', { user_id: 'google-oauth2|104' })).toBe(
+      '/v3/organizations/org-1/consumption/daily/users/google-oauth2%7C104',
     );
   });
 

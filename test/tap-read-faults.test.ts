@@ -22,6 +22,7 @@ describe('readStreams under faults, limits and missing permissions', () => {
       playbooks: 8,
       secrets: 5,
       knowledgeNotes: 6,
+      users: 4,
     });
   });
   afterAll(() => sim.close());
@@ -48,7 +49,13 @@ describe('readStreams under faults, limits and missing permissions', () => {
   });
 
   it('a 403 on one stream fails only that stream, naming the permission', async () => {
-    const token = sim.restrictedToken(['ViewOrgSessions', 'ManageOrgSecrets', 'ManageOrgKnowledge']);
+    const token = sim.restrictedToken([
+      'ViewOrgSessions',
+      'ManageOrgSecrets',
+      'ManageOrgKnowledge',
+      'ViewOrgMembership',
+      'ViewOrgConsumption',
+    ]);
     const events = await collect(simConfig(sim, { api_token: token }), configured(ALL_STREAMS));
     const error = events.find((event) => event.kind === 'stream_error');
     expect(error).toEqual({

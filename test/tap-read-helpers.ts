@@ -12,7 +12,13 @@ export const ALL_STREAMS = [
   'playbooks',
   'secrets',
   'knowledge_notes',
+  'users',
+  'consumption_daily',
+  'consumption_by_user',
 ] as const;
+
+/** The streams with a record cursor: an unchanged organization gives them nothing on a second run. */
+export const CURSOR_STREAMS = ALL_STREAMS.slice(0, 6);
 
 export const KEYS: Record<string, string[]> = {
   sessions: ['session_id'],
@@ -21,6 +27,9 @@ export const KEYS: Record<string, string[]> = {
   playbooks: ['playbook_id'],
   secrets: ['secret_id'],
   knowledge_notes: ['note_id'],
+  users: ['user_id'],
+  consumption_daily: ['date'],
+  consumption_by_user: ['user_id', 'date'],
 };
 
 /** Fast retries: tests exercise the retry paths, not the wall clock. */

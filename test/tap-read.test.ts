@@ -24,11 +24,12 @@ describe('readStreams against the simulator', () => {
       playbooks: 30,
       secrets: 12,
       knowledgeNotes: 27,
+      users: 6,
     });
   });
   afterAll(() => sim.close());
 
-  it('reads all six streams exactly, once each, field by field', async () => {
+  it('reads all nine streams exactly, once each, field by field', async () => {
     const events = await collect(simConfig(sim), configured(ALL_STREAMS));
     const expected = expectedRecords(sim);
     for (const stream of ALL_STREAMS) {
@@ -90,7 +91,7 @@ describe('a session deleted while its messages are read', () => {
       expect(events).toContainEqual({
         kind: 'log',
         level: 'warn',
-        message: `session_messages: session ${doomed} was deleted while the read ran; its messages are skipped`,
+        message: `session_messages: sessions ${doomed} was deleted while the read ran; its records are skipped`,
       });
     } finally {
       await sim.close();

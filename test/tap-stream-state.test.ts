@@ -31,9 +31,21 @@ describe('parseStreamState', () => {
       stream: 'sessions',
       cursor: 1000,
       recent: { 'devin-a': 950 },
-      checkpoint: { after: 'c+/=', lowerBound: 900, upperBound: NOW, maxSeen: 990 },
+      checkpoint: { after: 'c+/=', lowerBound: 900, upperBound: NOW, maxSeen: 990, pages: null },
     });
     expect(serializeState(parsed)).toEqual(full);
+    const paged = { ...full, checkpoint: { ...full.checkpoint, pages: 4 } };
+    expect(serializeState(parseStreamState('sessions', paged))).toEqual(paged);
+  });
+
+  it('refuses a bookmark that is not a plausible epoch second, naming the stream and the value', () => {
+    const now = 1_800_000_000;
+    for (const cursor of [1e308, 1_735_689_600_000, 12, 1_735_689_600.5, now + 2 * 86_400]) {
+      const run = () => parseStreamState('sessions', { ...full, cursor, checkpoint: null }, now);
+      expect(run).toThrow(StateError);
+      expect(run).toThrow(`Invalid state for stream "sessions": "cursor" ${cursor} is not an epoch second`);
+    }
+    expect(parseStreamState('sessions', { ...full, cursor: now, checkpoint: null }, now).cursor).toBe(now);
   });
 
   it('treats an absent state as a first run', () => {
@@ -66,9 +78,14 @@ describe('parseStreamState', () => {
 });
 
 describe('planRead', () => {
-  it('first run: start_date as created_after, upper bound now, emit everything', () => {
+  it('first run: start_date as created_after, no upper bound, emit everything', () => {
     const plan = planRead(emptyState('sessions'), { ...inputs, startDate: 500 });
-    expect(plan).toMatchObject({ createdAfter: 500, updatedAfter: null, updatedBefore: NOW, previous: null });
+    expect(plan).toMatchObject({
+      createdAfter: 500,
+      updatedAfter: null,
+      updatedBefore: null,
+      previous: null,
+    });
   });
 
   it('with a bookmark: updated_after = bookmark - lookback, and the state wins over start_date', () => {
@@ -77,16 +94,22 @@ describe('planRead', () => {
     expect(plan).toMatchObject({
       createdAfter: null,
       updatedAfter: 900,
-      updatedBefore: NOW,
+      updatedBefore: null,
       startAfter: null,
       previous: { cursor: 1000, recent: { a: 990 } },
     });
   });
 
   it('resumes from a checkpoint with its bounds and progress', () => {
-    const checkpoint = { after: 'p3', lowerBound: 900, upperBound: 1500, maxSeen: 1200 };
+    const checkpoint = { after: 'p3', lowerBound: 900, upperBound: 1500, maxSeen: 1200, pages: 3 };
     const plan = planRead({ ...emptyState('sessions'), cursor: 1000, checkpoint }, inputs);
-    expect(plan).toMatchObject({ startAfter: 'p3', updatedAfter: 900, updatedBefore: 1500, maxSeen: 1200 });
+    expect(plan).toMatchObject({
+      startAfter: 'p3',
+      updatedAfter: 900,
+      updatedBefore: 1500,
+      maxSeen: 1200,
+      pages: 3,
+    });
     const first = planRead(
       { ...emptyState('sessions'), checkpoint: { ...checkpoint, lowerBound: null } },
       inputs,
@@ -100,7 +123,7 @@ describe('planRead', () => {
   });
 
   it('full refresh ignores the state entirely', () => {
-    const checkpoint = { after: 'p3', lowerBound: 900, upperBound: 1500, maxSeen: 1200 };
+    const checkpoint = { after: 'p3', lowerBound: 900, upperBound: 1500, maxSeen: 1200, pages: null };
     const plan = planRead(
       { ...emptyState('sessions'), cursor: 1000, checkpoint },
       { ...inputs, mode: 'full_refresh', startDate: 7 },
@@ -137,9 +160,11 @@ describe('isNew', () => {
 
 describe('cursorValue', () => {
   it('falls back to created_at when the cursor field is null', () => {
-    expect(cursorValue({ updated_at: 5, created_at: 1 }, 'updated_at')).toBe(5);
-    expect(cursorValue({ updated_at: null, created_at: 1 }, 'updated_at')).toBe(1);
-    expect(cursorValue({}, 'updated_at')).toBeNull();
+    expect(cursorValue({ updated_at: 5, created_at: 1 }, 'updated_at', 'created_at')).toBe(5);
+    expect(cursorValue({ updated_at: null, created_at: 1 }, 'updated_at', 'created_at')).toBe(1);
+    expect(cursorValue({ updated_at: null, created_at: 1 }, 'updated_at')).toBeNull();
+    expect(cursorValue({ user_id: 'u' }, null)).toBeNull();
+    expect(cursorValue({}, 'updated_at', 'created_at')).toBeNull();
   });
 });
 
@@ -148,9 +173,9 @@ describe('checkpointState and completedState', () => {
   const plan: ReadPlan = planRead(state, inputs);
 
   it('a checkpoint keeps the bookmark and records the page cursor and bounds', () => {
-    expect(checkpointState(state, plan, 'p2', 1100)).toEqual({
+    expect(checkpointState(state, plan, { after: 'p2', maxSeen: 1100, pages: 2 })).toEqual({
       ...state,
-      checkpoint: { after: 'p2', lowerBound: 900, upperBound: NOW, maxSeen: 1100 },
+      checkpoint: { after: 'p2', lowerBound: 900, upperBound: null, maxSeen: 1100, pages: 2 },
     });
   });
 

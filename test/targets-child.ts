@@ -8,6 +8,7 @@ const SOURCES = ['src/tap/errors.ts', 'src/tap/json.ts', 'src/tap/state/state.ts
 const TARGET_FILES = [
   'column-types',
   'database-file',
+  'fresh-keys',
   'duckdb-batch',
   'duckdb-catalog',
   'duckdb-errors',

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { interruptOf } from '../interrupts.js';
 import type { ConfigRequest } from '../io/config-input.js';
 import { loadConfig } from '../io/config-input.js';
 import { describeFailure } from '../io/failure.js';
@@ -31,6 +32,8 @@ export interface AirbyteIo {
   out: Writable;
   env: NodeJS.ProcessEnv;
   now: () => number;
+  /** `read`: aborted by SIGINT / SIGTERM (stop reading, flush what was emitted, exit 130 / 143). */
+  signal?: AbortSignal;
   logLevel?: LogLevel;
   logFormat?: LogFormat;
 }
@@ -87,6 +90,7 @@ export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
       : parseAirbyteState(readJsonFile(args.state, 'state', StateError), args.state);
   let failedStreams = 0;
   const writer = new JsonLinesWriter(io.out);
+  const signal = io.signal === undefined ? {} : { signal: io.signal };
   const logLines: string[] = [];
   const logger = createLogger({
     level: io.logLevel ?? 'info',
@@ -102,7 +106,7 @@ export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
     if (pending) await pending;
   };
   try {
-    for await (const batch of readEventBatches({ config, streams, state })) {
+    for await (const batch of readEventBatches({ config, streams, state, ...signal })) {
       for (const event of batch) {
         if (event.kind === 'stream_error') failedStreams += 1;
         if (event.kind !== 'record') streamLog.observe(event);
@@ -113,6 +117,13 @@ export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
         if (line !== null) await write(line);
       }
     }
+  } catch (error) {
+    const interrupt = interruptOf(io.signal);
+    if (interrupt === null) throw error;
+    // Every STATE emitted so far is flushed (finally): each covers what came before it.
+    const message = `${interrupt.message}: stopped reading; the last STATE of each stream is where the next read resumes`;
+    await writer.write(logMessage('WARN', message));
+    return interrupt.exitCode;
   } finally {
     await writer.flush();
   }

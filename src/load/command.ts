@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { Interrupted, onInterrupt } from '../interrupts.js';
 import { resolveDatabase } from '../io/database-option.js';
 import { runCommand } from '../run-command.js';
 
@@ -27,19 +28,26 @@ export function loadCommand(): Command {
     )
     .action((flags: LoadFlags) =>
       runCommand(async () => {
+        const interrupt = onInterrupt();
         const log = (message: string) => process.stderr.write(`devin-tap load: ${message}\n`);
         // Loaded on use: the database drivers are heavy and other commands do not need them.
         const { openTarget } = await import('../targets/open-target.js');
         const { runLoad } = await import('./run-load.js');
+        const database = resolveDatabase(flags.database, flags.target);
         const { parseMemoryLimit } = await import('../targets/duckdb-memory.js');
         const memoryLimit =
           flags.memoryLimit === undefined
             ? {}
             : { memoryLimit: parseMemoryLimit(flags.memoryLimit, '--memory-limit') };
-        const database = resolveDatabase(flags.database, flags.target);
         const target = await openTarget(database.kind, database.path, memoryLimit);
         try {
-          const summary = await runLoad({ target, input: process.stdin, output: process.stdout, log });
+          const summary = await runLoad({
+            target,
+            input: process.stdin,
+            output: process.stdout,
+            log,
+            signal: interrupt.signal,
+          });
           if (!flags.quiet) {
             for (const [stream, stats] of Object.entries(summary.streams)) {
               const rejected = stats.rejected > 0 ? `, ${stats.rejected} rejected` : '';
@@ -48,8 +56,12 @@ export function loadCommand(): Command {
               );
             }
           }
-          return 0;
+          if (summary.interrupted === null) return 0;
+          const rows = summary.committed.toLocaleString('en-US');
+          process.stderr.write(`interrupted: ${rows} rows committed; run the same command to resume\n`);
+          return new Interrupted(summary.interrupted).exitCode;
         } finally {
+          interrupt.dispose();
           await target.close();
         }
       }),

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
+import { type InterruptSignal, interruptOf } from '../interrupts.js';
 import { InputError } from '../tap/errors.js';
 import { isJsonObject, type JsonObject } from '../tap/json.js';
 import { type BatchLimits, DEFAULT_LIMITS, RowBuffer } from '../targets/row-buffer.js';
@@ -15,6 +16,8 @@ export interface LoadOptions {
   log: (message: string) => void;
   limits?: Partial<BatchLimits>;
   now?: () => number;
+  /** Aborted by SIGINT / SIGTERM: stop reading; what the last STATE covers is committed already. */
+  signal?: AbortSignal;
 }
 
 export interface LoadStreamSummary {
@@ -31,6 +34,10 @@ export interface LoadSummary {
   streams: Record<string, LoadStreamSummary>;
   /** Messages of types this target does not handle, by type. */
   skipped: Record<string, number>;
+  /** Rows inserted or updated and committed. */
+  committed: number;
+  /** The signal that interrupted the load, or null. */
+  interrupted: InterruptSignal | null;
 }
 
 async function writeLine(output: Writable, line: string): Promise<void> {
@@ -39,7 +46,16 @@ async function writeLine(output: Writable, line: string): Promise<void> {
 
 /** Per-run state of a load: buffers per stream and the summary. */
 class SingerLoader {
-  readonly summary: LoadSummary = { lines: 0, states: 0, streams: {}, skipped: {} };
+  readonly summary: LoadSummary = {
+    lines: 0,
+    states: 0,
+    streams: {},
+    skipped: {},
+    committed: 0,
+    interrupted: null,
+  };
+  /** Rows written since the last commit. */
+  private written = 0;
   private readonly buffers = new Map<string, RowBuffer>();
   private readonly keys = new Map<string, readonly string[]>();
   private readonly limits: BatchLimits;
@@ -92,6 +108,8 @@ class SingerLoader {
   async commit(state?: JsonObject): Promise<void> {
     for (const [stream, buffer] of this.buffers) await this.flush(stream, buffer);
     await this.options.target.checkpoint(state ? { [SINGER_STATE_KEY]: state } : {});
+    this.summary.committed += this.written;
+    this.written = 0;
   }
 
   /** Keeps a record without a valid key in `_devin_tap_rejected`; the load goes on. */
@@ -120,6 +138,7 @@ class SingerLoader {
       stats.inserted += written.inserted;
       stats.updated += written.updated;
     }
+    this.written += written.inserted + written.updated;
   }
 }
 
@@ -131,12 +150,27 @@ class SingerLoader {
  */
 export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   const loader = new SingerLoader(options);
+  const { signal } = options;
+  // An interrupt ends the wait for the next line at once.
+  const stopReading = () => options.input.destroy();
+  signal?.addEventListener('abort', stopReading, { once: true });
   try {
-    for await (const text of readLines(options.input)) await loader.line(text);
+    for await (const text of readLines(options.input)) {
+      if (signal?.aborted) break;
+      await loader.line(text);
+    }
   } catch (error) {
-    if (error instanceof InputError) await loader.commit();
-    throw error;
+    if (interruptOf(signal) === null) {
+      if (error instanceof InputError) await loader.commit();
+      throw error;
+    }
+  } finally {
+    signal?.removeEventListener('abort', stopReading);
   }
-  await loader.commit();
+  const interrupt = interruptOf(signal);
+  // Interrupted: the rows after the last STATE are not committed (close rolls them back), so the
+  // tap's next run, from that STATE, delivers them once.
+  if (interrupt !== null) loader.summary.interrupted = interrupt.signal;
+  else await loader.commit();
   return loader.summary;
 }

@@ -116,7 +116,8 @@ export interface AirbyteStreamDescription {
   name: string;
   schema: JsonSchema;
   primaryKey: readonly string[];
-  cursorField: string;
+  /** null: the stream has no cursor and is read in full (full_refresh only). */
+  cursorField: string | null;
 }
 
 export function catalogMessage(streams: readonly AirbyteStreamDescription[]): AirbyteMessage {
@@ -126,9 +127,10 @@ export function catalogMessage(streams: readonly AirbyteStreamDescription[]): Ai
       streams: streams.map((stream) => ({
         name: stream.name,
         json_schema: stream.schema,
-        supported_sync_modes: ['full_refresh', 'incremental'],
+        supported_sync_modes:
+          stream.cursorField === null ? ['full_refresh'] : ['full_refresh', 'incremental'],
         source_defined_cursor: true,
-        default_cursor_field: [stream.cursorField],
+        default_cursor_field: stream.cursorField === null ? [] : [stream.cursorField],
         source_defined_primary_key: stream.primaryKey.map((key) => [key]),
         is_resumable: true,
       })),

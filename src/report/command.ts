@@ -5,13 +5,16 @@ interface ReportFlags {
   database: string;
   out: string;
   since?: string;
+  until?: string;
+  acuPrice?: string;
+  config?: string[];
 }
 
-/** `devin-tap report`: a bad path, a non-database file or a bad --since is a clear error, exit 1. */
+/** `devin-tap report`: a bad path, a non-database file, a bad date or price is a clear error, exit 1. */
 export function reportCommand(): Command {
   return new Command('report')
     .description(
-      'write a self-contained HTML report (headline figures, charts) from a database written by sync',
+      'write a self-contained, interactive HTML report (cost, spend over time, people, playbooks, sessions) from a database written by sync',
     )
     .option(
       '--database <path>',
@@ -19,13 +22,24 @@ export function reportCommand(): Command {
       './devin.duckdb',
     )
     .option('--out <path>', 'HTML file to write', 'report.html')
-    .option('--since <YYYY-MM-DD>', 'only sessions created on or after this day (UTC)')
+    .option('--since <YYYY-MM-DD>', 'only data from this day on (UTC) is embedded')
+    .option('--until <YYYY-MM-DD>', 'only data up to this day (UTC, inclusive) is embedded')
+    .option('--acu-price <USD>', 'price of one ACU in US dollars: every ACU figure also in dollars')
+    .option('--config <file...>', 'config files; acu_price_usd in them sets the price (--acu-price wins)')
     .action((flags: ReportFlags) =>
       runCommand(async () => {
         const { writeReport } = await import('./write-report.js');
-        const { database, out, since } = flags;
-        const data = await writeReport(since === undefined ? { database, out } : { database, out, since });
-        process.stderr.write(`devin-tap report: ${data.headline?.sessions ?? 0} sessions\n`);
+        const { database, out, since, until, acuPrice, config } = flags;
+        const payload = await writeReport({
+          database,
+          out,
+          ...(since === undefined ? {} : { since }),
+          ...(until === undefined ? {} : { until }),
+          ...(acuPrice === undefined ? {} : { acuPrice }),
+          configPaths: config ?? [],
+        });
+        const price = payload.meta.price === null ? '' : `, at $${payload.meta.price} per ACU`;
+        process.stderr.write(`devin-tap report: ${payload.sessions.id.length} sessions${price}\n`);
         process.stdout.write(`${out}\n`);
         return 0;
       }),

@@ -15,6 +15,8 @@ export interface ReportDatabase {
   tables(): Promise<Set<string>>;
   exec(sql: string): Promise<void>;
   all(sql: string): Promise<Row[]>;
+  /** The result column by column (much faster than rows for DuckDB's 100,000-row results). */
+  columns(sql: string): Promise<Record<string, SqlValue[]>>;
   close(): void;
 }
 
@@ -61,6 +63,13 @@ async function openDuckDb(path: string): Promise<ReportDatabase> {
       await connection.run(sql);
     },
     all,
+    columns: async (sql) => {
+      const reader = await connection.runAndReadAll(sql);
+      const columns: Record<string, SqlValue[]> = {};
+      for (const [name, values] of Object.entries(reader.getColumnsObjectJS()))
+        columns[name] = values.map(normalizeValue);
+      return columns;
+    },
     close: () => {
       connection.closeSync();
       instance.closeSync();
@@ -82,6 +91,17 @@ function openSqlite(path: string): ReportDatabase {
       db.exec(sql);
     },
     all,
+    columns: async (sql) => {
+      const statement = db.prepare(sql);
+      const columns: Record<string, SqlValue[]> = {};
+      const names = statement.columns().map((column) => column.name);
+      for (const name of names) columns[name] = [];
+      const lists = names.map((name) => columns[name] ?? []);
+      for (const row of statement.raw().iterate() as Iterable<unknown[]>) {
+        for (let i = 0; i < lists.length; i++) lists[i]?.push(normalizeValue(row[i]));
+      }
+      return columns;
+    },
     close: () => db.close(),
   };
 }

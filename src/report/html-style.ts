@@ -37,6 +37,32 @@ footer table { width: auto; min-width: 280px; margin: 8px 0 12px; color: var(--f
 code { font: 0.92em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: rgba(0,0,0,0.05);
   padding: 1px 4px; border-radius: 4px; }
 .missing { color: var(--muted); font-style: italic; }
+.controls { display: none; flex-wrap: wrap; gap: 10px 18px; align-items: center; margin: 0 0 14px;
+  padding: 12px 16px; background: var(--card); border: 1px solid var(--line); border-radius: 10px; font-size: 14px; }
+.js .controls { display: flex; }
+.controls select, .controls input, .table-tools input { font: inherit; padding: 3px 6px; }
+.period-text { color: var(--muted); margin-left: auto; }
+.price-note { margin: 0 0 14px; color: var(--muted); font-size: 13px; }
+.panel h3 { margin: 14px 0 4px; font-size: 14px; }
+.share, .muted, .note-inline { font-size: 13px; color: var(--muted); margin: 8px 0 0; }
+.note-inline { font-style: italic; }
+caption { text-align: left; font-size: 12px; color: var(--muted); padding: 4px 0; }
+td.empty { text-align: center; color: var(--muted); }
+.table-tools { display: flex; gap: 12px; align-items: center; margin-bottom: 8px; font-size: 13px; }
+.table-tools .pager { display: none; margin-left: auto; gap: 6px; }
+.js .table-tools .pager { display: flex; }
+.table-tools input { display: none; min-width: 260px; }
+.js .table-tools input { display: inline-block; }
+.sessions-wrap { max-height: 640px; }
+#sessions table { font-size: 13px; }
+#sessions thead button { all: unset; cursor: pointer; }
+#sessions th[aria-sort="ascending"] button::after { content: " ▲"; }
+#sessions th[aria-sort="descending"] button::after { content: " ▼"; }
+#sessions tbody th { max-width: 420px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 @media (max-width: 640px) { main { padding: 16px; } .grid { grid-template-columns: 1fr; } }
-@media print { body { background: #fff; } .panel, .card { break-inside: avoid; } }
+@media print { body { background: #fff; } .panel, .card { break-inside: avoid; }
+  .controls, .table-tools input, .table-tools .pager { display: none !important; }
+  .table-wrap, .sessions-wrap { max-height: none; overflow: visible; }
+  .grid { display: block; } .panel { margin-bottom: 16px; }
+  .chart canvas { max-width: 100% !important; } a { color: inherit; text-decoration: none; } }
 `;

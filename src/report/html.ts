@@ -1,17 +1,16 @@
-/** Pure: the report's one self-contained HTML page from its data model. */
+/** Pure: the report's one self-contained HTML page, statically rendered for its initial view. */
+
+import { BOOT_SCRIPT } from './boot-script.js';
+import { ENGINE, engineSource } from './client/engine.js';
+import type { Figures } from './client/figures.js';
+import { escapeHtml, prose } from './html-escape.js';
 import { REPORT_CSS } from './html-style.js';
-import type { Headline, ReportData } from './model.js';
-import { buildSections, formatNumber, reportBanner, type Section, type Table } from './sections.js';
+import type { StreamCount } from './load-payload.js';
+import { encodePayload, redactKeys } from './pack.js';
+import { panels, renderPanel, sessionsPanel } from './page-sections.js';
+import type { Payload, ViewChoice } from './payload.js';
 
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Escaped text in which `code` spans (already escaped inside) become <code> elements. */
-function prose(text: string): string {
-  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
-}
+export { escapeHtml } from './html-escape.js';
 
 /**
  * JSON for a <script> element: `<` (so no `</script>` or `<!--` can end or confuse the element) and the
@@ -24,7 +23,7 @@ export function jsonForScript(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-/** Inlined library code: only `</script` could end the element early; `<\/` means the same in JS text. */
+/** Inlined code: only `</script` could end the element early; `<\/` means the same in JS text. */
 function inlineScript(source: string): string {
   return source.replace(/<\/(script)/gi, '<\\/$1');
 }
@@ -32,118 +31,111 @@ function inlineScript(source: string): string {
 // Nothing may be fetched: the policy blocks every network request, even one a library might try.
 const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
-const BOOT = `(() => {
-  const specs = JSON.parse(document.getElementById('report-data').textContent);
-  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
-  Chart.defaults.color = '#444';
-  window.reportCharts = specs.map((spec) => new Chart(document.getElementById(spec.id), spec.config));
-})();`;
+export const INITIAL_VIEW: ViewChoice = {
+  period: 'all',
+  from: null,
+  to: null,
+  actor: -1,
+  origin: -1,
+  category: -1,
+};
 
-export function renderReport(data: ReportData, chartLibrary: string): string {
-  const sections = buildSections(data);
-  const banner = reportBanner(data);
-  const charts = sections.flatMap((s) =>
-    s.chart && !s.note ? [{ id: `chart-${s.id}`, config: s.chart }] : [],
-  );
-  return `<!DOCTYPE html>
+export function renderReport(
+  payload: Payload,
+  streams: readonly StreamCount[],
+  chartLibrary: string,
+): string {
+  const figures = ENGINE.computeView(ENGINE, payload, INITIAL_VIEW);
+  const parts = ENGINE.renderParts(ENGINE, payload, figures);
+  const banner = bannerText(payload);
+  return redactKeys(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Devin usage report · ${escapeHtml(data.database)}</title>
+<title>Devin usage report · ${escapeHtml(payload.meta.database)}</title>
 <style>${REPORT_CSS}</style>
 </head>
 <body>
 <header>
 <h1>Devin usage report</h1>
-<p class="meta">${escapeHtml(subtitle(data))}</p>
+<p class="meta">${escapeHtml(subtitle(payload))}</p>
 </header>
 <main>
-${headlineCards(data.headline)}
+${controls(figures)}
+${payload.meta.price === null ? `<p class="price-note">${prose('Figures are in ACUs: no price per ACU was given. Add one with `devin-tap report --acu-price USD` (or `acu_price_usd` in a config file given with `--config`) to see dollars.')}</p>` : `<p class="price-note">${escapeHtml(`Costs at ${ENGINE.fmtMoney(payload.meta.price)} per ACU.`)}</p>`}
+<section class="cards" id="cards" aria-label="Headline figures">
+${parts.cards ?? ''}
+</section>
 ${banner === null ? '' : `<p class="banner" role="status">${prose(banner)}</p>`}
 <div class="grid">
-${sections.map(renderSection).join('\n')}
+${panels(payload, parts).map(renderPanel).join('\n')}
+${sessionsPanel(payload, figures)}
 </div>
-${streamsFooter(data)}
+${streamsFooter(streams)}
 </main>
-<script type="application/json" id="report-data">${jsonForScript(charts)}</script>
+<script type="application/gzip;base64" id="report-data">${encodePayload(payload)}</script>
 <script>${inlineScript(chartLibrary)}</script>
-<script>${BOOT}</script>
+<script>${inlineScript(engineSource())}
+${BOOT_SCRIPT}</script>
 </body>
 </html>
-`;
+`);
 }
 
-function subtitle(data: ReportData): string {
-  const h = data.headline;
-  const period = h?.firstDay && h.lastDay ? `sessions created ${h.firstDay} to ${h.lastDay}` : 'no sessions';
-  const since = data.since ? ` (since ${data.since})` : '';
-  const engine = data.dialect === 'duckdb' ? 'DuckDB' : 'SQLite';
-  return `${data.database} (${engine}) · ${period}${since} · generated ${data.generatedAt.slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-function headlineCards(h: Headline | null): string {
-  const dash = '–';
-  const cards: [string, string, string][] = [
-    ['Sessions', h ? formatNumber(h.sessions) : dash, 'created in the period'],
-    ['ACUs consumed', h ? formatNumber(h.acus) : dash, 'Agent Compute Units, total'],
-    [
-      'Merge rate',
-      h?.mergeRate === null || !h ? dash : `${Math.round(h.mergeRate * 100)}%`,
-      h
-        ? `${formatNumber(h.mergedPullRequests)} of ${formatNumber(h.pullRequests)} pull requests merged`
-        : 'no pull requests',
-    ],
-    [
-      'Median ACUs per session',
-      h?.medianAcus === null || !h ? dash : formatNumber(h.medianAcus),
-      'half of the sessions used less',
-    ],
-  ];
-  return `<section class="cards" aria-label="Headline figures">
-${cards
-  .map(
-    ([label, value, hint]) =>
-      `<div class="card"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div><div class="hint">${escapeHtml(hint)}</div></div>`,
-  )
-  .join('\n')}
+function controls(f: Figures): string {
+  const option = (value: string, label: string): string =>
+    `<option value="${value}"${value === 'all' ? ' selected' : ''}>${label}</option>`;
+  return `<section class="controls" aria-label="Period and filters">
+<label>Period <select id="period">${[
+    option('all', 'Everything in this file'),
+    option('7', 'Last 7 days'),
+    option('30', 'Last 30 days'),
+    option('90', 'Last 90 days'),
+    option('custom', 'Custom dates'),
+  ].join('')}</select></label>
+<span id="custom-dates" hidden><input type="date" id="period-from" aria-label="From"> to <input type="date" id="period-to" aria-label="To"></span>
+<label>User <select id="filter-user"><option value="-1">All users</option></select></label>
+<label>Origin <select id="filter-origin"><option value="-1">All origins</option></select></label>
+<label>Category <select id="filter-category"><option value="-1">All categories</option></select></label>
+<span class="period-text">Showing <span id="period-text">${escapeHtml(f.period.text)}</span></span>
 </section>`;
 }
 
-function renderSection(section: Section): string {
-  const body = section.note
-    ? `<p class="note">${prose(section.note)}</p>`
-    : `<div class="chart"${section.height ? ` style="height: ${section.height}px"` : ''}><canvas id="chart-${section.id}" role="img" aria-label="${escapeHtml(section.title)}"></canvas></div>
-${section.table ? renderTable(section.table) : ''}`;
-  return `<section class="panel${section.wide ? ' wide' : ''}" id="${section.id}">
-<h2>${escapeHtml(section.title)}</h2>
-<p class="desc">${escapeHtml(section.description)}</p>
-${body}
-</section>`;
+function subtitle(payload: Payload): string {
+  const m = payload.meta;
+  const range =
+    m.firstDay === null || m.lastDay === null
+      ? 'no data'
+      : `data from ${ENGINE.dayText(m.firstDay)} to ${ENGINE.dayText(m.lastDay)}`;
+  const bounds = [m.since ? `since ${m.since}` : '', m.until ? `until ${m.until}` : ''].filter(
+    (b) => b !== '',
+  );
+  const bounded = bounds.length > 0 ? ` (${bounds.join(', ')})` : '';
+  return `${m.database} (${m.engine}) · ${range}${bounded} · generated ${m.generatedAt.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-function renderTable(table: Table): string {
-  const head = table.headers.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('');
-  const rows = table.rows
-    .map(
-      (row) =>
-        `<tr>${row.map((cell, i) => (i === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`,
-    )
-    .join('\n');
-  return `<details><summary>Data table</summary>
-<div class="table-wrap"><table><thead><tr>${head}</tr></thead>
-<tbody>
-${rows}
-</tbody></table></div></details>`;
+function bannerText(payload: Payload): string | null {
+  if (!payload.has.sessions) {
+    return 'No session data: neither sessions nor sessions_insights has been synced into this database. Run `devin-tap sync` first.';
+  }
+  if (payload.sessions.id.length > 0) return null;
+  const bounds = [
+    payload.meta.since ? `on or after ${payload.meta.since}` : '',
+    payload.meta.until ? `on or before ${payload.meta.until}` : '',
+  ]
+    .filter((b) => b !== '')
+    .join(' and ');
+  return bounds ? `No sessions created ${bounds}.` : 'The sessions table is empty.';
 }
 
-function streamsFooter(data: ReportData): string {
-  const cells = data.streams
+function streamsFooter(streams: readonly StreamCount[]): string {
+  const cells = streams
     .map(
       (s) =>
         `<tr><th scope="row">${escapeHtml(s.name)}</th><td>${
-          s.rows === null ? '<span class="missing">not synced</span>' : escapeHtml(formatNumber(s.rows))
+          s.rows === null ? '<span class="missing">not synced</span>' : escapeHtml(ENGINE.fmtNumber(s.rows))
         }</td></tr>`,
     )
     .join('\n');
@@ -153,8 +145,9 @@ function streamsFooter(data: ReportData): string {
 <tbody>
 ${cells}
 </tbody></table>
-<p>Weeks are ISO weeks (Monday to Sunday, UTC) of the session's creation. Merge rate: merged pull requests
-over all pull requests the sessions opened. Generated by devin-tap from the views session_facts, acu_by_week,
-pr_outcomes and user_activity.</p>
+<p>Session days are UTC days of creation; billing days start at 08:00 UTC and carry their date. Weeks are ISO
+weeks (Monday to Sunday). Merge rate: merged pull requests over all pull requests the sessions opened. Active
+users: users with a session (or billed ACUs) in the period. Presets (last 7/30/90 days) end on the last day
+with data. Generated by devin-tap from session_facts and the synced tables.</p>
 </footer>`;
 }

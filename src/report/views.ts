@@ -1,3 +1,4 @@
+import { costViewStatements } from './cost-views.js';
 import { type Dialect, type DialectSql, dialectSql, type SqlType } from './dialect.js';
 
 export type { Dialect } from './dialect.js';
@@ -18,6 +19,7 @@ interface Sources {
   base: string;
   insights: boolean;
   messages: boolean;
+  users: boolean;
 }
 
 /**
@@ -35,21 +37,24 @@ export function viewStatements(
     : tables.has('sessions_insights')
       ? 'sessions_insights'
       : null;
-  if (base === null) return [];
   const sql = dialectSql(dialect);
+  const temporary = options.temporary ?? false;
+  if (base === null) return costViewStatements(dialect, sql, tables, temporary);
   const sources: Sources = {
     base,
     insights: tables.has('sessions_insights'),
     messages: tables.has('session_messages'),
+    users: tables.has('users'),
   };
-  const temporary = options.temporary ?? false;
   const selects: Record<ViewName, string> = {
     session_facts: sessionFacts(sql, sources, options.since),
     pr_outcomes: prOutcomes(sql, base, options.since),
     acu_by_week: ACU_BY_WEEK,
     user_activity: USER_ACTIVITY,
   };
-  return VIEW_NAMES.flatMap((name) => sql.createView(name, selects[name], temporary));
+  const sessionViews = VIEW_NAMES.flatMap((name) => sql.createView(name, selects[name], temporary));
+  const withFacts = new Set([...tables, 'session_facts']);
+  return [...sessionViews, ...costViewStatements(dialect, sql, withFacts, temporary)];
 }
 
 const countState = (state: string): string =>
@@ -79,6 +84,7 @@ function sessionFacts(sql: DialectSql, sources: Sources, since: number | undefin
       ? `LEFT JOIN (SELECT session_id, count(*) AS n FROM session_messages GROUP BY session_id) AS m
     ON m.session_id = s.session_id`
       : '',
+    sources.users ? 'LEFT JOIN users AS u ON u.user_id = s.user_id' : '',
   ].filter((join) => join !== '');
   const analysis = (path: string, arrow: '->' | '->>'): string => `${i}.analysis ${arrow} '$.${path}'`;
   return `SELECT
@@ -88,6 +94,8 @@ function sessionFacts(sql: DialectSql, sources: Sources, since: number | undefin
   ${ins(`CAST(${analysis('classification.confidence', '->>')} AS ${sql.type('real')})`, 'real')} AS analysis_confidence,
   ${ins(analysis('classification.programming_languages', '->'), 'json')} AS programming_languages,
   s.user_id, s.service_user_id, s.playbook_id, s.parent_session_id, s.is_archived, s.tags,
+  ${sources.users ? 'u.name' : sql.nullOf('text')} AS user_name,
+  ${sources.users ? 'u.email' : sql.nullOf('text')} AS user_email,
   s.acus_consumed,
   s.created_at, s.updated_at,
   ${sql.day('s.created_at')} AS created_date,

@@ -4,38 +4,48 @@ import { InputError } from '../tap/errors.js';
 import { chartLibrarySource } from './chart-library.js';
 import { openReadOnly } from './database.js';
 import { renderReport } from './html.js';
-import type { ReportData } from './model.js';
-import { parseSince } from './model.js';
-import { loadReportData } from './queries.js';
+import { loadPayload, streamCounts } from './load-payload.js';
+import type { Payload } from './payload.js';
+import { checkedDay, resolvePrice } from './report-options.js';
 
 export interface ReportOptions {
   database: string;
   out: string;
-  /** YYYY-MM-DD: only sessions created on or after this day (UTC). */
+  /** YYYY-MM-DD: only data on or after this day (UTC) is embedded. */
   since?: string;
+  /** YYYY-MM-DD: only data on or before this day (UTC) is embedded. */
+  until?: string;
+  /** USD per ACU, as given on the command line (wins over the config files). */
+  acuPrice?: string;
+  /** Config files that may set acu_price_usd. */
+  configPaths?: readonly string[];
   now?: Date;
 }
 
 /** Reads a database written by `sync` (never writing to it) and writes the HTML report to `out`. */
-export async function writeReport(options: ReportOptions): Promise<ReportData> {
-  const since = options.since === undefined ? null : checkedSince(options.since);
+export async function writeReport(options: ReportOptions): Promise<Payload> {
+  const sinceDay = options.since === undefined ? null : checkedDay('--since', options.since);
+  const untilDay = options.until === undefined ? null : checkedDay('--until', options.until);
+  if (sinceDay !== null && untilDay !== null && untilDay < sinceDay) {
+    throw new InputError(`--until (${options.until}) is before --since (${options.since})`);
+  }
+  const price = resolvePrice(options.acuPrice, options.configPaths ?? []);
   const db = await openReadOnly(options.database);
-  let data: ReportData;
+  let html: string;
+  let payload: Payload;
   try {
-    data = await loadReportData(db, {
+    payload = await loadPayload(db, {
       database: basename(options.database),
-      since,
+      bounds: { sinceDay, untilDay },
+      since: options.since ?? null,
+      until: options.until ?? null,
+      price,
       now: options.now ?? new Date(),
     });
+    html = renderReport(payload, await streamCounts(db), chartLibrarySource());
   } finally {
     db.close();
   }
-  await writeFile(options.out, renderReport(data, chartLibrarySource()), 'utf8');
-  return data;
-}
-
-function checkedSince(text: string): { text: string; epochSeconds: number } {
-  const epochSeconds = parseSince(text);
-  if (epochSeconds === null) throw new InputError(`--since must be a date as YYYY-MM-DD, got "${text}"`);
-  return { text, epochSeconds };
+  await writeFile(options.out, html, 'utf8');
+  return payload;
 }

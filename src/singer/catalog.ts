@@ -8,7 +8,7 @@ export const REPLICATION_METHODS: readonly ReplicationMethod[] = ['INCREMENTAL',
 
 /** Keys and the replication key: always emitted, whatever the catalog deselects. */
 export function automaticFields(def: StreamDef): ReadonlySet<string> {
-  return new Set([...def.primaryKey, def.cursorField]);
+  return new Set([...def.primaryKey, ...(def.cursorField === null ? [] : [def.cursorField])]);
 }
 
 /** The top-level property names of a stream schema, in schema order. */
@@ -28,10 +28,11 @@ export function streamMetadata(def: StreamDef, schema: JsonSchema): JsonObject[]
       inclusion: 'available',
       'selected-by-default': def.selectedByDefault,
       'table-key-properties': [...def.primaryKey],
-      'valid-replication-keys': [def.cursorField],
+      'valid-replication-keys': def.cursorField === null ? [] : [def.cursorField],
+      // A stream without a cursor (users) is read in full every run.
+      ...(def.cursorField === null ? { 'forced-replication-method': 'FULL_TABLE' } : {}),
     },
   };
-  // Every stream supports INCREMENTAL (and FULL_TABLE), so none carries `forced-replication-method`.
   const fields = schemaFields(schema).map(
     (field): JsonObject => ({
       breadcrumb: ['properties', field],
@@ -47,8 +48,8 @@ export function catalogEntry(def: StreamDef, schema: JsonSchema): JsonObject {
     stream: def.name,
     schema,
     key_properties: [...def.primaryKey],
-    replication_key: def.cursorField,
-    replication_method: 'INCREMENTAL',
+    ...(def.cursorField === null ? {} : { replication_key: def.cursorField }),
+    replication_method: def.cursorField === null ? 'FULL_TABLE' : 'INCREMENTAL',
     metadata: streamMetadata(def, schema),
   };
 }

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { interruptOf } from '../interrupts.js';
 import { type ConfigFlags, configRequest } from '../io/command-options.js';
 import { loadConfig } from '../io/config-input.js';
 import { describeFailure, failureLines } from '../io/failure.js';
@@ -34,6 +35,8 @@ export interface SingerIo {
   stderr: Writable;
   env: NodeJS.ProcessEnv;
   now: () => number;
+  /** Aborted by SIGINT / SIGTERM: stop reading, flush what was emitted (its last STATE), exit 130 / 143. */
+  signal?: AbortSignal;
   /** Directory whose `.env` is read (default: none). */
   cwd?: string;
 }
@@ -75,6 +78,12 @@ export async function runSingerCommand(args: SingerArgs, io: SingerIo): Promise<
     config = loadConfig(configRequest(args, io.env, io.cwd)).config;
     return await sync(args, config, io, log, logger);
   } catch (error) {
+    const interrupt = interruptOf(io.signal);
+    if (interrupt !== null) {
+      await flushStream(io.stdout);
+      log(`INFO ${interrupt.message}: stopped reading; the last STATE on stdout is where --state resumes`);
+      return interrupt.exitCode;
+    }
     const failure = describeFailure(error, io.env);
     const [message, ...details] = failureLines(failure, io.env);
     logger.log({ level: 'error', message: `${TAP_NAME}: error: ${message}` });
@@ -133,6 +142,7 @@ async function sync(
     logLevel: args.logLevel,
     read: (options) => logged(readStreams(options), new StreamLog(logger, io.now, true)),
     now: io.now,
+    ...(io.signal === undefined ? {} : { signal: io.signal }),
   });
   await flushStream(io.stdout);
   if (result.failedStreams.length === 0) return 0;

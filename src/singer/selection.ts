@@ -20,7 +20,11 @@ export interface Selection {
 /** Without a catalog: every stream that is selected by default (all but session_messages). */
 export function defaultSelection(): Selection {
   const streams = STREAMS.filter((def) => def.selectedByDefault).map(
-    (def): StreamSelection => ({ name: def.name, replicationMethod: 'INCREMENTAL', deselected: new Set() }),
+    (def): StreamSelection => ({
+      name: def.name,
+      replicationMethod: def.cursorField === null ? 'FULL_TABLE' : 'INCREMENTAL',
+      deselected: new Set(),
+    }),
   );
   return { streams, warnings: [] };
 }
@@ -141,7 +145,9 @@ function checkReplicationKey(entry: JsonObject, root: JsonObject, def: StreamDef
     optionalString(root, 'replication-key', `${where}.metadata[[]]`) ??
     optionalString(entry, 'replication_key', where);
   if (key !== undefined && key !== '' && key !== def.cursorField) {
-    throw new CatalogError(`${where}: replication key "${key}" is not supported; valid: ${def.cursorField}`);
+    throw new CatalogError(
+      `${where}: replication key "${key}" is not supported; valid: ${def.cursorField ?? 'none'}`,
+    );
   }
 }
 

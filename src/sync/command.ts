@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { onInterrupt } from '../interrupts.js';
 import { addConfigOptions, type ConfigFlags, configRequest } from '../io/command-options.js';
 import { resolveDatabase } from '../io/database-option.js';
 import { addLogOptions, type CommandLogOptions } from '../ops/log-options.js';
@@ -52,9 +53,17 @@ export function syncCommand(): Command {
         if (!quiet && process.stderr.isTTY)
           process.stderr.write(`devin-tap sync: ${names.join(', ')} into ${path}\n`);
         // Loaded on use: the database drivers are heavy and other commands do not need them.
+        // First, so that a signal during start-up is already handled.
+        const interrupt = onInterrupt();
         const { reportSync, runSync } = await import('./run-sync.js');
-        const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, now: Date.now };
         const level = flags.logLevel ?? 'info';
+        const io = {
+          stdout: process.stdout,
+          stderr: process.stderr,
+          env: process.env,
+          now: Date.now,
+          signal: interrupt.signal,
+        };
         const options = {
           configPaths: flags.config ?? [],
           config: configRequest(flags, process.env),
@@ -70,7 +79,11 @@ export function syncCommand(): Command {
           json: flags.json === true,
           ...(flags.memoryLimit === undefined ? {} : { memoryLimit: flags.memoryLimit }),
         } as const;
-        return reportSync(await runSync(options, io), options, io);
+        try {
+          return reportSync(await runSync(options, io), options, io);
+        } finally {
+          interrupt.dispose();
+        }
       }, flags),
     );
 }

@@ -64,12 +64,16 @@ export function summaryTotals(rows: readonly SummaryRow[], seconds: number): Sum
   };
 }
 
+const REJECTED_COLUMN = 4;
+
 /**
  * The end-of-run table: stream, rows inserted (new), rows updated (content changed), records unchanged
- * (read, content the same), records rejected, requests, retries, seconds, status; then a total line.
- * Numbers are right-aligned one space apart and two headers are short, so the table fits 80 columns.
+ * (read, content the same), records rejected (only when a stream had any), requests, retries,
+ * seconds, status; then a total line. Numbers are right-aligned one space apart, so the table fits
+ * 80 columns.
  */
 export function summaryTable(rows: readonly SummaryRow[], totals?: SummaryTotals): string {
+  const withRejected = rows.some((row) => (row.rejected ?? 0) > 0);
   const header = [
     'stream',
     'inserted',
@@ -92,6 +96,10 @@ export function summaryTable(rows: readonly SummaryRow[], totals?: SummaryTotals
     row.seconds.toFixed(1),
     row.status,
   ]);
+  if (!withRejected) {
+    header.splice(REJECTED_COLUMN, 1);
+    for (const line of cells) line.splice(REJECTED_COLUMN, 1);
+  }
   const widths = header.map((title, column) =>
     Math.max(title.length, ...cells.map((line) => (line[column] ?? '').length)),
   );

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { Interrupted, type InterruptSignal, interruptOf } from '../interrupts.js';
 import { type ConfigRequest, loadConfig } from '../io/config-input.js';
 import { createLogger, type LogFormat } from '../ops/logger.js';
 import { StreamLog } from '../ops/stream-log.js';
@@ -6,11 +7,12 @@ import { VIEW_NAMES, viewStatements } from '../report/views.js';
 import { redact, type TapConfig } from '../tap/config.js';
 import type { LogLevel, TapEvent } from '../tap/events.js';
 import { preflight } from '../tap/preflight.js';
-import { readStreams } from '../tap/read/read.js';
+import { type ConfiguredStream, readStreams } from '../tap/read/read.js';
 import { parseMemoryLimit } from '../targets/duckdb-memory.js';
 import { type StreamWriteStats, writeEvents } from '../targets/event-writer.js';
-import { openTarget } from '../targets/open-target.js';
 import type { Target, TargetKind } from '../targets/target.js';
+import { WorkerTarget } from '../targets/worker-target.js';
+import { untilInterrupted } from './interruptible.js';
 import { type DisplayMode, ProgressDisplay } from './progress-display.js';
 import { type SummaryRow, summaryTable, summaryTotals } from './progress-format.js';
 import { ProgressTracker } from './progress-tracker.js';
@@ -39,15 +41,19 @@ export interface SyncIo {
   stderr: Writable & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   now: () => number;
+  /** Aborted with an Interrupted reason by SIGINT / SIGTERM: stop reading, commit, report. */
+  signal?: AbortSignal;
 }
 
 export interface SyncResult {
   database: string;
   rows: SummaryRow[];
   failures: { stream: string; message: string }[];
-  seconds: number;
   /** Records kept in `_devin_tap_rejected`, per stream: how many and the first reason. */
   rejections: { stream: string; count: number; reason: string }[];
+  /** The signal that interrupted the sync, or null. */
+  interrupted: InterruptSignal | null;
+  seconds: number;
 }
 
 export function defaultDatabase(kind: TargetKind): string {
@@ -63,7 +69,11 @@ export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncRes
   const memoryLimit = memoryLimitOf(options, config);
   // Before the database is created or opened: a rejected token or an unreachable API leaves none.
   await preflight(config, names);
-  const target = await openTarget(options.target, database, memoryLimit === undefined ? {} : { memoryLimit });
+  const target = await WorkerTarget.open(
+    options.target,
+    database,
+    memoryLimit === undefined ? {} : { memoryLimit },
+  );
   try {
     return await syncInto(target, config, names, options, io);
   } finally {
@@ -103,7 +113,10 @@ async function syncInto(
   const streamLog = logger ? new StreamLog(logger, io.now) : null;
   const startedAt = io.now();
   const syncMode = options.fullRefresh ? 'full_refresh' : 'incremental';
-  const events = readStreams({ config, streams: names.map((name) => ({ name, syncMode })), state });
+  const configured = names.map((name): ConfiguredStream => ({ name, syncMode }));
+  const { signal } = io;
+  const read = readStreams({ config, streams: configured, state, ...(signal ? { signal } : {}) });
+  const events = signal ? untilInterrupted(read, signal, names) : read;
   display.start();
   let stats: Record<string, StreamWriteStats>;
   try {
@@ -125,8 +138,13 @@ async function syncInto(
   } finally {
     display.stop();
   }
-  const views = viewStatements(target.kind, await target.tableNames());
-  await target.execute(views, views.length > 0 ? VIEW_NAMES : []);
+  const interrupt = interruptOf(signal);
+  if (interrupt === null) {
+    const views = viewStatements(target.kind, await target.tableNames());
+    await target.execute(views, views.length > 0 ? VIEW_NAMES : []);
+  }
+  const wasInterrupted = (message: string | null | undefined) =>
+    interrupt !== null && message === interrupt.message;
   const rows = names.map((stream): SummaryRow => {
     const progress = tracker.streams.get(stream);
     const written = stats[stream];
@@ -140,19 +158,20 @@ async function syncInto(
       requests: progress?.requests ?? 0,
       retries: progress?.retries ?? 0,
       seconds: progress ? ((progress.endedAt ?? io.now()) - progress.startedAt) / 1000 : 0,
-      status: failed ? 'failed' : 'ok',
+      status: wasInterrupted(written?.error) ? 'interrupted' : failed ? 'failed' : 'ok',
     };
   });
   const failures = names.flatMap((stream) => {
     const message = stats[stream]?.error ?? tracker.streams.get(stream)?.error ?? null;
-    return message === null ? [] : [{ stream, message }];
+    return message === null || wasInterrupted(message) ? [] : [{ stream, message }];
   });
   return {
     database: target.path,
     rows,
     failures,
-    seconds: (io.now() - startedAt) / 1000,
     rejections: [...rejections].map(([stream, seen]) => ({ stream, ...seen })),
+    interrupted: interrupt?.signal ?? null,
+    seconds: (io.now() - startedAt) / 1000,
   };
 }
 
@@ -162,18 +181,25 @@ export function reportSync(
   options: Pick<SyncOptions, 'quiet' | 'json'>,
   io: SyncIo,
 ): number {
+  const interrupted = result.interrupted === null ? {} : { interrupted: result.interrupted };
   if (options.json) {
-    io.stdout.write(
-      `${JSON.stringify({
-        database: result.database,
-        streams: result.rows,
-        failures: result.failures,
-        totals: summaryTotals(result.rows, result.seconds),
-      })}\n`,
-    );
+    const summary = {
+      database: result.database,
+      streams: result.rows,
+      failures: result.failures,
+      totals: summaryTotals(result.rows, result.seconds),
+    };
+    io.stdout.write(`${JSON.stringify({ ...summary, ...interrupted })}\n`);
   } else if (!options.quiet) {
     const table = summaryTable(result.rows, summaryTotals(result.rows, result.seconds));
     io.stderr.write(`\n${table}\nwrote ${result.database}\n`);
+  }
+  if (result.interrupted !== null) {
+    const rows = result.rows.reduce((sum, row) => sum + row.inserted + row.updated, 0);
+    io.stderr.write(
+      `interrupted: ${rows.toLocaleString('en-US')} rows committed; run the same command to resume\n`,
+    );
+    return new Interrupted(result.interrupted).exitCode;
   }
   for (const { stream, count, reason } of result.rejections) {
     if (options.quiet) break;

@@ -1,11 +1,12 @@
 import { redact, type TapConfig } from './config.js';
 import { ApiError, errorMessage, RetryExhaustedError, RunEndingApiError } from './errors.js';
-import { createHttpClient, type HttpClient, type HttpOptions } from './http/http.js';
-import { isJsonObject, type JsonObject } from './json.js';
+import { createHttpClient, type HttpClient, type HttpOptions, type Query } from './http/http.js';
+import type { JsonObject } from './json.js';
 import { parsePage } from './read/paginate.js';
 import { resolvePath } from './read/stream-path.js';
+import { parseWindow } from './read/window-pages.js';
 import { displayBaseUrl } from './redact.js';
-import { findStream, STREAMS, type StreamDef } from './streams/index.js';
+import { STREAMS, type StreamDef } from './streams/index.js';
 
 export interface CheckResult {
   ok: boolean;
@@ -13,10 +14,21 @@ export interface CheckResult {
   unreadable: { stream: string; permission: string }[];
 }
 
-type Probe = { stream: StreamDef; outcome: 'ok' } | { stream: StreamDef; outcome: 'error'; error: unknown };
+type Probe =
+  | { stream: StreamDef; outcome: 'ok'; first?: JsonObject }
+  | { stream: StreamDef; outcome: 'error'; error: unknown }
+  | { stream: StreamDef; outcome: 'unprobed'; why: string };
 
 /** Retries of a check: enough to ride out a blip, few enough to say "unreachable" quickly. */
 const CHECK_RETRIES = 2;
+const DAY = 86_400;
+
+/** The smallest request an endpoint answers: one list item, or one day of a windowed endpoint. */
+function probeQuery(stream: StreamDef, nowSeconds: number): Query {
+  const paging = stream.paging;
+  if (!paging) return { first: 1 };
+  return { [paging.afterParam]: nowSeconds - DAY, [paging.beforeParam]: nowSeconds };
+}
 
 async function probe(
   http: HttpClient,
@@ -27,9 +39,12 @@ async function probe(
   const counters = { requests: 0, retries: 0 };
   const context = { stream: stream.name, permission: stream.permission, counters };
   try {
-    const body = await http.getJson(resolvePath(stream, config.orgId, parent), { first: 1 }, context);
-    parsePage(body, stream.name);
-    return { stream, outcome: 'ok' };
+    const path = resolvePath(stream, config.orgId, parent);
+    const body = await http.getJson(path, probeQuery(stream, Math.floor(Date.now() / 1000)), context);
+    const items = stream.paging
+      ? parseWindow(body, stream.paging, stream.name)
+      : parsePage(body, stream.name).items;
+    return items[0] ? { stream, outcome: 'ok', first: items[0] } : { stream, outcome: 'ok' };
   } catch (error) {
     return { stream, outcome: 'error', error };
   }
@@ -38,7 +53,8 @@ async function probe(
 const isForbidden = (probe: Probe) =>
   probe.outcome === 'error' && probe.error instanceof ApiError && probe.error.status === 403;
 
-function fatalMessage(probe: Probe & { outcome: 'error' }, config: TapConfig): string | null {
+function fatalMessage(probe: Probe, config: TapConfig): string | null {
+  if (probe.outcome !== 'error') return null;
   const { error } = probe;
   if (error instanceof RunEndingApiError) return error.message;
   if (error instanceof RetryExhaustedError)
@@ -49,34 +65,53 @@ function fatalMessage(probe: Probe & { outcome: 'error' }, config: TapConfig): s
   return null;
 }
 
+/** A child is probed with its parent's first record; without one it cannot be, or it shares the parent's 403. */
+async function probeChild(
+  http: HttpClient,
+  config: TapConfig,
+  child: StreamDef,
+  parent: Probe,
+): Promise<Probe> {
+  if (parent.outcome === 'ok' && parent.first) return probe(http, config, child, parent.first);
+  if (isForbidden(parent) && parent.stream.permission === child.permission)
+    return { ...parent, stream: child };
+  const why =
+    parent.outcome === 'ok' ? `no ${parent.stream.name} to probe with` : `${parent.stream.name} unreadable`;
+  return { stream: child, outcome: 'unprobed', why };
+}
+
 /**
- * Probes each stream's endpoint with first=1 (session_messages: of the first session, if any).
- * ok when sessions are readable; the message lists every stream the key cannot read and the
- * permission it needs. Never throws for an API problem.
+ * Probes each stream's endpoint with the smallest request (a child: of its parent's first record,
+ * if any). ok when the first stream (the one every output builds on) is readable; the message lists
+ * every stream the key cannot read and the permission it needs. Never throws for an API problem.
  */
-export async function checkConnection(config: TapConfig, options: HttpOptions = {}): Promise<CheckResult> {
+export async function checkConnection(
+  config: TapConfig,
+  options: HttpOptions = {},
+  definitions: readonly StreamDef[] = STREAMS,
+): Promise<CheckResult> {
   const http = createHttpClient(config, {
     maxRetries: Math.min(config.maxRetries, CHECK_RETRIES),
     ...options,
   });
   try {
-    const sessionsDef = findStream('sessions');
-    const messagesDef = findStream('session_messages');
-    if (!sessionsDef || !messagesDef) throw new Error('stream definitions are missing');
-    const first = await firstSession(http, config, sessionsDef);
-    if (first.outcome === 'error') {
-      const fatal = fatalMessage(first, config);
-      if (fatal) return { ok: false, message: redact(fatal, config), unreadable: [] };
-    }
-    const others = STREAMS.filter(
-      (stream) => stream.name !== 'sessions' && stream.name !== 'session_messages',
+    const roots = definitions.filter((stream) => !stream.parent);
+    const lead = roots[0];
+    if (!lead) throw new Error('no stream definitions');
+    const first = await probe(http, config, lead);
+    const fatal = fatalMessage(first, config);
+    if (fatal) return { ok: false, message: redact(fatal, config), unreadable: [] };
+    const rootProbes = [
+      first,
+      ...(await Promise.all(roots.slice(1).map((root) => probe(http, config, root)))),
+    ];
+    const childProbes = await Promise.all(
+      definitions.flatMap((child) => {
+        const parent = rootProbes.find((candidate) => candidate.stream.name === child.parent?.stream);
+        return parent ? [probeChild(http, config, child, parent)] : [];
+      }),
     );
-    const probes = await Promise.all(others.map((stream) => probe(http, config, stream)));
-    if (first.outcome === 'ok' && first.session)
-      probes.push(await probe(http, config, messagesDef, first.session));
-    // Messages need the same permission as sessions: unreadable with them.
-    if (isForbidden(first)) probes.push({ ...first, stream: messagesDef });
-    return summarize([first, ...probes], config);
+    return summarize(lead, [...rootProbes, ...childProbes], config);
   } catch (error) {
     return { ok: false, message: redact(errorMessage(error), config), unreadable: [] };
   } finally {
@@ -84,49 +119,29 @@ export async function checkConnection(config: TapConfig, options: HttpOptions = 
   }
 }
 
-async function firstSession(
-  http: HttpClient,
-  config: TapConfig,
-  sessions: StreamDef,
-): Promise<Probe & { session?: JsonObject }> {
-  const counters = { requests: 0, retries: 0 };
-  const context = { stream: sessions.name, permission: sessions.permission, counters };
-  try {
-    const page = parsePage(
-      await http.getJson(resolvePath(sessions, config.orgId), { first: 1 }, context),
-      'sessions',
-    );
-    const session = page.items[0];
-    return isJsonObject(session)
-      ? { stream: sessions, outcome: 'ok', session }
-      : { stream: sessions, outcome: 'ok' };
-  } catch (error) {
-    return { stream: sessions, outcome: 'error', error };
-  }
-}
-
-function summarize(probes: readonly Probe[], config: TapConfig): CheckResult {
+function summarize(lead: StreamDef, probes: readonly Probe[], config: TapConfig): CheckResult {
   const unreadable = probes.filter(isForbidden).map((probe) => ({
     stream: probe.stream.name,
     permission: probe.stream.permission,
   }));
-  const failed = probes.flatMap((probe) =>
-    probe.outcome === 'error' && !isForbidden(probe)
+  const problems = probes.flatMap((probe) => {
+    if (probe.outcome === 'unprobed') return [`${probe.stream.name}: not checked (${probe.why})`];
+    return probe.outcome === 'error' && !isForbidden(probe)
       ? [`${probe.stream.name}: ${errorMessage(probe.error)}`]
-      : [],
-  );
-  const sessionsOk = probes.some((probe) => probe.stream.name === 'sessions' && probe.outcome === 'ok');
+      : [];
+  });
+  const leadOk = probes.some((probe) => probe.stream === lead && probe.outcome === 'ok');
   const parts: string[] = [];
   parts.push(
-    sessionsOk
-      ? `Connected to ${config.orgId}: sessions are readable`
-      : `Cannot read sessions of ${config.orgId}`,
+    leadOk
+      ? `Connected to ${config.orgId}: ${lead.name} are readable`
+      : `Cannot read ${lead.name} of ${config.orgId}`,
   );
   if (unreadable.length > 0) {
     const list = unreadable.map(({ stream, permission }) => `${stream} (needs ${permission})`).join(', ');
     parts.push(`the API token cannot read ${list}`);
   }
-  if (failed.length > 0) parts.push(`other problems: ${failed.join('; ')}`);
-  if (sessionsOk && unreadable.length === 0 && failed.length === 0) parts.push('every stream is readable');
-  return { ok: sessionsOk, message: redact(parts.join('; '), config), unreadable };
+  if (problems.length > 0) parts.push(`other problems: ${problems.join('; ')}`);
+  if (leadOk && unreadable.length === 0 && problems.length === 0) parts.push('every stream is readable');
+  return { ok: leadOk, message: redact(parts.join('; '), config), unreadable };
 }

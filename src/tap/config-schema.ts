@@ -18,7 +18,7 @@ export const CONFIG_SCHEMA: JsonObject = {
       type: 'string',
       title: 'API token',
       description:
-        'Devin service-user API key (starts with cog_). Its role needs ViewOrgSessions, and ManageOrgPlaybooks / ManageOrgSecrets / ManageOrgKnowledge for those streams. May be given as DEVIN_API_TOKEN instead.',
+        'Devin service-user API key (starts with cog_). Its role needs ViewOrgSessions, and ManageOrgPlaybooks / ManageOrgSecrets / ManageOrgKnowledge / ViewOrgMembership / ViewOrgConsumption for those streams. May be given as DEVIN_API_TOKEN instead.',
       pattern: '^cog_',
       airbyte_secret: true,
       order: 0,
@@ -95,6 +95,16 @@ export const CONFIG_SCHEMA: JsonObject = {
       default: 3600,
       order: 8,
     },
+    consumption_history_days: {
+      type: 'integer',
+      title: 'Consumption history (days)',
+      description:
+        'How many days of consumption the first read asks for when no start_date is set; later reads re-read the last 3 days.',
+      minimum: 1,
+      maximum: 3650,
+      default: 400,
+      order: 9,
+    },
     duckdb_memory_limit: {
       type: 'string',
       title: 'DuckDB memory limit',
@@ -102,7 +112,7 @@ export const CONFIG_SCHEMA: JsonObject = {
         'devin-tap sync into DuckDB only: memory_limit of the database (such as 512MB or 2GB); beyond it DuckDB spills to <database>.tmp. Default: a quarter of the machine memory, 512MB to 4GB.',
       pattern: '^\\s*\\d+(\\.\\d+)?\\s*([KMGTkmgt]i?[Bb])\\s*$',
       examples: ['2GB'],
-      order: 11,
+      order: 12,
     },
     max_response_mb: {
       type: 'integer',
@@ -111,7 +121,7 @@ export const CONFIG_SCHEMA: JsonObject = {
       minimum: 1,
       maximum: 1024,
       default: 256,
-      order: 9,
+      order: 10,
     },
     adaptive_concurrency: {
       type: 'boolean',
@@ -119,7 +129,16 @@ export const CONFIG_SCHEMA: JsonObject = {
       description:
         'Find the pace the API allows below max_concurrency (start at 8, add a slot while throughput rises, halve on a 429). false: always max_concurrency.',
       default: true,
-      order: 10,
+      order: 11,
+    },
+    acu_price_usd: {
+      type: 'number',
+      title: 'ACU price (USD)',
+      description:
+        'Price of one ACU in US dollars; `devin-tap report` then shows every ACU figure in dollars too. Not used by the tap.',
+      exclusiveMinimum: 0,
+      examples: [2.25],
+      order: 13,
     },
   },
 };
@@ -135,7 +154,9 @@ export const FIELD_EXPECTATIONS: Readonly<Record<string, string>> = {
   request_timeout_seconds: 'an integer from 1 to 600',
   max_retries: 'an integer from 0 to 20',
   lookback_window_seconds: 'an integer from 0 to 2592000 (30 days)',
+  consumption_history_days: 'an integer from 1 to 3650',
   duckdb_memory_limit: 'a size such as 512MB or 2GB',
   max_response_mb: 'an integer from 1 to 1024',
   adaptive_concurrency: 'true or false',
+  acu_price_usd: 'a positive number of US dollars per ACU',
 };

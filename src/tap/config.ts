@@ -14,6 +14,7 @@ export {
   typedValue,
 } from '../io/config-fields.js';
 export { CONFIG_SCHEMA } from './config-schema.js';
+export { redact } from './redact.js';
 
 export interface TapConfig {
   apiToken: string;
@@ -26,6 +27,8 @@ export interface TapConfig {
   requestTimeoutSeconds: number;
   maxRetries: number;
   lookbackWindowSeconds: number;
+  /** How far back a windowed stream's first read goes when no start_date is set (days). */
+  consumptionHistoryDays: number;
   /** DuckDB memory_limit for `devin-tap sync` (`duckdb_memory_limit`); unset: the machine's default. */
   duckdbMemoryLimit?: string;
   /** Cap on one decompressed response body, in MB (256 when absent). */
@@ -108,6 +111,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): TapConfig {
     requestTimeoutSeconds: Number(data.request_timeout_seconds),
     maxRetries: Number(data.max_retries),
     lookbackWindowSeconds: Number(data.lookback_window_seconds),
+    consumptionHistoryDays: Number(data.consumption_history_days),
     ...(typeof data.duckdb_memory_limit === 'string' ? { duckdbMemoryLimit: data.duckdb_memory_limit } : {}),
     maxResponseMb: Number(data.max_response_mb),
     adaptiveConcurrency: data.adaptive_concurrency !== false,
@@ -127,6 +131,3 @@ export function readConfigFile(path: string): JsonObject {
   if (!isJsonObject(parsed)) throw new ConfigError(`config file ${path}: must hold a JSON object`);
   return parsed;
 }
-
-/** Redaction lives in one place (redact.ts); re-exported here for the modules that import it from config. */
-export { redact } from './redact.js';

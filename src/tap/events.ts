@@ -9,10 +9,8 @@ export interface StreamCounters {
   records: number;
   requests: number;
   retries: number;
-  /** Records emitted that were created since the previous bookmark (all of them on a first run). */
-  created?: number;
-  /** Records emitted that existed before the previous bookmark (changed since, or re-read with a changed session). */
-  updated?: number;
+  /** Records not emitted as records for want of a valid primary key (see the `rejected` event). */
+  rejected?: number;
   /** Records read but not emitted because an earlier run already did (incremental only). */
   unchanged?: number;
   /** Seconds spent on requests so far, retries and back-off included. */

@@ -59,6 +59,9 @@ export function redact(text: string, secrets: Secrets): string {
  * character JSON escapes, so the body stays valid JSON.
  */
 export function scrubToken(body: string, apiToken: string): string {
-  if (apiToken === '' || !body.includes(apiToken)) return body;
-  return body.split(apiToken).join(REDACTED);
+  if (apiToken === '') return body;
+  let clean = replaceAll(body, apiToken, REDACTED);
+  // A JSON writer may escape `/` as `\/`: that spelling of the token goes too.
+  if (apiToken.includes('/')) clean = replaceAll(clean, apiToken.replaceAll('/', '\\/'), REDACTED);
+  return clean;
 }

@@ -33,23 +33,27 @@ function stagingColumns(layout: TableLayout): [string, ColumnKind | 'extra' | 'e
   return columns;
 }
 
-export function createStagingSql(staging: string, layout: TableLayout): string {
+/** Staging column that says whether a row's key may already be in the table (see FreshTables). */
+const SEEN_COLUMN = '_devin_tap_seen';
+
+export function createStagingSql(staging: string, layout: TableLayout, withSeen = false): string {
   const columns = stagingColumns(layout).map(([name, kind]) => {
     const type = kind === 'extra' ? 'VARCHAR' : kind === 'extracted_at' ? 'BIGINT' : STAGING_TYPES[kind];
     return `${quoteIdent(name)} ${type}`;
   });
+  if (withSeen) columns.push(`${SEEN_COLUMN} BOOLEAN`);
   return `CREATE OR REPLACE TEMP TABLE ${quoteIdent(staging)} (${columns.join(', ')})`;
 }
 
 /** The staging rows converted to the table's column types (epoch seconds and ms to TIMESTAMPTZ). */
-function convertedSql(staging: string, layout: TableLayout): string {
+function convertedSql(staging: string, layout: TableLayout, where = ''): string {
   const expressions = stagingColumns(layout).map(([name, kind]) => {
     const column = quoteIdent(name);
     if (kind === 'extra') return `${column}::JSON AS ${column}`;
     if (kind === 'extracted_at') return `make_timestamptz(${column} * 1000) AS ${column}`;
     return `${CONVERT[kind](column)} AS ${column}`;
   });
-  return `SELECT ${expressions.join(', ')} FROM temp.main.${quoteIdent(staging)}`;
+  return `SELECT ${expressions.join(', ')} FROM temp.main.${quoteIdent(staging)}${where}`;
 }
 
 /**
@@ -75,14 +79,32 @@ export function matchingRowsSql(
 }
 
 /** One set-based upsert of the staged batch (an append when the stream has no keys). */
-export function upsertSql(table: string, staging: string, layout: TableLayout): string {
+export function upsertSql(table: string, staging: string, layout: TableLayout, where = ''): string {
   const columns = writtenColumns(layout);
-  const insert = `INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) ${convertedSql(staging, layout)}`;
+  const insert = `INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) ${convertedSql(staging, layout, where)}`;
   if (layout.keys.length === 0) return insert;
   const set = columns
     .filter((column) => !layout.keys.includes(column))
     .map((column) => `${quoteIdent(column)} = excluded.${quoteIdent(column)}`);
   return `${insert} ON CONFLICT (${layout.keys.map(quoteIdent).join(', ')}) DO UPDATE SET ${set.join(', ')}`;
+}
+
+/**
+ * The statements that write a staged batch. With `seen` (a table this connection saw empty), rows
+ * whose keys were never written are plainly inserted, much cheaper than DuckDB's ON CONFLICT, and
+ * only the rest are upserted.
+ */
+export function writeSql(
+  table: string,
+  staging: string,
+  layout: TableLayout,
+  seen: readonly boolean[] | null,
+): string[] {
+  if (seen === null) return [upsertSql(table, staging, layout)];
+  const columns = writtenColumns(layout).map(quoteIdent).join(', ');
+  const insert = `INSERT INTO ${quoteIdent(table)} (${columns}) ${convertedSql(staging, layout, ` WHERE NOT ${SEEN_COLUMN}`)}`;
+  if (!seen.includes(true)) return [insert];
+  return [insert, upsertSql(table, staging, layout, ` WHERE ${SEEN_COLUMN}`)];
 }
 
 function appendCell(appender: DuckDBAppender, kind: ColumnKind, cell: Cell): void {
@@ -103,18 +125,21 @@ export async function stageRows(
   staging: string,
   layout: TableLayout,
   rows: readonly ShapedRow[],
+  seen: readonly boolean[] | null = null,
 ): Promise<void> {
-  await connection.run(createStagingSql(staging, layout));
+  await connection.run(createStagingSql(staging, layout, seen !== null));
   const appender = await connection.createAppender(staging, 'main', 'temp');
+  const kinds = layout.columns.map((column) => column.kind);
   try {
-    for (const row of rows) {
-      layout.columns.forEach((column, index) => {
-        appendCell(appender, column.kind, row.cells[index] ?? null);
-      });
+    rows.forEach((row, rowIndex) => {
+      for (let index = 0; index < kinds.length; index += 1) {
+        appendCell(appender, kinds[index] ?? 'json', row.cells[index] ?? null);
+      }
       if (layout.hasExtra) appendCell(appender, 'json', row.extra);
       appender.appendBigInt(BigInt(Math.round(row.extractedAt)));
+      if (seen !== null) appender.appendBoolean(seen[rowIndex] ?? true);
       appender.endRow();
-    }
+    });
   } finally {
     appender.closeSync();
   }

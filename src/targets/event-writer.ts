@@ -101,7 +101,9 @@ export async function writeEvents(
     else if (event.kind === 'state') {
       if (batches.progressOf(event.stream).stats.error !== null) return;
       batches.state(event.stream, event.state);
-      if (now() - lastCommit >= interval && batches.committable) await commit();
+      // While the target still writes the last commit, rows keep buffering (up to the limits):
+      // the reader never waits for the writer, and a slow writer gets larger batches.
+      if (now() - lastCommit >= interval && batches.committable && !batches.busy) await commit();
     } else if (event.kind === 'stream_error') await handlers.fail(event.stream, event.message);
     else if (event.kind === 'rejected') {
       // Kept in the open transaction: committed with the next checkpoint, never part of a state.

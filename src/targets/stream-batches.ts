@@ -38,6 +38,8 @@ export class StreamBatches {
   private pending: TapState = {};
   private bufferedBytes = 0;
   private inFlight: Promise<void> = Promise.resolve();
+  /** Chained target calls not finished yet. */
+  private running = 0;
 
   constructor(
     private readonly target: Target,
@@ -84,6 +86,11 @@ export class StreamBatches {
     if (Object.keys(this.pending).length > 0) return true;
     for (const progress of this.streams.values()) if (progress.buffer.coveredSize > 0) return true;
     return false;
+  }
+
+  /** Whether the target is still working on earlier writes (a commit now would wait for them). */
+  get busy(): boolean {
+    return this.running > 0;
   }
 
   get overBudget(): boolean {
@@ -167,7 +174,10 @@ export class StreamBatches {
   }
 
   private chain(work: () => Promise<void>): void {
-    this.inFlight = this.inFlight.then(work);
+    this.running += 1;
+    this.inFlight = this.inFlight.then(work).finally(() => {
+      this.running -= 1;
+    });
     this.inFlight.catch(() => undefined); // awaited by the next settle()
   }
 }

@@ -42,7 +42,7 @@ export interface HttpClient {
   /** GET a path (relative to base_url) and return its parsed JSON body; throws typed errors. */
   getJson(path: string, query: Query, context: RequestContext): Promise<unknown>;
   /** Slots the client may use now, and the most it ever had in flight (adaptive concurrency). */
-  concurrency(): { limit: number; peakInFlight: number };
+  concurrency(): { limit: number; peakInFlight: number; rate: number | null };
   close(): void;
 }
 
@@ -184,7 +184,7 @@ export function createHttpClient(config: TapConfig, options: HttpOptions = {}): 
 
   return {
     getJson,
-    concurrency: () => ({ limit: limiter.limit, peakInFlight: limiter.peakInFlight }),
+    concurrency: () => ({ limit: limiter.limit, peakInFlight: limiter.peakInFlight, rate: limiter.rate }),
     close() {
       if (limiter instanceof AdaptiveLimiter) limiter.stop();
       transport.close();

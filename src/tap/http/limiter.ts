@@ -10,6 +10,8 @@ export interface RequestLimiter {
   readonly limit: number;
   /** Most requests that were ever in flight at once. */
   readonly peakInFlight: number;
+  /** Starts per second while paced (adaptive, after a 429); null: unpaced. */
+  readonly rate: number | null;
 }
 
 type Clock = () => number;
@@ -18,6 +20,7 @@ type Clock = () => number;
 export class FixedLimiter implements RequestLimiter {
   private inFlight = 0;
   peakInFlight = 0;
+  readonly rate = null;
   private readonly waiters: (() => void)[] = [];
 
   constructor(
@@ -82,11 +85,15 @@ export class AdaptiveLimiter implements RequestLimiter {
       const now = this.now();
       const at = Math.max(this.finder.pausedUntil, this.finder.rate === null ? 0 : this.nextStartAt);
       if (now < at) {
+        this.finder.markPaced();
         this.wakeAt(at - now);
         return;
       }
-      if (this.finder.rate !== null)
-        this.nextStartAt = Math.max(this.nextStartAt, now) + 1000 / this.finder.rate;
+      if (this.finder.rate !== null) {
+        // On the schedule, not after the (late) timer: lateness does not pile up into a slower pace.
+        const spacing = 1000 / this.finder.rate;
+        this.nextStartAt = Math.max(this.nextStartAt, now - spacing) + spacing;
+      }
       this.inFlight += 1;
       this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
       this.waiters.shift()?.(now);

@@ -93,6 +93,13 @@ export class PaceFinder {
     this.saturated = true;
   }
 
+  /** Told whenever a start waited for the pace: only then is probing a higher rate worth it. */
+  markPaced(): void {
+    this.pacedSinceProbe = true;
+  }
+
+  private pacedSinceProbe = false;
+
   onOutcome(outcome: Outcome, now: number, retryAfterMs: number | null): void {
     if (outcome.throttled) {
       this.onThrottled(outcome, now, retryAfterMs);
@@ -136,7 +143,8 @@ export class PaceFinder {
   private probeRate(now: number): void {
     if (this.rate === null || now - this.probedAt < RATE_PROBE_MS) return;
     this.probedAt = now;
-    this.rate += Math.max(1, this.rate * RATE_PROBE);
+    if (this.pacedSinceProbe) this.rate += Math.max(1, this.rate * RATE_PROBE);
+    this.pacedSinceProbe = false;
   }
 
   private closeWindow(now: number): void {
@@ -154,7 +162,9 @@ export class PaceFinder {
       return;
     }
     const rising = throughput >= this.lastThroughput * (1 + RISE_MARGIN / this.limit);
-    const grow = settled && this.saturated && !this.throttled && rising;
+    // Once paced, the pace is what holds the rate: slots grow (one a window) until they can carry it.
+    const short = this.rate !== null && this.limit < Math.ceil((this.rate * meanLatency) / 1000) + 1;
+    const grow = settled && this.saturated && !this.throttled && (rising || short);
     if (grow && this.limit < this.options.ceiling) this.limit += 1;
     this.lastThroughput = throughput;
     this.resetWindow(now);

@@ -5,11 +5,10 @@ import { createHttpClient, type HttpOptions } from '../http/http.js';
 import { planRead, type SyncMode } from '../state/cursor-plan.js';
 import type { TapState } from '../state/state.js';
 import { emptyState, parseStreamState } from '../state/stream-state.js';
-import { findStream, STREAM_NAMES, STREAMS } from '../streams/index.js';
+import { STREAMS, type StreamDef } from '../streams/index.js';
 import { Channel } from './channel.js';
-import type { ReaderDeps } from './read-list.js';
-import { type Member, readSessionFamily } from './read-sessions.js';
-import { readListStream } from './read-stream.js';
+import type { ReaderDeps } from './pages.js';
+import { type Member, readFamily } from './read-family.js';
 import { StreamRun } from './stream-run.js';
 
 export type { SyncMode } from '../state/cursor-plan.js';
@@ -30,16 +29,23 @@ export interface ReadOptions {
   http?: Omit<HttpOptions, 'semaphore'>;
   /** Epoch milliseconds (tests); Date.now by default. */
   now?: () => number;
+  /** The stream definitions to read from (tests); STREAMS by default. */
+  definitions?: readonly StreamDef[];
 }
 
 /** Batches (a page's events each) queued between the readers and the consumer. */
 const BATCH_BUFFER = 32;
+const DAY = 86_400;
 
-function selectedModes(streams: readonly ConfiguredStream[]): Map<string, SyncMode> {
+function selectedModes(
+  streams: readonly ConfiguredStream[],
+  defs: readonly StreamDef[],
+): Map<string, SyncMode> {
   const modes = new Map<string, SyncMode>();
   for (const { name, syncMode } of streams) {
-    if (!findStream(name)) {
-      throw new CatalogError(`unknown stream "${name}"; the streams are ${STREAM_NAMES.join(', ')}`);
+    if (!defs.some((def) => def.name === name)) {
+      const names = defs.map((def) => def.name).join(', ');
+      throw new CatalogError(`unknown stream "${name}"; the streams are ${names}`);
     }
     if (modes.has(name)) throw new CatalogError(`stream "${name}" is configured twice`);
     modes.set(name, syncMode);
@@ -47,39 +53,63 @@ function selectedModes(streams: readonly ConfiguredStream[]): Map<string, SyncMo
   return modes;
 }
 
+/** A child's parent, which must be a root: one level of fan-out. */
+function parentOf(def: StreamDef, defs: readonly StreamDef[]): StreamDef | null {
+  if (!def.parent) return null;
+  const parent = defs.find((candidate) => candidate.name === def.parent?.stream);
+  if (!parent || parent.parent) {
+    throw new CatalogError(
+      `stream "${def.name}": its parent "${def.parent.stream}" is not a stream without a parent`,
+    );
+  }
+  return parent;
+}
+
 type Task = AsyncGenerator<TapEvent[]>;
 
-function buildTasks(options: ReadOptions, deps: ReaderDeps, now: () => number): Task[] {
-  const modes = selectedModes(options.streams);
+function member(def: StreamDef, mode: SyncMode, options: ReadOptions, now: () => number): Member {
   const nowSeconds = Math.floor(now() / 1000);
+  const { config } = options;
+  // A full refresh ignores the state entirely; an incremental read rejects a bad one.
+  const state =
+    mode === 'incremental'
+      ? parseStreamState(def.name, options.state?.[def.name], nowSeconds)
+      : emptyState(def.name);
+  const window = def.paging && {
+    historySeconds: config.consumptionHistoryDays * DAY,
+    trailingSeconds: def.paging.trailingDays * DAY,
+  };
+  const plan = planRead(state, {
+    mode,
+    startDate: config.startDate,
+    lookback: config.lookbackWindowSeconds,
+    nowSeconds,
+    ...(window ? { window } : {}),
+  });
+  return { def, run: new StreamRun(def, config, now), state, plan };
+}
+
+/** One task per root stream with anything selected in its family (the root, its children). */
+function buildTasks(options: ReadOptions, deps: ReaderDeps, now: () => number): Task[] {
+  const defs = options.definitions ?? STREAMS;
+  const modes = selectedModes(options.streams, defs);
   const members = new Map<string, Member>();
-  for (const def of STREAMS) {
+  for (const def of defs) {
+    parentOf(def, defs);
     const mode = modes.get(def.name);
-    if (mode === undefined) continue;
-    // A full refresh ignores the state entirely; an incremental read rejects a bad one.
-    const state =
-      mode === 'incremental' ? parseStreamState(def.name, options.state?.[def.name]) : emptyState(def.name);
-    const plan = planRead(state, {
-      mode,
-      startDate: options.config.startDate,
-      lookback: options.config.lookbackWindowSeconds,
-      nowSeconds,
+    if (mode !== undefined) members.set(def.name, member(def, mode, options, now));
+  }
+  const nowSeconds = Math.floor(now() / 1000);
+  return defs.flatMap((root) => {
+    if (root.parent) return [];
+    const children = defs.flatMap((def) => {
+      const child = def.parent?.stream === root.name ? members.get(def.name) : undefined;
+      return child ? [child] : [];
     });
-    members.set(def.name, { run: new StreamRun(def, options.config, now), state, plan });
-  }
-  const tasks: Task[] = [];
-  const sessions = members.get('sessions') ?? null;
-  const messages = members.get('session_messages') ?? null;
-  const sessionsDef = findStream('sessions');
-  const messagesDef = findStream('session_messages');
-  if ((sessions || messages) && sessionsDef && messagesDef) {
-    tasks.push(readSessionFamily(deps, { sessions: sessionsDef, messages: messagesDef }, sessions, messages));
-  }
-  for (const [name, member] of members) {
-    if (name === 'sessions' || name === 'session_messages') continue;
-    tasks.push(readListStream(deps, member.run, member.state, member.plan));
-  }
-  return tasks;
+    const rootMember = members.get(root.name) ?? null;
+    if (rootMember === null && children.length === 0) return [];
+    return [readFamily(deps, root, rootMember, children, nowSeconds)];
+  });
 }
 
 /**

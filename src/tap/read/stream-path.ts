@@ -1,35 +1,47 @@
 import { SchemaError } from '../errors.js';
 import type { JsonObject } from '../json.js';
-import type { StreamDef } from '../streams/index.js';
+import type { BindRule, StreamDef } from '../streams/index.js';
 
-/** Session ids in list responses normally carry `devin-`; add it only when missing, never twice. */
-export function devinId(sessionId: string): string {
-  return sessionId.startsWith('devin-') ? sessionId : `devin-${sessionId}`;
+/** A parent field's value as a path value: the rule's prefix added only when missing, never twice. */
+export function boundValue(rule: BindRule, value: string): string {
+  if (typeof rule === 'string' || value.startsWith(rule.prefix)) return value;
+  return `${rule.prefix}${value}`;
 }
 
-/** Per path variable, how a parent's value becomes a path segment (before URL-encoding). */
-const PATH_VALUE_RULES: Readonly<Record<string, (value: string) => string>> = { devin_id: devinId };
+const fieldOf = (rule: BindRule) => (typeof rule === 'string' ? rule : rule.field);
 
-/**
- * A stream's request path: `{org_id}` and the parent's bound fields substituted, URL-encoded.
- * A parent record lacking a bound field is an error, never a skipped parent.
- */
-export function resolvePath(def: StreamDef, orgId: string, parent?: JsonObject): string {
+/** `template` with `{org_id}` and the parent's bound fields substituted, each URL-encoded. */
+function fillPath(def: StreamDef, template: string, orgId: string, parent?: JsonObject): string {
   const values: Record<string, string> = { org_id: orgId };
-  for (const [variable, field] of Object.entries(def.parent?.bind ?? {})) {
+  for (const [variable, rule] of Object.entries(def.parent?.bind ?? {})) {
+    const field = fieldOf(rule);
     const value = parent?.[field];
     if (typeof value !== 'string' || value === '') {
       throw new SchemaError(
         `${def.name}: a ${def.parent?.stream ?? 'parent'} record has no "${field}" (needed for {${variable}})`,
       );
     }
-    values[variable] = (PATH_VALUE_RULES[variable] ?? ((text: string) => text))(value);
+    values[variable] = boundValue(rule, value);
   }
-  return def.path.replace(/\{(\w+)\}/g, (_match, name: string) => {
+  return template.replace(/\{(\w+)\}/g, (_match, name: string) => {
     const value = values[name];
     if (value === undefined) throw new SchemaError(`${def.name}: path variable {${name}} has no value`);
     return encodeURIComponent(value);
   });
+}
+
+/**
+ * A stream's request path: `{org_id}` and the parent's bound fields substituted, URL-encoded.
+ * A parent record lacking a bound field is an error, never a skipped parent.
+ */
+export function resolvePath(def: StreamDef, orgId: string, parent?: JsonObject): string {
+  return fillPath(def, def.path, orgId, parent);
+}
+
+/** The path of the parent record itself (to tell a deleted parent from a failing child), if declared. */
+export function parentItemPath(def: StreamDef, orgId: string, parent: JsonObject): string | null {
+  const template = def.parent?.parentPath;
+  return template === undefined ? null : fillPath(def, template, orgId, parent);
 }
 
 /** The parent fields copied into each child record (session_id into every message). */

@@ -1,4 +1,3 @@
-import { streamSchema } from '../catalog.js';
 import { redact, type TapConfig } from '../config.js';
 import { ApiError, ConfigError, errorMessage, RetryExhaustedError, StateError } from '../errors.js';
 import type { StreamCounters, TapEvent } from '../events.js';
@@ -6,6 +5,7 @@ import type { RequestCounters } from '../http/http.js';
 import type { JsonObject } from '../json.js';
 import { type CursorState, serializeState } from '../state/stream-state.js';
 import type { StreamDef } from '../streams/index.js';
+import { keyProblem, schemaOf, shaper } from './record-shape.js';
 
 type Failure = Extract<TapEvent, { kind: 'stream_error' }>['failure'];
 
@@ -18,23 +18,6 @@ export function failureOf(error: unknown): Failure {
   return 'system_error';
 }
 
-/** Fields a record may carry: all of them, or only the schema's when it forbids others (secrets). */
-export function projector(schema: JsonObject): (record: JsonObject) => JsonObject {
-  const properties = schema.properties;
-  if (schema.additionalProperties !== false || typeof properties !== 'object' || properties === null) {
-    return (record) => record;
-  }
-  const allowed = Object.keys(properties);
-  return (record) => {
-    const projected: JsonObject = {};
-    for (const key of allowed) {
-      const value = record[key];
-      if (value !== undefined) projected[key] = value;
-    }
-    return projected;
-  };
-}
-
 /**
  * One stream's bookkeeping during a read: counters, the running flag, records since the last
  * state. Its methods build the stream's events in the order the contract promises.
@@ -42,9 +25,12 @@ export function projector(schema: JsonObject): (record: JsonObject) => JsonObjec
 export class StreamRun {
   readonly http: RequestCounters = { requests: 0, retries: 0 };
   records = 0;
+  rejected = 0;
   private sinceState = 0;
+  private rejectedSinceState = 0;
   private running = false;
-  readonly project: (record: JsonObject) => JsonObject;
+  /** A raw record as emitted: projected, typed, spread columns added. */
+  readonly shape: (record: JsonObject) => JsonObject;
   private readonly schema: JsonObject;
 
   constructor(
@@ -52,8 +38,8 @@ export class StreamRun {
     private readonly config: TapConfig,
     private readonly now: () => number,
   ) {
-    this.schema = streamSchema(def.name);
-    this.project = projector(this.schema);
+    this.schema = schemaOf(def);
+    this.shape = shaper(def);
   }
 
   get name(): string {
@@ -75,7 +61,6 @@ export class StreamRun {
     return [{ kind: 'status', stream: this.name, status: 'running' }];
   }
 
-  private created = 0;
   private selector: { unchanged: number } | null = null;
 
   /** The selector whose unchanged count this stream reports. */
@@ -83,11 +68,22 @@ export class StreamRun {
     this.selector = selector;
   }
 
-  record(data: JsonObject, created: boolean): TapEvent {
+  /** A shaped record as a record event, or as a `rejected` one when its primary key is not valid. */
+  emit(data: JsonObject): TapEvent {
+    const problem = keyProblem(this.def, data);
+    return problem === null ? this.record(data) : this.reject(data, problem);
+  }
+
+  record(data: JsonObject): TapEvent {
     this.records += 1;
-    if (created) this.created += 1;
     this.sinceState += 1;
     return { kind: 'record', stream: this.name, data, emittedAt: this.now() };
+  }
+
+  reject(data: JsonObject, reason: string): TapEvent {
+    this.rejected += 1;
+    this.rejectedSinceState += 1;
+    return { kind: 'rejected', stream: this.name, reason, data, emittedAt: this.now() };
   }
 
   counters(): StreamCounters {
@@ -95,8 +91,7 @@ export class StreamRun {
       records: this.records,
       requests: this.http.requests,
       retries: this.http.retries,
-      created: this.created,
-      updated: this.records - this.created,
+      rejected: this.rejected,
       unchanged: this.selector?.unchanged ?? 0,
       requestSeconds: (this.http.requestMs ?? 0) / 1000,
     };
@@ -112,12 +107,18 @@ export class StreamRun {
 
   state(state: CursorState): TapEvent {
     const recordCount = this.sinceState;
+    const rejectedCount = this.rejectedSinceState;
     this.sinceState = 0;
-    return { kind: 'state', stream: this.name, state: serializeState(state), recordCount };
+    this.rejectedSinceState = 0;
+    return { kind: 'state', stream: this.name, state: serializeState(state), recordCount, rejectedCount };
   }
 
   complete(): TapEvent {
     return { kind: 'status', stream: this.name, status: 'complete' };
+  }
+
+  warn(message: string | null): TapEvent[] {
+    return message === null ? [] : [{ kind: 'log', level: 'warn', message: redact(message, this.config) }];
   }
 
   failed(error: unknown): TapEvent[] {

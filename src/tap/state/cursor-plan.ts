@@ -11,10 +11,15 @@ export interface ReadPlan {
   mode: SyncMode;
   /** Page cursor to resume from (a checkpoint of an unfinished incremental read). */
   startAfter: string | null;
-  /** Server-side filters (sessions, sessions_insights); null = not sent. */
+  /** Pages the resumed read had done (0 on a fresh read; null: a checkpoint that did not say). */
+  pages: number | null;
+  /** Server-side filters (streams with serverFilters); null = not sent. */
   createdAfter: number | null;
   updatedAfter: number | null;
+  /** Only ever set when resuming a checkpoint written with one (the same query keeps its page cursor valid). */
   updatedBefore: number | null;
+  /** Time window of a windowed endpoint (consumption), [from, to). */
+  window: { from: number; to: number } | null;
   /** Emission filter: the previous bookmark and its window; null emits everything. */
   previous: { cursor: number; recent: Readonly<Record<string, number>> } | null;
   lookback: number;
@@ -27,42 +32,53 @@ export interface PlanInputs {
   startDate: number | null;
   lookback: number;
   nowSeconds: number;
+  /** Windowed streams: how far the first read goes back, how much later reads re-read. */
+  window?: { historySeconds: number; trailingSeconds: number };
 }
 
 export function planRead(state: CursorState, inputs: PlanInputs): ReadPlan {
-  const base = { mode: inputs.mode, lookback: inputs.lookback };
-  if (inputs.mode === 'full_refresh' || state.cursor === null) {
-    const resume = inputs.mode === 'incremental' ? state.checkpoint : null;
-    return {
-      ...base,
-      startAfter: resume?.after ?? null,
-      createdAfter: inputs.startDate,
-      updatedAfter: null,
-      updatedBefore: inputs.mode === 'incremental' ? (resume?.upperBound ?? inputs.nowSeconds) : null,
-      previous: null,
-      maxSeen: resume?.maxSeen ?? null,
-    };
+  const resume = inputs.mode === 'incremental' ? state.checkpoint : null;
+  const base = {
+    mode: inputs.mode,
+    lookback: inputs.lookback,
+    startAfter: resume?.after ?? null,
+    pages: resume ? resume.pages : 0,
+    maxSeen: resume?.maxSeen ?? null,
+    updatedBefore: resume?.upperBound ?? null,
+  };
+  const bookmark = inputs.mode === 'incremental' ? state.cursor : null;
+  if (inputs.window) {
+    const { historySeconds, trailingSeconds } = inputs.window;
+    const from =
+      bookmark === null
+        ? (inputs.startDate ?? inputs.nowSeconds - historySeconds)
+        : bookmark - trailingSeconds;
+    const window = resume
+      ? { from: resume.lowerBound ?? from, to: resume.upperBound ?? inputs.nowSeconds }
+      : { from, to: inputs.nowSeconds };
+    return { ...base, updatedBefore: null, createdAfter: null, updatedAfter: null, window, previous: null };
+  }
+  if (bookmark === null) {
+    // A first read asks for everything since start_date, with no upper bound.
+    return { ...base, createdAfter: inputs.startDate, updatedAfter: null, window: null, previous: null };
   }
   // Incremental with a bookmark: start_date no longer applies (the state wins).
-  const previous = { cursor: state.cursor, recent: state.recent };
-  const resume = state.checkpoint;
   return {
     ...base,
-    startAfter: resume?.after ?? null,
     createdAfter: null,
-    updatedAfter: resume ? resume.lowerBound : Math.max(0, state.cursor - inputs.lookback),
-    updatedBefore: resume ? resume.upperBound : inputs.nowSeconds,
-    previous,
-    maxSeen: resume?.maxSeen ?? null,
+    updatedAfter: resume ? resume.lowerBound : Math.max(0, bookmark - inputs.lookback),
+    window: null,
+    previous: { cursor: bookmark, recent: state.recent },
   };
 }
 
-/** The record's cursor value: `updated_at`, else `created_at` (null updated_at on secrets). */
-export function cursorValue(record: JsonObject, field: string): number | null {
+/** The record's cursor value: the cursor field, else the fallback (null updated_at on secrets). */
+export function cursorValue(record: JsonObject, field: string | null, fallback?: string): number | null {
+  if (field === null) return null;
   const value = record[field];
   if (typeof value === 'number') return value;
-  const created = record.created_at;
-  return typeof created === 'number' ? created : null;
+  const other = fallback === undefined ? undefined : record[fallback];
+  return typeof other === 'number' ? other : null;
 }
 
 /**
@@ -75,13 +91,6 @@ export function isNew(plan: ReadPlan, key: string, value: number | null): boolea
   if (value > cursor) return true;
   if (value <= cursor - plan.lookback) return false;
   return recent[key] !== value;
-}
-
-/** Created since the previous bookmark (every record on a first run or a full refresh). */
-export function isCreated(plan: ReadPlan, record: JsonObject): boolean {
-  if (plan.previous === null) return true;
-  const created = record.created_at;
-  return typeof created !== 'number' || created > plan.previous.cursor;
 }
 
 /** Key -> value of records emitted this run inside the moving lookback window (bounded). */
@@ -113,17 +122,19 @@ export function maxOf(a: number | null, b: number | null): number | null {
 export function checkpointState(
   state: CursorState,
   plan: ReadPlan,
-  after: string,
-  maxSeen: number | null,
+  progress: { after: string; maxSeen: number | null; pages: number },
 ): CursorState {
   const keep = plan.mode === 'incremental' ? state : { ...state, cursor: null, recent: {} };
-  return {
-    ...keep,
-    checkpoint: { after, lowerBound: plan.updatedAfter, upperBound: plan.updatedBefore, maxSeen },
-  };
+  const bounds = plan.window
+    ? { lowerBound: plan.window.from, upperBound: plan.window.to }
+    : { lowerBound: plan.updatedAfter, upperBound: plan.updatedBefore };
+  return { ...keep, checkpoint: { ...progress, ...bounds } };
 }
 
-/** State once a stream was read to its end: the bookmark advances, the window is trimmed to it. */
+/**
+ * State once a stream was read to its end: the bookmark advances (a windowed stream's to its
+ * latest day, from which the next read re-reads its trailing days), the lookback window is trimmed to it.
+ */
 export function completedState(
   state: CursorState,
   plan: ReadPlan,
@@ -132,7 +143,7 @@ export function completedState(
 ): CursorState {
   const previousCursor = plan.previous?.cursor ?? null;
   const cursor = maxOf(previousCursor, maxSeen);
-  const merged: Record<string, number> = { ...(plan.previous?.recent ?? {}), ...emitted };
+  const merged: Record<string, number> = plan.window ? {} : { ...(plan.previous?.recent ?? {}), ...emitted };
   const floor = cursor === null ? Number.NEGATIVE_INFINITY : cursor - plan.lookback;
   const kept = Object.entries(merged)
     .filter(([, value]) => value > floor)

@@ -1,5 +1,6 @@
 import { StateError } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../json.js';
+import { isPlausibleCursor } from './cursor-sanity.js';
 import type { StreamState } from './state.js';
 
 /**
@@ -9,7 +10,7 @@ import type { StreamState } from './state.js';
  *     "cursor": 1735689600,                 // bookmark: highest cursor value of a completed read
  *     "recent": { "devin-ab12": 1735689000 },// keys already emitted with a value inside the lookback window
  *     "checkpoint": { "after": "b64+/=", "lower_bound": 1735686000, "upper_bound": 1735700000,
- *                     "max_seen": 1735699000 } }   // only while a read is unfinished
+ *                     "max_seen": 1735699000, "pages": 12 } }   // only while a read is unfinished
  *
  * `cursor` only advances when a stream has been read to its end (lists are sorted by created_at,
  * not by the cursor). `recent` makes the lookback window safe: records re-requested inside it are
@@ -26,6 +27,11 @@ export interface Checkpoint {
   upperBound: number | null;
   /** Highest cursor value seen before the checkpoint. */
   maxSeen: number | null;
+  /**
+   * Pages of the (shared) read done before the checkpoint. When a parent's and a child's
+   * checkpoints differ (one was committed later), the read resumes from the one behind.
+   */
+  pages: number | null;
 }
 
 export interface CursorState {
@@ -59,6 +65,7 @@ function parseCheckpoint(raw: unknown, fail: (why: string) => never): Checkpoint
     lowerBound: numberOrNull(raw.lower_bound, 'checkpoint.lower_bound', fail),
     upperBound: numberOrNull(raw.upper_bound, 'checkpoint.upper_bound', fail),
     maxSeen: numberOrNull(raw.max_seen, 'checkpoint.max_seen', fail),
+    pages: numberOrNull(raw.pages, 'checkpoint.pages', fail),
   };
 }
 
@@ -76,9 +83,14 @@ function parseRecent(raw: unknown, fail: (why: string) => never): Record<string,
 /**
  * Strict parser of one stream's state. Absent state (undefined) is a first run; anything else must
  * be a state this tap wrote, for this stream: otherwise a StateError naming the stream (never a
- * silent full re-read).
+ * silent full re-read). With `nowSeconds`, a bookmark that is not a plausible epoch second (see
+ * isPlausibleCursor) is refused too: it would silently skip every later change.
  */
-export function parseStreamState(stream: string, raw: StreamState | undefined): CursorState {
+export function parseStreamState(
+  stream: string,
+  raw: StreamState | undefined,
+  nowSeconds?: number,
+): CursorState {
   if (raw === undefined) return emptyState(stream);
   const fail = (why: string): never => {
     throw new StateError(`Invalid state for stream "${stream}": ${why}`);
@@ -94,10 +106,17 @@ export function parseStreamState(stream: string, raw: StreamState | undefined): 
   if (raw.stream !== stream) return fail(`it belongs to stream ${JSON.stringify(raw.stream)}`);
   const unknown = Object.keys(raw).filter((key) => !KNOWN_FIELDS.has(key));
   if (unknown.length > 0) return fail(`unknown field(s) ${unknown.map((key) => `"${key}"`).join(', ')}`);
+  const cursor = numberOrNull(raw.cursor, 'cursor', fail);
+  if (cursor !== null && nowSeconds !== undefined && !isPlausibleCursor(cursor, nowSeconds)) {
+    fail(
+      `"cursor" ${cursor} is not an epoch second between 2000-01-01 and a day from now; ` +
+        'remove the state of this stream to read it again in full',
+    );
+  }
   return {
     version: STATE_VERSION,
     stream,
-    cursor: numberOrNull(raw.cursor, 'cursor', fail),
+    cursor,
     recent: parseRecent(raw.recent, fail),
     checkpoint: parseCheckpoint(raw.checkpoint, fail),
   };
@@ -116,6 +135,7 @@ export function serializeState(state: CursorState): JsonObject {
           lower_bound: checkpoint.lowerBound,
           upper_bound: checkpoint.upperBound,
           max_seen: checkpoint.maxSeen,
+          ...(checkpoint.pages === null ? {} : { pages: checkpoint.pages }),
         }
       : null,
   };

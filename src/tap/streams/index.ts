@@ -1,3 +1,5 @@
+import { consumptionByUser } from './consumption-by-user.js';
+import { consumptionDaily } from './consumption-daily.js';
 import { knowledgeNotes } from './knowledge-notes.js';
 import { playbooks } from './playbooks.js';
 import { secrets } from './secrets.js';
@@ -5,10 +7,11 @@ import { sessionMessages } from './session-messages.js';
 import { sessions } from './sessions.js';
 import { sessionsInsights } from './sessions-insights.js';
 import type { StreamDef } from './stream-def.js';
+import { users } from './users.js';
 
-export type { StreamDef } from './stream-def.js';
+export type { BindRule, ParentLink, SpreadRule, StreamDef, WindowPaging } from './stream-def.js';
 
-/** Every stream, in the order they are read. */
+/** Every stream, in the order they are read (a parent before its children). */
 export const STREAMS: readonly StreamDef[] = [
   sessions,
   sessionsInsights,
@@ -16,6 +19,9 @@ export const STREAMS: readonly StreamDef[] = [
   playbooks,
   secrets,
   knowledgeNotes,
+  users,
+  consumptionDaily,
+  consumptionByUser,
 ];
 
 export const STREAM_NAMES: readonly string[] = STREAMS.map((stream) => stream.name);

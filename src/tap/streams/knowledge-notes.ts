@@ -6,6 +6,6 @@ export const knowledgeNotes = {
   primaryKey: ['note_id'],
   cursorField: 'updated_at',
   permission: 'ManageOrgKnowledge',
-  serverFilters: 'none',
+  cursorFallback: 'created_at',
   selectedByDefault: true,
 } as const satisfies StreamDef;

@@ -6,6 +6,6 @@ export const playbooks = {
   primaryKey: ['playbook_id'],
   cursorField: 'updated_at',
   permission: 'ManageOrgPlaybooks',
-  serverFilters: 'none',
+  cursorFallback: 'created_at',
   selectedByDefault: true,
 } as const satisfies StreamDef;

@@ -7,7 +7,13 @@ export const sessionMessages = {
   primaryKey: ['session_id', 'event_id'],
   cursorField: 'created_at',
   permission: 'ViewOrgSessions',
-  serverFilters: 'none',
-  parent: { stream: 'sessions', bind: { devin_id: 'session_id' }, copy: ['session_id'] },
+  parent: {
+    stream: 'sessions',
+    // Session ids in lists normally carry `devin-`; the path needs it (added once, never twice).
+    bind: { devin_id: { field: 'session_id', prefix: 'devin-' } },
+    copy: ['session_id'],
+    reread: 'changed',
+    parentPath: '/v3/organizations/{org_id}/sessions/{devin_id}',
+  },
   selectedByDefault: false,
 } as const satisfies StreamDef;

@@ -5,7 +5,8 @@ export const sessionsInsights = {
   path: '/v3/organizations/{org_id}/sessions/insights',
   primaryKey: ['session_id'],
   cursorField: 'updated_at',
+  cursorFallback: 'created_at',
   permission: 'ViewOrgSessions',
-  serverFilters: 'created_updated',
+  serverFilters: { createdField: 'created_at' },
   selectedByDefault: true,
 } as const satisfies StreamDef;

@@ -1,0 +1,216 @@
+/**
+ * Pure, and serialized into the page (Function.prototype.toString): use only arguments, globals, the
+ * functions of this file, and the engine `E` passed in (the other client files' functions).
+ */
+import type { Payload, ViewChoice } from '../payload.js';
+import type { PeopleFigures, PersonRow, peopleFigures } from './people.js';
+import type { dayText, Period, resolvePeriod } from './period.js';
+import type { BillingScan, billedAcus, CostSource, scanBilling } from './scan-billing.js';
+import type { SessionScan, scanSessions, sessionAcus, Tally } from './scan-sessions.js';
+
+export interface Counted {
+  label: string;
+  count: number;
+}
+
+export interface Series {
+  labels: string[];
+  series: { name: string; values: number[] }[];
+}
+
+export interface PlaybookRow {
+  playbook: number;
+  title: string;
+  sessions: number;
+  acus: number;
+  merged: number;
+  prs: number;
+  mergeRate: number | null;
+}
+
+export interface Figures {
+  period: Period;
+  price: number | null;
+  source: CostSource;
+  /** ACUs the cost is computed from (billed, or from sessions when estimated). */
+  acus: number;
+  cost: number | null;
+  sessions: Tally;
+  mergeRate: number | null;
+  activeUsers: number;
+  perMergedPr: number | null;
+  perActiveUser: number | null;
+  /** ACUs in the previous period of equal length (same source), and the relative change. */
+  previous: { acus: number; text: string; change: number | null } | null;
+  spend: Series;
+  acusByCategory: Series;
+  prsByState: Series;
+  status: Counted[];
+  origin: Counted[];
+  sizes: Counted[];
+  withInsights: number;
+  messages: Counted[];
+  peopleBilled: boolean;
+  /** The 500 users with the most ACUs, and how many users there are. */
+  people: PersonRow[];
+  peopleCount: number;
+  serviceUsers: PersonRow[];
+  serviceUserCount: number;
+  /** Share of the period's ACUs no user accounts for; null under a user filter or without ACUs. */
+  unattributed: number | null;
+  playbooks: PlaybookRow[];
+  noPlaybookSessions: number;
+  matched: number[];
+}
+
+export interface Engine {
+  resolvePeriod: typeof resolvePeriod;
+  dayText: typeof dayText;
+  scanSessions: typeof scanSessions;
+  sessionAcus: typeof sessionAcus;
+  scanBilling: typeof scanBilling;
+  billedAcus: typeof billedAcus;
+  peopleFigures: typeof peopleFigures;
+}
+
+export function ratio(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}
+
+export function computeView(E: Engine, payload: Payload, choice: ViewChoice): Figures {
+  const period = E.resolvePeriod(payload.meta, choice);
+  const scan = E.scanSessions(payload, choice, period);
+  const billing = E.scanBilling(payload, choice, period);
+  const prev = period.previous;
+  const previousAcus =
+    prev === null
+      ? null
+      : (E.billedAcus(payload, choice, prev.start, prev.end) ??
+          E.sessionAcus(payload, choice, prev.start, prev.end)) / 100;
+  const previousText = prev === null ? '' : `${E.dayText(prev.start)} to ${E.dayText(prev.end)}`;
+  const people = E.peopleFigures(payload, choice, scan, billing);
+  return buildFigures(payload, period, scan, billing, people, previousAcus, previousText);
+}
+
+export function buildFigures(
+  payload: Payload,
+  period: Period,
+  scan: SessionScan,
+  billing: BillingScan,
+  people: PeopleFigures,
+  previousAcus: number | null,
+  previousText: string,
+): Figures {
+  const price = payload.meta.price;
+  const acus = (billing.source === 'estimated' ? scan.total.acus : billing.total) / 100;
+  const active = people.activeUsers;
+  return {
+    period,
+    price,
+    source: billing.source,
+    acus,
+    cost: price === null ? null : acus * price,
+    sessions: scan.total,
+    mergeRate: ratio(scan.total.merged, scan.total.prs),
+    activeUsers: active,
+    perMergedPr: ratio(acus, scan.total.merged),
+    perActiveUser: ratio(acus, active),
+    previous:
+      previousAcus === null
+        ? null
+        : { acus: previousAcus, text: previousText, change: ratio(acus - previousAcus, previousAcus) },
+    spend: spendSeries(period, scan, billing),
+    acusByCategory: {
+      labels: period.labels,
+      series: payload.dims.category.map((name, i) => ({
+        name,
+        values: (scan.acusByCategory[i] ?? []).map((v) => v / 100),
+      })),
+    },
+    prsByState: {
+      labels: period.labels,
+      series: [
+        { name: 'merged', values: scan.prsByState.merged },
+        { name: 'open', values: scan.prsByState.open },
+        { name: 'closed', values: scan.prsByState.closed },
+      ],
+    },
+    status: counted(payload.dims.status, scan.byStatus),
+    origin: counted(payload.dims.origin, scan.byOrigin),
+    sizes: sizeRows(payload.dims.size, scan.bySize),
+    withInsights: scan.withInsights,
+    messages: ['0', '1–5', '6–10', '11–20', '21–50', '51–100', '101–200', '201+'].map((label, i) => ({
+      label,
+      count: scan.messageBuckets[i] ?? 0,
+    })),
+    peopleBilled: billing.byActor !== null,
+    people: people.users,
+    peopleCount: people.userCount,
+    serviceUsers: people.services,
+    serviceUserCount: people.serviceCount,
+    unattributed: people.unattributed,
+    playbooks: playbookRows(payload, scan),
+    noPlaybookSessions:
+      scan.total.sessions - [...scan.byPlaybook.values()].reduce((a, t) => a + t.sessions, 0),
+    matched: scan.matched,
+  };
+}
+
+function spendSeries(period: Period, scan: SessionScan, billing: BillingScan): Series {
+  if (billing.source === 'estimated') {
+    return {
+      labels: period.labels,
+      series: [{ name: 'sessions (estimated)', values: scan.acusByBucket.map((v) => v / 100) }],
+    };
+  }
+  const names = ['devin', 'cascade', 'terminal', 'review', 'other'];
+  return {
+    labels: period.labels,
+    series: names
+      .map((name, p) => ({ name, values: (billing.byProduct[p] ?? []).map((v) => v / 100) }))
+      .filter((s, p) => p < 4 || s.values.some((v) => v > 0)),
+  };
+}
+
+function counted(labels: readonly string[], counts: readonly number[]): Counted[] {
+  return labels
+    .map((label, i) => ({ label, count: counts[i] ?? 0 }))
+    .filter((row) => row.count > 0)
+    .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+}
+
+function sizeRows(labels: readonly string[], counts: readonly number[]): Counted[] {
+  const order = ['xs', 's', 'm', 'l', 'xl'];
+  const rank = (label: string): number => (order.includes(label) ? order.indexOf(label) : order.length);
+  const all = [...new Set([...order, ...labels])];
+  return all
+    .map((label) => ({ label, count: counts[labels.indexOf(label)] ?? 0 }))
+    .sort((a, b) => rank(a.label) - rank(b.label) || a.label.localeCompare(b.label));
+}
+
+function playbookRows(payload: Payload, scan: SessionScan): PlaybookRow[] {
+  return [...scan.byPlaybook.entries()]
+    .map(([playbook, t]) => ({
+      playbook,
+      title: payload.playbooks.title[playbook] ?? '',
+      sessions: t.sessions,
+      acus: t.acus / 100,
+      merged: t.merged,
+      prs: t.prs,
+      mergeRate: ratio(t.merged, t.prs),
+    }))
+    .sort(
+      (a, b) =>
+        b.acus - a.acus || b.sessions - a.sessions || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0),
+    );
+}
+
+export const FIGURE_FUNCTIONS = [
+  ratio,
+  computeView,
+  buildFigures,
+  spendSeries,
+  counted,
+  sizeRows,
+  playbookRows,
+];

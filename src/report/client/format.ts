@@ -1,0 +1,88 @@
+/**
+ * Pure, and serialized into the page (Function.prototype.toString): use only arguments, globals and
+ * the functions of this file. Text for the page: escaping, numbers, money, shares.
+ */
+
+export function esc(text: string): string {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Number formats are slow to create: each is made once and kept on this function. */
+function numberFormat(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const cache = numberFormat as unknown as { formats?: Map<string, Intl.NumberFormat> };
+  cache.formats ??= new Map();
+  let format = cache.formats.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat('en-US', options);
+    cache.formats.set(key, format);
+  }
+  return format;
+}
+
+export function fmtNumber(value: number): string {
+  return numberFormat('number', { maximumFractionDigits: 1 }).format(value);
+}
+
+/** US dollars: cents below $100, whole dollars above. */
+export function fmtMoney(value: number): string {
+  const digits = Math.abs(value) < 100 ? 2 : 0;
+  return numberFormat(`usd${digits}`, {
+    style: 'currency',
+    currency: 'USD',
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(value);
+}
+
+export function fmtShare(value: number | null): string {
+  return value === null ? '–' : `${Math.round(value * 100)}%`;
+}
+
+/** A signed change: '+12%', '−5%', or '–' when there is nothing to compare with. */
+export function fmtChange(value: number | null): string {
+  if (value === null) return '–';
+  const percent = Math.round(value * 100);
+  return percent > 0 ? `+${percent}%` : percent < 0 ? `−${Math.abs(percent)}%` : '0%';
+}
+
+/** ACUs, and their cost when a price is known: '1,234.5 ACUs ($2,777)'. */
+export function fmtAcus(acus: number, price: number | null): string {
+  return price === null ? `${fmtNumber(acus)} ACUs` : `${fmtNumber(acus)} ACUs (${fmtMoney(acus * price)})`;
+}
+
+/** The headline form of an ACU amount: dollars with a price, ACUs without. */
+export function fmtAmount(acus: number | null, price: number | null): string {
+  if (acus === null) return '–';
+  return price === null ? fmtNumber(acus) : fmtMoney(acus * price);
+}
+
+export function htmlTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  caption: string,
+): string {
+  const head = headers.map((h) => `<th scope="col">${esc(h)}</th>`).join('');
+  const body = rows
+    .map(
+      (row) =>
+        `<tr>${row.map((cell, i) => (i === 0 ? `<th scope="row">${esc(cell)}</th>` : `<td>${esc(cell)}</td>`)).join('')}</tr>`,
+    )
+    .join('\n');
+  const empty =
+    rows.length === 0
+      ? `<tr><td colspan="${headers.length}" class="empty">No rows in this period.</td></tr>`
+      : '';
+  return `<table><caption>${esc(caption)}</caption><thead><tr>${head}</tr></thead><tbody>${body}${empty}</tbody></table>`;
+}
+
+export const FORMAT_FUNCTIONS = [
+  numberFormat,
+  esc,
+  fmtNumber,
+  fmtMoney,
+  fmtShare,
+  fmtChange,
+  fmtAcus,
+  fmtAmount,
+  htmlTable,
+];

@@ -1,0 +1,157 @@
+/**
+ * Pure, and serialized into the page (Function.prototype.toString): use only arguments, globals, the
+ * functions of this file and the engine `E`. HTML for the parts of the page that change with the view.
+ */
+import type { Payload } from '../payload.js';
+import type { Counted, Figures, Series } from './figures.js';
+import type { esc, fmtAmount, fmtChange, fmtMoney, fmtNumber, fmtShare, htmlTable } from './format.js';
+import type { renderPeople, renderPlaybooks } from './render-people.js';
+
+export interface RenderEngine {
+  esc: typeof esc;
+  fmtNumber: typeof fmtNumber;
+  fmtMoney: typeof fmtMoney;
+  fmtShare: typeof fmtShare;
+  fmtChange: typeof fmtChange;
+  fmtAmount: typeof fmtAmount;
+  htmlTable: typeof htmlTable;
+  renderPeople: typeof renderPeople;
+  renderPlaybooks: typeof renderPlaybooks;
+}
+
+function costLabel(f: Figures): string {
+  if (f.price === null) return f.source === 'estimated' ? 'ACUs (estimated from sessions)' : 'Billed ACUs';
+  return f.source === 'estimated' ? 'Cost (estimated from sessions)' : 'Billed cost';
+}
+
+export function renderCards(E: RenderEngine, f: Figures): string {
+  const unit = f.price === null ? 'ACUs' : 'Cost';
+  const acus = `${E.fmtNumber(f.acus)} ACUs`;
+  const cards: [string, string, string, string][] = [
+    [
+      'cost',
+      costLabel(f),
+      E.fmtAmount(f.acus, f.price),
+      f.source === 'estimated' ? `${acus}, estimated from sessions` : `${acus} billed, ${f.period.text}`,
+    ],
+    [
+      'per-pr',
+      `${unit} per merged PR`,
+      E.fmtAmount(f.perMergedPr, f.price),
+      `${E.fmtNumber(f.sessions.merged)} merged pull requests`,
+    ],
+    [
+      'per-user',
+      `${unit} per active user`,
+      E.fmtAmount(f.perActiveUser, f.price),
+      `${E.fmtNumber(f.activeUsers)} active users`,
+    ],
+    [
+      'change',
+      'Change vs previous period',
+      E.fmtChange(f.previous?.change ?? null),
+      f.previous === null
+        ? 'no data for the previous period'
+        : `${E.fmtAmount(f.previous.acus, f.price)}${f.price === null ? ' ACUs' : ''}, ${f.previous.text}`,
+    ],
+    ['sessions', 'Sessions', E.fmtNumber(f.sessions.sessions), `created ${f.period.text}`],
+    [
+      'merge-rate',
+      'Merge rate',
+      E.fmtShare(f.mergeRate),
+      `${E.fmtNumber(f.sessions.merged)} of ${E.fmtNumber(f.sessions.prs)} pull requests merged`,
+    ],
+  ];
+  return cards
+    .map(
+      ([id, label, value, hint]) =>
+        `<div class="card" data-card="${id}"><div class="label">${E.esc(label)}</div><div class="value">${E.esc(value)}</div><div class="hint">${E.esc(hint)}</div></div>`,
+    )
+    .join('\n');
+}
+
+export function seriesTable(
+  E: RenderEngine,
+  s: Series,
+  first: string,
+  unit: string,
+  price: number | null,
+): string {
+  const headers = [
+    first,
+    ...s.series.map((x) => x.name),
+    `Total ${unit}`,
+    ...(price === null ? [] : ['Cost']),
+  ];
+  const rows = s.labels.map((label, i) => {
+    const values = s.series.map((x) => x.values[i] ?? 0);
+    const total = values.reduce((a, b) => a + b, 0);
+    return [
+      label,
+      ...values.map(E.fmtNumber),
+      E.fmtNumber(total),
+      ...(price === null ? [] : [E.fmtMoney(total * price)]),
+    ];
+  });
+  return E.htmlTable(headers, rows, `${unit} per ${first.toLowerCase()}`);
+}
+
+export function countTable(E: RenderEngine, rows: readonly Counted[], first: string): string {
+  const total = rows.reduce((a, r) => a + r.count, 0);
+  return E.htmlTable(
+    [first, 'Sessions', 'Share'],
+    rows.map((r) => [r.label, E.fmtNumber(r.count), E.fmtShare(total > 0 ? r.count / total : null)]),
+    `Sessions per ${first.toLowerCase()}`,
+  );
+}
+
+function bucketName(f: Figures): string {
+  return f.period.granularity === 'day' ? 'Day' : f.period.granularity === 'week' ? 'Week starting' : 'Month';
+}
+
+function estimateReason(payload: Payload, f: Figures): string {
+  if (payload.billing === null) return 'consumption_daily has not been synced';
+  if (f.peopleBilled || payload.billingByUser === null) {
+    return payload.billingByUser === null
+      ? 'billing is per organization (consumption_by_user has not been synced) and origin, category and service users are not billed apart'
+      : 'origin and category are not billed apart';
+  }
+  return 'origin, category and service users are not billed apart';
+}
+
+/** Inner HTML of every element that changes with the view, by element id. */
+export function renderParts(E: RenderEngine, payload: Payload, f: Figures): Record<string, string> {
+  const first = bucketName(f);
+  const spendInfo =
+    f.source === 'estimated'
+      ? `Estimated from the ACUs each session reports (by the UTC day it was created): ${estimateReason(payload, f)}. One bar per ${f.period.granularity}.`
+      : `Billed ACUs per billing day (a billing day starts at 08:00 UTC)${f.source === 'user' ? ' for the selected user' : ''}, one bar per ${f.period.granularity}, stacked by product.`;
+  return {
+    cards: renderCards(E, f),
+    'spend-info': E.esc(spendInfo),
+    'spend-table': seriesTable(E, f.spend, first, 'ACUs', f.price),
+    'category-table': seriesTable(E, f.acusByCategory, first, 'ACUs', f.price),
+    'pr-table': seriesTable(E, f.prsByState, first, 'pull requests', null),
+    'status-table': countTable(E, f.status, 'Status'),
+    'origin-table': countTable(E, f.origin, 'Origin'),
+    'sizes-table': countTable(E, f.sizes, 'Session size'),
+    'messages-table': countTable(E, f.messages, 'Messages'),
+    'people-info': E.esc(
+      f.peopleBilled
+        ? 'Users by the ACUs billed to them (consumption_by_user), with their sessions and pull requests; service users apart.'
+        : 'Users by the ACUs their sessions report, with their sessions and pull requests; service users apart.',
+    ),
+    'people-body': E.renderPeople(E, payload, f),
+    'playbooks-body': E.renderPlaybooks(E, payload, f),
+  };
+}
+
+export const RENDER_FUNCTIONS = [
+  costLabel,
+  renderCards,
+  seriesTable,
+  countTable,
+  bucketName,
+  estimateReason,
+  renderParts,
+];

@@ -1,0 +1,77 @@
+import type { Dialect, DialectSql } from './dialect.js';
+
+/** The cost views, created when their source tables exist (after the session views they join). */
+export const COST_VIEW_NAMES = ['acu_daily', 'user_spend'] as const;
+
+/** UTC calendar date of an epoch-seconds integer column (a billing day starts at 08:00 UTC on it). */
+function epochDay(dialect: Dialect, column: string): string {
+  return dialect === 'duckdb'
+    ? `CAST(to_timestamp(${column}) AT TIME ZONE 'UTC' AS DATE)`
+    : `date(${column}, 'unixepoch')`;
+}
+
+/** The organization's billed ACUs per billing day, with the product split. */
+function acuDaily(dialect: Dialect): string {
+  return `SELECT
+  ${epochDay(dialect, 'c.date')} AS billing_day,
+  c.date AS billing_day_start,
+  c.acus,
+  c.acus_devin, c.acus_cascade, c.acus_terminal, c.acus_review
+FROM consumption_daily AS c`;
+}
+
+/**
+ * Each member (listed, or billed under consumption_by_user): name, email, the ACUs billed to them,
+ * and the sessions and merged PRs session_facts attributes to them.
+ */
+function userSpend(sql: DialectSql, tables: ReadonlySet<string>): string {
+  const users = tables.has('users');
+  const billed = tables.has('consumption_by_user');
+  const facts = tables.has('session_facts');
+  const ids = [
+    users ? 'SELECT user_id FROM users' : '',
+    billed ? 'SELECT user_id FROM consumption_by_user' : '',
+  ]
+    .filter((part) => part !== '')
+    .join(' UNION ');
+  const joins = [
+    users ? 'LEFT JOIN users AS u ON u.user_id = ids.user_id' : '',
+    billed
+      ? `LEFT JOIN (SELECT user_id, sum(acus) AS acus, count(*) AS days FROM consumption_by_user GROUP BY user_id)
+    AS c ON c.user_id = ids.user_id`
+      : '',
+    facts
+      ? `LEFT JOIN (SELECT user_id, count(*) AS sessions, CAST(sum(prs_merged) AS BIGINT) AS prs_merged,
+      sum(acus_consumed) AS session_acus FROM session_facts WHERE user_id IS NOT NULL GROUP BY user_id)
+    AS f ON f.user_id = ids.user_id`
+      : '',
+  ].filter((join) => join !== '');
+  const or = (present: boolean, expression: string, type: 'text' | 'int' | 'real') =>
+    present ? expression : sql.nullOf(type);
+  return `SELECT
+  ids.user_id,
+  ${or(users, 'u.name', 'text')} AS name,
+  ${or(users, 'u.email', 'text')} AS email,
+  ${or(billed, 'coalesce(c.acus, 0)', 'real')} AS billed_acus,
+  ${or(billed, 'coalesce(c.days, 0)', 'int')} AS billed_days,
+  ${or(facts, 'coalesce(f.sessions, 0)', 'int')} AS sessions,
+  ${or(facts, 'coalesce(f.prs_merged, 0)', 'int')} AS prs_merged,
+  ${or(facts, 'f.session_acus', 'real')} AS session_acus
+FROM (${ids}) AS ids
+${joins.join('\n')}`;
+}
+
+/** CREATE VIEW statements of the cost views whose sources exist; `tables` includes session_facts when created. */
+export function costViewStatements(
+  dialect: Dialect,
+  sql: DialectSql,
+  tables: ReadonlySet<string>,
+  temporary: boolean,
+): string[] {
+  const statements: string[] = [];
+  if (tables.has('consumption_daily'))
+    statements.push(...sql.createView('acu_daily', acuDaily(dialect), temporary));
+  if (tables.has('users') || tables.has('consumption_by_user'))
+    statements.push(...sql.createView('user_spend', userSpend(sql, tables), temporary));
+  return statements;
+}

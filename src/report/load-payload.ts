@@ -1,0 +1,107 @@
+/** Reads everything the page embeds from a database opened read-only. */
+import { STREAM_NAMES } from '../tap/streams/index.js';
+import { ActorBook, loadMembers } from './actors.js';
+import { loadBilling, loadUserBilling } from './billing-payload.js';
+import type { ReportDatabase } from './database.js';
+import type { Payload } from './payload.js';
+import { type DayBounds, emptyColumns, loadSessionPayload } from './session-payload.js';
+import { tableColumns } from './table-columns.js';
+import { viewStatements } from './views.js';
+
+export interface StreamCount {
+  name: string;
+  /** null: the stream was not synced into this database (no table). */
+  rows: number | null;
+}
+
+export interface LoadOptions {
+  database: string;
+  bounds: DayBounds;
+  since: string | null;
+  until: string | null;
+  price: number | null;
+  now: Date;
+}
+
+export async function loadPayload(db: ReportDatabase, options: LoadOptions): Promise<Payload> {
+  const tables = await db.tables();
+  const { sinceDay } = options.bounds;
+  const viewOptions = sinceDay === null ? { temporary: true } : { temporary: true, since: sinceDay * 86_400 };
+  for (const statement of viewStatements(db.dialect, tables, viewOptions)) await db.exec(statement);
+  const members = await loadMembers(db);
+  const actors = new ActorBook(members ?? new Map());
+  const hasSessions = tables.has('sessions') || tables.has('sessions_insights');
+  const hasInsights = tables.has('sessions_insights');
+  const loaded = hasSessions
+    ? await loadSessionPayload(db, options.bounds, actors, hasInsights)
+    : {
+        sessions: emptyColumns(),
+        dims: { status: [], origin: [], category: [], size: [], title: [] },
+        playbookIds: [],
+        urlBase: null,
+      };
+  const billing = await loadBilling(db, options.bounds);
+  const billingByUser = await loadUserBilling(db, options.bounds, actors);
+  const titles = await playbookTitles(db);
+  const days = [...loaded.sessions.day, ...(billing?.day ?? []), ...(billingByUser?.day ?? [])];
+  return {
+    meta: {
+      database: options.database,
+      engine: db.dialect === 'duckdb' ? 'DuckDB' : 'SQLite',
+      generatedAt: options.now.toISOString(),
+      since: options.since,
+      until: options.until,
+      price: options.price,
+      firstDay: days.length === 0 ? null : days.reduce((a, b) => Math.min(a, b)),
+      lastDay: days.length === 0 ? null : days.reduce((a, b) => Math.max(a, b)),
+      urlBase: loaded.urlBase,
+    },
+    notes: notesFor(members !== null, billing !== null, billingByUser !== null, titles !== null),
+    has: { sessions: hasSessions, insights: hasInsights, messages: tables.has('session_messages') },
+    dims: loaded.dims,
+    actors: actors.columns(),
+    playbooks: {
+      id: loaded.playbookIds,
+      title: loaded.playbookIds.map((id) => titles?.get(id) ?? id),
+    },
+    sessions: loaded.sessions,
+    billing,
+    billingByUser,
+  };
+}
+
+function notesFor(users: boolean, billing: boolean, byUser: boolean, playbooks: boolean): Payload['notes'] {
+  return {
+    users: users
+      ? null
+      : 'The users stream has not been synced: people are shown by their user id, not by name.',
+    billing: billing
+      ? null
+      : 'consumption_daily has not been synced (or has no rows in the period): costs are estimated from the ACUs each session reports.',
+    byUser: byUser
+      ? null
+      : 'consumption_by_user has not been synced: people are ranked by the ACUs their sessions report, not by billed ACUs.',
+    playbooks: playbooks
+      ? null
+      : 'The playbooks stream has not been synced: playbooks are shown by id, not by title.',
+  };
+}
+
+async function playbookTitles(db: ReportDatabase): Promise<Map<string, string> | null> {
+  const columns = await tableColumns(db, 'playbooks');
+  if (!columns.has('playbook_id') || !columns.has('title')) return null;
+  const rows = await db.all('SELECT playbook_id, title FROM playbooks WHERE title IS NOT NULL');
+  return new Map(rows.map((row) => [String(row.playbook_id), String(row.title)]));
+}
+
+export async function streamCounts(db: ReportDatabase): Promise<StreamCount[]> {
+  const tables = await db.tables();
+  const counts: StreamCount[] = [];
+  for (const name of STREAM_NAMES) {
+    const rows = tables.has(name)
+      ? Number((await db.all(`SELECT count(*) AS n FROM ${name}`))[0]?.n ?? 0)
+      : null;
+    counts.push({ name, rows });
+  }
+  return counts;
+}

@@ -1,0 +1,54 @@
+/** The report's command-line inputs, checked before the database is opened: dates, the ACU price. */
+import { readFileSync } from 'node:fs';
+import { InputError } from '../tap/errors.js';
+
+/** Parses YYYY-MM-DD (a real calendar date) to epoch seconds at 00:00 UTC; null if invalid. */
+export function parseDay(text: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) return null;
+  return ms / 1000;
+}
+
+/** A --since/--until value as whole days since 1970-01-01 (UTC), or a clear InputError. */
+export function checkedDay(flag: '--since' | '--until', text: string): number {
+  const seconds = parseDay(text);
+  if (seconds === null) throw new InputError(`${flag} must be a date as YYYY-MM-DD, got "${text}"`);
+  return seconds / 86_400;
+}
+
+function checkedPrice(source: string, value: unknown): number {
+  const price = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof price !== 'number' || !Number.isFinite(price) || price <= 0) {
+    const shown = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+    throw new InputError(`${source} must be a positive number of US dollars per ACU, got ${shown}`);
+  }
+  return price;
+}
+
+/** acu_price_usd from the config files (a later file wins); null when none sets it. */
+function priceFromConfig(paths: readonly string[]): number | null {
+  let price: number | null = null;
+  for (const path of paths) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      const reason =
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not valid JSON';
+      throw new InputError(`Config file "${path}" ${reason}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new InputError(`Config file "${path}" must hold a JSON object`);
+    }
+    const value = (parsed as Record<string, unknown>).acu_price_usd;
+    if (value !== undefined && value !== null) price = checkedPrice(`"acu_price_usd" in ${path}`, value);
+  }
+  return price;
+}
+
+/** --acu-price wins over acu_price_usd in a config file; null when neither is given. */
+export function resolvePrice(flag: string | undefined, configPaths: readonly string[]): number | null {
+  if (flag !== undefined) return checkedPrice('--acu-price', flag);
+  return priceFromConfig(configPaths);
+}

@@ -1,0 +1,75 @@
+import { streamSchema } from '../catalog.js';
+import type { JsonSchema } from '../events.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
+import type { SpreadRule, StreamDef } from '../streams/index.js';
+
+export function schemaOf(def: StreamDef): JsonSchema {
+  return def.schema ?? streamSchema(def.name);
+}
+
+function typeOf(value: JsonValue): string[] {
+  if (value === null) return ['null'];
+  if (Array.isArray(value)) return ['array'];
+  if (typeof value === 'number') return Number.isInteger(value) ? ['integer', 'number'] : ['number'];
+  return [typeof value];
+}
+
+/** Whether `value` has one of the JSON Schema types a property declares (no `type`: any). */
+export function hasDeclaredType(value: JsonValue, property: unknown): boolean {
+  if (!isJsonObject(property) || property.type === undefined) return true;
+  const declared = Array.isArray(property.type) ? property.type : [property.type];
+  return typeOf(value).some((type) => declared.includes(type));
+}
+
+/**
+ * Fields a record may carry: all of them, or, when the schema forbids others (secrets), only the
+ * schema's, each only when its value has the documented type: anything else becomes null, so a
+ * value nested where metadata belongs never reaches an output.
+ */
+export function projector(schema: JsonSchema): (record: JsonObject) => JsonObject {
+  const properties = schema.properties;
+  if (schema.additionalProperties !== false || !isJsonObject(properties)) return (record) => record;
+  const allowed = Object.entries(properties);
+  return (record) => {
+    const projected: JsonObject = {};
+    for (const [key, property] of allowed) {
+      const value = record[key];
+      if (value !== undefined) projected[key] = hasDeclaredType(value, property) ? value : null;
+    }
+    return projected;
+  };
+}
+
+function spread(record: JsonObject, rule: SpreadRule): JsonObject {
+  const source = record[rule.field];
+  const object = isJsonObject(source) ? source : {};
+  const columns: JsonObject = {};
+  for (const [key, column] of Object.entries(rule.columns)) {
+    const value = object[key];
+    columns[column] = typeof value === 'number' ? value : rule.absent;
+  }
+  return { ...record, ...columns };
+}
+
+/** What the tap emits for a raw record of `def`: projected, typed, spread columns added. */
+export function shaper(def: StreamDef): (record: JsonObject) => JsonObject {
+  const project = projector(schemaOf(def));
+  const rules = def.spread ?? [];
+  return (record) => rules.reduce(spread, project(record));
+}
+
+/**
+ * Why a record has no valid primary key (a key field missing, null, an empty string, an object
+ * or an array), or null when it has one. Such a record is rejected, never emitted as a record.
+ */
+export function keyProblem(def: StreamDef, record: JsonObject): string | null {
+  for (const field of def.primaryKey) {
+    const value = record[field];
+    if (value === undefined) return `primary key "${field}" is missing`;
+    if (value === null) return `primary key "${field}" is null`;
+    if (value === '') return `primary key "${field}" is an empty string`;
+    if (typeof value === 'object')
+      return `primary key "${field}" is ${Array.isArray(value) ? 'an array' : 'an object'}`;
+  }
+  return null;
+}

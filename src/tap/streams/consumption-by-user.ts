@@ -1,0 +1,15 @@
+import { ACUS_BY_PRODUCT, CONSUMPTION_WINDOW } from './consumption-window.js';
+import type { StreamDef } from './stream-def.js';
+
+/** Each member's ACUs per billing day: the same windows, once per user (ids contain `|`). */
+export const consumptionByUser = {
+  name: 'consumption_by_user',
+  path: '/v3/organizations/{org_id}/consumption/daily/users/{user_id}',
+  primaryKey: ['user_id', 'date'],
+  cursorField: 'date',
+  permission: 'ViewOrgConsumption',
+  paging: CONSUMPTION_WINDOW,
+  parent: { stream: 'users', bind: { user_id: 'user_id' }, copy: ['user_id'], reread: 'every' },
+  spread: [ACUS_BY_PRODUCT],
+  selectedByDefault: true,
+} as const satisfies StreamDef;

@@ -1,0 +1,275 @@
+/**
+ * The report's figures (computed by the page's engine from the embedded data) against SQL run in the
+ * test on the same database, for both engines: totals, cost, people, playbooks, the granularity switch.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINE } from '../src/report/client/engine.js';
+import type { Payload, ViewChoice } from '../src/report/payload.js';
+import { viewStatements } from '../src/report/views.js';
+import { writeReport } from '../src/report/write-report.js';
+import { type Simulator, startSimulator } from '../src/simulator/index.js';
+import { writeFixture } from './report-fixtures.js';
+import { type Query, syncDatabase, withDatabase } from './report-helpers.js';
+
+const PRICE = 2.25;
+const ALL: ViewChoice = { period: 'all', from: null, to: null, actor: -1, origin: -1, category: -1 };
+const TABLES = new Set(['sessions', 'sessions_insights', 'playbooks']);
+let sim: Simulator;
+let dir: string;
+
+beforeAll(async () => {
+  sim = await startSimulator({ seed: 5, sessions: 240, messagesPerSession: 0 });
+  dir = mkdtempSync(join(tmpdir(), 'report-figures-'));
+});
+afterAll(async () => {
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const n = (value: unknown): number => Number(value ?? 0);
+
+/** SQL for the UTC day (days since 1970) of a session and for a billing `date`, per engine. */
+const sqlFor = (dialect: 'duckdb' | 'sqlite') => ({
+  sessionDay: dialect === 'duckdb' ? 'CAST(epoch(created_at) AS BIGINT) // 86400' : 'created_at / 86400',
+  bucket: (granularity: 'day' | 'week' | 'month'): string =>
+    dialect === 'duckdb'
+      ? granularity === 'month'
+        ? `strftime(to_timestamp(date) AT TIME ZONE 'UTC', '%Y-%m')`
+        : granularity === 'week'
+          ? `strftime(date_trunc('week', to_timestamp(date) AT TIME ZONE 'UTC'), '%Y-%m-%d')`
+          : `strftime(to_timestamp(date) AT TIME ZONE 'UTC', '%Y-%m-%d')`
+      : granularity === 'month'
+        ? `strftime('%Y-%m', date, 'unixepoch')`
+        : granularity === 'week'
+          ? `date(date, 'unixepoch', 'weekday 0', '-6 days')`
+          : `date(date, 'unixepoch')`,
+});
+
+const fixtures = new Map<string, Promise<{ path: string; payload: Payload }>>();
+
+/** One database and report per engine, shared by the tests (none of them writes to it). */
+function fixture(dialect: 'duckdb' | 'sqlite'): Promise<{ path: string; payload: Payload }> {
+  const cached = fixtures.get(dialect);
+  if (cached) return cached;
+  const made = (async () => {
+    const path = join(dir, `billed.${dialect}`);
+    await writeFixture(dialect, path, sim);
+    const out = join(dir, `billed-${dialect}.html`);
+    return { path, payload: await writeReport({ database: path, out, acuPrice: String(PRICE) }) };
+  })();
+  fixtures.set(dialect, made);
+  return made;
+}
+
+async function lastDay(query: Query, sessionDay: string): Promise<number> {
+  const [row] = await query(`SELECT max(d) AS d FROM (SELECT ${sessionDay} AS d FROM sessions
+    UNION ALL SELECT date // 86400 AS d FROM consumption_daily UNION ALL SELECT date // 86400 FROM consumption_by_user) t`);
+  return n(row?.d);
+}
+
+describe.each(['duckdb', 'sqlite'] as const)('figures on %s', (dialect) => {
+  const sql = sqlFor(dialect);
+  const div = (q: string): string => (dialect === 'sqlite' ? q.replaceAll('//', '/') : q);
+
+  it('totals, billed cost, cost per merged PR and per active user match SQL, for all and the last 30 days', async () => {
+    const { path, payload } = await fixture(dialect);
+    await withDatabase(dialect, path, viewStatements(dialect, TABLES), async (query) => {
+      const q = (text: string) => query(div(text));
+      const end = await lastDay(q, sql.sessionDay);
+      for (const [choice, start] of [
+        [ALL, 0],
+        [{ ...ALL, period: '30' }, end - 29],
+      ] as const) {
+        const f = ENGINE.computeView(ENGINE, payload, choice);
+        const [billed] = await q(`SELECT sum(acus) AS acus FROM consumption_daily
+          WHERE date // 86400 BETWEEN ${start} AND ${end}`);
+        const [facts] = await q(`SELECT count(*) AS sessions, sum(prs_merged) AS merged, sum(prs) AS prs
+          FROM session_facts WHERE ${sql.sessionDay} BETWEEN ${start} AND ${end}`);
+        const [active] = await q(`SELECT count(*) AS n FROM (
+            SELECT user_id FROM session_facts WHERE user_id IS NOT NULL AND ${sql.sessionDay} BETWEEN ${start} AND ${end}
+            UNION SELECT user_id FROM consumption_by_user WHERE acus > 0 AND date // 86400 BETWEEN ${start} AND ${end}) t`);
+        expect(f.source).toBe('billed');
+        expect(f.acus).toBeCloseTo(n(billed?.acus), 6);
+        expect(f.cost).toBeCloseTo(n(billed?.acus) * PRICE, 6);
+        expect(f.sessions.sessions).toBe(n(facts?.sessions));
+        expect(f.sessions.merged).toBe(n(facts?.merged));
+        expect(f.mergeRate).toBeCloseTo(n(facts?.merged) / n(facts?.prs), 9);
+        expect(f.perMergedPr).toBeCloseTo(n(billed?.acus) / n(facts?.merged), 6);
+        expect(f.activeUsers).toBe(n(active?.n));
+        expect(f.perActiveUser).toBeCloseTo(n(billed?.acus) / n(active?.n), 6);
+      }
+      const f30 = ENGINE.computeView(ENGINE, payload, { ...ALL, period: '30' });
+      const [previous] = await q(`SELECT sum(acus) AS acus FROM consumption_daily
+        WHERE date // 86400 BETWEEN ${end - 59} AND ${end - 30}`);
+      expect(f30.previous?.acus).toBeCloseTo(n(previous?.acus), 6);
+      expect(f30.previous?.change).toBeCloseTo((f30.acus - n(previous?.acus)) / n(previous?.acus), 9);
+      expect(ENGINE.computeView(ENGINE, payload, ALL).previous).toBeNull();
+    });
+  });
+
+  it("an origin filter estimates from sessions; a user filter uses that member's billing", async () => {
+    const { path, payload } = await fixture(dialect);
+    await withDatabase(dialect, path, viewStatements(dialect, TABLES), async (query) => {
+      const origin = payload.dims.origin.indexOf('slack');
+      const byOrigin = ENGINE.computeView(ENGINE, payload, { ...ALL, origin });
+      const [slack] = await query(
+        `SELECT sum(acus_consumed) AS acus, count(*) AS n FROM session_facts WHERE origin = 'slack'`,
+      );
+      expect(byOrigin.source).toBe('estimated');
+      expect(byOrigin.acus).toBeCloseTo(n(slack?.acus), 6);
+      expect(byOrigin.sessions.sessions).toBe(n(slack?.n));
+
+      const [top] = await query(`SELECT user_id, sum(acus) AS acus FROM consumption_by_user
+        GROUP BY user_id ORDER BY sum(acus) DESC, user_id LIMIT 1`);
+      const actor = payload.actors.id.indexOf(String(top?.user_id));
+      const byUser = ENGINE.computeView(ENGINE, payload, { ...ALL, actor });
+      expect(byUser.source).toBe('user');
+      expect(byUser.acus).toBeCloseTo(n(top?.acus), 6);
+      expect(byUser.people.map((p) => p.actor)).toEqual([actor]);
+    });
+  });
+
+  it('people: users by billed ACUs, named by name, else email, else id; service users apart; the unattributed share', async () => {
+    const { path, payload } = await fixture(dialect);
+    await withDatabase(dialect, path, viewStatements(dialect, TABLES), async (query) => {
+      const f = ENGINE.computeView(ENGINE, payload, ALL);
+      const rows = await query(`SELECT coalesce(u.name, u.email, c.user_id) AS label, sum(c.acus) AS acus
+        FROM consumption_by_user c LEFT JOIN users u ON u.user_id = c.user_id GROUP BY 1 ORDER BY 2 DESC`);
+      expect(f.peopleBilled).toBe(true);
+      expect(f.people.length).toBeGreaterThanOrEqual(rows.length);
+      const byLabel = new Map(f.people.map((p) => [p.label, p]));
+      for (const row of rows) expect(byLabel.get(String(row.label))?.acus).toBeCloseTo(n(row.acus), 6);
+      expect(f.people.slice(0, 15).map((p) => p.acus)).toEqual(
+        rows.slice(0, 15).map((r) => expect.closeTo(n(r.acus), 6)),
+      );
+      const [count] = await query(`SELECT count(*) AS n FROM (SELECT user_id FROM session_facts
+        WHERE user_id IS NOT NULL UNION SELECT user_id FROM consumption_by_user WHERE acus > 0) t`);
+      expect(f.peopleCount).toBe(n(count?.n));
+      const activity =
+        await query(`SELECT coalesce(u.name, u.email, s.user_id) AS label, count(*) AS sessions,
+          sum(s.prs_merged) AS merged, sum(s.prs) AS prs
+        FROM session_facts s LEFT JOIN users u ON u.user_id = s.user_id WHERE s.user_id IS NOT NULL GROUP BY 1`);
+      for (const row of activity) {
+        const person = byLabel.get(String(row.label));
+        expect([person?.sessions, person?.merged, person?.prs]).toEqual([
+          n(row.sessions),
+          n(row.merged),
+          n(row.prs),
+        ]);
+      }
+      const labels = new Set(f.people.map((p) => p.label));
+      const [named] = await query(`SELECT count(*) AS n FROM users WHERE name IS NOT NULL`);
+      expect([...labels].filter((l) => l.startsWith('Member ')).length).toBe(n(named?.n));
+      const services =
+        await query(`SELECT service_user_id AS id, count(*) AS sessions, sum(acus_consumed) AS acus
+        FROM session_facts WHERE user_id IS NULL AND service_user_id IS NOT NULL GROUP BY 1`);
+      expect(new Map(f.serviceUsers.map((s) => [s.label, s.sessions]))).toEqual(
+        new Map(services.map((s) => [`${s.id} (service user)`, n(s.sessions)])),
+      );
+      const [totals] = await query(`SELECT (SELECT sum(acus) FROM consumption_daily) AS org,
+        (SELECT sum(acus) FROM consumption_by_user) AS members`);
+      expect(f.unattributed).toBeCloseTo((n(totals?.org) - n(totals?.members)) / n(totals?.org), 9);
+    });
+  });
+
+  it('playbooks: sessions, ACUs and merge rate per playbook, by title', async () => {
+    const { path, payload } = await fixture(dialect);
+    await withDatabase(dialect, path, viewStatements(dialect, TABLES), async (query) => {
+      const f = ENGINE.computeView(ENGINE, payload, ALL);
+      const rows = await query(`SELECT p.title AS title, count(*) AS sessions, sum(s.acus_consumed) AS acus,
+          sum(s.prs_merged) AS merged, sum(s.prs) AS prs
+        FROM session_facts s JOIN playbooks p ON p.playbook_id = s.playbook_id GROUP BY p.title`);
+      expect(rows.length).toBeGreaterThan(2);
+      expect(f.playbooks).toHaveLength(rows.length);
+      const byTitle = new Map(f.playbooks.map((p) => [p.title, p]));
+      for (const row of rows) {
+        const found = byTitle.get(String(row.title));
+        expect(found?.sessions, String(row.title)).toBe(n(row.sessions));
+        expect(found?.acus).toBeCloseTo(n(row.acus), 6);
+        expect(found?.mergeRate ?? null).toEqual(
+          n(row.prs) > 0 ? expect.closeTo(n(row.merged) / n(row.prs), 9) : null,
+        );
+      }
+      const [none] = await query(`SELECT count(*) AS n FROM session_facts WHERE playbook_id IS NULL`);
+      expect(f.noPlaybookSessions).toBe(n(none?.n));
+    });
+  });
+
+  it('spend over time: days up to two months, weeks up to half a year, months beyond, per product', async () => {
+    const { path, payload } = await fixture(dialect);
+    await withDatabase(dialect, path, [], async (query) => {
+      const q = (text: string) => query(div(text));
+      const end = await lastDay(q, sql.sessionDay);
+      const cases = [
+        [{ ...ALL, period: '30' }, 'day', end - 29],
+        [{ ...ALL, period: '90' }, 'week', end - 89],
+        [{ ...ALL, period: 'custom', from: end - 200, to: end }, 'month', end - 200],
+        [ALL, 'month', 0],
+      ] as const;
+      for (const [choice, granularity, start] of cases) {
+        const f = ENGINE.computeView(ENGINE, payload, choice);
+        expect(f.period.granularity).toBe(granularity);
+        const rows =
+          await q(`SELECT ${sql.bucket(granularity)} AS bucket, sum(acus) AS acus, sum(acus_devin) AS devin,
+            sum(acus_review) AS review FROM consumption_daily WHERE date // 86400 BETWEEN ${start} AND ${end} GROUP BY 1`);
+        const series = (name: string) => f.spend.series.find((s) => s.name === name)?.values ?? [];
+        for (const row of rows) {
+          const i = f.spend.labels.indexOf(String(row.bucket));
+          expect(i, `${granularity} ${row.bucket}`).toBeGreaterThanOrEqual(0);
+          const total = f.spend.series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0);
+          expect(total).toBeCloseTo(n(row.acus), 6);
+          expect(series('devin')[i]).toBeCloseTo(n(row.devin), 6);
+          expect(series('review')[i]).toBeCloseTo(n(row.review), 6);
+        }
+        const billed = f.spend.series.reduce((sum, s) => sum + s.values.reduce((a, b) => a + b, 0), 0);
+        expect(billed).toBeCloseTo(
+          rows.reduce((sum, r) => sum + n(r.acus), 0),
+          6,
+        );
+      }
+    });
+  });
+});
+
+describe.each(['duckdb', 'sqlite'] as const)('figures synced from the simulator into %s', (dialect) => {
+  it('billed cost, people by name and the unattributed share match SQL on what sync wrote', async () => {
+    const path = join(dir, `synced.${dialect}`);
+    await syncDatabase(dialect, path, sim, [
+      'sessions',
+      'playbooks',
+      'users',
+      'consumption_daily',
+      'consumption_by_user',
+    ]);
+    const payload = await writeReport({
+      database: path,
+      out: join(dir, `synced-${dialect}.html`),
+      acuPrice: '3',
+    });
+    const f = ENGINE.computeView(ENGINE, payload, ALL);
+    await withDatabase(dialect, path, [], async (query) => {
+      const [org] = await query('SELECT sum(acus) AS acus FROM consumption_daily');
+      const [members] = await query('SELECT sum(acus) AS acus FROM consumption_by_user');
+      expect(n(org?.acus)).toBeGreaterThan(0);
+      expect(f.source).toBe('billed');
+      expect(f.cost).toBeCloseTo(n(org?.acus) * 3, 4);
+      expect(f.unattributed).toBeCloseTo((n(org?.acus) - n(members?.acus)) / n(org?.acus), 6);
+      const top =
+        await query(`SELECT c.user_id AS id, coalesce(max(u.name), max(u.email), c.user_id) AS label,
+          sum(c.acus) AS acus
+        FROM consumption_by_user c LEFT JOIN users u ON u.user_id = c.user_id
+        GROUP BY c.user_id HAVING sum(c.acus) > 0 ORDER BY sum(c.acus) DESC LIMIT 5`);
+      expect(f.people.slice(0, 5).map((p) => [payload.actors.id[p.actor], p.acus])).toEqual(
+        top.map((r) => [String(r.id), expect.closeTo(n(r.acus), 6)]),
+      );
+      // Named members show by name; two members with one name are told apart.
+      for (const [i, row] of top.entries())
+        expect(f.people[i]?.label.startsWith(String(row.label))).toBe(true);
+      const labels = payload.actors.label.filter((_, a) => payload.actors.kind[a] === 0);
+      expect(new Set(labels).size).toBe(labels.length);
+    });
+  });
+});

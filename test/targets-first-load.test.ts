@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { FreshTables, KeyFilter } from '../src/targets/fresh-keys.js';
+import { openTarget } from '../src/targets/open-target.js';
+import { tableLayout } from '../src/targets/table-layout.js';
+import { dbPath, KINDS, query, schemaOf, tempDir } from './targets-helpers.js';
+
+const dir = tempDir();
+const rows = schemaOf('rows', { id: { type: 'integer' }, tag: { type: 'string' }, v: { type: 'integer' } }, [
+  'id',
+  'tag',
+]);
+
+describe('key filter', () => {
+  it('never says "not seen" for a key it was given, and says it for most others', () => {
+    const filter = new KeyFilter();
+    for (let i = 0; i < 50_000; i += 1) filter.add(`s${i}\u0000e${i}`);
+    let missed = 0;
+    for (let i = 0; i < 50_000; i += 1) if (!filter.mightHave(`s${i}\u0000e${i}`)) missed += 1;
+    expect(missed).toBe(0);
+    let maybes = 0;
+    for (let i = 50_000; i < 100_000; i += 1) if (filter.mightHave(`s${i}\u0000e${i}`)) maybes += 1;
+    expect(maybes).toBeLessThan(500);
+  });
+
+  it('marks a key seen in an earlier batch of a table seen empty, and nothing for other tables', () => {
+    const layout = tableLayout('duckdb', rows, []);
+    const fresh = new FreshTables();
+    const shaped = (id: number) => ({ cells: [id, 'a', 1], extra: null, extractedAt: 0 });
+    expect(fresh.seen('rows', layout, [shaped(1)])).toBeNull();
+    fresh.counted('rows', 0);
+    expect(fresh.seen('rows', layout, [shaped(1), shaped(2)])).toEqual([false, false]);
+    expect(fresh.seen('rows', layout, [shaped(2), shaped(3)])).toEqual([true, false]);
+    fresh.clear();
+    expect(fresh.seen('rows', layout, [shaped(4)])).toBeNull();
+  });
+});
+
+describe.each(KINDS)('%s first load into an empty table', (kind) => {
+  it('inserts new keys, still upserts a key written earlier in the run, and counts both', async () => {
+    const path = dbPath(dir, kind);
+    const target = await openTarget(kind, path);
+    await target.prepare([rows]);
+    const batch = (ids: number[], v: number) => ids.map((id) => ({ id, tag: `t${id % 3}`, v }));
+    expect(await target.write('rows', batch([1, 2, 3], 1))).toEqual({ inserted: 3, updated: 0 });
+    await target.checkpoint({ rows: { at: 1 } });
+    expect(await target.write('rows', batch([3, 4, 5], 2))).toEqual({ inserted: 2, updated: 1 });
+    expect(await target.write('rows', batch([1, 6], 3))).toEqual({ inserted: 1, updated: 1 });
+    await target.checkpoint({ rows: { at: 2 } });
+    // A full refresh swaps other rows in: later keys are upserted again, none is lost or doubled.
+    await target.beginFullRefresh('rows');
+    await target.write('rows', batch([1, 2, 7], 4));
+    await target.completeFullRefresh('rows', { rows: { at: 3 } });
+    expect(await target.write('rows', batch([2, 8], 5))).toEqual({ inserted: 1, updated: 1 });
+    await target.checkpoint({ rows: { at: 4 } });
+    await target.close();
+    expect(await query(kind, path, 'SELECT id, v FROM rows ORDER BY id')).toEqual([
+      { id: 1, v: 4 },
+      { id: 2, v: 5 },
+      { id: 7, v: 4 },
+      { id: 8, v: 5 },
+    ]);
+  });
+});
