@@ -46,7 +46,12 @@ describe('devin-tap doctor', () => {
   });
 
   it('a token missing permissions: names each stream and the permission; exit 1', async () => {
-    const token = sim.restrictedToken(['ViewOrgSessions', 'ManageOrgKnowledge']);
+    const token = sim.restrictedToken([
+      'ViewOrgSessions',
+      'ManageOrgKnowledge',
+      'ViewOrgMembership',
+      'ViewOrgConsumption',
+    ]);
     const { json, text, find } = await doctor(token);
     expect(json.code).toBe(1);
     expect(find('API token')?.ok).toBe(true);
