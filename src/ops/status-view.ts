@@ -3,7 +3,7 @@ import type { StreamStatusRow } from './status.js';
 import { textTable } from './text-table.js';
 
 const count = (n: number | null) => (n === null ? '-' : n.toLocaleString('en-US'));
-const day = (iso: string | null) => (iso === null ? '-' : iso.replace('T', ' ').replace(/:\d\dZ$/, 'Z'));
+const day = (iso: string | null) => (iso === null ? '-' : iso.replace('T', ' ').replace(/:\d\dZ$/, ''));
 
 /** `devin-tap status` for people; fits 80 columns. */
 export function statusTable(rows: readonly StreamStatusRow[]): string {
