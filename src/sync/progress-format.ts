@@ -80,9 +80,9 @@ export function summaryTable(rows: readonly SummaryRow[], totals?: SummaryTotals
     'updated',
     'unchanged',
     'rejected',
-    'requests',
+    'reqs',
     'retries',
-    'seconds',
+    'secs',
     'status',
   ];
   const cells = rows.map((row) => [
@@ -108,8 +108,8 @@ export function summaryTable(rows: readonly SummaryRow[], totals?: SummaryTotals
     line
       .map((cell, column) => {
         const width = widths[column] ?? 0;
-        if (column === 0) return `${cell.padEnd(width)} `;
-        if (column === last) return `  ${cell.padEnd(width)}`;
+        if (column === 0) return cell.padEnd(width);
+        if (column === last) return ` ${cell.padEnd(width)}`;
         return ` ${cell.padStart(width)}`;
       })
       .join('')

@@ -125,6 +125,7 @@ export function readConfigFiles(paths: readonly string[], env: NodeJS.ProcessEnv
   return parseConfig(merged, env);
 }
 
+/** One config file, through the one JSON-file reader (file and position named, never the content). */
 export function readConfigFile(path: string): JsonObject {
   const parsed = readJsonFile(path, 'config', ConfigError);
   if (!isJsonObject(parsed)) throw new ConfigError(`config file ${path}: must hold a JSON object`);
