@@ -104,7 +104,7 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
         args: (file) => syncArgs(config, kind, file, STREAMS_READ),
         latencyMs: 40,
       },
-      [0.75, 0.6, 0.85, 0.5, 0.9].map((share) => Math.floor(fullRequests * share)),
+      [0.75, 0.6, 0.45, 0.3, 0.2, 0.12].map((share) => Math.floor(fullRequests * share)),
       (count) => count > 0 && count < SESSIONS,
     );
     // Killed part-way: some sessions committed, not all.
