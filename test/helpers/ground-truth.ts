@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { Simulator } from '../../src/simulator/index.js';
 import type { JsonObject } from '../../src/tap/json.js';
+import { STREAMS } from '../../src/tap/streams/index.js';
 
 /** The documented secret metadata fields: all a secrets record may ever hold. */
 export const SECRET_FIELDS = [
@@ -108,15 +109,13 @@ function pick(row: JsonObject, fields: readonly string[]): JsonObject {
   return picked;
 }
 
-/** The streams whose records carry a cursor: an unchanged organization gives them nothing on a rerun. */
-export const CURSOR_STREAM_NAMES = [
-  'sessions',
-  'sessions_insights',
-  'session_messages',
-  'playbooks',
-  'secrets',
-  'knowledge_notes',
-];
+/**
+ * The streams whose records carry a cursor of their own (no time windows): an unchanged
+ * organization gives them nothing on a rerun. Derived from the definitions, not a second list.
+ */
+export const CURSOR_STREAM_NAMES: readonly string[] = STREAMS.filter(
+  (stream) => stream.cursorField !== null && stream.paging === undefined,
+).map((stream) => stream.name);
 
 /**
  * What an incremental rerun over an unchanged organization reads: nothing of the cursor streams,
