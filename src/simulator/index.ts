@@ -93,6 +93,8 @@ export interface Simulator {
   updateSession(sessionId: string, change: SessionChange): void;
   deleteSession(sessionId: string): void;
   updatePlaybook(playbookId: string): void;
+  /** While held, every change lands in the second of the last change (changes sharing a bookmark's second). */
+  holdClock(held: boolean): void;
   deletePlaybook(playbookId: string): void;
   /** Members in the order `/members/users` lists them. */
   users(): Iterable<JsonObject>;

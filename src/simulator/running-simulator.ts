@@ -108,6 +108,10 @@ export class RunningSimulator extends CostView implements Simulator {
     this.data.sessions.delete(this.sessionIndex(sessionId));
   }
 
+  holdClock(held: boolean): void {
+    this.data.clock.held = held;
+  }
+
   updatePlaybook(playbookId: string): void {
     const store: OrgStore = this.data.playbooks;
     store.update(known(store.indexOf(playbookId), playbookId));

@@ -52,9 +52,11 @@ export function orgObjectTimes(
  */
 export class LogicalClock {
   private value = WINDOW_END + MAX_SESSION_DURATION;
+  /** While held, changes land in the current second (a real API makes many changes a second). */
+  held = false;
 
   tick(): number {
-    this.value += 1;
+    if (!this.held) this.value += 1;
     return this.value;
   }
 

@@ -83,14 +83,22 @@ export function cursorValue(record: JsonObject, field: string | null, fallback?:
 
 /**
  * Emit a record unless an earlier read already did: its value is at or below the bookmark, and
- * either outside the lookback window or inside it with the very value recorded in `recent`.
+ * either below the lookback window or inside it (its edges included: the server serves
+ * `updated_after` inclusively) with the very value recorded in `recent`. With no lookback the
+ * window is the bookmark's own second, where a record can be new although its value equals the
+ * bookmark.
  */
 export function isNew(plan: ReadPlan, key: string, value: number | null): boolean {
   if (plan.previous === null || value === null) return true;
   const { cursor, recent } = plan.previous;
   if (value > cursor) return true;
-  if (value <= cursor - plan.lookback) return false;
+  if (value < windowFloor(cursor, plan.lookback)) return false;
   return recent[key] !== value;
+}
+
+/** The lowest cursor value inside the lookback window ending at `cursor` (inclusive). */
+export function windowFloor(cursor: number, lookback: number): number {
+  return cursor - lookback;
 }
 
 /** Key -> value of records emitted this run inside the moving lookback window (bounded). */
@@ -98,13 +106,14 @@ export class WindowCollector {
   private readonly entries = new Map<string, number>();
 
   add(key: string, value: number | null, maxSeen: number | null, lookback: number): void {
-    if (value === null || (maxSeen !== null && value <= maxSeen - lookback)) return;
+    if (value === null || (maxSeen !== null && value < windowFloor(maxSeen, lookback))) return;
     this.entries.set(key, value);
-    if (this.entries.size > 2 * MAX_RECENT && maxSeen !== null) this.prune(maxSeen - lookback);
+    if (this.entries.size > 2 * MAX_RECENT && maxSeen !== null) this.prune(windowFloor(maxSeen, lookback));
   }
 
+  /** Drops the entries below `floor` (no later read can be served them again). */
   prune(floor: number): void {
-    for (const [key, value] of this.entries) if (value <= floor) this.entries.delete(key);
+    for (const [key, value] of this.entries) if (value < floor) this.entries.delete(key);
   }
 
   snapshot(): Record<string, number> {
@@ -144,9 +153,9 @@ export function completedState(
   const previousCursor = plan.previous?.cursor ?? null;
   const cursor = maxOf(previousCursor, maxSeen);
   const merged: Record<string, number> = plan.window ? {} : { ...(plan.previous?.recent ?? {}), ...emitted };
-  const floor = cursor === null ? Number.NEGATIVE_INFINITY : cursor - plan.lookback;
+  const floor = cursor === null ? Number.NEGATIVE_INFINITY : windowFloor(cursor, plan.lookback);
   const kept = Object.entries(merged)
-    .filter(([, value]) => value > floor)
+    .filter(([, value]) => value >= floor)
     .sort((a, b) => b[1] - a[1])
     .slice(0, MAX_RECENT);
   return {
