@@ -38,7 +38,13 @@ describe('the bookmark’s own second', () => {
 
   let sim: Simulator;
   beforeEach(async () => {
-    sim = await startSimulator({ sessions: 30, messagesPerSession: 2, playbooks: 8, secrets: 2, knowledgeNotes: 2 });
+    sim = await startSimulator({
+      sessions: 30,
+      messagesPerSession: 2,
+      playbooks: 8,
+      secrets: 2,
+      knowledgeNotes: 2,
+    });
   });
   afterEach(() => sim.close());
 
