@@ -21,6 +21,7 @@ function plan(cursor: number, lookback: number, recent: Record<string, number>):
     updatedAfter: cursor - lookback,
     updatedBefore: null,
     window: null,
+    partition: null,
     previous: { cursor, recent },
     lookback,
     maxSeen: null,

@@ -32,6 +32,7 @@ describe('parseStreamState', () => {
       cursor: 1000,
       recent: { 'devin-a': 950 },
       checkpoint: { after: 'c+/=', lowerBound: 900, upperBound: NOW, maxSeen: 990, pages: null },
+      partitions: {},
     });
     expect(serializeState(parsed)).toEqual(full);
     const paged = { ...full, checkpoint: { ...full.checkpoint, pages: 4 } };
@@ -146,7 +147,9 @@ describe('isNew', () => {
     ['x', 1000, true], // inside the window, never emitted: a late arrival
     ['a', 950, false], // emitted before with this very value
     ['b', 955, true], // emitted before, value changed
-    ['x', 900, false], // at or below the window: covered by an earlier run
+    ['x', 900, true], // the window's lower edge: served (updated_after is inclusive), never emitted
+    ['a', 950, false],
+    ['x', 899, false], // below the window: covered by an earlier run
     ['x', 10, false],
     ['x', null, true], // no cursor value: cannot tell, emit
   ];
@@ -176,6 +179,7 @@ describe('checkpointState and completedState', () => {
     expect(checkpointState(state, plan, { after: 'p2', maxSeen: 1100, pages: 2 })).toEqual({
       ...state,
       checkpoint: { after: 'p2', lowerBound: 900, upperBound: null, maxSeen: 1100, pages: 2 },
+      partitions: {},
     });
   });
 
@@ -185,8 +189,9 @@ describe('checkpointState and completedState', () => {
       version: 1,
       stream: 'sessions',
       cursor: 1200,
-      recent: { fresh: 1150, late: 1101 },
+      recent: { fresh: 1150, late: 1101, edge: 1100 },
       checkpoint: null,
+      partitions: {},
     });
   });
 

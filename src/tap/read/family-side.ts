@@ -1,6 +1,7 @@
 import type { TapEvent } from '../events.js';
 import type { JsonObject } from '../json.js';
 import { completedState, type ReadPlan } from '../state/cursor-plan.js';
+import { PartitionProgress, parentWindow } from '../state/partitions.js';
 import type { CursorState } from '../state/stream-state.js';
 import type { StreamDef } from '../streams/index.js';
 import type { OwnCursor, RecordSelector } from './record-selector.js';
@@ -21,13 +22,39 @@ export interface Member {
 export interface Side extends Member {
   pick: RecordSelector | null;
   ownMax: OwnCursor | null;
+  /** Per-parent progress of a windowed child read for every parent. */
+  partitions: PartitionProgress | null;
   error: unknown;
   failed: boolean;
+}
+
+export function partitionsOf(plan: ReadPlan): PartitionProgress | null {
+  return plan.partition ? new PartitionProgress(plan.partition.readThrough) : null;
+}
+
+/** The plan of one parent's children: its own window when the child keeps per-parent progress. */
+export function planForParent(plan: ReadPlan, parentKey: string): ReadPlan {
+  if (plan.partition === null || plan.window === null) return plan;
+  return { ...plan, window: parentWindow(plan.window, plan.partition, parentKey) };
+}
+
+/** Said once, when a state an earlier devin-tap wrote holds no per-parent progress. */
+export function partitionNotice(member: Member): TapEvent[] {
+  const { plan, state, def } = member;
+  if (plan.partition === null || plan.mode !== 'incremental' || state.cursor === null) return [];
+  if (Object.keys(state.partitions).length > 0 || state.checkpoint !== null) return [];
+  const parent = def.parent?.stream ?? 'parent';
+  const message =
+    `${def.name}: the state holds no progress per ${parent} record (written by an earlier ` +
+    `devin-tap): each one's whole history is read once`;
+  return [{ kind: 'log', level: 'info', message }];
 }
 
 export interface Job {
   child: Side;
   parent: JsonObject;
+  /** The parent's primary key (the key of a child's per-parent progress). */
+  key: string;
 }
 
 export interface BatchMeta {
@@ -39,6 +66,8 @@ export interface BatchMeta {
   rejected: { data: JsonObject; reason: string }[];
   /** Each stream's highest cursor value up to and including this page (the batches run ahead). */
   maxSeen: Map<Side, number | null>;
+  /** Keys of the parents whose children each partitioned child reads in this batch. */
+  parentKeys: Map<Side, string[]>;
 }
 
 export function rejectedParents(root: StreamDef): string {
@@ -52,10 +81,12 @@ export function maxSeenOf(member: Side): number | null {
 export function finish(member: Side): TapEvent[] {
   const { run, state, plan, pick } = member;
   const warning = pick?.warning(run.name) ?? member.ownMax?.warning(run.name) ?? null;
+  const emitted = pick?.window.snapshot() ?? {};
+  const partitions = member.partitions?.snapshot() ?? {};
   return [
     run.progress(null),
     ...run.warn(warning),
-    run.state(completedState(state, plan, maxSeenOf(member), pick?.window.snapshot() ?? {})),
+    run.state(completedState(state, plan, maxSeenOf(member), emitted, partitions)),
     run.complete(),
   ];
 }

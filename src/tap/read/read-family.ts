@@ -8,6 +8,9 @@ import {
   type Job,
   type Member,
   maxSeenOf,
+  partitionNotice,
+  partitionsOf,
+  planForParent,
   rejectedParents,
   type Side,
 } from './family-side.js';
@@ -17,7 +20,7 @@ import { isNotFound, parentGone } from './parent-gone.js';
 import { OwnCursor, RecordSelector } from './record-selector.js';
 import { shaper, splitByKey } from './record-shape.js';
 import { type SharedQuery, sharedQuery } from './shared-query.js';
-import { resolvePath, withParentFields } from './stream-path.js';
+import { recordKey, resolvePath, withParentFields } from './stream-path.js';
 
 /**
  * A root stream and its selected children, in one read of the root's pages. Each new or changed
@@ -59,6 +62,7 @@ class FamilyRead {
       ...member,
       pick: judged ? new RecordSelector(rootDef, member.plan, nowSeconds) : null,
       ownMax: judged ? null : new OwnCursor(member.def, member.plan.maxSeen, nowSeconds),
+      partitions: partitionsOf(member.plan),
       error: null,
       failed: false,
     });
@@ -83,7 +87,7 @@ class FamilyRead {
   /** Events in batches: one per root page, per page of one parent's children, per checkpoint. */
   async *events(): AsyncGenerator<TapEvent[]> {
     if (this.driver === undefined) return;
-    yield this.members.flatMap((member) => member.run.opening());
+    yield this.members.flatMap((member) => [...member.run.opening(), ...partitionNotice(member)]);
     try {
       const concurrency = this.deps.config.maxConcurrency;
       for await (const event of fanOut(this.batches(), (job, s) => this.readChildren(job, s), {
@@ -134,23 +138,33 @@ class FamilyRead {
       const jobs = this.children.flatMap((child) =>
         child.error !== null
           ? []
-          : valid.filter((parent) => child.pick?.select(parent) ?? true).map((parent) => ({ child, parent })),
+          : valid
+              .filter((parent) => child.pick?.select(parent) ?? true)
+              .map((parent) => ({ child, parent, key: recordKey(this.rootDef, parent) })),
       );
       const maxSeen = new Map(this.members.map((member) => [member, maxSeenOf(member)]));
-      const meta = { next: page.next, total: page.total, pages, records, rejected, maxSeen };
+      const parentKeys = new Map(
+        this.children.flatMap((child): [Side, string[]][] =>
+          child.partitions === null
+            ? []
+            : [[child, jobs.filter((job) => job.child === child).map((job) => job.key)]],
+        ),
+      );
+      const meta = { next: page.next, total: page.total, pages, records, rejected, maxSeen, parentKeys };
       yield { meta, parents: jobs, expand: jobs };
     }
   }
 
   private async *readChildren(
-    { child, parent }: Job,
+    { child, parent, key }: Job,
     signal: AbortSignal,
   ): AsyncGenerator<readonly JsonObject[]> {
     if (child.error !== null) return;
     const deps = { ...this.deps, signal: AbortSignal.any([this.deps.signal, signal]) };
     try {
       const path = resolvePath(child.def, deps.config.orgId, parent);
-      for await (const page of streamPages(deps, child.run, child.def, path, child.plan, null)) {
+      const plan = planForParent(child.plan, key);
+      for await (const page of streamPages(deps, child.run, child.def, path, plan, null)) {
         yield page.items.map((item) => child.run.shape(withParentFields(child.def, item, parent)));
         if (child.error !== null) return;
       }
@@ -192,11 +206,19 @@ class FamilyRead {
     for (const member of this.members) {
       if (member.failed) continue;
       if (member !== this.root) events.push(member.run.progress(null));
+      const read = meta.parentKeys.get(member);
+      const window = member.plan.window;
+      if (read && window) {
+        // The bookmark so far (the data's own latest day, not the clock: the API's days may lag).
+        const bookmark = maxSeenOf(member) ?? member.state.cursor ?? window.to;
+        member.partitions?.markRead(read, bookmark);
+      }
       if (meta.next === null) continue;
       // Checkpoints carry the shared query's bounds and page count, so every stream resumes the same read.
       const progress = { after: meta.next, maxSeen: meta.maxSeen.get(member) ?? null, pages: meta.pages };
       const plan = member.plan.window ? member.plan : { ...member.plan, ...this.shared };
-      events.push(member.run.state(checkpointState(member.state, plan, progress)));
+      const partitions = member.partitions?.snapshot() ?? {};
+      events.push(member.run.state(checkpointState(member.state, plan, progress, partitions)));
     }
     return events;
   }

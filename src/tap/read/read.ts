@@ -85,8 +85,14 @@ function member(def: StreamDef, mode: SyncMode, options: ReadOptions, now: () =>
     lookback: config.lookbackWindowSeconds,
     nowSeconds,
     ...(window ? { window } : {}),
+    partitioned: isPartitioned(def),
   });
   return { def, run: new StreamRun(def, config, now), state, plan };
+}
+
+/** A windowed child read for every parent keeps its progress per parent. */
+function isPartitioned(def: StreamDef): boolean {
+  return def.paging?.kind === 'window' && def.parent?.reread === 'every';
 }
 
 /** One task per root stream with anything selected in its family (the root, its children). */

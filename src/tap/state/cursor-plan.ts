@@ -1,4 +1,5 @@
 import type { JsonObject } from '../json.js';
+import type { PartitionPlan } from './partitions.js';
 import { type CursorState, STATE_VERSION } from './stream-state.js';
 
 export type SyncMode = 'full_refresh' | 'incremental';
@@ -20,6 +21,8 @@ export interface ReadPlan {
   updatedBefore: number | null;
   /** Time window of a windowed endpoint (consumption), [from, to). */
   window: { from: number; to: number } | null;
+  /** A windowed child read for every parent: each parent's window starts from its own progress. */
+  partition: PartitionPlan | null;
   /** Emission filter: the previous bookmark and its window; null emits everything. */
   previous: { cursor: number; recent: Readonly<Record<string, number>> } | null;
   lookback: number;
@@ -34,6 +37,8 @@ export interface PlanInputs {
   nowSeconds: number;
   /** Windowed streams: how far the first read goes back, how much later reads re-read. */
   window?: { historySeconds: number; trailingSeconds: number };
+  /** A windowed child read for every parent: progress is kept per parent (see partitions.ts). */
+  partitioned?: boolean;
 }
 
 export function planRead(state: CursorState, inputs: PlanInputs): ReadPlan {
@@ -49,18 +54,21 @@ export function planRead(state: CursorState, inputs: PlanInputs): ReadPlan {
   const bookmark = inputs.mode === 'incremental' ? state.cursor : null;
   if (inputs.window) {
     const { historySeconds, trailingSeconds } = inputs.window;
-    const from =
-      bookmark === null
-        ? (inputs.startDate ?? inputs.nowSeconds - historySeconds)
-        : bookmark - trailingSeconds;
+    const firstFrom = inputs.startDate ?? inputs.nowSeconds - historySeconds;
+    const partition = inputs.partitioned
+      ? { readThrough: inputs.mode === 'incremental' ? state.partitions : {}, firstFrom, trailingSeconds }
+      : null;
+    const from = bookmark === null || partition ? firstFrom : bookmark - trailingSeconds;
     const window = resume
       ? { from: resume.lowerBound ?? from, to: resume.upperBound ?? inputs.nowSeconds }
       : { from, to: inputs.nowSeconds };
-    return { ...base, updatedBefore: null, createdAfter: null, updatedAfter: null, window, previous: null };
+    const none = { updatedBefore: null, createdAfter: null, updatedAfter: null, previous: null };
+    return { ...base, ...none, window, partition };
   }
   if (bookmark === null) {
     // A first read asks for everything since start_date, with no upper bound.
-    return { ...base, createdAfter: inputs.startDate, updatedAfter: null, window: null, previous: null };
+    const none = { updatedAfter: null, window: null, previous: null, partition: null };
+    return { ...base, createdAfter: inputs.startDate, ...none };
   }
   // Incremental with a bookmark: start_date no longer applies (the state wins).
   return {
@@ -68,6 +76,7 @@ export function planRead(state: CursorState, inputs: PlanInputs): ReadPlan {
     createdAfter: null,
     updatedAfter: resume ? resume.lowerBound : Math.max(0, bookmark - inputs.lookback),
     window: null,
+    partition: null,
     previous: { cursor: bookmark, recent: state.recent },
   };
 }
@@ -132,12 +141,13 @@ export function checkpointState(
   state: CursorState,
   plan: ReadPlan,
   progress: { after: string; maxSeen: number | null; pages: number },
+  partitions: Readonly<Record<string, number>> = {},
 ): CursorState {
   const keep = plan.mode === 'incremental' ? state : { ...state, cursor: null, recent: {} };
   const bounds = plan.window
     ? { lowerBound: plan.window.from, upperBound: plan.window.to }
     : { lowerBound: plan.updatedAfter, upperBound: plan.updatedBefore };
-  return { ...keep, checkpoint: { ...progress, ...bounds } };
+  return { ...keep, checkpoint: { ...progress, ...bounds }, partitions };
 }
 
 /**
@@ -149,6 +159,7 @@ export function completedState(
   plan: ReadPlan,
   maxSeen: number | null,
   emitted: Readonly<Record<string, number>>,
+  partitions: Readonly<Record<string, number>> = {},
 ): CursorState {
   const previousCursor = plan.previous?.cursor ?? null;
   const cursor = maxOf(previousCursor, maxSeen);
@@ -164,5 +175,6 @@ export function completedState(
     cursor,
     recent: Object.fromEntries(kept),
     checkpoint: null,
+    partitions,
   };
 }

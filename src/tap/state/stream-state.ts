@@ -10,11 +10,14 @@ import type { StreamState } from './state.js';
  *     "cursor": 1735689600,                 // bookmark: highest cursor value of a completed read
  *     "recent": { "devin-ab12": 1735689000 },// keys already emitted with a value inside the lookback window
  *     "checkpoint": { "after": "b64+/=", "lower_bound": 1735686000, "upper_bound": 1735700000,
- *                     "max_seen": 1735699000, "pages": 12 } }   // only while a read is unfinished
+ *                     "max_seen": 1735699000, "pages": 12 },    // only while a read is unfinished
+ *     "partitions": { "email|ab": 1735700000 } }  // windowed children: each parent read through when
  *
  * `cursor` only advances when a stream has been read to its end (lists are sorted by created_at,
  * not by the cursor). `recent` makes the lookback window safe: records re-requested inside it are
  * emitted again only when their value changed, so an unchanged organization yields nothing.
+ * `partitions` (absent when empty) is per-parent progress of a windowed child read for every parent:
+ * a parent not in it (a member who joined since) has its whole history read.
  */
 export const STATE_VERSION = 1;
 
@@ -40,13 +43,15 @@ export interface CursorState {
   cursor: number | null;
   recent: Readonly<Record<string, number>>;
   checkpoint: Checkpoint | null;
+  /** Parent key -> epoch second its children were read through (windowed children only). */
+  partitions: Readonly<Record<string, number>>;
 }
 
 export function emptyState(stream: string): CursorState {
-  return { version: STATE_VERSION, stream, cursor: null, recent: {}, checkpoint: null };
+  return { version: STATE_VERSION, stream, cursor: null, recent: {}, checkpoint: null, partitions: {} };
 }
 
-const KNOWN_FIELDS = new Set(['version', 'stream', 'cursor', 'recent', 'checkpoint']);
+const KNOWN_FIELDS = new Set(['version', 'stream', 'cursor', 'recent', 'checkpoint', 'partitions']);
 
 function numberOrNull(value: unknown, field: string, fail: (why: string) => never): number | null {
   if (value === null || value === undefined) return null;
@@ -69,15 +74,20 @@ function parseCheckpoint(raw: unknown, fail: (why: string) => never): Checkpoint
   };
 }
 
-function parseRecent(raw: unknown, fail: (why: string) => never): Record<string, number> {
+function parseKeyTimes(
+  raw: unknown,
+  field: 'recent' | 'partitions',
+  fail: (why: string) => never,
+): Record<string, number> {
   if (raw === undefined) return {};
-  if (!isJsonObject(raw)) return fail('"recent" must be an object of key -> epoch seconds');
-  const recent: Record<string, number> = {};
+  const why = `"${field}" must be an object of key -> epoch seconds`;
+  if (!isJsonObject(raw)) return fail(why);
+  const times: Record<string, number> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (typeof value !== 'number') return fail('"recent" must be an object of key -> epoch seconds');
-    recent[key] = value;
+    if (typeof value !== 'number' || !Number.isFinite(value)) return fail(why);
+    times[key] = value;
   }
-  return recent;
+  return times;
 }
 
 /**
@@ -117,8 +127,9 @@ export function parseStreamState(
     version: STATE_VERSION,
     stream,
     cursor,
-    recent: parseRecent(raw.recent, fail),
+    recent: parseKeyTimes(raw.recent, 'recent', fail),
     checkpoint: parseCheckpoint(raw.checkpoint, fail),
+    partitions: parseKeyTimes(raw.partitions, 'partitions', fail),
   };
 }
 
@@ -138,5 +149,6 @@ export function serializeState(state: CursorState): JsonObject {
           ...(checkpoint.pages === null ? {} : { pages: checkpoint.pages }),
         }
       : null,
+    ...(Object.keys(state.partitions).length > 0 ? { partitions: { ...state.partitions } } : {}),
   };
 }
