@@ -103,4 +103,42 @@ describe.each(KINDS)('%s full refresh', (kind) => {
       { id: 'b', w: 'new' },
     ]);
   });
+
+  it('replaces only the rows inside its coverage: the parents it read, inside its window', async () => {
+    const days = schemaOf(
+      'days',
+      { user_id: { type: 'string' }, date: { type: 'integer' }, acus: { type: 'number' } },
+      ['user_id', 'date'],
+    );
+    const path = dbPath(dir, kind);
+    const target = await openTarget(kind, path);
+    await target.prepare([days]);
+    await target.write('days', [
+      { user_id: 'stays', date: 100, acus: 1 }, // a parent the refresh does not list
+      { user_id: 'read', date: 50, acus: 1 }, // before the window read
+      { user_id: 'read', date: 100, acus: 1 }, // inside: replaced
+      { user_id: 'read', date: 150, acus: 1 }, // inside, no longer served: removed
+      { user_id: 'read', date: 300, acus: 1 }, // at the window's end (exclusive)
+    ]);
+    await target.checkpoint({});
+    await target.beginFullRefresh('days', {
+      parents: ['user_id'],
+      window: { column: 'date', from: 100, to: 300 },
+    });
+    await target.write('days', [
+      { user_id: 'read', date: 100, acus: 2 },
+      { user_id: 'read', date: 200, acus: 2 },
+      { user_id: 'read', date: 300, acus: 2 }, // outside the window, yet served: its row is replaced
+    ]);
+    await target.completeFullRefresh('days');
+    await target.close();
+    const rows = await query(kind, path, 'SELECT user_id, date, acus FROM days ORDER BY user_id, date');
+    expect(rows.map((row) => `${row.user_id}@${row.date}=${row.acus}`)).toEqual([
+      'read@50=1',
+      'read@100=2',
+      'read@200=2',
+      'read@300=2',
+      'stays@100=1',
+    ]);
+  });
 });

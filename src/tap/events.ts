@@ -2,6 +2,18 @@ import type { JsonObject } from './json.js';
 import type { StreamState } from './state/state.js';
 
 export type JsonSchema = JsonObject;
+
+/**
+ * What one full read of a stream covers, where that is less than every row it ever had: a child's
+ * read covers only the parents it listed (`parents`: the columns naming the parent), a windowed
+ * read only its time window (`window`, [from, to) in epoch seconds on `column`). A full refresh
+ * replaces the rows inside its coverage and keeps the rest (a departed member's billing, days
+ * older than the history read).
+ */
+export interface Coverage {
+  parents?: readonly string[];
+  window?: { column: string; from: number; to: number };
+}
 export type StreamStatus = 'started' | 'running' | 'complete' | 'incomplete';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -28,6 +40,8 @@ export type TapEvent =
       schema: JsonSchema;
       keys: readonly string[];
       cursorField: string | null;
+      /** Absent: a full read covers every row of the stream. */
+      coverage?: Coverage;
     }
   | { kind: 'record'; stream: string; data: JsonObject; emittedAt: number }
   /**

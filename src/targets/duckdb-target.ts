@@ -1,5 +1,6 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { TargetError } from '../tap/errors.js';
+import type { Coverage } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import type { Dialect } from './column-types.js';
@@ -17,15 +18,7 @@ import {
   rejectedTableSql,
 } from './owned-objects.js';
 import { shapeBatch } from './rows.js';
-import {
-  addColumnSql,
-  addExtraSql,
-  createTableSql,
-  refreshTable,
-  stateTableSql,
-  swapSql,
-  writtenColumns,
-} from './sql.js';
+import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from './sql.js';
 import { decodeState, encodeState } from './state-rows.js';
 import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from './table-layout.js';
 import {
@@ -74,7 +67,8 @@ export interface DuckdbOptions {
 export class DuckdbTarget implements Target {
   readonly kind = 'duckdb';
   private readonly layouts = new Map<string, TableLayout>();
-  private readonly refreshing = new Set<string>();
+  /** Streams in a full refresh, with what their read covers. */
+  private readonly refreshing = new Map<string, Coverage | undefined>();
   /** Row counts of tables as this connection last saw them (inserted = growth of the count). */
   private readonly counts = new Map<string, number>();
   /** Keyed tables seen empty, whose new rows need no upsert (cleared with `counts`). */
@@ -166,7 +160,7 @@ export class DuckdbTarget implements Target {
     });
   }
 
-  beginFullRefresh(stream: string): Promise<void> {
+  beginFullRefresh(stream: string, coverage?: Coverage): Promise<void> {
     return this.serial(async () => {
       const layout = this.layoutOf(stream);
       const staging = refreshTable(stream);
@@ -175,7 +169,7 @@ export class DuckdbTarget implements Target {
       await this.connection.run(createTableSql(DIALECT, staging, layout));
       this.counts.clear();
       this.fresh.clear();
-      this.refreshing.add(stream);
+      this.refreshing.set(stream, coverage);
     });
   }
 
@@ -184,7 +178,8 @@ export class DuckdbTarget implements Target {
       if (!this.refreshing.has(stream))
         throw new TargetError(`stream ${stream}: no full refresh in progress`);
       await this.begin();
-      for (const sql of swapSql(stream, refreshTable(stream), writtenColumns(this.layoutOf(stream)))) {
+      const coverage = this.refreshing.get(stream);
+      for (const sql of swapSql(DIALECT, stream, refreshTable(stream), this.layoutOf(stream), coverage)) {
         await this.connection.run(sql);
       }
       await this.writeState(state);

@@ -70,7 +70,7 @@ export async function writeEvents(
       await batches.settle();
       await target.prepare([{ name: event.stream, schema: event.schema, keys: event.keys }]);
       if (options.fullRefresh?.has(event.stream) && !progress.refreshing && progress.stats.error === null) {
-        await target.beginFullRefresh(event.stream);
+        await target.beginFullRefresh(event.stream, event.coverage);
         progress.refreshing = true;
       }
     },

@@ -1,3 +1,4 @@
+import type { Coverage } from '../tap/events.js';
 import { COLUMN_TYPES, type Dialect } from './column-types.js';
 import {
   type Column,
@@ -50,12 +51,58 @@ export function writtenColumns(layout: TableLayout): string[] {
   return [...layout.columns.map((column) => column.name), ...extra, EXTRACTED_AT_COLUMN];
 }
 
-/** Replaces a stream's rows with its staging copy's and drops the copy (run inside a transaction). */
-export function swapSql(table: string, staging: string, columns: readonly string[]): string[] {
-  const list = columns.map(quoteIdent).join(', ');
-  return [
-    `DELETE FROM ${quoteIdent(table)}`,
-    `INSERT INTO ${quoteIdent(table)} (${list}) SELECT ${list} FROM ${quoteIdent(staging)}`,
-    `DROP TABLE ${quoteIdent(staging)}`,
-  ];
+/**
+ * Replaces a stream's rows inside `coverage` (every row without one) with its staging copy's and
+ * drops the copy (run inside a transaction). Rows outside the coverage stay; a staging row whose key
+ * an outside row holds replaces it.
+ */
+export function swapSql(
+  dialect: Dialect,
+  table: string,
+  staging: string,
+  layout: TableLayout,
+  coverage?: Coverage,
+): string[] {
+  const list = writtenColumns(layout).map(quoteIdent).join(', ');
+  const [live, copy] = [quoteIdent(table), quoteIdent(staging)];
+  const deletes =
+    coverage === undefined
+      ? [`DELETE FROM ${live}`]
+      : coveredDeletes(dialect, table, staging, layout, coverage);
+  return [...deletes, `INSERT INTO ${live} (${list}) SELECT ${list} FROM ${copy}`, `DROP TABLE ${copy}`];
+}
+
+function sameColumns(columns: readonly string[], left: string, right: string): string {
+  return columns
+    .map((column) => `${right}.${quoteIdent(column)} = ${left}.${quoteIdent(column)}`)
+    .join(' AND ');
+}
+
+function coveredDeletes(
+  dialect: Dialect,
+  table: string,
+  staging: string,
+  layout: TableLayout,
+  coverage: Coverage,
+): string[] {
+  const [live, copy] = [quoteIdent(table), quoteIdent(staging)];
+  const where: string[] = [];
+  if (coverage.parents && coverage.parents.length > 0)
+    where.push(`EXISTS (SELECT 1 FROM ${copy} AS s WHERE ${sameColumns(coverage.parents, live, 's')})`);
+  if (coverage.window) {
+    const { column, from, to } = coverage.window;
+    const kind = layout.columns.find((candidate) => candidate.name === column)?.kind;
+    const instant = (seconds: number) =>
+      dialect === 'duckdb' && kind === 'timestamp' ? `to_timestamp(${seconds})` : String(seconds);
+    where.push(`${quoteIdent(column)} >= ${instant(from)} AND ${quoteIdent(column)} < ${instant(to)}`);
+  }
+  const scoped =
+    where.length > 0 ? [`DELETE FROM ${live} WHERE ${where.join(' AND ')}`] : [`DELETE FROM ${live}`];
+  const keyed =
+    layout.keys.length > 0
+      ? [
+          `DELETE FROM ${live} WHERE EXISTS (SELECT 1 FROM ${copy} AS s WHERE ${sameColumns(layout.keys, live, 's')})`,
+        ]
+      : [];
+  return [...scoped, ...keyed];
 }

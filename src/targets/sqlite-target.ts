@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { TargetError } from '../tap/errors.js';
+import type { Coverage } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import type { Dialect } from './column-types.js';
@@ -14,15 +15,7 @@ import {
   rejectedTableSql,
 } from './owned-objects.js';
 import { type ShapedRow, shapeBatch } from './rows.js';
-import {
-  addColumnSql,
-  addExtraSql,
-  createTableSql,
-  refreshTable,
-  stateTableSql,
-  swapSql,
-  writtenColumns,
-} from './sql.js';
+import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from './sql.js';
 import { sqliteError } from './sqlite-errors.js';
 import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
 import { decodeState, encodeState } from './state-rows.js';
@@ -48,7 +41,8 @@ interface TableInfoRow {
 export class SqliteTarget implements Target {
   readonly kind = 'sqlite';
   private readonly layouts = new Map<string, TableLayout>();
-  private readonly refreshing = new Set<string>();
+  /** Streams in a full refresh, with what their read covers. */
+  private readonly refreshing = new Map<string, Coverage | undefined>();
   private readonly statements = new Map<string, SqliteStatements>();
   private readonly ownership: Ownership;
   /** Whether the state, rejected and objects tables exist (created on the first write). */
@@ -120,7 +114,7 @@ export class SqliteTarget implements Target {
     );
   }
 
-  async beginFullRefresh(stream: string): Promise<void> {
+  async beginFullRefresh(stream: string, coverage?: Coverage): Promise<void> {
     this.guard(() => {
       const layout = this.layoutOf(stream);
       const staging = refreshTable(stream);
@@ -128,7 +122,7 @@ export class SqliteTarget implements Target {
       this.db.exec(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`);
       this.db.exec(createTableSql(DIALECT, staging, layout));
       this.statements.delete(staging);
-      this.refreshing.add(stream);
+      this.refreshing.set(stream, coverage);
     });
   }
 
@@ -137,7 +131,8 @@ export class SqliteTarget implements Target {
       if (!this.refreshing.has(stream))
         throw new TargetError(`stream ${stream}: no full refresh in progress`);
       this.begin();
-      for (const sql of swapSql(stream, refreshTable(stream), writtenColumns(this.layoutOf(stream))))
+      const coverage = this.refreshing.get(stream);
+      for (const sql of swapSql(DIALECT, stream, refreshTable(stream), this.layoutOf(stream), coverage))
         this.db.exec(sql);
       this.writeState(state);
       this.db.exec('COMMIT');

@@ -2,6 +2,7 @@
 // the calls it receives one after another, in the order they were sent, and answers each.
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage, TapError, TargetError } from '../tap/errors.js';
+import type { Coverage } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import { openTarget } from './open-target.js';
@@ -30,7 +31,7 @@ function run(target: Target, call: TargetCall): Promise<unknown> {
     case 'readState':
       return target.readState();
     case 'beginFullRefresh':
-      return target.beginFullRefresh(a[0] as string);
+      return target.beginFullRefresh(a[0] as string, a[1] as Coverage | undefined);
     case 'completeFullRefresh':
       return target.completeFullRefresh(a[0] as string, a[1] as TapState | undefined);
     case 'abortFullRefresh':

@@ -1,3 +1,4 @@
+import type { Coverage } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 
@@ -50,10 +51,11 @@ export interface Target {
   readState(): Promise<TapState>;
   /**
    * Full refresh: until `completeFullRefresh`, the stream's writes go to a staging copy of its table.
-   * `completeFullRefresh` replaces the table's rows with the staging rows and stores `state`, in one
-   * transaction; `abortFullRefresh` (or a crash) leaves the old rows in place.
+   * `completeFullRefresh` replaces the table's rows inside `coverage` (all of them without one) with
+   * the staging rows and stores `state`, in one transaction; `abortFullRefresh` (or a crash) leaves
+   * the old rows in place.
    */
-  beginFullRefresh(stream: string): Promise<void>;
+  beginFullRefresh(stream: string, coverage?: Coverage): Promise<void>;
   completeFullRefresh(stream: string, state?: TapState): Promise<void>;
   abortFullRefresh(stream: string): Promise<void>;
   /**

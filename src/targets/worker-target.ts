@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { TargetError } from '../tap/errors.js';
+import type { Coverage } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import type { OpenTargetOptions } from './open-target.js';
@@ -84,8 +85,8 @@ export class WorkerTarget implements Target {
     return this.call({ method: 'readState', args: [] }) as Promise<TapState>;
   }
 
-  beginFullRefresh(stream: string): Promise<void> {
-    return this.call({ method: 'beginFullRefresh', args: [stream] }) as Promise<void>;
+  beginFullRefresh(stream: string, coverage?: Coverage): Promise<void> {
+    return this.call({ method: 'beginFullRefresh', args: [stream, coverage] }) as Promise<void>;
   }
 
   completeFullRefresh(stream: string, state?: TapState): Promise<void> {

@@ -1,4 +1,4 @@
-import type { TapEvent } from '../events.js';
+import type { Coverage, TapEvent } from '../events.js';
 import type { JsonObject } from '../json.js';
 import { completedState, type ReadPlan } from '../state/cursor-plan.js';
 import { PartitionProgress, parentWindow } from '../state/partitions.js';
@@ -36,6 +36,17 @@ export function partitionsOf(plan: ReadPlan): PartitionProgress | null {
 export function planForParent(plan: ReadPlan, parentKey: string): ReadPlan {
   if (plan.partition === null || plan.window === null) return plan;
   return { ...plan, window: parentWindow(plan.window, plan.partition, parentKey) };
+}
+
+/** What a full read of the member covers: its parents' rows, inside its window (see Coverage). */
+export function coverageOf({ def, plan }: Member): Coverage | undefined {
+  const parents = def.parent?.outlivesParent ? { parents: def.parent.copy } : {};
+  const window =
+    def.paging?.kind === 'window' && plan.window && def.cursorField
+      ? { window: { column: def.cursorField, ...plan.window } }
+      : {};
+  const coverage = { ...parents, ...window };
+  return Object.keys(coverage).length > 0 ? coverage : undefined;
 }
 
 /** Said once, when a state an earlier devin-tap wrote holds no per-parent progress. */

@@ -4,6 +4,7 @@ import { checkpointState } from '../state/cursor-plan.js';
 import type { StreamDef } from '../streams/index.js';
 import {
   type BatchMeta,
+  coverageOf,
   finish,
   type Job,
   type Member,
@@ -87,7 +88,10 @@ class FamilyRead {
   /** Events in batches: one per root page, per page of one parent's children, per checkpoint. */
   async *events(): AsyncGenerator<TapEvent[]> {
     if (this.driver === undefined) return;
-    yield this.members.flatMap((member) => [...member.run.opening(), ...partitionNotice(member)]);
+    yield this.members.flatMap((member) => [
+      ...member.run.opening(coverageOf(member)),
+      ...partitionNotice(member),
+    ]);
     try {
       const concurrency = this.deps.config.maxConcurrency;
       for await (const event of fanOut(this.batches(), (job, s) => this.readChildren(job, s), {

@@ -1,6 +1,6 @@
 import { redact, type TapConfig } from '../config.js';
 import { ApiError, ConfigError, errorMessage, RetryExhaustedError, StateError } from '../errors.js';
-import type { StreamCounters, TapEvent } from '../events.js';
+import type { Coverage, StreamCounters, TapEvent } from '../events.js';
 import type { RequestCounters } from '../http/http.js';
 import type { JsonObject } from '../json.js';
 import { type CursorState, serializeState } from '../state/stream-state.js';
@@ -46,10 +46,11 @@ export class StreamRun {
     return this.def.name;
   }
 
-  opening(): TapEvent[] {
+  opening(coverage?: Coverage): TapEvent[] {
     const { name, primaryKey, cursorField } = this.def;
+    const covers = coverage === undefined ? {} : { coverage };
     return [
-      { kind: 'schema', stream: name, schema: this.schema, keys: primaryKey, cursorField },
+      { kind: 'schema', stream: name, schema: this.schema, keys: primaryKey, cursorField, ...covers },
       { kind: 'status', stream: name, status: 'started' },
     ];
   }

@@ -9,7 +9,14 @@ export const consumptionByUser = {
   cursorField: 'date',
   permission: 'ViewOrgConsumption',
   paging: CONSUMPTION_WINDOW,
-  parent: { stream: 'users', bind: { user_id: 'user_id' }, copy: ['user_id'], reread: 'every' },
+  parent: {
+    stream: 'users',
+    bind: { user_id: 'user_id' },
+    copy: ['user_id'],
+    reread: 'every',
+    // A departed member is no longer listed; their billing is still served and stays.
+    outlivesParent: true,
+  },
   spread: [ACUS_BY_PRODUCT],
   selectedByDefault: true,
 } as const satisfies StreamDef;

@@ -59,6 +59,12 @@ export interface ParentLink {
   readonly reread: 'changed' | 'every';
   /** One parent's path: a child 404 whose parent is gone here too (deleted mid-read) is skipped. */
   readonly parentPath?: string;
+  /**
+   * The children outlive their parent's listing (a departed member's billing is still served and
+   * never changes in hindsight): a full refresh replaces only the rows of the parents it read.
+   * Otherwise a parent no longer listed is gone, and so are its children.
+   */
+  readonly outlivesParent?: boolean;
 }
 
 export interface SpreadRule {
