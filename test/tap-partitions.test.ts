@@ -4,6 +4,7 @@ import type { JsonObject } from '../src/tap/json.js';
 import { PartitionProgress } from '../src/tap/state/partitions.js';
 import type { TapState } from '../src/tap/state/state.js';
 import { withProductColumns } from './helpers/ground-truth.js';
+import { startLocalServer } from './helpers/local-server.js';
 import { collect, configured, finalState, recordsOf, simConfig } from './tap-read-helpers.js';
 
 /**
@@ -121,5 +122,44 @@ describe('PartitionProgress', () => {
     expect(snapshot.older).toBeUndefined();
     expect(snapshot.k0).toBeUndefined();
     expect(snapshot.k19999).toBe(5);
+  });
+});
+
+describe('a member removed between the list and the read', () => {
+  let sim: Simulator;
+  beforeEach(async () => {
+    sim = await startSimulator({ sessions: 10, messagesPerSession: 1, users: 5, seed: 6 });
+  });
+  afterEach(() => sim.close());
+
+  it('is skipped with a warning once the member list confirms it; the others complete', async () => {
+    const doomed = String([...sim.users()][2]?.user_id);
+    // In front of the simulator: the member's account is deleted right after the list is served.
+    const proxy = await startLocalServer((req, res) => {
+      const url = req.url ?? '/';
+      void fetch(`${sim.baseUrl}${url}`, {
+        headers: { authorization: req.headers.authorization ?? '' },
+      }).then(async (answer) => {
+        const body = await answer.text();
+        if (/\/members\/users(\?|$)/.test(url) && !url.includes('email=')) sim.removeUser(doomed, 'gone');
+        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' });
+        res.end(body);
+      });
+    });
+    try {
+      const config = simConfig(sim, { base_url: proxy.url, consumption_history_days: HISTORY_DAYS });
+      const events = await collect(config, COST);
+      const statuses = events.filter((e) => e.kind === 'status' && e.stream === 'consumption_by_user');
+      expect(statuses.map((e) => e.kind === 'status' && e.status).at(-1)).toBe('complete');
+      expect(recordsOfUser(events, doomed)).toEqual([]);
+      const others = [...sim.users()].map((user) => String(user.user_id));
+      expect(others).not.toContain(doomed);
+      const now = Math.floor(Date.now() / 1000);
+      for (const userId of others) expect(recordsOfUser(events, userId)).toEqual(daysOf(sim, userId, now));
+      const warnings = events.filter((e) => e.kind === 'log' && e.message.includes(doomed));
+      expect(warnings.length).toBe(1);
+    } finally {
+      await proxy.close();
+    }
   });
 });

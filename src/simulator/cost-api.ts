@@ -31,7 +31,7 @@ type FindOwner = (state: ApiState, id: string) => Owner | undefined;
 /** A listed member, or an IdP-group member (unlisted, but billed under its own id). */
 export function byUser(state: Pick<ApiState, 'users'>, id: string): Owner | undefined {
   const index = state.users.indexOf(id);
-  if (index !== null) return { kind: 'user', index };
+  if (index !== null) return state.users.isPurged(index) ? undefined : { kind: 'user', index };
   const group = state.users.groupIndexOf(id);
   return group === null ? undefined : { kind: 'group', index: group };
 }

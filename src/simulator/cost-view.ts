@@ -59,9 +59,12 @@ export class CostView {
     this.data.users.update(member.index, change);
   }
 
-  /** Remove a member from the list; its consumption history stays (and still counts in the org's days). */
-  removeUser(userId: string): void {
-    this.data.users.remove(this.member(userId).index);
+  /**
+   * Remove a member from the list; its consumption history stays (and still counts in the org's
+   * days), and its own endpoint serves it unless `history` is 'gone' (the account was deleted: 404).
+   */
+  removeUser(userId: string, history: 'kept' | 'gone' = 'kept'): void {
+    this.data.users.remove(this.member(userId).index, history);
   }
 
   addConsumption(change: ConsumptionChange): void {

@@ -117,7 +117,7 @@ export interface Simulator {
   /** Rename a member or change its email. */
   updateUser(userId: string, change: UserChange): void;
   /** Remove a member from the list; its consumption history stays, in the org's days and its own endpoint. */
-  removeUser(userId: string): void;
+  removeUser(userId: string, history?: 'kept' | 'gone'): void;
   /** Bill more ACUs to a member, a service user or nobody listed, on a day (default: the last billing day). */
   addConsumption(change: ConsumptionChange): void;
   setNetwork(options: Partial<NetworkOptions>): void;

@@ -32,6 +32,7 @@ export class UserStore {
   private readonly changes = new Map<number, UserChange>();
   /** Removed members: no longer listed; their consumption history stays billed to the org. */
   private readonly removed = new Set<number>();
+  private readonly purged = new Set<number>();
   private byId: Map<string, number> | undefined;
   readonly serviceUserIds: readonly string[];
   readonly groupMemberIds: readonly string[];
@@ -104,8 +105,14 @@ export class UserStore {
     return !this.removed.has(index) && (email === null || this.user(index).email === email);
   }
 
-  remove(index: number): void {
+  remove(index: number, history: 'kept' | 'gone' = 'kept'): void {
     this.removed.add(index);
+    if (history === 'gone') this.purged.add(index);
+  }
+
+  /** A member whose account was deleted: its own consumption endpoint answers 404. */
+  isPurged(index: number): boolean {
+    return this.purged.has(index);
   }
 
   groupIndexOf(id: string): number | null {

@@ -38,6 +38,23 @@ export function resolvePath(def: StreamDef, orgId: string, parent?: JsonObject):
   return fillPath(def, def.path, orgId, parent);
 }
 
+/** The parent's list, filtered to find this parent (to tell a removed parent from a failing child). */
+export function parentListing(
+  def: StreamDef,
+  orgId: string,
+  parent: JsonObject,
+): { path: string; query: Record<string, string> } | null {
+  const listing = def.parent?.parentListing;
+  if (listing === undefined) return null;
+  const query: Record<string, string> = {};
+  for (const [param, field] of Object.entries(listing.filter)) {
+    const value = parent[field];
+    if (typeof value !== 'string' || value === '') return null;
+    query[param] = value;
+  }
+  return { path: fillPath(def, listing.path, orgId, parent), query };
+}
+
 /** The path of the parent record itself (to tell a deleted parent from a failing child), if declared. */
 export function parentItemPath(def: StreamDef, orgId: string, parent: JsonObject): string | null {
   const template = def.parent?.parentPath;

@@ -16,6 +16,8 @@ export const consumptionByUser = {
     reread: 'every',
     // A departed member is no longer listed; their billing is still served and stays.
     outlivesParent: true,
+    // A member removed between the list and the read answers 404: skipped once the list says so.
+    parentListing: { path: '/v3beta1/organizations/{org_id}/members/users', filter: { email: 'email' } },
   },
   spread: [ACUS_BY_PRODUCT],
   selectedByDefault: true,

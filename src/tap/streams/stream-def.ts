@@ -60,6 +60,11 @@ export interface ParentLink {
   /** One parent's path: a child 404 whose parent is gone here too (deleted mid-read) is skipped. */
   readonly parentPath?: string;
   /**
+   * Where no path returns one parent: its list filtered by the parent's own fields (query param ->
+   * parent field). A child 404 whose parent that list no longer holds (removed mid-read) is skipped.
+   */
+  readonly parentListing?: { readonly path: string; readonly filter: Readonly<Record<string, string>> };
+  /**
    * The children outlive their parent's listing (a departed member's billing is still served and
    * never changes in hindsight): a full refresh replaces only the rows of the parents it read.
    * Otherwise a parent no longer listed is gone, and so are its children.
