@@ -95,6 +95,27 @@ describe('Airbyte incremental reads', () => {
     expect(sessionsQuery?.updated_after).toEqual([String(bookmark - 3600)]);
   });
 
+  it('a changed session re-emits only its new messages, not the ones an earlier read emitted (append mode)', async () => {
+    const streams = ['sessions', 'session_messages'];
+    const first = await read(streams);
+    expect(first.code).toBe(0);
+    const sessionIds = [...sim.sessions()].map((session) => String(session.session_id));
+    const changed = sessionIds.find((id) => [...sim.messages(id)].length >= 2) ?? '';
+    const before = [...sim.messages(changed)].length;
+    sim.updateSession(changed, { newMessages: 2 });
+    const second = await read(streams, { state: finalState(first.states) });
+    expect(second.code).toBe(0);
+    const messages = second.records.filter((record) => record.stream === 'session_messages');
+    const expected = [...sim.messages(changed)].slice(before).map((message) => message.event_id);
+    expect(messages.map((record) => record.data.event_id)).toEqual(expected);
+    expect(messages.every((record) => record.data.session_id === changed)).toBe(true);
+    // Both reads together hold every message exactly once.
+    const all = [...first.records, ...second.records].filter((r) => r.stream === 'session_messages');
+    const keys = all.map((record) => `${record.data.session_id}/${record.data.event_id}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.length).toBe(sessionIds.reduce((sum, id) => sum + [...sim.messages(id)].length, 0));
+  });
+
   it('a state with cursors in the far future is an ERROR naming the stream; a full_refresh stream ignores it', async () => {
     const first = await read(['sessions', 'playbooks']);
     const future = finalState(first.states).map((state) => ({

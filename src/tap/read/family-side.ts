@@ -1,6 +1,6 @@
 import type { Coverage, TapEvent } from '../events.js';
 import type { JsonObject } from '../json.js';
-import { completedState, type ReadPlan } from '../state/cursor-plan.js';
+import { completedState, cursorValue, type ReadPlan, windowFloor } from '../state/cursor-plan.js';
 import { PartitionProgress, parentWindow } from '../state/partitions.js';
 import type { CursorState } from '../state/stream-state.js';
 import type { StreamDef } from '../streams/index.js';
@@ -36,6 +36,18 @@ export function partitionsOf(plan: ReadPlan): PartitionProgress | null {
 export function planForParent(plan: ReadPlan, parentKey: string): ReadPlan {
   if (plan.partition === null || plan.window === null) return plan;
   return { ...plan, window: parentWindow(plan.window, plan.partition, parentKey) };
+}
+
+/**
+ * A child record an earlier run emitted: its parent changed, so all its children are read again,
+ * but those older than the parent's previous bookmark minus the lookback were emitted when the
+ * parent was last read (a child never predates the parent change that brought it).
+ */
+export function emittedBefore(child: Side, record: JsonObject): boolean {
+  const { plan, def } = child;
+  if (child.pick === null || plan.previous === null) return false;
+  const value = cursorValue(record, def.cursorField, def.cursorFallback);
+  return value !== null && value < windowFloor(plan.previous.cursor, plan.lookback);
 }
 
 /** What a full read of the member covers: its parents' rows, inside its window (see Coverage). */

@@ -5,6 +5,7 @@ import type { StreamDef } from '../streams/index.js';
 import {
   type BatchMeta,
   coverageOf,
+  emittedBefore,
   finish,
   type Job,
   type Member,
@@ -198,11 +199,17 @@ class FamilyRead {
   private onChildren(job: Job, items: readonly JsonObject[]): TapEvent[] {
     const { child } = job;
     if (child.failed) return [];
-    return items.map((item) => {
+    const events: TapEvent[] = [];
+    for (const item of items) {
+      if (emittedBefore(child, item)) {
+        child.run.skip();
+        continue;
+      }
       const event = child.run.emit(item);
       if (event.kind === 'record') child.ownMax?.see(item);
-      return event;
-    });
+      events.push(event);
+    }
+    return events;
   }
 
   private onBatchDone(meta: BatchMeta): TapEvent[] {

@@ -69,6 +69,14 @@ export class StreamRun {
     this.selector = selector;
   }
 
+  /** Records read but not emitted (an earlier run did), beside the selector's. */
+  private alreadyEmitted = 0;
+
+  /** A record read again that an earlier run emitted: counted as unchanged, never emitted. */
+  skip(): void {
+    this.alreadyEmitted += 1;
+  }
+
   /** A shaped record as a record event, or as a `rejected` one when its primary key is not valid. */
   emit(data: JsonObject): TapEvent {
     const problem = keyProblem(this.def, data);
@@ -93,7 +101,7 @@ export class StreamRun {
       requests: this.http.requests,
       retries: this.http.retries,
       rejected: this.rejected,
-      unchanged: this.selector?.unchanged ?? 0,
+      unchanged: (this.selector?.unchanged ?? 0) + this.alreadyEmitted,
       requestSeconds: (this.http.requestMs ?? 0) / 1000,
     };
   }
