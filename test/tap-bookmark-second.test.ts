@@ -16,6 +16,7 @@ function plan(cursor: number, lookback: number, recent: Record<string, number>):
   return {
     mode: 'incremental',
     startAfter: null,
+    resumeDone: new Set(),
     pages: 0,
     createdAfter: null,
     updatedAfter: cursor - lookback,

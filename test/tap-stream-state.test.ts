@@ -31,7 +31,7 @@ describe('parseStreamState', () => {
       stream: 'sessions',
       cursor: 1000,
       recent: { 'devin-a': 950 },
-      checkpoint: { after: 'c+/=', lowerBound: 900, upperBound: NOW, maxSeen: 990, pages: null },
+      checkpoint: { after: 'c+/=', lowerBound: 900, upperBound: NOW, maxSeen: 990, pages: null, done: [] },
       partitions: {},
     });
     expect(serializeState(parsed)).toEqual(full);
@@ -102,7 +102,7 @@ describe('planRead', () => {
   });
 
   it('resumes from a checkpoint with its bounds and progress', () => {
-    const checkpoint = { after: 'p3', lowerBound: 900, upperBound: 1500, maxSeen: 1200, pages: 3 };
+    const checkpoint = { after: 'p3', lowerBound: 900, upperBound: 1500, maxSeen: 1200, pages: 3, done: [] };
     const plan = planRead({ ...emptyState('sessions'), cursor: 1000, checkpoint }, inputs);
     expect(plan).toMatchObject({
       startAfter: 'p3',
@@ -124,7 +124,14 @@ describe('planRead', () => {
   });
 
   it('full refresh ignores the state entirely', () => {
-    const checkpoint = { after: 'p3', lowerBound: 900, upperBound: 1500, maxSeen: 1200, pages: null };
+    const checkpoint = {
+      after: 'p3',
+      lowerBound: 900,
+      upperBound: 1500,
+      maxSeen: 1200,
+      pages: null,
+      done: [],
+    };
     const plan = planRead(
       { ...emptyState('sessions'), cursor: 1000, checkpoint },
       { ...inputs, mode: 'full_refresh', startDate: 7 },
@@ -178,7 +185,7 @@ describe('checkpointState and completedState', () => {
   it('a checkpoint keeps the bookmark and records the page cursor and bounds', () => {
     expect(checkpointState(state, plan, { after: 'p2', maxSeen: 1100, pages: 2 })).toEqual({
       ...state,
-      checkpoint: { after: 'p2', lowerBound: 900, upperBound: null, maxSeen: 1100, pages: 2 },
+      checkpoint: { after: 'p2', lowerBound: 900, upperBound: null, maxSeen: 1100, pages: 2, done: [] },
       partitions: {},
     });
   });

@@ -4,6 +4,7 @@ import { completedState, cursorValue, type ReadPlan, windowFloor } from '../stat
 import { PartitionProgress, parentWindow } from '../state/partitions.js';
 import type { CursorState } from '../state/stream-state.js';
 import type { StreamDef } from '../streams/index.js';
+import type { ChildProgress } from './child-progress.js';
 import type { OwnCursor, RecordSelector } from './record-selector.js';
 import type { StreamRun } from './stream-run.js';
 
@@ -24,6 +25,8 @@ export interface Side extends Member {
   ownMax: OwnCursor | null;
   /** Per-parent progress of a windowed child read for every parent. */
   partitions: PartitionProgress | null;
+  /** Where a child resumes between parent pages (null for the root). */
+  progress: ChildProgress | null;
   error: unknown;
   failed: boolean;
 }
@@ -89,8 +92,8 @@ export interface BatchMeta {
   rejected: { data: JsonObject; reason: string }[];
   /** Each stream's highest cursor value up to and including this page (the batches run ahead). */
   maxSeen: Map<Side, number | null>;
-  /** Keys of the parents whose children each partitioned child reads in this batch. */
-  parentKeys: Map<Side, string[]>;
+  /** Keys of this page's parents (those with a valid key). */
+  pageKeys: string[];
 }
 
 export function rejectedParents(root: StreamDef): string {

@@ -12,6 +12,8 @@ export type FanOutEvent<P, C, M> =
   | { kind: 'batch'; meta: M; parents: readonly P[] }
   /** One page of one parent's children. */
   | { kind: 'children'; parent: P; items: readonly C[] }
+  /** Every child of this parent has been yielded (the parent's batch may still be open). */
+  | { kind: 'parent_done'; parent: P }
   /** Every child of this batch and of every earlier batch has been yielded: a safe checkpoint. */
   | { kind: 'batch_done'; meta: M };
 
@@ -100,6 +102,7 @@ export async function* fanOut<P, C, M>(
       for await (const items of readChildren(job.parent, abort.signal)) {
         if (!(await out.push({ kind: 'children', parent: job.parent, items }))) return;
       }
+      if (abort.signal.aborted || !(await out.push({ kind: 'parent_done', parent: job.parent }))) return;
       job.batch.pending -= 1;
       await flush();
     }

@@ -2,6 +2,7 @@ import type { TapEvent } from '../events.js';
 import type { JsonObject } from '../json.js';
 import { checkpointState } from '../state/cursor-plan.js';
 import type { StreamDef } from '../streams/index.js';
+import { ChildProgress } from './child-progress.js';
 import {
   type BatchMeta,
   coverageOf,
@@ -65,6 +66,7 @@ class FamilyRead {
       pick: judged ? new RecordSelector(rootDef, member.plan, nowSeconds) : null,
       ownMax: judged ? null : new OwnCursor(member.def, member.plan.maxSeen, nowSeconds),
       partitions: partitionsOf(member.plan),
+      progress: null,
       error: null,
       failed: false,
     });
@@ -78,6 +80,9 @@ class FamilyRead {
       ...(this.root ? [{ plan: this.root.plan, filtersParents: true }] : []),
       ...this.children.map((child) => ({ plan: child.plan, filtersParents: child.pick !== null })),
     ]);
+    const start = { after: this.shared.startAfter, pages: this.shared.pages };
+    for (const child of this.children)
+      child.progress = new ChildProgress({ ...start, done: child.plan.resumeDone }, deps.now());
     this.shapeRoot = shaper(rootDef);
   }
 
@@ -103,7 +108,9 @@ class FamilyRead {
             ? this.onBatch(event.meta)
             : event.kind === 'children'
               ? this.onChildren(event.parent, event.items)
-              : this.onBatchDone(event.meta);
+              : event.kind === 'parent_done'
+                ? this.onParentDone(event.parent)
+                : this.onBatchDone(event.meta);
         for (const child of this.children) {
           if (child.error === null || child.failed) continue;
           child.failed = true;
@@ -145,17 +152,13 @@ class FamilyRead {
           ? []
           : valid
               .filter((parent) => child.pick?.select(parent) ?? true)
-              .map((parent) => ({ child, parent, key: recordKey(this.rootDef, parent) })),
+              .map((parent) => ({ child, parent, key: recordKey(this.rootDef, parent) }))
+              // Done before an interrupt: listed again (the page is re-read), not read again.
+              .filter((job) => !child.plan.resumeDone.has(job.key)),
       );
       const maxSeen = new Map(this.members.map((member) => [member, maxSeenOf(member)]));
-      const parentKeys = new Map(
-        this.children.flatMap((child): [Side, string[]][] =>
-          child.partitions === null
-            ? []
-            : [[child, jobs.filter((job) => job.child === child).map((job) => job.key)]],
-        ),
-      );
-      const meta = { next: page.next, total: page.total, pages, records, rejected, maxSeen, parentKeys };
+      const pageKeys = valid.map((parent) => recordKey(this.rootDef, parent));
+      const meta = { next: page.next, total: page.total, pages, records, rejected, maxSeen, pageKeys };
       yield { meta, parents: jobs, expand: jobs };
     }
   }
@@ -212,24 +215,41 @@ class FamilyRead {
     return events;
   }
 
+  /** Every child of one parent was read: a checkpoint of the child about once a second. */
+  private onParentDone({ child, key }: Job): TapEvent[] {
+    // A read cut short by an interrupt ends its children early: that is no parent done.
+    if (child.failed || child.error !== null || child.progress === null || this.deps.signal.aborted)
+      return [];
+    child.progress.parentDone(key);
+    const window = child.plan.window;
+    // The bookmark so far (the data's own latest day, not the clock: the API's days may lag).
+    if (window) child.partitions?.markRead([key], maxSeenOf(child) ?? child.state.cursor ?? window.to);
+    const now = this.deps.now();
+    if (!child.progress.due(now)) return [];
+    child.progress.checkpointed(now);
+    const { after, pages, done } = child.progress.point();
+    return [this.checkpoint(child, { after, pages, done, maxSeen: maxSeenOf(child) })];
+  }
+
+  /** A state of an unfinished read, with the shared query's bounds (every stream resumes the same read). */
+  private checkpoint(member: Side, progress: Parameters<typeof checkpointState>[2]): TapEvent {
+    const plan = member.plan.window ? member.plan : { ...member.plan, ...this.shared };
+    const partitions = member.partitions?.snapshot() ?? {};
+    return member.run.state(checkpointState(member.state, plan, progress, partitions));
+  }
+
   private onBatchDone(meta: BatchMeta): TapEvent[] {
     const events: TapEvent[] = [];
+    if (this.deps.signal.aborted) return events;
     for (const member of this.members) {
       if (member.failed) continue;
       if (member !== this.root) events.push(member.run.progress(null));
-      const read = meta.parentKeys.get(member);
-      const window = member.plan.window;
-      if (read && window) {
-        // The bookmark so far (the data's own latest day, not the clock: the API's days may lag).
-        const bookmark = maxSeenOf(member) ?? member.state.cursor ?? window.to;
-        member.partitions?.markRead(read, bookmark);
-      }
+      member.progress?.pageDone(meta.pageKeys, meta.next, meta.pages);
+      member.progress?.checkpointed(this.deps.now());
       if (meta.next === null) continue;
-      // Checkpoints carry the shared query's bounds and page count, so every stream resumes the same read.
-      const progress = { after: meta.next, maxSeen: meta.maxSeen.get(member) ?? null, pages: meta.pages };
-      const plan = member.plan.window ? member.plan : { ...member.plan, ...this.shared };
-      const partitions = member.partitions?.snapshot() ?? {};
-      events.push(member.run.state(checkpointState(member.state, plan, progress, partitions)));
+      const done = member.progress?.point().done ?? [];
+      const maxSeen = meta.maxSeen.get(member) ?? null;
+      events.push(this.checkpoint(member, { after: meta.next, maxSeen, pages: meta.pages, done }));
     }
     return events;
   }

@@ -12,6 +12,8 @@ export interface ReadPlan {
   mode: SyncMode;
   /** Page cursor to resume from (a checkpoint of an unfinished incremental read). */
   startAfter: string | null;
+  /** A child's parents whose children the interrupted read had all read past `startAfter`. */
+  resumeDone: ReadonlySet<string>;
   /** Pages the resumed read had done (0 on a fresh read; null: a checkpoint that did not say). */
   pages: number | null;
   /** Server-side filters (streams with serverFilters); null = not sent. */
@@ -47,6 +49,7 @@ export function planRead(state: CursorState, inputs: PlanInputs): ReadPlan {
     mode: inputs.mode,
     lookback: inputs.lookback,
     startAfter: resume?.after ?? null,
+    resumeDone: new Set(resume?.done ?? []),
     pages: resume ? resume.pages : 0,
     maxSeen: resume?.maxSeen ?? null,
     updatedBefore: resume?.upperBound ?? null,
@@ -140,14 +143,14 @@ export function maxOf(a: number | null, b: number | null): number | null {
 export function checkpointState(
   state: CursorState,
   plan: ReadPlan,
-  progress: { after: string; maxSeen: number | null; pages: number },
+  progress: { after: string | null; maxSeen: number | null; pages: number; done?: readonly string[] },
   partitions: Readonly<Record<string, number>> = {},
 ): CursorState {
   const keep = plan.mode === 'incremental' ? state : { ...state, cursor: null, recent: {} };
   const bounds = plan.window
     ? { lowerBound: plan.window.from, upperBound: plan.window.to }
     : { lowerBound: plan.updatedAfter, upperBound: plan.updatedBefore };
-  return { ...keep, checkpoint: { ...progress, ...bounds }, partitions };
+  return { ...keep, checkpoint: { done: [], ...progress, ...bounds }, partitions };
 }
 
 /**

@@ -22,8 +22,8 @@ import type { StreamState } from './state.js';
 export const STATE_VERSION = 1;
 
 export interface Checkpoint {
-  /** Page cursor to resume from. */
-  after: string;
+  /** Page cursor to resume from; null: from the first page (a child's parents done on it in `done`). */
+  after: string | null;
   /** Server-side updated_after of the interrupted read (null: none). */
   lowerBound: number | null;
   /** Server-side updated_before fixed when the interrupted read started. */
@@ -35,6 +35,11 @@ export interface Checkpoint {
    * checkpoints differ (one was committed later), the read resumes from the one behind.
    */
   pages: number | null;
+  /**
+   * A child stream's parents past `after` whose children were all read (the parents' page was still
+   * open): the resumed read skips them. Bounded by about two pages of parents.
+   */
+  done: readonly string[];
 }
 
 export interface CursorState {
@@ -63,10 +68,15 @@ function numberOrNull(value: unknown, field: string, fail: (why: string) => neve
 function parseCheckpoint(raw: unknown, fail: (why: string) => never): Checkpoint | null {
   if (raw === null || raw === undefined) return null;
   if (!isJsonObject(raw)) return fail('"checkpoint" must be an object or null');
-  if (typeof raw.after !== 'string' || raw.after === '')
+  const fromStart = raw.after === null && Array.isArray(raw.done);
+  if (!fromStart && (typeof raw.after !== 'string' || raw.after === ''))
     return fail('"checkpoint.after" must be a page cursor');
+  const done = raw.done ?? [];
+  if (!Array.isArray(done) || !done.every((key) => typeof key === 'string'))
+    return fail('"checkpoint.done" must be a list of parent keys');
   return {
-    after: raw.after,
+    after: typeof raw.after === 'string' ? raw.after : null,
+    done,
     lowerBound: numberOrNull(raw.lower_bound, 'checkpoint.lower_bound', fail),
     upperBound: numberOrNull(raw.upper_bound, 'checkpoint.upper_bound', fail),
     maxSeen: numberOrNull(raw.max_seen, 'checkpoint.max_seen', fail),
@@ -147,6 +157,7 @@ export function serializeState(state: CursorState): JsonObject {
           upper_bound: checkpoint.upperBound,
           max_seen: checkpoint.maxSeen,
           ...(checkpoint.pages === null ? {} : { pages: checkpoint.pages }),
+          ...(checkpoint.done.length > 0 ? { done: [...checkpoint.done] } : {}),
         }
       : null,
     ...(Object.keys(state.partitions).length > 0 ? { partitions: { ...state.partitions } } : {}),
