@@ -97,10 +97,30 @@ describe.each(['duckdb', 'sqlite'] as const)('figures on %s', (dialect) => {
         expect(f.sessions.sessions).toBe(n(facts?.sessions));
         expect(f.sessions.merged).toBe(n(facts?.merged));
         expect(f.mergeRate).toBeCloseTo(n(facts?.merged) / n(facts?.prs), 9);
-        expect(f.perMergedPr).toBeCloseTo(n(billed?.acus) / n(facts?.merged), 6);
         expect(f.activeUsers).toBe(n(active?.n));
-        expect(f.perActiveUser).toBeCloseTo(n(billed?.acus) / n(active?.n), 6);
+        // The ratios cover only the days both billing and sessions have: never billed ACUs of one
+        // span over merged PRs or users of another.
+        const [spans] = await q(`SELECT
+            (SELECT min(date // 86400) FROM consumption_daily) AS b0, (SELECT max(date // 86400) FROM consumption_daily) AS b1,
+            (SELECT min(${sql.sessionDay}) FROM session_facts) AS s0, (SELECT max(${sql.sessionDay}) FROM session_facts) AS s1`);
+        const [from, to] = [
+          Math.max(start, n(spans?.b0), n(spans?.s0)),
+          Math.min(end, n(spans?.b1), n(spans?.s1)),
+        ];
+        const [jointBilled] = await q(`SELECT sum(acus) AS acus FROM consumption_daily
+          WHERE date // 86400 BETWEEN ${from} AND ${to}`);
+        const [jointFacts] = await q(`SELECT sum(prs_merged) AS merged FROM session_facts
+          WHERE ${sql.sessionDay} BETWEEN ${from} AND ${to}`);
+        const [jointActive] = await q(`SELECT count(*) AS n FROM (
+            SELECT user_id FROM session_facts WHERE user_id IS NOT NULL AND ${sql.sessionDay} BETWEEN ${from} AND ${to}
+            UNION SELECT user_id FROM consumption_by_user WHERE acus > 0 AND date // 86400 BETWEEN ${from} AND ${to}) t`);
+        expect(f.ratioWindow).toMatchObject({ start: from, end: to });
+        expect(f.perMergedPr).toBeCloseTo(n(jointBilled?.acus) / n(jointFacts?.merged), 6);
+        expect(f.perActiveUser).toBeCloseTo(n(jointBilled?.acus) / n(jointActive?.n), 6);
       }
+      // The fixture's sessions and billing cover different spans: "all" must not divide across them.
+      const all = ENGINE.computeView(ENGINE, payload, ALL);
+      expect(all.ratioWindow?.start).not.toBe(all.period.start);
       const f30 = ENGINE.computeView(ENGINE, payload, { ...ALL, period: '30' });
       const [previous] = await q(`SELECT sum(acus) AS acus FROM consumption_daily
         WHERE date // 86400 BETWEEN ${end - 59} AND ${end - 30}`);

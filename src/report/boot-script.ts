@@ -16,7 +16,7 @@ export const BOOT_SCRIPT = `(async () => {
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.color = '#444';
   const charts = new Map();
-  const view = { period: 'all', from: null, to: null, actor: -1, origin: -1, category: -1 };
+  const view = { period: byId('period').value, from: null, to: null, actor: -1, origin: -1, category: -1 };
   const table = { sort: 'created', descending: true, query: '', page: 0 };
   let figures = null;
   let order = [];

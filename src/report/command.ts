@@ -8,6 +8,7 @@ interface ReportFlags {
   until?: string;
   acuPrice?: string;
   config?: string[];
+  period?: string;
 }
 
 /** `devin-tap report`: a bad path, a non-database file, a bad date or price is a clear error, exit 1. */
@@ -26,13 +27,19 @@ export function reportCommand(): Command {
     .option('--until <YYYY-MM-DD>', 'only data up to this day (UTC, inclusive) is embedded')
     .option('--acu-price <USD>', 'price of one ACU in US dollars: every ACU figure also in dollars')
     .option('--config <file...>', 'config files; acu_price_usd in them sets the price (--acu-price wins)')
+    .option(
+      '--period <period>',
+      'the view the page opens on: last-30-days, last-90-days, month-to-date or all',
+      'last-30-days',
+    )
     .action((flags: ReportFlags) =>
       runCommand(async () => {
         const { writeReport } = await import('./write-report.js');
-        const { database, out, since, until, acuPrice, config } = flags;
+        const { database, out, since, until, acuPrice, config, period } = flags;
         const payload = await writeReport({
           database,
           out,
+          ...(period === undefined ? {} : { period }),
           ...(since === undefined ? {} : { since }),
           ...(until === undefined ? {} : { until }),
           ...(acuPrice === undefined ? {} : { acuPrice }),

@@ -9,6 +9,7 @@ import type { StreamCount } from './load-payload.js';
 import { encodePayload, redactKeys } from './pack.js';
 import { panels, renderPanel, sessionsPanel } from './page-sections.js';
 import type { Payload, ViewChoice } from './payload.js';
+import { reportSummary } from './summary.js';
 
 export { escapeHtml } from './html-escape.js';
 
@@ -32,7 +33,7 @@ function inlineScript(source: string): string {
 const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
 export const INITIAL_VIEW: ViewChoice = {
-  period: 'all',
+  period: '30',
   from: null,
   to: null,
   actor: -1,
@@ -44,8 +45,9 @@ export function renderReport(
   payload: Payload,
   streams: readonly StreamCount[],
   chartLibrary: string,
+  period: ViewChoice['period'] = INITIAL_VIEW.period,
 ): string {
-  const figures = ENGINE.computeView(ENGINE, payload, INITIAL_VIEW);
+  const figures = ENGINE.computeView(ENGINE, payload, { ...INITIAL_VIEW, period });
   const parts = ENGINE.renderParts(ENGINE, payload, figures);
   const banner = bannerText(payload);
   return redactKeys(`<!DOCTYPE html>
@@ -63,7 +65,7 @@ export function renderReport(
 <p class="meta">${escapeHtml(subtitle(payload))}</p>
 </header>
 <main>
-${controls(figures)}
+${controls(figures, period)}
 ${payload.meta.price === null ? `<p class="price-note">${prose('Figures are in ACUs: no price per ACU was given. Add one with `devin-tap report --acu-price USD` (or `acu_price_usd` in a config file given with `--config`) to see dollars.')}</p>` : `<p class="price-note">${escapeHtml(`Costs at ${ENGINE.fmtMoney(payload.meta.price)} per ACU.`)}</p>`}
 <section class="cards" id="cards" aria-label="Headline figures">
 ${parts.cards ?? ''}
@@ -75,6 +77,7 @@ ${sessionsPanel(payload, figures)}
 </div>
 ${streamsFooter(streams)}
 </main>
+<script type="application/json" id="devin-tap-summary">${jsonForScript(reportSummary(figures, streams))}</script>
 <script type="application/gzip;base64" id="report-data">${encodePayload(payload)}</script>
 <script>${inlineScript(chartLibrary)}</script>
 <script>${inlineScript(engineSource())}
@@ -84,15 +87,16 @@ ${BOOT_SCRIPT}</script>
 `);
 }
 
-function controls(f: Figures): string {
+function controls(f: Figures, period: ViewChoice['period']): string {
   const option = (value: string, label: string): string =>
-    `<option value="${value}"${value === 'all' ? ' selected' : ''}>${label}</option>`;
+    `<option value="${value}"${value === period ? ' selected' : ''}>${label}</option>`;
   return `<section class="controls" aria-label="Period and filters">
 <label>Period <select id="period">${[
     option('all', 'Everything in this file'),
     option('7', 'Last 7 days'),
     option('30', 'Last 30 days'),
     option('90', 'Last 90 days'),
+    option('mtd', 'Month to date'),
     option('custom', 'Custom dates'),
   ].join('')}</select></label>
 <span id="custom-dates" hidden><input type="date" id="period-from" aria-label="From"> to <input type="date" id="period-to" aria-label="To"></span>

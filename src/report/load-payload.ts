@@ -12,6 +12,8 @@ export interface StreamCount {
   name: string;
   /** null: the stream was not synced into this database (no table). */
   rows: number | null;
+  /** When its state was last committed (ISO 8601 UTC); null when never (or a `load` without one). */
+  lastSynced: string | null;
 }
 
 export interface LoadOptions {
@@ -96,12 +98,25 @@ async function playbookTitles(db: ReportDatabase): Promise<Map<string, string> |
 
 export async function streamCounts(db: ReportDatabase): Promise<StreamCount[]> {
   const tables = await db.tables();
+  const synced = await lastSyncedAt(db, tables);
   const counts: StreamCount[] = [];
   for (const name of STREAM_NAMES) {
     const rows = tables.has(name)
       ? Number((await db.all(`SELECT count(*) AS n FROM ${name}`))[0]?.n ?? 0)
       : null;
-    counts.push({ name, rows });
+    counts.push({ name, rows, lastSynced: synced.get(name) ?? null });
   }
   return counts;
+}
+
+/** Stream -> when its state was last committed, from `_devin_tap_state`. */
+async function lastSyncedAt(db: ReportDatabase, tables: Set<string>): Promise<Map<string, string>> {
+  if (!tables.has('_devin_tap_state')) return new Map();
+  const ms = db.dialect === 'duckdb' ? 'epoch_ms(updated_at)' : 'updated_at';
+  const rows = await db.all(`SELECT stream, ${ms} AS ms FROM _devin_tap_state`);
+  return new Map(
+    rows
+      .filter((row) => Number.isFinite(Number(row.ms)))
+      .map((row) => [String(row.stream), new Date(Number(row.ms)).toISOString()]),
+  );
 }

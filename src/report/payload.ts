@@ -81,7 +81,8 @@ export interface Payload {
 
 /** What the reader chose in the page: a period and three filters (-1: all). */
 export interface ViewChoice {
-  period: '7' | '30' | '90' | 'all' | 'custom';
+  /** Last N days, `mtd` (the month of the last day with data, to that day), everything, or custom. */
+  period: '7' | '30' | '90' | 'mtd' | 'all' | 'custom';
   /** Custom period, inclusive days. */
   from: number | null;
   to: number | null;

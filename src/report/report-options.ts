@@ -2,6 +2,24 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../tap/errors.js';
 
+/** `--period` values and the page's period choice each opens on. */
+export const PERIODS = {
+  'last-30-days': '30',
+  'last-90-days': '90',
+  'month-to-date': 'mtd',
+  all: 'all',
+} as const;
+
+export type PeriodFlag = keyof typeof PERIODS;
+
+/** A --period value, or a clear InputError naming the choices. */
+export function checkedPeriod(text: string): (typeof PERIODS)[PeriodFlag] {
+  const period = (PERIODS as Record<string, (typeof PERIODS)[PeriodFlag]>)[text];
+  if (period === undefined)
+    throw new InputError(`--period must be one of ${Object.keys(PERIODS).join(', ')}, got "${text}"`);
+  return period;
+}
+
 /** Parses YYYY-MM-DD (a real calendar date) to epoch seconds at 00:00 UTC; null if invalid. */
 export function parseDay(text: string): number | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;

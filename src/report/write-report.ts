@@ -6,7 +6,7 @@ import { openReadOnly } from './database.js';
 import { renderReport } from './html.js';
 import { loadPayload, streamCounts } from './load-payload.js';
 import type { Payload } from './payload.js';
-import { checkedDay, resolvePrice } from './report-options.js';
+import { checkedDay, checkedPeriod, resolvePrice } from './report-options.js';
 
 export interface ReportOptions {
   database: string;
@@ -19,6 +19,8 @@ export interface ReportOptions {
   acuPrice?: string;
   /** Config files that may set acu_price_usd. */
   configPaths?: readonly string[];
+  /** The view the page opens on (and its summary describes): last-30-days by default. */
+  period?: string;
   now?: Date;
 }
 
@@ -30,6 +32,7 @@ export async function writeReport(options: ReportOptions): Promise<Payload> {
     throw new InputError(`--until (${options.until}) is before --since (${options.since})`);
   }
   const price = resolvePrice(options.acuPrice, options.configPaths ?? []);
+  const period = checkedPeriod(options.period ?? 'last-30-days');
   const db = await openReadOnly(options.database);
   let html: string;
   let payload: Payload;
@@ -42,7 +45,7 @@ export async function writeReport(options: ReportOptions): Promise<Payload> {
       price,
       now: options.now ?? new Date(),
     });
-    html = renderReport(payload, await streamCounts(db), chartLibrarySource());
+    html = renderReport(payload, await streamCounts(db), chartLibrarySource(), period);
   } finally {
     db.close();
   }

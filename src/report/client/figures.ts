@@ -40,6 +40,12 @@ export interface Figures {
   activeUsers: number;
   perMergedPr: number | null;
   perActiveUser: number | null;
+  /**
+   * The days the two ratios above are computed over: the period's days that both the cost's source
+   * (billing) and the sessions cover, so that neither side counts days the other has no data for.
+   * Null when they share no day.
+   */
+  ratioWindow: { start: number; end: number; text: string; merged: number; activeUsers: number } | null;
   /** ACUs in the previous period of equal length (same source), and the relative change. */
   previous: { acus: number; text: string; change: number | null } | null;
   spend: Series;
@@ -77,19 +83,81 @@ export function ratio(part: number, whole: number): number | null {
   return whole > 0 ? part / whole : null;
 }
 
+/** First and last day of a list of days (null when empty). */
+export function daySpan(days: readonly number[] | undefined): [number, number] | null {
+  if (days === undefined || days.length === 0) return null;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const day of days) {
+    if (day < first) first = day;
+    if (day > last) last = day;
+  }
+  return [first, last];
+}
+
+/** The days both the cost's source and the sessions cover, inside [start, end]; null when none. */
+export function jointRange(
+  payload: Payload,
+  source: CostSource,
+  start: number,
+  end: number,
+): [number, number] | null {
+  const spans = [daySpan(payload.sessions.day)];
+  if (source === 'billed') spans.push(daySpan(payload.billing?.day));
+  if (source === 'user') spans.push(daySpan(payload.billingByUser?.day));
+  let [from, to] = [start, end];
+  for (const span of spans) {
+    if (span === null) return null;
+    from = Math.max(from, span[0]);
+    to = Math.min(to, span[1]);
+  }
+  return from <= to ? [from, to] : null;
+}
+
 export function computeView(E: Engine, payload: Payload, choice: ViewChoice): Figures {
   const period = E.resolvePeriod(payload.meta, choice);
   const scan = E.scanSessions(payload, choice, period);
   const billing = E.scanBilling(payload, choice, period);
+  const people = E.peopleFigures(payload, choice, scan, billing);
   const prev = period.previous;
+  const prevCovered = prev !== null && jointRange(payload, billing.source, prev.start, prev.start) !== null;
   const previousAcus =
-    prev === null
+    prev === null || !prevCovered
       ? null
       : (E.billedAcus(payload, choice, prev.start, prev.end) ??
           E.sessionAcus(payload, choice, prev.start, prev.end)) / 100;
   const previousText = prev === null ? '' : `${E.dayText(prev.start)} to ${E.dayText(prev.end)}`;
+  const figures = buildFigures(payload, period, scan, billing, people, previousAcus, previousText);
+  return withRatioWindow(E, payload, choice, figures);
+}
+
+/** Cost per merged PR and per active user over the days both sides cover (see Figures.ratioWindow). */
+export function withRatioWindow(E: Engine, payload: Payload, choice: ViewChoice, f: Figures): Figures {
+  const { start, end } = f.period;
+  const joint = start === null || end === null ? null : jointRange(payload, f.source, start, end);
+  if (joint === null) return { ...f, perMergedPr: null, perActiveUser: null, ratioWindow: null };
+  const text = `${E.dayText(joint[0])} to ${E.dayText(joint[1])}`;
+  if (joint[0] === start && joint[1] === end) {
+    const window = { start, end, text, merged: f.sessions.merged, activeUsers: f.activeUsers };
+    return { ...f, ratioWindow: window };
+  }
+  const period = E.resolvePeriod(payload.meta, { ...choice, period: 'custom', from: joint[0], to: joint[1] });
+  const scan = E.scanSessions(payload, choice, period);
+  const billing = E.scanBilling(payload, choice, period);
   const people = E.peopleFigures(payload, choice, scan, billing);
-  return buildFigures(payload, period, scan, billing, people, previousAcus, previousText);
+  const acus = (billing.source === 'estimated' ? scan.total.acus : billing.total) / 100;
+  return {
+    ...f,
+    perMergedPr: ratio(acus, scan.total.merged),
+    perActiveUser: ratio(acus, people.activeUsers),
+    ratioWindow: {
+      start: joint[0],
+      end: joint[1],
+      text,
+      merged: scan.total.merged,
+      activeUsers: people.activeUsers,
+    },
+  };
 }
 
 export function buildFigures(
@@ -115,6 +183,7 @@ export function buildFigures(
     activeUsers: active,
     perMergedPr: ratio(acus, scan.total.merged),
     perActiveUser: ratio(acus, active),
+    ratioWindow: null,
     previous:
       previousAcus === null
         ? null
@@ -207,7 +276,10 @@ function playbookRows(payload: Payload, scan: SessionScan): PlaybookRow[] {
 
 export const FIGURE_FUNCTIONS = [
   ratio,
+  daySpan,
+  jointRange,
   computeView,
+  withRatioWindow,
   buildFigures,
   spendSeries,
   counted,

@@ -65,6 +65,10 @@ export function periodRange(meta: PayloadMeta, choice: ViewChoice): [number, num
     const to = choice.to ?? meta.lastDay;
     return from <= to ? [from, to] : [to, from];
   }
+  if (choice.period === 'mtd') {
+    const monthStart = textDay(`${dayText(meta.lastDay).slice(0, 7)}-01`) ?? meta.lastDay;
+    return [Math.max(monthStart, meta.firstDay), meta.lastDay];
+  }
   return [meta.lastDay - Number(choice.period) + 1, meta.lastDay];
 }
 

@@ -24,6 +24,14 @@ function costLabel(f: Figures): string {
   return f.source === 'estimated' ? 'Cost (estimated from sessions)' : 'Billed cost';
 }
 
+/** Where the ratio cards' window is not the period's, the hint says which days they cover. */
+function ratioHint(E: RenderEngine, f: Figures, what: string, count: number): string {
+  const window = f.ratioWindow;
+  if (window === null) return `no days with both billing and sessions, ${f.period.text}`;
+  const same = window.start === f.period.start && window.end === f.period.end;
+  return `${E.fmtNumber(count)} ${what}${same ? '' : `, over ${window.text} (the days with both billing and sessions)`}`;
+}
+
 export function renderCards(E: RenderEngine, f: Figures): string {
   const unit = f.price === null ? 'ACUs' : 'Cost';
   const acus = `${E.fmtNumber(f.acus)} ACUs`;
@@ -38,13 +46,13 @@ export function renderCards(E: RenderEngine, f: Figures): string {
       'per-pr',
       `${unit} per merged PR`,
       E.fmtAmount(f.perMergedPr, f.price),
-      `${E.fmtNumber(f.sessions.merged)} merged pull requests`,
+      ratioHint(E, f, 'merged pull requests', f.ratioWindow?.merged ?? 0),
     ],
     [
       'per-user',
       `${unit} per active user`,
       E.fmtAmount(f.perActiveUser, f.price),
-      `${E.fmtNumber(f.activeUsers)} active users`,
+      ratioHint(E, f, 'active users', f.ratioWindow?.activeUsers ?? 0),
     ],
     [
       'change',
@@ -148,6 +156,7 @@ export function renderParts(E: RenderEngine, payload: Payload, f: Figures): Reco
 
 export const RENDER_FUNCTIONS = [
   costLabel,
+  ratioHint,
   renderCards,
   seriesTable,
   countTable,

@@ -1,0 +1,45 @@
+import type { Figures } from './client/figures.js';
+import { dayText } from './client/period.js';
+import type { StreamCount } from './load-payload.js';
+
+/**
+ * The default view in machine-readable form, embedded in the page as
+ * `<script type="application/json" id="devin-tap-summary">`. Field names are a contract.
+ */
+export interface ReportSummary {
+  window: { start: string; end: string } | null;
+  /** Billed ACUs of the window; null when the cost is estimated from sessions (no billing synced). */
+  billed_acus: number | null;
+  billed_cost_usd: number | null;
+  merged_prs: number;
+  cost_per_merged_pr_usd: number | null;
+  /** The days the per-PR and per-user figures cover: the window's days both billing and sessions have. */
+  ratio_window: { start: string; end: string } | null;
+  active_users: number;
+  sessions: number;
+  last_synced: Record<string, string | null>;
+  /** Not computed yet: null. */
+  forecast: null;
+}
+
+const cents = (value: number | null): number | null =>
+  value === null ? null : Math.round(value * 100) / 100;
+
+export function reportSummary(f: Figures, streams: readonly StreamCount[]): ReportSummary {
+  const { start, end } = f.period;
+  const billed = f.source === 'estimated' ? null : f.acus;
+  const window = f.ratioWindow;
+  return {
+    window: start === null || end === null ? null : { start: dayText(start), end: dayText(end) },
+    billed_acus: cents(billed),
+    billed_cost_usd: billed === null || f.price === null ? null : cents(billed * f.price),
+    merged_prs: f.sessions.merged,
+    cost_per_merged_pr_usd:
+      f.price === null || f.perMergedPr === null ? null : cents(f.perMergedPr * f.price),
+    ratio_window: window === null ? null : { start: dayText(window.start), end: dayText(window.end) },
+    active_users: f.activeUsers,
+    sessions: f.sessions.sessions,
+    last_synced: Object.fromEntries(streams.map((stream) => [stream.name, stream.lastSynced])),
+    forecast: null,
+  };
+}
