@@ -109,7 +109,8 @@ describe.runIf(chromiumPath !== null)('report in a browser', () => {
     const database = join(dir, 'full.duckdb');
     await writeFixture('duckdb', database, sim);
     const out = join(dir, 'full.html');
-    await writeReport({ database, out, acuPrice: String(PRICE) });
+    // Opens on everything (the default is the last 30 days).
+    await writeReport({ database, out, acuPrice: String(PRICE), period: 'all' });
     const expected = {
       all: 0,
       last30: 0,
@@ -220,7 +221,7 @@ describe.runIf(chromiumPath !== null)('report in a browser', () => {
     const database = join(dir, 'nojs.duckdb');
     await writeFixture('duckdb', database, sim);
     const out = join(dir, 'nojs.html');
-    const payload = await writeReport({ database, out, acuPrice: String(PRICE) });
+    const payload = await writeReport({ database, out, acuPrice: String(PRICE), period: 'all' });
     const opened = await openReport(out, false);
     const figures = ENGINE.computeView(ENGINE, payload, {
       period: 'all',
