@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE } from '../src/report/client/engine.js';
+import { markPartial } from '../src/report/client/period.js';
 import type { Payload, ViewChoice } from '../src/report/payload.js';
 import { viewStatements } from '../src/report/views.js';
 import { writeReport } from '../src/report/write-report.js';
@@ -236,8 +237,14 @@ describe.each(['duckdb', 'sqlite'] as const)('figures on %s', (dialect) => {
           await q(`SELECT ${sql.bucket(granularity)} AS bucket, sum(acus) AS acus, sum(acus_devin) AS devin,
             sum(acus_review) AS review FROM consumption_daily WHERE date // 86400 BETWEEN ${start} AND ${end} GROUP BY 1`);
         const series = (name: string) => f.spend.series.find((s) => s.name === name)?.values ?? [];
+        const labels = f.spend.labels.map((label) => label.replace(/ \(partial\)$/, ''));
+        // A month the period ends inside is labelled partial.
+        if (granularity === 'month') {
+          const cut = ENGINE.dayText(end + 1).slice(0, 7) === labels.at(-1);
+          expect(f.spend.labels.at(-1)?.endsWith(' (partial)')).toBe(cut);
+        }
         for (const row of rows) {
-          const i = f.spend.labels.indexOf(String(row.bucket));
+          const i = labels.indexOf(String(row.bucket));
           expect(i, `${granularity} ${row.bucket}`).toBeGreaterThanOrEqual(0);
           const total = f.spend.series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0);
           expect(total).toBeCloseTo(n(row.acus), 6);
@@ -291,5 +298,27 @@ describe.each(['duckdb', 'sqlite'] as const)('figures synced from the simulator 
       const labels = payload.actors.label.filter((_, a) => payload.actors.kind[a] === 0);
       expect(new Set(labels).size).toBe(labels.length);
     });
+  });
+});
+
+describe('partial buckets', () => {
+  const day = (text: string) => ENGINE.textDay(text) ?? 0;
+  it('a week or month the period cuts, and a day still accruing, are labelled partial', () => {
+    const weeks = markPartial(
+      ['2026-11-02', '2026-11-09'],
+      day('2026-11-04'),
+      day('2026-11-15'),
+      'week',
+      null,
+    );
+    expect(weeks).toEqual(['2026-11-02 (partial)', '2026-11-09']);
+    const months = markPartial(['2026-10', '2026-11'], day('2026-10-01'), day('2026-11-20'), 'month', null);
+    expect(months).toEqual(['2026-10', '2026-11 (partial)']);
+    const days = ['2026-11-19', '2026-11-20'];
+    expect(markPartial(days, day('2026-11-19'), day('2026-11-20'), 'day', day('2026-11-20'))).toEqual([
+      '2026-11-19',
+      '2026-11-20 (partial)',
+    ]);
+    expect(markPartial(days, day('2026-11-19'), day('2026-11-20'), 'day', day('2026-12-01'))).toEqual(days);
   });
 });

@@ -63,6 +63,7 @@ export function renderReport(
 <header>
 <h1>Devin usage report</h1>
 <p class="meta">${escapeHtml(subtitle(payload))}</p>
+<p class="meta" id="last-synced">${escapeHtml(syncedText(streams))}</p>
 </header>
 <main>
 ${controls(figures, period)}
@@ -120,6 +121,17 @@ function subtitle(payload: Payload): string {
   return `${m.database} (${m.engine}) · ${range}${bounded} · generated ${m.generatedAt.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** When the data was last synced: the oldest and newest stream's last commit (each in the footer). */
+function syncedText(streams: readonly StreamCount[]): string {
+  const times = streams.flatMap((s) => (s.lastSynced === null ? [] : [s.lastSynced])).sort();
+  const shown = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+  const [oldest, newest] = [times[0], times.at(-1)];
+  if (oldest === undefined || newest === undefined)
+    return 'Last synced: unknown (no sync state in this database)';
+  if (oldest === newest) return `Last synced ${shown(newest)}`;
+  return `Last synced ${shown(newest)}; the oldest stream ${shown(oldest)} (each stream below)`;
+}
+
 function bannerText(payload: Payload): string | null {
   if (!payload.has.sessions) {
     return 'No session data: neither sessions nor sessions_insights has been synced into this database. Run `devin-tap sync` first.';
@@ -140,12 +152,12 @@ function streamsFooter(streams: readonly StreamCount[]): string {
       (s) =>
         `<tr><th scope="row">${escapeHtml(s.name)}</th><td>${
           s.rows === null ? '<span class="missing">not synced</span>' : escapeHtml(ENGINE.fmtNumber(s.rows))
-        }</td></tr>`,
+        }</td><td>${escapeHtml(s.lastSynced === null ? '-' : `${s.lastSynced.slice(0, 16).replace('T', ' ')} UTC`)}</td></tr>`,
     )
     .join('\n');
   return `<footer>
 <h2>Data in this database</h2>
-<table class="streams"><thead><tr><th scope="col">Stream</th><th scope="col">Rows</th></tr></thead>
+<table class="streams"><thead><tr><th scope="col">Stream</th><th scope="col">Rows</th><th scope="col">Last synced</th></tr></thead>
 <tbody>
 ${cells}
 </tbody></table>

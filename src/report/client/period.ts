@@ -91,14 +91,42 @@ export function resolvePeriod(meta: PayloadMeta, choice: ViewChoice): Period {
   const coverage = meta.since === null ? meta.firstDay : textDay(meta.since);
   const previous =
     coverage !== null && start - length >= coverage ? { start: start - length, end: start - 1 } : null;
+  const buckets = bucketsFor(start, end, granularity);
+  const today = textDay(meta.generatedAt.slice(0, 10));
   return {
     start,
     end,
     granularity,
-    ...bucketsFor(start, end, granularity),
+    labels: markPartial(buckets.labels, start, end, granularity, today),
+    bucketOf: buckets.bucketOf,
     previous,
     text: `${dayText(start)} to ${dayText(end)}`,
   };
+}
+
+/**
+ * Labels of buckets the period holds only part of (a week or month cut by the period's start or
+ * end, a day still accruing on the day of the report) end in " (partial)": never read as complete.
+ */
+export function markPartial(
+  labels: string[],
+  start: number,
+  end: number,
+  granularity: Granularity,
+  today: number | null,
+): string[] {
+  const cut = (day: number, edge: 'first' | 'last'): boolean => {
+    if (granularity === 'day') return edge === 'last' && today !== null && day >= today;
+    const neighbour = edge === 'first' ? day - 1 : day + 1;
+    return bucketLabel(neighbour, granularity) === bucketLabel(day, granularity);
+  };
+  const marked = [...labels];
+  const mark = (index: number) => {
+    if (marked[index] !== undefined && !marked[index]?.endsWith(' (partial)')) marked[index] += ' (partial)';
+  };
+  if (cut(start, 'first')) mark(0);
+  if (cut(end, 'last') || (today !== null && end >= today)) mark(marked.length - 1);
+  return marked;
 }
 
 export const PERIOD_FUNCTIONS = [
@@ -107,6 +135,7 @@ export const PERIOD_FUNCTIONS = [
   granularityFor,
   bucketLabel,
   bucketsFor,
+  markPartial,
   periodRange,
   resolvePeriod,
 ];
