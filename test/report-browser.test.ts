@@ -246,7 +246,7 @@ describe.runIf(chromiumPath !== null)('report in a browser', () => {
     const database = join(dir, 'partial.sqlite');
     await syncDatabase('sqlite', database, sim, ['sessions', 'secrets']);
     const out = join(dir, 'partial.html');
-    await writeReport({ database, out, acuPrice: '2' });
+    await writeReport({ database, out, acuPrice: '2', period: 'all' });
     const opened = await openReport(out);
     const { page } = opened;
     expectCleanLoad(opened, out);
