@@ -1,9 +1,10 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../tap/json.js';
+import { STREAM_NAMES } from '../tap/streams/index.js';
 
 export const TAP_NAME = 'tap-devin';
 export const TAP_DESCRIPTION =
-  'Singer tap for the Devin AI API v3: sessions, sessions_insights, session_messages, playbooks, ' +
-  'secrets (metadata only) and knowledge_notes, incremental and resumable.';
+  `Singer tap for the Devin AI API v3: ${STREAM_NAMES.join(', ')} (secrets as metadata only), ` +
+  'incremental and resumable.';
 export const CAPABILITIES: readonly string[] = ['catalog', 'discover', 'state', 'about'];
 
 export interface SettingInfo {
