@@ -9,7 +9,19 @@ import { sessionsInsights } from './sessions-insights.js';
 import type { StreamDef } from './stream-def.js';
 import { users } from './users.js';
 
-export type { BindRule, ParentLink, SpreadRule, StreamDef, WindowPaging } from './stream-def.js';
+export type {
+  ArrayPaging,
+  BindRule,
+  OffsetPaging,
+  Paging,
+  ParentLink,
+  PeriodUnit,
+  SpreadRule,
+  StreamDef,
+  WindowAnswer,
+  WindowPaging,
+  WindowPart,
+} from './stream-def.js';
 
 /** Every stream, in the order they are read (a parent before its children). */
 export const STREAMS: readonly StreamDef[] = [
