@@ -30,7 +30,11 @@ async function probe(
   const counters = { requests: 0, retries: 0 };
   const context = { stream: stream.name, permission: stream.permission, counters };
   try {
-    const request = probeRequest(stream, resolvePath(stream, config.orgId, parent), Math.floor(Date.now() / 1000));
+    const request = probeRequest(
+      stream,
+      resolvePath(stream, config.orgId, parent),
+      Math.floor(Date.now() / 1000),
+    );
     const items = request.records(await http.getJson(request.path, request.query, context));
     return items[0] ? { stream, outcome: 'ok', first: items[0] } : { stream, outcome: 'ok' };
   } catch (error) {

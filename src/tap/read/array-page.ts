@@ -5,7 +5,9 @@ import type { PageResult } from './paginate.js';
 /** A bare JSON array of objects, checked at the API boundary. */
 export function parseArray(raw: unknown, label: string): JsonObject[] {
   const fail = (what: string): never => {
-    throw new SchemaError(`${label}: the API returned an answer that is not a JSON array of objects (${what})`);
+    throw new SchemaError(
+      `${label}: the API returned an answer that is not a JSON array of objects (${what})`,
+    );
   };
   if (!Array.isArray(raw)) return fail(isJsonObject(raw) ? 'an object' : 'not an array');
   return raw.map((item) => (isJsonObject(item) ? item : fail('an entry is not an object')));

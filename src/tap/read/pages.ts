@@ -39,8 +39,7 @@ export function streamPages(
     onRetry: deps.log,
   };
   const label = `${run.name} (GET ${path})`;
-  const get = (query: Query, at = path) =>
-    deps.http.getJson(at, query, context);
+  const get = (query: Query, at = path) => deps.http.getJson(at, { ...def.query, ...query }, context);
   const paging = def.paging;
   switch (paging?.kind) {
     case 'window':

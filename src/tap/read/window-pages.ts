@@ -41,7 +41,11 @@ function resumePoint(paging: WindowPaging, startAfter: string | null): { part: n
 }
 
 /** Every request of the read, in order, from the resume point on. */
-function plannedRequests(paging: WindowPaging, window: { from: number; to: number }, startAfter: string | null) {
+function plannedRequests(
+  paging: WindowPaging,
+  window: { from: number; to: number },
+  startAfter: string | null,
+) {
   const resume = resumePoint(paging, startAfter);
   const parts = paging.parts ?? [undefined];
   return parts.flatMap((part, index): Request[] => {

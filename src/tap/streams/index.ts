@@ -1,8 +1,16 @@
 import { consumptionByUser } from './consumption-by-user.js';
 import { consumptionDaily } from './consumption-daily.js';
+import { idpUsers } from './idp-users.js';
 import { knowledgeNotes } from './knowledge-notes.js';
+import { metricsActiveUsers } from './metrics-active-users.js';
+import { metricsPrs } from './metrics-prs.js';
+import { metricsSearches } from './metrics-searches.js';
+import { metricsSessions } from './metrics-sessions.js';
 import { playbooks } from './playbooks.js';
+import { repositories } from './repositories.js';
+import { schedules } from './schedules.js';
 import { secrets } from './secrets.js';
+import { sessionAttachments } from './session-attachments.js';
 import { sessionMessages } from './session-messages.js';
 import { sessions } from './sessions.js';
 import { sessionsInsights } from './sessions-insights.js';
@@ -28,12 +36,20 @@ export const STREAMS: readonly StreamDef[] = [
   sessions,
   sessionsInsights,
   sessionMessages,
+  sessionAttachments,
   playbooks,
   secrets,
   knowledgeNotes,
   users,
+  idpUsers,
+  schedules,
+  repositories,
   consumptionDaily,
   consumptionByUser,
+  metricsActiveUsers,
+  metricsPrs,
+  metricsSessions,
+  metricsSearches,
 ];
 
 export const STREAM_NAMES: readonly string[] = STREAMS.map((stream) => stream.name);

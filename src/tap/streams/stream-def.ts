@@ -17,6 +17,8 @@ export interface StreamDef {
    * (on the cursor field). Absent: the endpoint takes none and the tap filters what it emits.
    */
   readonly serverFilters?: { readonly createdField: string };
+  /** Query parameters sent with every request of this stream (repositories' load_indexing_status). */
+  readonly query?: Readonly<Record<string, string | number | boolean>>;
   /** How pages come: the v3 cursor envelope (absent), `limit`/`offset`, a bare array, or time windows. */
   readonly paging?: Paging;
   /** Fan-out: read this stream once per record of the parent stream. */
