@@ -110,6 +110,6 @@ export function generateAttachment(seed: number, index: number, ordinal: number)
     name,
     source: ordinal % 2 === 0 ? 'user' : 'devin',
     url: `https://app.devin.ai/attachments/${id}/${encodeURIComponent(name)}`,
-    ...(ordinal % 3 === 2 ? {} : { content_type: type }),
+    ...(ordinal % 3 === 1 ? {} : { content_type: type }),
   };
 }
