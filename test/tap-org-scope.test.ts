@@ -73,7 +73,11 @@ describe('the rest of the organization scope', () => {
       [changed, fresh].map((id) => `/v3/organizations/${sim.orgId}/sessions/${id}/attachments`).sort(),
     );
     const rows = recordsOf(second, 'session_attachments');
-    expect(rows).toContainEqual({ ...added, session_id: changed });
+    expect(rows).toContainEqual({
+      ...added,
+      session_id: changed,
+      updated_at: [...sim.sessions()].find((s) => s.session_id === changed)?.updated_at,
+    });
     expect(rows.every((row) => row.session_id === changed || row.session_id === fresh)).toBe(true);
     const bookmark = Number(finalState(first).metrics_prs?.cursor);
     expect(bookmark).toBe(Math.floor(nowSeconds() / DAY) * DAY);
