@@ -75,13 +75,11 @@ export function expectedOrgScope(sim: Simulator, from: number, now: number): Rec
     schedules: sim.schedules().map(scheduleRecord),
     repositories: sim.repositories(true),
     session_attachments: [...sim.sessions()].flatMap((session) =>
-      sim
-        .attachments(String(session.session_id))
-        .map((a) => ({
-          ...a,
-          session_id: session.session_id ?? null,
-          updated_at: session.updated_at ?? null,
-        })),
+      sim.attachments(String(session.session_id)).map((a) => ({
+        ...a,
+        session_id: session.session_id ?? null,
+        updated_at: session.updated_at ?? null,
+      })),
     ),
     metrics_active_users: periods,
     metrics_prs: daily('prs'),

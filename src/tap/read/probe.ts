@@ -21,6 +21,11 @@ export interface ProbeRequest {
  * bare array, or the latest day's window (of the first part, for a stream read from several endpoints).
  */
 export function probeRequest(def: StreamDef, path: string, nowSeconds: number): ProbeRequest {
+  const request = smallestRequest(def, path, nowSeconds);
+  return { ...request, query: { ...def.query, ...request.query } };
+}
+
+function smallestRequest(def: StreamDef, path: string, nowSeconds: number): ProbeRequest {
   const label = def.name;
   const paging = def.paging;
   switch (paging?.kind) {
