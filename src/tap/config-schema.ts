@@ -18,7 +18,7 @@ export const CONFIG_SCHEMA: JsonObject = {
       type: 'string',
       title: 'API token',
       description:
-        'Devin service-user API key (starts with cog_). Its role needs ViewOrgSessions, and ManageOrgPlaybooks / ManageOrgSecrets / ManageOrgKnowledge / ViewOrgMembership / ViewOrgConsumption for those streams. May be given as DEVIN_API_TOKEN instead.',
+        'Devin service-user API key (starts with cog_). Its role needs ViewOrgSessions, and ManageOrgPlaybooks / ManageOrgSecrets / ManageOrgKnowledge / ViewOrgMembership / ViewOrgConsumption / ManageOrgSchedules / ViewOrgRepositories / ViewOrgMetrics for those streams. May be given as DEVIN_API_TOKEN instead.',
       pattern: '^cog_',
       airbyte_secret: true,
       order: 0,
