@@ -4,7 +4,7 @@ import type { Dialect, DialectSql } from './dialect.js';
 export const COST_VIEW_NAMES = ['acu_daily', 'user_spend'] as const;
 
 /** UTC calendar date of an epoch-seconds integer column (a billing day starts at 08:00 UTC on it). */
-function epochDay(dialect: Dialect, column: string): string {
+export function epochDay(dialect: Dialect, column: string): string {
   return dialect === 'duckdb'
     ? `CAST(to_timestamp(${column}) AT TIME ZONE 'UTC' AS DATE)`
     : `date(${column}, 'unixepoch')`;

@@ -1,5 +1,6 @@
 import { costViewStatements } from './cost-views.js';
 import { type Dialect, type DialectSql, dialectSql, type SqlType } from './dialect.js';
+import { orgViewStatements } from './org-views.js';
 
 export type { Dialect } from './dialect.js';
 
@@ -39,7 +40,8 @@ export function viewStatements(
       : null;
   const sql = dialectSql(dialect);
   const temporary = options.temporary ?? false;
-  if (base === null) return costViewStatements(dialect, sql, tables, temporary);
+  const orgViews = orgViewStatements(dialect, sql, tables, temporary);
+  if (base === null) return [...costViewStatements(dialect, sql, tables, temporary), ...orgViews];
   const sources: Sources = {
     base,
     insights: tables.has('sessions_insights'),
@@ -54,7 +56,7 @@ export function viewStatements(
   };
   const sessionViews = VIEW_NAMES.flatMap((name) => sql.createView(name, selects[name], temporary));
   const withFacts = new Set([...tables, 'session_facts']);
-  return [...sessionViews, ...costViewStatements(dialect, sql, withFacts, temporary)];
+  return [...sessionViews, ...costViewStatements(dialect, sql, withFacts, temporary), ...orgViews];
 }
 
 const countState = (state: string): string =>
