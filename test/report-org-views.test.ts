@@ -63,4 +63,33 @@ describe.each(KINDS)('views of the organization scope (%s)', (kind) => {
     }
     expect(rows.some((row) => Boolean(row.failing))).toBe(true);
   });
+
+  it('session_facts and user_spend name IdP members too, with their membership', async () => {
+    const direct = new Map([...sim.users()].map((user) => [String(user.user_id), user]));
+    const idp = new Map(sim.idpUsers().map((user) => [String(user.user_id), user]));
+    const facts = await query(
+      kind,
+      database,
+      'SELECT user_id, user_name, user_email, membership FROM session_facts',
+    );
+    for (const fact of facts) {
+      const id = String(fact.user_id);
+      const person = direct.get(id) ?? idp.get(id);
+      const membership = direct.has(id) ? 'direct' : idp.has(id) ? 'idp' : null;
+      expect(
+        { name: fact.user_name ?? null, email: fact.user_email ?? null, membership: fact.membership ?? null },
+        id,
+      ).toEqual({
+        name: person?.name ?? null,
+        email: person?.email ?? null,
+        membership,
+      });
+    }
+    expect(facts.some((fact) => fact.membership === 'idp')).toBe(true);
+    const spend = await query(kind, database, 'SELECT user_id, name, membership FROM user_spend');
+    const idpRows = spend.filter((row) => row.membership === 'idp');
+    expect(idpRows.map((row) => row.user_id).sort()).toEqual([...idp.keys()].sort());
+    for (const row of idpRows) expect(row.name).toBe(idp.get(String(row.user_id))?.name);
+    expect(spend.filter((row) => row.membership === 'direct').length).toBe(direct.size);
+  });
 });
