@@ -126,6 +126,19 @@ describe('the rest of the organization scope', () => {
     expect(byName.get('session_attachments')?.selectedByDefault).toBe(false);
   });
 
+  it('metrics_history_days sets how far back metrics go; a later start_date narrows it, an earlier one does not', async () => {
+    const today = Math.floor(nowSeconds() / DAY) * DAY;
+    const days = async (overrides: Record<string, unknown>) =>
+      recordsOf(
+        await collect(simConfig(sim, overrides), configured(['metrics_searches'])),
+        'metrics_searches',
+      ).map((row) => Number(row.date));
+    const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+    expect(await days({ metrics_history_days: 5 })).toEqual([5, 4, 3, 2, 1, 0].map((n) => today - n * DAY));
+    expect((await days({ start_date: iso(today - 10 * DAY + 3600) }))[0]).toBe(today - 10 * DAY);
+    expect((await days({ metrics_history_days: 3, start_date: iso(today - 400 * DAY) })).length).toBe(4);
+  });
+
   it('metrics agree with the sessions served, and refuse a request without its window (422)', async () => {
     const days = recordsOf(
       await collect(simConfig(sim), configured(['metrics_prs', 'metrics_sessions'])),
