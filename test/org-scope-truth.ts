@@ -73,7 +73,10 @@ export function expectedOrgScope(sim: Simulator, from: number, now: number): Rec
   return {
     idp_users: sim.idpUsers(),
     schedules: sim.schedules().map(scheduleRecord),
-    repositories: sim.repositories(true),
+    repositories: sim.repositories(true).map((repo) => ({
+      ...repo,
+      last_updated_at: Date.parse(String(repo.last_updated_at)) / 1000,
+    })),
     session_attachments: [...sim.sessions()].flatMap((session) =>
       sim.attachments(String(session.session_id)).map((a) => ({
         ...a,
