@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
-import { STREAM_NAMES } from '../src/tap/streams/index.js';
+import { findStream, STREAM_NAMES } from '../src/tap/streams/index.js';
 import { airbyteMessageErrors } from './helpers/airbyte-protocol.js';
 import { CLI, jsonLines, runCli, tempDir, writeJson } from './helpers/run-cli.js';
 
@@ -34,7 +34,7 @@ describe('devin-tap spec and discover', () => {
     expect(properties.start_date?.examples).toBeInstanceOf(Array);
   });
 
-  it('discover lists the nine streams with keys, cursors and sync modes', async () => {
+  it('discover lists every stream with keys, cursors and sync modes', async () => {
     const dir = tempDir();
     const config = writeJson(dir, 'c.json', { api_token: 'cog_x', org_id: 'org-1' });
     const { code, messages } = await airbyte(['discover', '--config', config]);
@@ -44,8 +44,9 @@ describe('devin-tap spec and discover', () => {
     const messagesStream = streams.find((s) => s.name === 'session_messages');
     expect(messagesStream?.source_defined_primary_key).toEqual([['session_id'], ['event_id']]);
     for (const stream of streams) {
-      // users have no timestamps: read in full every run.
-      const modes = stream.name === 'users' ? ['full_refresh'] : ['full_refresh', 'incremental'];
+      // Lists without timestamps (users, schedules ...) are read in full every run.
+      const cursor = findStream(String(stream.name))?.cursorField;
+      const modes = cursor === null ? ['full_refresh'] : ['full_refresh', 'incremental'];
       expect(stream.supported_sync_modes).toEqual(modes);
       expect(stream.source_defined_cursor).toBe(true);
       expect(stream.is_resumable).toBe(true);

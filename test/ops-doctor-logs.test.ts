@@ -51,6 +51,8 @@ describe('devin-tap doctor', () => {
       'ManageOrgKnowledge',
       'ViewOrgMembership',
       'ViewOrgConsumption',
+      'ManageOrgSchedules',
+      'ViewOrgRepositories',
     ]);
     const { json, text, find } = await doctor(token);
     expect(json.code).toBe(1);
@@ -60,7 +62,9 @@ describe('devin-tap doctor', () => {
     expect(find('stream secrets')).toMatchObject({ ok: false, detail: 'needs ManageOrgSecrets' });
     expect(find('stream knowledge_notes')?.ok).toBe(true);
     expect(text.stdout).toMatch(/stream secrets\s+PROBLEM\s+needs ManageOrgSecrets/);
-    expect(text.stdout).toContain('2 problems found');
+    expect(find('stream schedules')?.ok).toBe(true);
+    expect(find('stream metrics_prs')).toMatchObject({ ok: false, detail: 'needs ViewOrgMetrics' });
+    expect(text.stdout).toContain('6 problems found');
     expect(text.stdout + text.stderr).not.toContain(token);
   });
 

@@ -87,7 +87,7 @@ describe('progress tracking', () => {
 });
 
 describe('stream selection', () => {
-  it('defaults to every stream but session_messages', () => {
+  it('defaults to every stream but the personal-data ones (session_messages, session_attachments)', () => {
     expect(selectStreams(undefined)).toEqual([
       'sessions',
       'sessions_insights',
@@ -97,6 +97,13 @@ describe('stream selection', () => {
       'users',
       'consumption_daily',
       'consumption_by_user',
+      'idp_users',
+      'schedules',
+      'repositories',
+      'metrics_active_users',
+      'metrics_prs',
+      'metrics_sessions',
+      'metrics_searches',
     ]);
   });
   it('takes a comma list and rejects unknown names, listing the valid ones', () => {

@@ -67,12 +67,12 @@ describe('discover catalog', () => {
     }
   });
 
-  it('has stream-level metadata: session_messages alone is not selected by default', () => {
+  it('has stream-level metadata: the streams holding personal data are not selected by default', () => {
     for (const entry of discovered()) {
       const def = findStream(entry.tap_stream_id);
       expect(rootOf(entry)).toEqual({
         inclusion: 'available',
-        'selected-by-default': entry.tap_stream_id !== 'session_messages',
+        'selected-by-default': def?.selectedByDefault,
         'table-key-properties': def?.primaryKey,
         'valid-replication-keys': def?.cursorField ? [def.cursorField] : [],
         ...(def?.cursorField === null ? { 'forced-replication-method': 'FULL_TABLE' } : {}),
@@ -95,11 +95,11 @@ describe('discover catalog', () => {
 });
 
 describe('parseSingerCatalog', () => {
-  it('selects what the discovered catalog selects by default: all but session_messages', () => {
+  it('selects what the discovered catalog selects by default: all but messages and attachments', () => {
     const selection = parseSingerCatalog({ streams: discovered() }, 'cat.json');
     expect(summary(selection)).toEqual(summary(defaultSelection()));
     expect(selection.streams.map((s) => s.name)).toEqual(
-      STREAM_NAMES.filter((n) => n !== 'session_messages'),
+      STREAM_NAMES.filter((n) => n !== 'session_messages' && n !== 'session_attachments'),
     );
   });
 

@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
-import { STREAM_NAMES } from '../src/tap/streams/index.js';
+import { findStream, STREAM_NAMES, STREAMS } from '../src/tap/streams/index.js';
 import { expectedRecords, expectOnlyTrailingWindow, PRIMARY_KEY } from './helpers/ground-truth.js';
 import { jsonLines, runCli, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
 
@@ -126,7 +126,9 @@ describe('tap-devin --discover', () => {
       { breadcrumb: ['properties', 'created_at'], metadata: { inclusion: 'automatic' } },
     ]);
     for (const entry of entries)
-      expect(entry.replication_method).toBe(entry.stream === 'users' ? 'FULL_TABLE' : 'INCREMENTAL');
+      expect(entry.replication_method, String(entry.stream)).toBe(
+        findStream(String(entry.stream))?.cursorField === null ? 'FULL_TABLE' : 'INCREMENTAL',
+      );
   });
 });
 
@@ -165,7 +167,7 @@ describe('tap-devin sync', () => {
     }
   });
 
-  it('reads all nine streams exactly, ends with a STATE that a second run accepts', async () => {
+  it('reads every stream exactly, ends with a STATE that a second run accepts', async () => {
     const entries = await discover();
     const catalog = select(entries, Object.fromEntries(STREAM_NAMES.map((name) => [name, []])));
     const result = await read(['--config', configPath, '--properties', catalog]);
@@ -220,8 +222,13 @@ describe('tap-devin sync', () => {
     const third = await read(['--config', configPath, '--catalog', fullCatalog, '--state', statePath]);
     expect(third.code, third.stderr).toBe(0);
     const streams = new Set(third.messages.filter((m) => m.type === 'RECORD').map((m) => m.stream));
-    // users are FULL_TABLE anyway (no timestamps); consumption re-reads its trailing days.
-    expect([...streams].sort()).toEqual(['consumption_by_user', 'consumption_daily', 'playbooks', 'users']);
+    // Lists without timestamps are FULL_TABLE anyway; windowed streams re-read their trailing days.
+    const whole = STREAMS.filter(
+      (def) => !def.parent && (def.cursorField === null || def.paging?.kind === 'window'),
+    );
+    expect([...streams].sort()).toEqual(
+      [...whole.map((def) => def.name), 'consumption_by_user', 'playbooks'].sort(),
+    );
     expect(records(third.messages, 'playbooks').length).toBe(expected.playbooks?.size);
   });
 

@@ -18,6 +18,7 @@ const config: TapConfig = {
   maxRetries: 0,
   lookbackWindowSeconds: 0,
   consumptionHistoryDays: 400,
+  metricsHistoryDays: 90,
 };
 
 /** A stdout with a tiny buffer that drains slowly: writes must wait for 'drain'. */

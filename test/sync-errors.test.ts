@@ -17,7 +17,7 @@ import {
 } from './sync-helpers.js';
 import { KINDS } from './targets-helpers.js';
 
-const DEFAULT_STREAMS = STREAM_NAMES.filter((name) => name !== 'session_messages');
+const DEFAULT_STREAMS = STREAMS.filter((def) => def.selectedByDefault).map((def) => def.name);
 const ALL_PERMISSIONS = new Set(STREAMS.map((stream) => stream.permission));
 
 /** A user error: non-zero exit, one clear message, no stack trace. */
@@ -197,7 +197,12 @@ describe.each(KINDS)('devin-tap sync --target %s: bad database paths', (kind) =>
 describe.each([
   { missing: 'ViewOrgConsumption', failing: ['consumption_daily', 'consumption_by_user'] },
   // consumption_by_user reads each member's consumption: without the member list it fails too.
-  { missing: 'ViewOrgMembership', failing: ['users', 'consumption_by_user'] },
+  { missing: 'ViewOrgMembership', failing: ['users', 'idp_users', 'consumption_by_user'] },
+  { missing: 'ManageOrgSchedules', failing: ['schedules'] },
+  {
+    missing: 'ViewOrgMetrics',
+    failing: ['metrics_active_users', 'metrics_prs', 'metrics_sessions', 'metrics_searches'],
+  },
 ])('devin-tap sync: a token without $missing', ({ missing, failing }) => {
   const dir = syncTempDir();
 

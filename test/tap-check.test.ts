@@ -1,7 +1,9 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PERMISSIONS } from '../src/simulator/auth.js';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { checkConnection } from '../src/tap/check.js';
+import { STREAMS } from '../src/tap/streams/index.js';
 import { simConfig } from './tap-read-helpers.js';
 
 const FAST = { backoff: { baseDelayMs: 5, maxDelayMs: 20, retryAfterCapMs: 100 } };
@@ -30,10 +32,16 @@ describe('checkConnection', () => {
       message: 'Connected to org-sim0001: sessions are readable; every stream is readable',
       unreadable: [],
     });
-    expect(sim.requestLog.length).toBe(9);
+    expect(sim.requestLog.length).toBe(STREAMS.length);
     for (const entry of sim.requestLog) {
-      if (entry.path.includes('/consumption/')) {
+      if (entry.path.includes('/consumption/') || entry.path.includes('/metrics/')) {
         expect(Object.keys(entry.query).sort()).toEqual(['time_after', 'time_before']);
+      } else if (entry.path.endsWith('/schedules')) {
+        expect(entry.query).toEqual({ limit: ['1'], offset: ['0'] });
+      } else if (entry.path.endsWith('/attachments')) {
+        expect(entry.query).toEqual({});
+      } else if (entry.path.endsWith('/repositories')) {
+        expect(entry.query).toEqual({ first: ['1'], load_indexing_status: ['true'] });
       } else expect(entry.query.first).toEqual(['1']);
     }
     expect(sim.requestLog.some((entry) => entry.path.endsWith('/messages'))).toBe(true);
@@ -53,6 +61,13 @@ describe('checkConnection', () => {
       { stream: 'knowledge_notes', permission: 'ManageOrgKnowledge' },
       { stream: 'users', permission: 'ViewOrgMembership' },
       { stream: 'consumption_daily', permission: 'ViewOrgConsumption' },
+      { stream: 'idp_users', permission: 'ViewOrgMembership' },
+      { stream: 'schedules', permission: 'ManageOrgSchedules' },
+      { stream: 'repositories', permission: 'ViewOrgRepositories' },
+      { stream: 'metrics_active_users', permission: 'ViewOrgMetrics' },
+      { stream: 'metrics_prs', permission: 'ViewOrgMetrics' },
+      { stream: 'metrics_sessions', permission: 'ViewOrgMetrics' },
+      { stream: 'metrics_searches', permission: 'ViewOrgMetrics' },
     ]);
     expect(result.message).toContain(
       'the API token cannot read playbooks (needs ManageOrgPlaybooks), secrets (needs ManageOrgSecrets), knowledge_notes (needs ManageOrgKnowledge), users (needs ViewOrgMembership), consumption_daily (needs ViewOrgConsumption)',
@@ -61,13 +76,7 @@ describe('checkConnection', () => {
   });
 
   it('names ViewOrgConsumption for both consumption streams when only it is missing', async () => {
-    const token = sim.restrictedToken([
-      'ViewOrgSessions',
-      'ManageOrgPlaybooks',
-      'ManageOrgSecrets',
-      'ManageOrgKnowledge',
-      'ViewOrgMembership',
-    ]);
+    const token = sim.restrictedToken(PERMISSIONS.filter((name) => name !== 'ViewOrgConsumption'));
     const result = await checkConnection(simConfig(sim, { api_token: token }), FAST);
     expect(result.ok).toBe(true);
     expect(result.unreadable).toEqual([
@@ -77,15 +86,12 @@ describe('checkConnection', () => {
   });
 
   it('names ViewOrgMembership for users when only it is missing', async () => {
-    const token = sim.restrictedToken([
-      'ViewOrgSessions',
-      'ManageOrgPlaybooks',
-      'ManageOrgSecrets',
-      'ManageOrgKnowledge',
-      'ViewOrgConsumption',
-    ]);
+    const token = sim.restrictedToken(PERMISSIONS.filter((name) => name !== 'ViewOrgMembership'));
     const result = await checkConnection(simConfig(sim, { api_token: token }), FAST);
-    expect(result.unreadable).toEqual([{ stream: 'users', permission: 'ViewOrgMembership' }]);
+    expect(result.unreadable).toEqual([
+      { stream: 'users', permission: 'ViewOrgMembership' },
+      { stream: 'idp_users', permission: 'ViewOrgMembership' },
+    ]);
     expect(result.message).toContain('users (needs ViewOrgMembership)');
   });
 

@@ -38,6 +38,7 @@ describe('parseConfig', () => {
       maxRetries: 5,
       lookbackWindowSeconds: 3600,
       consumptionHistoryDays: 400,
+      metricsHistoryDays: 90,
       maxResponseMb: 256,
       adaptiveConcurrency: true,
     });

@@ -1,10 +1,11 @@
 import type { Dialect, DialectSql } from './dialect.js';
+import { personColumns } from './person-columns.js';
 
 /** The cost views, created when their source tables exist (after the session views they join). */
 export const COST_VIEW_NAMES = ['acu_daily', 'user_spend'] as const;
 
 /** UTC calendar date of an epoch-seconds integer column (a billing day starts at 08:00 UTC on it). */
-function epochDay(dialect: Dialect, column: string): string {
+export function epochDay(dialect: Dialect, column: string): string {
   return dialect === 'duckdb'
     ? `CAST(to_timestamp(${column}) AT TIME ZONE 'UTC' AS DATE)`
     : `date(${column}, 'unixepoch')`;
@@ -26,16 +27,19 @@ FROM consumption_daily AS c`;
  */
 function userSpend(sql: DialectSql, tables: ReadonlySet<string>): string {
   const users = tables.has('users');
+  const idp = tables.has('idp_users');
   const billed = tables.has('consumption_by_user');
   const facts = tables.has('session_facts');
   const ids = [
     users ? 'SELECT user_id FROM users' : '',
+    idp ? 'SELECT user_id FROM idp_users' : '',
     billed ? 'SELECT user_id FROM consumption_by_user' : '',
   ]
     .filter((part) => part !== '')
     .join(' UNION ');
   const joins = [
     users ? 'LEFT JOIN users AS u ON u.user_id = ids.user_id' : '',
+    idp ? 'LEFT JOIN idp_users AS iu ON iu.user_id = ids.user_id' : '',
     billed
       ? `LEFT JOIN (SELECT user_id, sum(acus) AS acus, count(*) AS days FROM consumption_by_user GROUP BY user_id)
     AS c ON c.user_id = ids.user_id`
@@ -46,12 +50,14 @@ function userSpend(sql: DialectSql, tables: ReadonlySet<string>): string {
     AS f ON f.user_id = ids.user_id`
       : '',
   ].filter((join) => join !== '');
+  const person = personColumns(sql, users, idp);
   const or = (present: boolean, expression: string, type: 'text' | 'int' | 'real') =>
     present ? expression : sql.nullOf(type);
   return `SELECT
   ids.user_id,
-  ${or(users, 'u.name', 'text')} AS name,
-  ${or(users, 'u.email', 'text')} AS email,
+  ${person.name} AS name,
+  ${person.email} AS email,
+  ${person.membership} AS membership,
   ${or(billed, 'coalesce(c.acus, 0)', 'real')} AS billed_acus,
   ${or(billed, 'coalesce(c.days, 0)', 'int')} AS billed_days,
   ${or(facts, 'coalesce(f.sessions, 0)', 'int')} AS sessions,
@@ -71,7 +77,7 @@ export function costViewStatements(
   const statements: string[] = [];
   if (tables.has('consumption_daily'))
     statements.push(...sql.createView('acu_daily', acuDaily(dialect), temporary));
-  if (tables.has('users') || tables.has('consumption_by_user'))
+  if (tables.has('users') || tables.has('idp_users') || tables.has('consumption_by_user'))
     statements.push(...sql.createView('user_spend', userSpend(sql, tables), temporary));
   return statements;
 }

@@ -1,5 +1,7 @@
 import { costViewStatements } from './cost-views.js';
 import { type Dialect, type DialectSql, dialectSql, type SqlType } from './dialect.js';
+import { orgViewStatements } from './org-views.js';
+import { personColumns } from './person-columns.js';
 
 export type { Dialect } from './dialect.js';
 
@@ -20,6 +22,8 @@ interface Sources {
   insights: boolean;
   messages: boolean;
   users: boolean;
+  /** idp_users: members through identity-provider groups, named too. */
+  idpUsers: boolean;
 }
 
 /**
@@ -39,12 +43,14 @@ export function viewStatements(
       : null;
   const sql = dialectSql(dialect);
   const temporary = options.temporary ?? false;
-  if (base === null) return costViewStatements(dialect, sql, tables, temporary);
+  const orgViews = orgViewStatements(dialect, sql, tables, temporary);
+  if (base === null) return [...costViewStatements(dialect, sql, tables, temporary), ...orgViews];
   const sources: Sources = {
     base,
     insights: tables.has('sessions_insights'),
     messages: tables.has('session_messages'),
     users: tables.has('users'),
+    idpUsers: tables.has('idp_users'),
   };
   const selects: Record<ViewName, string> = {
     session_facts: sessionFacts(sql, sources, options.since),
@@ -54,7 +60,7 @@ export function viewStatements(
   };
   const sessionViews = VIEW_NAMES.flatMap((name) => sql.createView(name, selects[name], temporary));
   const withFacts = new Set([...tables, 'session_facts']);
-  return [...sessionViews, ...costViewStatements(dialect, sql, withFacts, temporary)];
+  return [...sessionViews, ...costViewStatements(dialect, sql, withFacts, temporary), ...orgViews];
 }
 
 const countState = (state: string): string =>
@@ -85,7 +91,9 @@ function sessionFacts(sql: DialectSql, sources: Sources, since: number | undefin
     ON m.session_id = s.session_id`
       : '',
     sources.users ? 'LEFT JOIN users AS u ON u.user_id = s.user_id' : '',
+    sources.idpUsers ? 'LEFT JOIN idp_users AS iu ON iu.user_id = s.user_id' : '',
   ].filter((join) => join !== '');
+  const person = personColumns(sql, sources.users, sources.idpUsers);
   const analysis = (path: string, arrow: '->' | '->>'): string => `${i}.analysis ${arrow} '$.${path}'`;
   return `SELECT
   s.session_id, s.title, s.url, s.status, s.status_detail, s.origin,
@@ -94,8 +102,9 @@ function sessionFacts(sql: DialectSql, sources: Sources, since: number | undefin
   ${ins(`CAST(${analysis('classification.confidence', '->>')} AS ${sql.type('real')})`, 'real')} AS analysis_confidence,
   ${ins(analysis('classification.programming_languages', '->'), 'json')} AS programming_languages,
   s.user_id, s.service_user_id, s.playbook_id, s.parent_session_id, s.is_archived, s.tags,
-  ${sources.users ? 'u.name' : sql.nullOf('text')} AS user_name,
-  ${sources.users ? 'u.email' : sql.nullOf('text')} AS user_email,
+  ${person.name} AS user_name,
+  ${person.email} AS user_email,
+  ${person.membership} AS membership,
   s.acus_consumed,
   s.created_at, s.updated_at,
   ${sql.day('s.created_at')} AS created_date,

@@ -2,6 +2,8 @@ import type { Tokens } from './auth.js';
 import type { Consumption } from './consumption.js';
 import { costRoute } from './cost-api.js';
 import { type ListRequest, listMessages, listOrgObjects, listSessions } from './lists.js';
+import type { OrgScope } from './org-scope.js';
+import { orgScopeRoute } from './org-scope-api.js';
 import type { OrgStore } from './org-store.js';
 import { type ApiResponse, ok, problem } from './problem.js';
 import type { SessionStore } from './session-store.js';
@@ -16,6 +18,7 @@ export interface ApiState {
   notes: OrgStore;
   users: UserStore;
   consumption: Consumption;
+  org: OrgScope;
 }
 
 export interface Route {
@@ -107,9 +110,9 @@ export function handleApi(
   const [empty, version, organizations, orgId, ...rest] = segments ?? [];
   const found =
     empty === '' && organizations === 'organizations'
-      ? version === 'v3'
-        ? (route(rest) ?? costRoute(version, rest))
-        : costRoute(version ?? '', rest)
+      ? ((version === 'v3' ? route(rest) : null) ??
+        costRoute(version ?? '', rest) ??
+        orgScopeRoute(version ?? '', rest))
       : null;
   if (!found || orgId === undefined) return problem(404, `No route for ${method} ${instance}`, instance);
   if (orgId !== state.orgId) return problem(404, `Organization '${orgId}' not found`, instance);

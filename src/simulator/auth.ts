@@ -7,6 +7,9 @@ export const PERMISSIONS = [
   'ManageOrgKnowledge',
   'ViewOrgMembership',
   'ViewOrgConsumption',
+  'ManageOrgSchedules',
+  'ViewOrgRepositories',
+  'ViewOrgMetrics',
 ] as const;
 
 /** Bearer tokens and the permissions of their role. */

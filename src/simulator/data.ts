@@ -5,6 +5,7 @@ import { generateNote, generatePlaybook, generateSecret } from './gen-org.js';
 import { Hostile } from './hostile.js';
 import type { HostileModes } from './hostile-modes.js';
 import { ID_KIND, IdCodec } from './ids.js';
+import { OrgScope } from './org-scope.js';
 import { OrgStore } from './org-store.js';
 import { SessionStore } from './session-store.js';
 import { LogicalClock } from './timeline.js';
@@ -20,6 +21,7 @@ export interface DataOptions {
   knowledgeNotes: number;
   hostile: HostileModes;
   users: number;
+  schedules: number;
 }
 
 /** Every store of one simulated organization, sharing one logical clock. Nothing is generated yet. */
@@ -72,5 +74,6 @@ export function createOrgData(options: DataOptions): ApiState & { clock: Logical
     clock,
   );
   const consumption = new Consumption(seed, sessions, users, clock);
-  return { orgId, tokens, sessions, playbooks, secrets, notes, users, consumption, clock, hostile };
+  const org = new OrgScope(seed, orgId, sessions, users, playbooks, options.schedules);
+  return { orgId, tokens, sessions, playbooks, secrets, notes, users, consumption, org, clock, hostile };
 }

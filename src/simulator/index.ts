@@ -1,11 +1,13 @@
-import type { JsonObject } from '../tap/json.js';
+import type { JsonObject, JsonValue } from '../tap/json.js';
 import { handleApi } from './api.js';
 import type { Product } from './consumption.js';
 import type { ConsumptionWindow } from './consumption-reply.js';
 import { createOrgData } from './data.js';
 import { MAX_USERS } from './gen-users.js';
 import { HOSTILE_OFF, type HostileModes, resolveHostile } from './hostile-modes.js';
+import type { Period } from './metrics.js';
 import { Network, type NetworkOptions } from './network.js';
+import type { MetricKind } from './org-scope-view.js';
 import { RunningSimulator } from './running-simulator.js';
 import { listen, type RequestLogEntry } from './server.js';
 import type { SessionChange } from './session-store.js';
@@ -16,6 +18,8 @@ export type { ConsumptionWindow } from './consumption-reply.js';
 export { MAX_USERS } from './gen-users.js';
 export type { HostileModes } from './hostile-modes.js';
 export { HOSTILE_AT, SECRET_VALUE_PREFIX } from './hostile-modes.js';
+export type { Period } from './metrics.js';
+export type { MetricKind } from './org-scope-view.js';
 export type { RequestLogEntry } from './server.js';
 export { SPECIAL } from './special.js';
 export type { UserChange } from './user-store.js';
@@ -32,6 +36,8 @@ export interface SimulatorOptions {
   knowledgeNotes?: number;
   /** Organization members (default 40); sessions are attributed to them with a skew. */
   users?: number;
+  /** Schedules `/schedules` lists (default 12). */
+  schedules?: number;
   latencyMs?: number;
   /** Requests per second; 0 = off. */
   rateLimit?: number;
@@ -120,6 +126,20 @@ export interface Simulator {
   removeUser(userId: string, history?: 'kept' | 'gone'): void;
   /** Bill more ACUs to a member, a service user or nobody listed, on a day (default: the last billing day). */
   addConsumption(change: ConsumptionChange): void;
+  /** Members through IdP groups as `/members/idp-users` lists them (the ids of groupMemberIds). */
+  idpUsers(): JsonObject[];
+  /** Every schedule as `/schedules` serves them (ISO 8601 timestamps). */
+  schedules(): JsonObject[];
+  /** What `/repositories` lists (`withStatus`: as with load_indexing_status=true, the default). */
+  repositories(withStatus?: boolean): JsonObject[];
+  /** What `/sessions/{devin_id}/attachments` answers (a bare array). */
+  attachments(sessionId: string): JsonObject[];
+  /** One more attachment on a session; the session's updated_at moves. Returns the new attachment. */
+  addAttachment(sessionId: string): JsonObject;
+  /** What `/metrics/{dau|wau|mau}` answers for [after, before). */
+  activeUsers(period: Period, after: number, before: number): JsonValue;
+  /** What `/metrics/{prs|sessions|searches|usage}` answers for [after, before). */
+  metric(kind: MetricKind, after: number, before: number): JsonObject;
   setNetwork(options: Partial<NetworkOptions>): void;
   /** Switch hostile modes on or off; omitted modes keep their current setting. */
   setHostile(modes: Partial<HostileModes>): void;
@@ -141,6 +161,7 @@ const DEFAULTS: ResolvedOptions = {
   secrets: 25,
   knowledgeNotes: 25,
   users: 40,
+  schedules: 12,
   latencyMs: 0,
   rateLimit: 0,
   faultRate: 0,
@@ -158,6 +179,7 @@ const COUNTS = [
   'secrets',
   'knowledgeNotes',
   'users',
+  'schedules',
 ] as const;
 
 export function resolveOptions(options: SimulatorOptions): ResolvedOptions {

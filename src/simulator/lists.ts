@@ -124,3 +124,26 @@ export function listUsers(store: UserStore, request: ListRequest): ApiResponse {
     [],
   );
 }
+
+/** A whole list held in memory, in the v3 envelope (keyset cursor: the position of the last item served). */
+export function listItems(items: readonly JsonObject[], list: string, request: ListRequest): ApiResponse {
+  return servePage(
+    request,
+    {
+      list,
+      scope: -1,
+      page: (after, first) => {
+        const start = after === null ? 0 : after + 1;
+        const end = Math.min(items.length, start + first);
+        return {
+          indexes: Array.from({ length: end - start }, (_, n) => start + n),
+          hasNext: end < items.length,
+        };
+      },
+      item: (index) => items[index] ?? {},
+      total: () => items.length,
+      validPosition: (position) => position >= 0 && position < items.length,
+    },
+    [],
+  );
+}

@@ -102,4 +102,9 @@ export const TAG = {
   user: 18,
   sessionUser: 20,
   consumption: 21,
+  schedule: 22,
+  repository: 23,
+  attachment: 24,
+  search: 25,
+  idpUser: 26,
 } as const;

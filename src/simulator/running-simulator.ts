@@ -1,11 +1,11 @@
 import type { Server } from 'node:http';
 import type { JsonObject } from '../tap/json.js';
-import { CostView } from './cost-view.js';
 import type { createOrgData } from './data.js';
 import { type HostileModes, resolveHostile } from './hostile-modes.js';
 import { hostileTargets, leakCanaries } from './hostile-targets.js';
 import type { HostileTargets, ResolvedOptions, Simulator } from './index.js';
 import type { Network, NetworkOptions } from './network.js';
+import { OrgScopeView } from './org-scope-view.js';
 import type { OrgStore } from './org-store.js';
 import { closeServer, type RequestLogEntry } from './server.js';
 import type { SessionChange } from './session-store.js';
@@ -18,7 +18,7 @@ function known(index: number | null, id: string): number {
 }
 
 /** The programmatic face of a listening simulator: ground truth, changes, network knobs, request log. */
-export class RunningSimulator extends CostView implements Simulator {
+export class RunningSimulator extends OrgScopeView implements Simulator {
   readonly baseUrl: string;
   readonly orgId: string;
   readonly token: string;

@@ -32,6 +32,14 @@ function createdRange(store: SessionStore, filter: TimeFilter): [number, number]
   return [lo, Math.max(lo, hi)];
 }
 
+/** Live sessions created in [after, before), oldest first. */
+export function createdIn(store: SessionStore, after: number, before: number): number[] {
+  const [lo, hi] = createdRange(store, { createdAfter: after, createdBefore: before });
+  const indexes: number[] = [];
+  for (let index = lo; index < hi; index++) if (!store.deletedIndexes.has(index)) indexes.push(index);
+  return indexes;
+}
+
 function hasUpdatedFilter(filter: TimeFilter): boolean {
   return filter.updatedAfter !== undefined || filter.updatedBefore !== undefined;
 }

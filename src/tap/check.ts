@@ -1,10 +1,9 @@
 import { redact, type TapConfig } from './config.js';
 import { ApiError, errorMessage, RetryExhaustedError, RunEndingApiError } from './errors.js';
-import { createHttpClient, type HttpClient, type HttpOptions, type Query } from './http/http.js';
+import { createHttpClient, type HttpClient, type HttpOptions } from './http/http.js';
 import type { JsonObject } from './json.js';
-import { parsePage } from './read/paginate.js';
+import { probeRequest } from './read/probe.js';
 import { resolvePath } from './read/stream-path.js';
-import { parseWindow } from './read/window-pages.js';
 import { displayBaseUrl } from './redact.js';
 import { STREAMS, type StreamDef } from './streams/index.js';
 
@@ -21,14 +20,6 @@ type Probe =
 
 /** Retries of a check: enough to ride out a blip, few enough to say "unreachable" quickly. */
 const CHECK_RETRIES = 2;
-const DAY = 86_400;
-
-/** The smallest request an endpoint answers: one list item, or one day of a windowed endpoint. */
-function probeQuery(stream: StreamDef, nowSeconds: number): Query {
-  const paging = stream.paging;
-  if (!paging) return { first: 1 };
-  return { [paging.afterParam]: nowSeconds - DAY, [paging.beforeParam]: nowSeconds };
-}
 
 async function probe(
   http: HttpClient,
@@ -39,11 +30,12 @@ async function probe(
   const counters = { requests: 0, retries: 0 };
   const context = { stream: stream.name, permission: stream.permission, counters };
   try {
-    const path = resolvePath(stream, config.orgId, parent);
-    const body = await http.getJson(path, probeQuery(stream, Math.floor(Date.now() / 1000)), context);
-    const items = stream.paging
-      ? parseWindow(body, stream.paging, stream.name)
-      : parsePage(body, stream.name).items;
+    const request = probeRequest(
+      stream,
+      resolvePath(stream, config.orgId, parent),
+      Math.floor(Date.now() / 1000),
+    );
+    const items = request.records(await http.getJson(request.path, request.query, context));
     return items[0] ? { stream, outcome: 'ok', first: items[0] } : { stream, outcome: 'ok' };
   } catch (error) {
     return { stream, outcome: 'error', error };

@@ -18,7 +18,7 @@ export const CONFIG_SCHEMA: JsonObject = {
       type: 'string',
       title: 'API token',
       description:
-        'Devin service-user API key (starts with cog_). Its role needs ViewOrgSessions, and ManageOrgPlaybooks / ManageOrgSecrets / ManageOrgKnowledge / ViewOrgMembership / ViewOrgConsumption for those streams. May be given as DEVIN_API_TOKEN instead.',
+        'Devin service-user API key (starts with cog_). Its role needs ViewOrgSessions, and ManageOrgPlaybooks / ManageOrgSecrets / ManageOrgKnowledge / ViewOrgMembership / ViewOrgConsumption / ManageOrgSchedules / ViewOrgRepositories / ViewOrgMetrics for those streams. May be given as DEVIN_API_TOKEN instead.',
       pattern: '^cog_',
       airbyte_secret: true,
       order: 0,
@@ -105,6 +105,16 @@ export const CONFIG_SCHEMA: JsonObject = {
       default: 400,
       order: 9,
     },
+    metrics_history_days: {
+      type: 'integer',
+      title: 'Metrics history (days)',
+      description:
+        'How many days of the metrics streams the first read asks for (a later start_date narrows it); later reads re-read the last 3 days.',
+      minimum: 1,
+      maximum: 3650,
+      default: 90,
+      order: 14,
+    },
     duckdb_memory_limit: {
       type: 'string',
       title: 'DuckDB memory limit',
@@ -155,6 +165,7 @@ export const FIELD_EXPECTATIONS: Readonly<Record<string, string>> = {
   max_retries: 'an integer from 0 to 20',
   lookback_window_seconds: 'an integer from 0 to 2592000 (30 days)',
   consumption_history_days: 'an integer from 1 to 3650',
+  metrics_history_days: 'an integer from 1 to 3650',
   duckdb_memory_limit: 'a size such as 512MB or 2GB',
   max_response_mb: 'an integer from 1 to 1024',
   adaptive_concurrency: 'true or false',

@@ -29,6 +29,7 @@ export interface TapConfig {
   lookbackWindowSeconds: number;
   /** How far back a windowed stream's first read goes when no start_date is set (days). */
   consumptionHistoryDays: number;
+  metricsHistoryDays: number;
   /** DuckDB memory_limit for `devin-tap sync` (`duckdb_memory_limit`); unset: the machine's default. */
   duckdbMemoryLimit?: string;
   /** Cap on one decompressed response body, in MB (256 when absent). */
@@ -112,6 +113,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): TapConfig {
     maxRetries: Number(data.max_retries),
     lookbackWindowSeconds: Number(data.lookback_window_seconds),
     consumptionHistoryDays: Number(data.consumption_history_days),
+    metricsHistoryDays: Number(data.metrics_history_days),
     ...(typeof data.duckdb_memory_limit === 'string' ? { duckdbMemoryLimit: data.duckdb_memory_limit } : {}),
     maxResponseMb: Number(data.max_response_mb),
     adaptiveConcurrency: data.adaptive_concurrency !== false,

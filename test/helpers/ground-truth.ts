@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import type { Simulator } from '../../src/simulator/index.js';
 import type { JsonObject } from '../../src/tap/json.js';
 import { STREAMS } from '../../src/tap/streams/index.js';
+import { expectedOrgScope, ORG_SCOPE_KEYS } from '../org-scope-truth.js';
 
 /** The documented secret metadata fields: all a secrets record may ever hold. */
 export const SECRET_FIELDS = [
@@ -56,7 +57,12 @@ export function expectedRecords(
       session_id: String(session.session_id),
     })),
   );
+  const now = Math.floor(Date.now() / 1000);
+  const orgScope = Object.entries(expectedOrgScope(sim, now - 90 * 86_400, now)).map(
+    ([stream, rows]) => [stream, byKey(rows, PRIMARY_KEY[stream] ?? String)] as const,
+  );
   return {
+    ...Object.fromEntries(orgScope),
     sessions: byKey(sessions, (row) => String(row.session_id)),
     sessions_insights: byKey(sim.insights(), (row) => String(row.session_id)),
     session_messages: byKey(messages, messageKey),
@@ -98,6 +104,12 @@ export const PRIMARY_KEY: Record<string, (row: JsonObject) => string> = {
   users: (row) => String(row.user_id),
   consumption_daily: (row) => String(row.date),
   consumption_by_user: userDayKey,
+  ...Object.fromEntries(
+    Object.entries(ORG_SCOPE_KEYS).map(([stream, keys]) => [
+      stream,
+      (row: JsonObject) => keys.map((key) => String(row[key])).join('/'),
+    ]),
+  ),
 };
 
 function pick(row: JsonObject, fields: readonly string[]): JsonObject {

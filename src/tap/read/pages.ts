@@ -1,10 +1,11 @@
 import type { TapConfig } from '../config.js';
-import type { HttpClient, RequestContext } from '../http/http.js';
+import type { HttpClient, Query, RequestContext } from '../http/http.js';
 import type { ReadPlan } from '../state/cursor-plan.js';
 import type { StreamDef } from '../streams/index.js';
+import { arrayPage } from './array-page.js';
 import { listQuery } from './list-query.js';
-import { type PageResult, paginate } from './paginate.js';
-import { recordKey } from './stream-path.js';
+import { type PageResult, paginate, paginateOffset } from './paginate.js';
+import { fillPart, recordKey } from './stream-path.js';
 import type { StreamRun } from './stream-run.js';
 import { windowPages } from './window-pages.js';
 
@@ -18,8 +19,9 @@ export interface ReaderDeps {
 }
 
 /**
- * Every page of one endpoint of `def` at `path`, counted on `run`: the v3 list with the plan's
- * server filters, or the plan's time window in requests the endpoint allows.
+ * Every page of one endpoint of `def` at `path`, counted on `run`, in the paging the definition
+ * declares: the v3 cursor list with the plan's server filters, `limit`/`offset`, one bare array, or
+ * the plan's time window in the requests the endpoint allows.
  */
 export function streamPages(
   deps: ReaderDeps,
@@ -37,20 +39,31 @@ export function streamPages(
     onRetry: deps.log,
   };
   const label = `${run.name} (GET ${path})`;
-  if (def.paging?.kind === 'window') {
-    const window = plan.window ?? { from: 0, to: 0 };
-    return windowPages((query) => deps.http.getJson(path, query, context), {
-      paging: def.paging,
-      window,
-      startAfter,
-      label,
-      keyOf: (record) => recordKey(def, record),
-    });
+  const get = (query: Query, at = path) => deps.http.getJson(at, { ...def.query, ...query }, context);
+  const paging = def.paging;
+  switch (paging?.kind) {
+    case 'window':
+      return windowPages((part, query) => get(query, fillPart(path, part)), {
+        paging,
+        window: plan.window ?? { from: 0, to: 0 },
+        startAfter,
+        label,
+        keyOf: (record) => recordKey(def, record),
+      });
+    case 'offset':
+      return paginateOffset(
+        ({ limit, offset }) => get({ [paging.limitParam]: limit, [paging.offsetParam]: offset }),
+        { limit: Math.min(deps.config.pageSize, paging.maxLimit), label, startAfter },
+      );
+    case 'array':
+      return arrayPage(() => get({}), label);
+    case undefined: {
+      const query = listQuery(def, plan);
+      return paginate((page) => get({ ...query, ...page }), {
+        pageSize: deps.config.pageSize,
+        label,
+        startAfter,
+      });
+    }
   }
-  const query = listQuery(def, plan);
-  return paginate((page) => deps.http.getJson(path, { ...query, ...page }, context), {
-    pageSize: deps.config.pageSize,
-    label,
-    startAfter,
-  });
 }

@@ -77,3 +77,34 @@ export async function* paginate(
     after = next;
   }
 }
+
+/** Fetches one page of a `limit`/`offset` list; returns the raw JSON body (a v3 envelope). */
+export type OffsetFetcher = (query: { limit: number; offset: number }) => Promise<unknown>;
+
+/**
+ * Every page of a `limit`/`offset` list, in order, until has_next_page is false. The next offset
+ * counts the items served; a page that says there is more but serves nothing is a PaginationError
+ * (asking again would loop forever). `startAfter` (an offset) resumes from a checkpoint.
+ */
+export async function* paginateOffset(
+  fetchPage: OffsetFetcher,
+  options: { limit: number; label: string; startAfter?: string | null },
+): AsyncGenerator<PageResult> {
+  const resume = Number(options.startAfter ?? 0);
+  let offset = Number.isSafeInteger(resume) && resume > 0 ? resume : 0;
+  for (;;) {
+    const page = parsePage(await fetchPage({ limit: options.limit, offset }), options.label);
+    let next: string | null = null;
+    if (page.hasNextPage) {
+      if (page.items.length === 0) {
+        throw new PaginationError(
+          `${options.label}: has_next_page is true but the page at offset ${offset} is empty; stopping instead of looping forever`,
+        );
+      }
+      next = String(offset + page.items.length);
+    }
+    yield { ...page, after: offset === 0 ? null : String(offset), next };
+    if (next === null) return;
+    offset += page.items.length;
+  }
+}

@@ -75,13 +75,17 @@ function member(def: StreamDef, mode: SyncMode, options: ReadOptions, now: () =>
     mode === 'incremental'
       ? parseStreamState(def.name, options.state?.[def.name], nowSeconds)
       : emptyState(def.name);
-  const window = def.paging && {
-    historySeconds: config.consumptionHistoryDays * DAY,
-    trailingSeconds: def.paging.trailingDays * DAY,
-  };
+  const paging = def.paging?.kind === 'window' ? def.paging : undefined;
+  const historySeconds = paging ? config[paging.history.days] * DAY : 0;
+  const window = paging && { historySeconds, trailingSeconds: paging.trailingDays * DAY };
+  // `when_later`: start_date only narrows the history (metrics); `always`: it replaces it (consumption).
+  const startDate =
+    paging?.history.startDate === 'when_later' && config.startDate !== null
+      ? Math.max(config.startDate, nowSeconds - historySeconds)
+      : config.startDate;
   const plan = planRead(state, {
     mode,
-    startDate: config.startDate,
+    startDate,
     lookback: config.lookbackWindowSeconds,
     nowSeconds,
     ...(window ? { window } : {}),

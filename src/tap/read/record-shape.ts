@@ -51,11 +51,27 @@ function spread(record: JsonObject, rule: SpreadRule): JsonObject {
   return { ...record, ...columns };
 }
 
-/** What the tap emits for a raw record of `def`: projected, typed, spread columns added. */
+/** An ISO 8601 date-time as epoch seconds; null when absent, null or unreadable. */
+export function isoSeconds(value: JsonValue | undefined): number | null {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
+}
+
+function fromIso(record: JsonObject, fields: readonly string[]): JsonObject {
+  if (fields.length === 0) return record;
+  const converted: JsonObject = { ...record };
+  for (const field of fields) if (field in record) converted[field] = isoSeconds(record[field]);
+  return converted;
+}
+
+/** What the tap emits for a raw record of `def`: ISO timestamps as epoch seconds, projected, typed, spread columns added. */
 export function shaper(def: StreamDef): (record: JsonObject) => JsonObject {
   const project = projector(schemaOf(def));
   const rules = def.spread ?? [];
-  return (record) => rules.reduce(spread, project(record));
+  const iso = def.isoTimestamps ?? [];
+  return (record) => rules.reduce(spread, project(fromIso(record, iso)));
 }
 
 /**

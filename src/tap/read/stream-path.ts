@@ -1,6 +1,6 @@
 import { SchemaError } from '../errors.js';
 import type { JsonObject } from '../json.js';
-import type { BindRule, StreamDef } from '../streams/index.js';
+import type { BindRule, StreamDef, WindowPart } from '../streams/index.js';
 
 /** A parent field's value as a path value: the rule's prefix added only when missing, never twice. */
 export function boundValue(rule: BindRule, value: string): string {
@@ -23,7 +23,10 @@ function fillPath(def: StreamDef, template: string, orgId: string, parent?: Json
     }
     values[variable] = boundValue(rule, value);
   }
-  return template.replace(/\{(\w+)\}/g, (_match, name: string) => {
+  const partVariables = def.paging?.kind === 'window' ? Object.keys(def.paging.parts?.[0]?.vars ?? {}) : [];
+  return template.replace(/\{(\w+)\}/g, (match, name: string) => {
+    // Filled per request by the window reader (fillPart).
+    if (partVariables.includes(name)) return match;
     const value = values[name];
     if (value === undefined) throw new SchemaError(`${def.name}: path variable {${name}} has no value`);
     return encodeURIComponent(value);
@@ -53,6 +56,15 @@ export function parentListing(
     query[param] = value;
   }
   return { path: fillPath(def, listing.path, orgId, parent), query };
+}
+
+/** A resolved path with one window part's variables filled in (URL-encoded). */
+export function fillPart(path: string, part: WindowPart | null): string {
+  if (part === null) return path;
+  return path.replace(/\{(\w+)\}/g, (match, name: string) => {
+    const value = part.vars[name];
+    return value === undefined ? match : encodeURIComponent(value);
+  });
 }
 
 /** The path of the parent record itself (to tell a deleted parent from a failing child), if declared. */

@@ -1,28 +1,67 @@
 import { SchemaError } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../json.js';
-import type { WindowPaging } from '../streams/index.js';
+import type { WindowAnswer, WindowPaging, WindowPart } from '../streams/index.js';
+import { parseArray } from './array-page.js';
 import type { PageResult } from './paginate.js';
+import { requestWindows } from './periods.js';
 
-const DAY = 86_400;
+/** Fetches one window of one part (null: the stream has no parts); returns the raw JSON body. */
+export type WindowFetcher = (part: WindowPart | null, query: Record<string, number>) => Promise<unknown>;
 
-/** Fetches one window; returns the raw JSON body. */
-export type WindowFetcher = (query: Record<string, number>) => Promise<unknown>;
-
-/** The records of one window's answer: an array of objects under `paging.records`. */
-export function parseWindow(raw: unknown, paging: WindowPaging, label: string): JsonObject[] {
-  const fail = (what: string): never => {
-    throw new SchemaError(`${label}: the API returned an answer without ${paging.records} (${what})`);
+/** The records of one window's answer, as `answer` says they come; an aggregate is dated `start`. */
+export function parseWindow(raw: unknown, answer: WindowAnswer, label: string, start: number): JsonObject[] {
+  if (answer.kind === 'array') return parseArray(raw, label);
+  const what = answer.kind === 'list' ? answer.field : 'an aggregate object';
+  const fail = (why: string): never => {
+    throw new SchemaError(`${label}: the API returned an answer without ${what} (${why})`);
   };
   if (!isJsonObject(raw)) return fail('not a JSON object');
-  const items = raw[paging.records];
-  if (!Array.isArray(items)) return fail(`${paging.records} is not an array`);
+  if (answer.kind === 'aggregate') return [{ ...raw, [answer.dateField]: start }];
+  const items = raw[answer.field];
+  if (!Array.isArray(items)) return fail(`${answer.field} is not an array`);
   return items.map((item) => (isJsonObject(item) ? item : fail('an entry is not an object')));
 }
 
+interface Request {
+  part: number;
+  start: number;
+  end: number;
+}
+
+/** A checkpoint cursor: the window's start, prefixed by its part when the stream has parts. */
+const cursorOf = (paging: WindowPaging, request: Request) =>
+  paging.parts ? `${request.part}:${request.start}` : String(request.start);
+
+function resumePoint(paging: WindowPaging, startAfter: string | null): { part: number; start: number } {
+  const [part, start] = paging.parts ? (startAfter ?? '').split(':') : ['0', startAfter ?? ''];
+  const parsed = { part: Number(part), start: Number(start) };
+  return Number.isSafeInteger(parsed.part) && Number.isFinite(parsed.start) && start !== ''
+    ? parsed
+    : { part: 0, start: Number.NEGATIVE_INFINITY };
+}
+
+/** Every request of the read, in order, from the resume point on. */
+function plannedRequests(
+  paging: WindowPaging,
+  window: { from: number; to: number },
+  startAfter: string | null,
+) {
+  const resume = resumePoint(paging, startAfter);
+  const parts = paging.parts ?? [undefined];
+  return parts.flatMap((part, index): Request[] => {
+    if (index < resume.part) return [];
+    const from = index === resume.part ? Math.max(window.from, resume.start) : window.from;
+    return requestWindows(from, window.to, paging.maxDaysPerRequest, part?.align ?? paging.align).map(
+      ([start, end]) => ({ part: index, start, end }),
+    );
+  });
+}
+
 /**
- * [from, to) in requests of at most maxDaysPerRequest days, oldest first; each window is a page
- * whose cursor is the next window's start (a checkpoint resumes there). A record repeated at a
- * window boundary is yielded once (`keyOf`).
+ * [from, to) in requests of at most maxDaysPerRequest days (aligned to the paging's periods), oldest
+ * first, part after part; each request is a page whose cursor is the next request (a checkpoint
+ * resumes there). A part's fields are added to its records; a record repeated at a window boundary
+ * is yielded once (`keyOf`).
  */
 export async function* windowPages(
   fetchWindow: WindowFetcher,
@@ -34,22 +73,24 @@ export async function* windowPages(
     keyOf: (record: JsonObject) => string;
   },
 ): AsyncGenerator<PageResult> {
-  const { paging, window } = options;
+  const { paging } = options;
   const seen = new Set<string>();
-  const resumeAt = options.startAfter === null ? Number.NaN : Number(options.startAfter);
-  let start = Number.isFinite(resumeAt) ? Math.max(window.from, resumeAt) : window.from;
-  const span = paging.maxDaysPerRequest * DAY;
-  while (start < window.to) {
-    const end = Math.min(start + span, window.to);
-    const raw = await fetchWindow({ [paging.afterParam]: start, [paging.beforeParam]: end });
-    const items = parseWindow(raw, paging, options.label).filter((record) => {
-      const key = options.keyOf(record);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
-    const next = end < window.to ? String(end) : null;
-    yield { items, endCursor: next, hasNextPage: next !== null, total: null, after: String(start), next };
-    start = end;
+  const requests = plannedRequests(paging, options.window, options.startAfter);
+  for (const [index, request] of requests.entries()) {
+    const part = paging.parts?.[request.part] ?? null;
+    const query = { [paging.afterParam]: request.start, [paging.beforeParam]: request.end };
+    const raw = await fetchWindow(part, query);
+    const items = parseWindow(raw, paging.answer, options.label, request.start)
+      .map((record) => (part ? { ...record, ...part.fields } : record))
+      .filter((record) => {
+        const key = options.keyOf(record);
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+    const following = requests[index + 1];
+    const next = following ? cursorOf(paging, following) : null;
+    const after = cursorOf(paging, request);
+    yield { items, endCursor: next, hasNextPage: next !== null, total: null, after, next };
   }
 }

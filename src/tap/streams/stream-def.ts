@@ -17,10 +17,14 @@ export interface StreamDef {
    * (on the cursor field). Absent: the endpoint takes none and the tap filters what it emits.
    */
   readonly serverFilters?: { readonly createdField: string };
-  /** How pages come: the v3 list envelope (default), or one object per time window. */
-  readonly paging?: WindowPaging;
+  /** Query parameters sent with every request of this stream (repositories' load_indexing_status). */
+  readonly query?: Readonly<Record<string, string | number | boolean>>;
+  /** How pages come: the v3 cursor envelope (absent), `limit`/`offset`, a bare array, or time windows. */
+  readonly paging?: Paging;
   /** Fan-out: read this stream once per record of the parent stream. */
   readonly parent?: ParentLink;
+  /** Fields the API sends as ISO 8601 strings: emitted as epoch seconds like every other timestamp. */
+  readonly isoTimestamps?: readonly string[];
   /** Object fields also spread into number columns (`acus_by_product.devin` -> `acus_devin`). */
   readonly spread?: readonly SpreadRule[];
   /** Selected by default in sync and Singer; false for streams that hold personal data. */
@@ -29,18 +33,59 @@ export interface StreamDef {
   readonly schema?: JsonObject;
 }
 
+export type Paging = OffsetPaging | ArrayPaging | WindowPaging;
+
+/** A list paged by `limit`/`offset` in the query; the answer is still the v3 envelope. */
+export interface OffsetPaging {
+  readonly kind: 'offset';
+  readonly limitParam: string;
+  readonly offsetParam: string;
+  /** Largest page the endpoint serves: page_size is capped at it. */
+  readonly maxLimit: number;
+}
+
+/** One request answers a bare JSON array of every record: no envelope, no paging. */
+export interface ArrayPaging {
+  readonly kind: 'array';
+}
+
+/** What one window's answer holds: an array under `field`, a bare array, or one aggregate object. */
+export type WindowAnswer =
+  | { readonly kind: 'list'; readonly field: string }
+  | { readonly kind: 'array' }
+  /** The whole answer is one record for the window, with `dateField` set to the window's start. */
+  | { readonly kind: 'aggregate'; readonly dateField: string };
+
+/** UTC calendar periods; weeks run Monday to Sunday. */
+export type PeriodUnit = 'day' | 'week' | 'month';
+
 /**
- * Not a list: each request names a time window and the answer holds the records under `records`.
- * The first read goes back `consumption_history_days` (or to start_date); later reads start
- * `trailingDays` before the bookmark, since recent days may still change.
+ * Not a list: each request names a time window. The first read goes back `history.days` days of the
+ * config (or to start_date: always, or only when later); later reads start `trailingDays` before the
+ * bookmark, since recent days may still change.
  */
 export interface WindowPaging {
   readonly kind: 'window';
-  readonly records: string;
+  readonly answer: WindowAnswer;
   readonly afterParam: string;
   readonly beforeParam: string;
   readonly maxDaysPerRequest: number;
+  /** Windows start and end on these period boundaries (absent: anywhere, the last one ends now). */
+  readonly align?: PeriodUnit;
   readonly trailingDays: number;
+  readonly history: {
+    readonly days: 'consumptionHistoryDays' | 'metricsHistoryDays';
+    readonly startDate: 'always' | 'when_later';
+  };
+  /** One stream from several endpoints: each part fills path variables and adds fields to its records. */
+  readonly parts?: readonly WindowPart[];
+}
+
+export interface WindowPart {
+  readonly vars: Readonly<Record<string, string>>;
+  readonly fields: Readonly<Record<string, string>>;
+  /** Overrides the paging's `align` for this part. */
+  readonly align?: PeriodUnit;
 }
 
 /** A path value taken from a parent field, with a prefix added when the value lacks it. */
