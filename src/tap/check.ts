@@ -1,5 +1,6 @@
 import { redact, type TapConfig } from './config.js';
 import { ApiError, errorMessage, RetryExhaustedError, RunEndingApiError } from './errors.js';
+import { giveUpMessage } from './give-up.js';
 import { createHttpClient, type HttpClient, type HttpOptions, type Query } from './http/http.js';
 import type { JsonObject } from './json.js';
 import { parsePage } from './read/paginate.js';
@@ -57,8 +58,7 @@ function fatalMessage(probe: Probe, config: TapConfig): string | null {
   if (probe.outcome !== 'error') return null;
   const { error } = probe;
   if (error instanceof RunEndingApiError) return error.message;
-  if (error instanceof RetryExhaustedError)
-    return `cannot reach the Devin API at ${displayBaseUrl(config.baseUrl)}: ${error.message}`;
+  if (error instanceof RetryExhaustedError) return giveUpMessage(error, config.baseUrl);
   if (error instanceof ApiError && error.status === 404) {
     return `the Devin API at ${displayBaseUrl(config.baseUrl)} does not know organization ${config.orgId} (${error.message})`;
   }

@@ -202,5 +202,6 @@ function exhausted(
     `${context.stream}: GET ${path} failed after ${attempts} attempts (last: ${describeFailure(last, { detail: true })})`,
     path,
     attempts,
+    last.kind === 'status' ? last.status : undefined,
   );
 }
