@@ -118,7 +118,7 @@ export function createHttpClient(config: TapConfig, options: HttpOptions = {}): 
   let ended = false;
 
   /** One attempt under the limiter: the parsed body, or the AttemptError it met. */
-  async function attempt(path: string, signal: AbortSignal | undefined): Promise<unknown> {
+  async function attempt(path: string, kind: string, signal: AbortSignal | undefined): Promise<unknown> {
     const startedAt = await limiter.acquire();
     let failure: Failure | null = null;
     try {
@@ -137,7 +137,8 @@ export function createHttpClient(config: TapConfig, options: HttpOptions = {}): 
       const asked =
         throttled && failure?.kind === 'status' ? parseRetryAfter(failure.retryAfter, now()) : null;
       const retryAfter = asked === null ? null : Math.min(asked, backoff.retryAfterCapMs);
-      limiter.release({ startedAt, latencyMs: performance.now() - startedAt, throttled }, retryAfter);
+      const latencyMs = performance.now() - startedAt;
+      limiter.release({ startedAt, latencyMs, throttled, kind }, retryAfter);
     }
   }
 
@@ -148,7 +149,7 @@ export function createHttpClient(config: TapConfig, options: HttpOptions = {}): 
       for (let retry = 0; ; retry++) {
         context.counters.requests += 1;
         try {
-          return await attempt(url, context.signal);
+          return await attempt(url, context.stream, context.signal);
         } catch (error) {
           if (!(error instanceof AttemptError)) throw error;
           const action = actionFor(error.failure);
