@@ -58,6 +58,8 @@ export interface HttpOptions {
   clock?: HttpClock;
   /** Overrides config.maxRetries (check uses fewer). */
   maxRetries?: number;
+  /** false: a request that timed out is not tried again (doctor waits one request timeout, not three). */
+  retryTimeouts?: boolean;
   /** Told once about an error that ends the whole run (a rejected token, a redirect). */
   onRunEnding?: (error: RunEndingApiError) => void;
   /** Environment for proxy variables (process.env by default). */
@@ -155,7 +157,8 @@ export function createHttpClient(config: TapConfig, options: HttpOptions = {}): 
           const action = actionFor(error.failure);
           if (action === 'canceled') throw context.signal?.reason ?? new Error('request canceled');
           if (action !== 'retry') throw failWith(action, error, path, context);
-          if (retry >= maxRetries) throw exhausted(path, context, retry + 1, error.failure);
+          const noMore = options.retryTimeouts === false && error.failure.kind === 'timeout';
+          if (retry >= maxRetries || noMore) throw exhausted(path, context, retry + 1, error.failure);
           const wait = delayForFailure(retry + 1, error.failure, backoff, clock);
           context.counters.retries += 1;
           const what = describeFailure(error.failure);
