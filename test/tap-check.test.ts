@@ -29,6 +29,7 @@ describe('checkConnection', () => {
       ok: true,
       message: 'Connected to org-sim0001: sessions are readable; every stream is readable',
       unreadable: [],
+      nothingToProbe: [],
     });
     expect(sim.requestLog.length).toBe(9);
     for (const entry of sim.requestLog) {
