@@ -2,6 +2,7 @@ import { type ConfigRequest, type ConfigSource, describeSource, loadConfig } fro
 import { describeFailure } from '../io/failure.js';
 import { type CheckResult, checkConnection } from '../tap/check.js';
 import type { TapConfig } from '../tap/config.js';
+import { orgIdOrigin, resolveOrgId, SELF_PATH } from '../tap/org-id.js';
 import { displayBaseUrl } from '../tap/redact.js';
 import { STREAMS } from '../tap/streams/index.js';
 import { checkDatabasePath } from '../targets/database-file.js';
@@ -86,12 +87,19 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRow[]> {
   let sources: Record<string, ConfigSource>;
   try {
     ({ config, sources } = loadConfig(options.config));
+    if (config.orgId === '') {
+      options.onWait?.(`org_id is not configured: asking ${displayBaseUrl(config.baseUrl)}${SELF_PATH}`);
+      config = await resolveOrgId(config, { retryTimeouts: false });
+    }
   } catch (error) {
     const message = describeFailure(error, options.config.env).message;
     return [{ check: 'config', ok: false, detail: message }, databaseRow(options.database)];
   }
+  const configured = sources.org_id;
+  const origin = configured === undefined ? orgIdOrigin(config) : `from ${describeSource(configured)}`;
+  const detail = `from ${sourcesUsed(sources)}; org_id ${config.orgId} ${origin}`;
   return [
-    { check: 'config', ok: true, detail: `from ${sourcesUsed(sources)}` },
+    { check: 'config', ok: true, detail },
     ...(await apiRows(config, options)),
     databaseRow(options.database),
   ];

@@ -1,6 +1,7 @@
 import type { Tokens } from './auth.js';
 import type { Consumption } from './consumption.js';
 import { costRoute } from './cost-api.js';
+import { enterpriseSelf } from './enterprise-self.js';
 import { type ListRequest, listMessages, listOrgObjects, listSessions } from './lists.js';
 import type { OrgStore } from './org-store.js';
 import { type ApiResponse, ok, problem } from './problem.js';
@@ -103,6 +104,8 @@ export function handleApi(
   const permissions = state.tokens.permissionsOf(authorization);
   if (!permissions)
     return problem(401, 'Missing or invalid API key (send Authorization: Bearer cog_...)', instance);
+  const self = enterpriseSelf(state, method, url, permissions);
+  if (self) return self;
   const segments = decodeSegments(url.pathname);
   const [empty, version, organizations, orgId, ...rest] = segments ?? [];
   const found =

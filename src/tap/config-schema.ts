@@ -11,7 +11,7 @@ export const CONFIG_SCHEMA: JsonObject = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'Devin Spec',
   type: 'object',
-  required: ['api_token', 'org_id'],
+  required: ['api_token'],
   additionalProperties: true,
   properties: {
     api_token: {
@@ -26,7 +26,8 @@ export const CONFIG_SCHEMA: JsonObject = {
     org_id: {
       type: 'string',
       title: 'Organization ID',
-      description: 'Devin organization id (org-... or org_...). May be given as DEVIN_ORG_ID instead.',
+      description:
+        "Devin organization id (org-... or org_...). May be given as DEVIN_ORG_ID instead. When absent, the API key's own organization is asked of GET /v3/enterprise/self.",
       pattern: '^org[-_]',
       examples: ['org-abc123'],
       order: 1,
