@@ -30,6 +30,7 @@ describe('parseConfig', () => {
     expect(parseConfig(valid, {})).toEqual({
       apiToken: TOKEN,
       orgId: 'org-abc123',
+      orgIdSource: 'config',
       startDate: null,
       baseUrl: 'https://api.devin.ai',
       pageSize: 200,
