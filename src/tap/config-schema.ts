@@ -62,7 +62,7 @@ export const CONFIG_SCHEMA: JsonObject = {
       type: 'integer',
       title: 'Max concurrency',
       description:
-        "Most requests in flight at once. With adaptive_concurrency (the default) a ceiling: the client starts at 8 and finds the API's pace below it.",
+        "Most requests in flight at once. With adaptive_concurrency (the default) a ceiling: the client starts at 2 and finds the API's pace below it.",
       minimum: 1,
       maximum: 64,
       default: 32,
@@ -128,7 +128,7 @@ export const CONFIG_SCHEMA: JsonObject = {
       type: 'boolean',
       title: 'Adaptive concurrency',
       description:
-        'Find the pace the API allows below max_concurrency (start at 8, add a slot while throughput rises, halve on a 429). false: always max_concurrency.',
+        'Find the pace the API allows below max_concurrency (start at 2, follow latency against its floor, halve on a 429). false: always max_concurrency.',
       default: true,
       order: 11,
     },
