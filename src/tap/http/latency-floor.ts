@@ -6,6 +6,8 @@
  * by us) is accepted as the new normal within minutes.
  */
 const SMOOTHING = 0.05;
+/** Answers of a kind before its average is trusted as a floor. */
+const WARM_UP_ANSWERS = 8;
 /** The floor rises by this share per second unless a lower average is seen. */
 const FLOOR_DRIFT_PER_SECOND = 0.003;
 
@@ -31,7 +33,7 @@ export class LatencyFloors {
     known.average += Math.max(SMOOTHING, 1 / known.count) * (latency - known.average);
     const drifted = known.floor * (1 + (FLOOR_DRIFT_PER_SECOND * Math.max(0, now - known.at)) / 1000);
     // Until the average spans enough answers there is no floor: one quick answer is not the norm.
-    const warming = known.count * SMOOTHING < 1;
+    const warming = known.count < WARM_UP_ANSWERS;
     known.floor = warming ? known.average : Math.min(drifted, known.average);
     known.at = now;
     return warming ? null : known.floor;

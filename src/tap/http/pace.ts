@@ -48,6 +48,7 @@ export class PaceFinder {
   private saturated = false;
   private throttled = false;
   private warming = false;
+  private slowStart = true;
   /** The first window after a decrease still holds requests sent before it. */
   private settling = false;
 
@@ -103,6 +104,7 @@ export class PaceFinder {
     // Sent before the last decrease: that decrease already answered it.
     if (outcome.startedAt < this.decreasedAt) return;
     this.learnt.onThrottled(now, this.limit, retryAfterMs);
+    this.slowStart = false;
     this.estimate = Math.max(1, Math.floor(this.limit / 2));
     this.decreasedAt = now;
     this.settling = true;
@@ -114,7 +116,11 @@ export class PaceFinder {
       MIN_GRADIENT,
       Math.min(1, (TOLERANCE * this.windowFloor) / Math.max(0.1, this.windowLatency)),
     );
-    const target = this.estimate * gradient + queueAllowance(this.estimate);
+    // Slow start (as TCP's): until latency first rises above its floor, or a 429, the slots double.
+    if (gradient < 1 || this.throttled) this.slowStart = false;
+    const target = this.slowStart
+      ? 2 * this.estimate
+      : this.estimate * gradient + queueAllowance(this.estimate);
     // Growth needs a full window with no 429 (idle slots prove nothing); shrinking needs neither.
     const judged = this.settling ? this.estimate : target;
     const grows = this.saturated && !this.throttled && !this.warming;
