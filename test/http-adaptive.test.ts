@@ -93,7 +93,7 @@ describe('PaceFinder (a gradient on the latency floor, on a fake clock)', () => 
     expect(pace.finder.pausedUntil).toBe(pace.now() + 1000);
   });
 
-  it('a learnt rate ages: one 429 at most halves it, and 3 s without a 429 forget it', () => {
+  it('a learnt rate ages: one 429 at most halves it; it grows without 429s and is forgotten once it holds nothing back', () => {
     const pace = finderAt(32);
     for (let i = 0; i < 12; i++) pace.fullWindow(100);
     pace.throttle(null);
@@ -105,19 +105,27 @@ describe('PaceFinder (a gradient on the latency floor, on a fake clock)', () => 
       pace.throttle(null);
     }
     expect(pace.finder.rate ?? 0).toBeGreaterThanOrEqual(learnt / 2 ** 9);
-    expect(pace.finder.rate).not.toBeNull();
-    // Answers without a 429 for just under 3 s: still paced; past 3 s: unpaced.
-    for (let ms = 100; ms < 3000; ms += 100) {
+    const after = pace.finder.rate ?? 0;
+    const answer = () => {
       pace.advance(100);
       pace.finder.onOutcome(
         { startedAt: pace.now() - 50, latencyMs: 50, throttled: false },
         pace.now(),
         null,
       );
+    };
+    // While the pace holds starts back, each quiet second raises the rate, faster the longer it lasts.
+    const rates: number[] = [];
+    for (let second = 0; second < 5; second++) {
+      pace.finder.markPaced();
+      for (let k = 0; k < 10; k++) answer();
+      rates.push(pace.finder.rate ?? 0);
     }
-    expect(pace.finder.rate).not.toBeNull();
-    pace.advance(100);
-    pace.finder.onOutcome({ startedAt: pace.now() - 50, latencyMs: 50, throttled: false }, pace.now(), null);
+    expect(rates[0]).toBeGreaterThan(after);
+    const steps = rates.slice(1).map((rate, i) => rate / (rates[i] ?? 1));
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    // A second in which the pace held nothing back: forgotten, starts are unpaced.
+    for (let k = 0; k < 10; k++) answer();
     expect(pace.finder.rate).toBeNull();
   });
 
@@ -160,7 +168,7 @@ describe('adaptive concurrency on a virtual clock (figures independent of the ma
     expect(found.peakInFlight).toBe(32);
   });
 
-  it('a short 429 storm costs seconds, not the rest of the sync: unpaced within 3 s of the last 429', async () => {
+  it('a short 429 storm costs seconds, not the rest of the sync: unpaced within seconds of the last 429', async () => {
     const clean = await runVirtual(adaptive(32), flat(50), 8000);
     // Nine 429s within 4 s (one arrival in 300 from the second 2 on).
     const storm = await runVirtual(adaptive(32), flat(50), 8000, {
@@ -169,7 +177,7 @@ describe('adaptive concurrency on a virtual clock (figures independent of the ma
     expect(storm.lastThrottleMs).not.toBeNull();
     const last = storm.lastThrottleMs ?? 0;
     expect(storm.unpacedAtMs).not.toBeNull();
-    expect((storm.unpacedAtMs ?? 0) - last).toBeLessThanOrEqual(3100);
+    expect((storm.unpacedAtMs ?? 0) - last).toBeLessThanOrEqual(8000);
     // Once unpaced the slots regrow: the storm adds little to the whole run (it once made it 21x).
     expect(storm.elapsedMs / clean.elapsedMs).toBeLessThan(1.5);
   });

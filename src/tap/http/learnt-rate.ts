@@ -1,16 +1,16 @@
 /**
  * The API's rate limit as a 429 taught it: starts are paced just under the rate that was being
- * admitted when the 429 came. The rate is evidence that ages, not a ceiling: without a 429 it grows
- * (probing) and is forgotten altogether a few seconds after the last one, so a short 429 storm
- * costs seconds, not the rest of the sync. One 429 at most halves what an earlier one taught.
+ * admitted when the 429 came. The rate is evidence that ages, not a ceiling: each second without a
+ * 429 it grows, by 2% x (seconds since the last 429)^2 (slowly next to a 429, then faster: x9 after
+ * 7 s), and a second in which the pace held nothing back forgets it (starts are unpaced again). So
+ * a real limit is ridden at its edge, and a short 429 storm costs seconds, not the rest of the
+ * sync. One 429 at most halves what an earlier one taught.
  */
 /** The learnt rate: this share of what was admitted when a 429 came. */
 const RATE_BACKOFF = 0.97;
-/** While paced and not refused, the rate grows by this share every RATE_PROBE_MS. */
-const RATE_PROBE = 0.1;
+/** Every RATE_PROBE_MS without a 429 the rate grows by RATE_PROBE x (seconds since the 429)^2. */
+const RATE_PROBE = 0.02;
 const RATE_PROBE_MS = 1000;
-/** This long without any 429 and the rate is forgotten: starts are unpaced again. */
-const RATE_FORGET_MS = 3000;
 /** Successes remembered for the admitted-rate estimate, in buckets. */
 const RATE_SPAN_MS = 1000;
 const BUCKET_MS = 50;
@@ -79,16 +79,13 @@ export class LearntRate {
     this.probedAt = now;
   }
 
-  /** Forgets a stale rate; probes a fresh one upwards when the pace held starts back. */
+  /** Probes the rate upwards, faster the longer no 429 came; forgets it once the pace held nothing back. */
   private age(now: number): void {
-    if (this.rate === null) return;
-    if (now - this.throttledAt >= RATE_FORGET_MS) {
-      this.rate = null;
-      return;
-    }
-    if (now - this.probedAt < RATE_PROBE_MS) return;
+    if (this.rate === null || now - this.probedAt < RATE_PROBE_MS) return;
     this.probedAt = now;
-    if (this.pacedSinceProbe) this.rate *= 1 + RATE_PROBE;
+    const quietSeconds = (now - this.throttledAt) / 1000;
+    if (this.pacedSinceProbe) this.rate *= 1 + RATE_PROBE * quietSeconds ** 2;
+    else this.rate = null;
     this.pacedSinceProbe = false;
   }
 }
