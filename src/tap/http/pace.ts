@@ -126,7 +126,10 @@ export class PaceFinder {
     const grows = this.saturated && !this.throttled && !this.warming;
     const allowed = grows ? judged : Math.min(this.estimate, judged);
     const next = this.estimate * (1 - SMOOTHING) + allowed * SMOOTHING;
-    this.estimate = Math.max(1, Math.min(this.options.ceiling, next));
+    // Once paced, the pace is what holds the rate: never fewer slots than it takes to carry it.
+    const rate = this.learnt.rate;
+    const carry = rate === null ? 1 : Math.ceil((rate * this.windowLatency) / this.windowDone / 1000) + 1;
+    this.estimate = Math.max(1, Math.min(this.options.ceiling, Math.max(next, carry)));
     this.settling = false;
     this.resetWindow();
   }
