@@ -3,12 +3,16 @@
 //     concurrency (max_concurrency 32, the default) against a fixed 8, same simulator, same run.
 //  2. a rate limit of R requests/s (100 ms latency): achieved rate of admitted requests against R,
 //     and the share of requests answered 429, adaptive against fixed 8.
-// Options: --sessions N (latency run) --limited-sessions N --rate R --only latency|rate
+//  3. a server that congests (issue 23 item 4; latency 50 ms x (1 + (in flight / 4)^2) through a
+//     proxy): adaptive against every fixed setting, the best of which is the floor.
+// Options: --sessions N (latency run) --limited-sessions N --rate R --congested-sessions N
+//          --only latency|rate|congestion
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { type ChildRun, runChild } from './child-process.js';
+import { startCongestionProxy } from './congestion-proxy.js';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -18,6 +22,7 @@ function option(name: string, fallback: number): number {
 const SESSIONS = option('sessions', 3000);
 const LIMITED_SESSIONS = option('limited-sessions', 2000);
 const RATE = option('rate', 50);
+const CONGESTED_SESSIONS = option('congested-sessions', 300);
 const LATENCY_MS = 100;
 const cli = resolve('dist/src/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'devin-tap-concurrency-'));
@@ -33,11 +38,14 @@ writeFileSync(
   }),
 );
 
-const MODES = {
+const FIXED = [1, 2, 4, 6, 8, 16] as const;
+const MODES: Record<string, Record<string, unknown>> = {
   adaptive: { max_concurrency: 32 },
-  'fixed 8': { max_concurrency: 8, adaptive_concurrency: false },
-} as const;
-type Mode = keyof typeof MODES;
+  ...Object.fromEntries(
+    FIXED.map((slots) => [`fixed ${slots}`, { max_concurrency: slots, adaptive_concurrency: false }]),
+  ),
+};
+type Mode = string;
 
 interface Measured {
   run: ChildRun;
@@ -51,9 +59,10 @@ interface Measured {
 
 const START_MS = 5000;
 
-async function read(sim: Simulator, mode: Mode): Promise<Measured> {
+async function read(sim: Simulator, mode: Mode, baseUrl = sim.baseUrl): Promise<Measured> {
   const config = join(dir, `config-${mode.replace(' ', '-')}.json`);
-  writeFileSync(config, JSON.stringify({ ...sim.config(), page_size: 200, max_retries: 20, ...MODES[mode] }));
+  const settings = { ...sim.config(), base_url: baseUrl, page_size: 200, max_retries: 20, ...MODES[mode] };
+  writeFileSync(config, JSON.stringify(settings));
   sim.clearRequestLog();
   const run = await runChild(cli, ['read', '--config', config, '--catalog', catalog]);
   if (run.code !== 0) throw new Error(`devin-tap read (${mode}) exited ${run.code}: ${run.stderrTail}`);
@@ -119,6 +128,32 @@ async function rateLimitedRun(): Promise<void> {
   }
 }
 
+async function congestedRun(): Promise<void> {
+  const sim = await startSimulator({ sessions: CONGESTED_SESSIONS, messagesPerSession: 5, seed: 46 });
+  const proxy = await startCongestionProxy(sim.baseUrl, 50, 4);
+  try {
+    console.log(
+      `a server that congests (50 ms x (1 + (in flight / 4)^2)), ${CONGESTED_SESSIONS} sessions, wall of devin-tap read:`,
+    );
+    let best = { mode: '', seconds: Number.POSITIVE_INFINITY };
+    for (const mode of [...FIXED.map((slots) => `fixed ${slots}`), 'adaptive']) {
+      proxy.resetPeak();
+      const measured = await read(sim, mode, proxy.url);
+      console.log(`${line(mode, measured)}, peak in flight ${proxy.peakInFlight()}`);
+      if (mode !== 'adaptive' && measured.run.seconds < best.seconds)
+        best = { mode, seconds: measured.run.seconds };
+      if (mode === 'adaptive') {
+        const ratio = measured.run.seconds / best.seconds;
+        console.log(`  adaptive / best fixed (${best.mode}) wall: ${ratio.toFixed(2)} (aim <= 1.10)`);
+      }
+    }
+  } finally {
+    await proxy.close();
+    await sim.close();
+  }
+}
+
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
-if (only !== 'rate') await latencyRun();
-if (only !== 'latency') await rateLimitedRun();
+if (only === null || only === 'latency') await latencyRun();
+if (only === null || only === 'rate') await rateLimitedRun();
+if (only === null || only === 'congestion') await congestedRun();

@@ -91,14 +91,14 @@ describe('sync makes one preflight request before it touches the database', () =
   it('an unreachable base_url: one clear error, few lines, no database; an existing one untouched', async () => {
     const port = await closedPort();
     const base = `http://user:s3cretpass@127.0.0.1:${port}`;
-    const cfg = config({ base_url: base, max_retries: 5 });
+    const cfg = config({ base_url: base, max_retries: 1 });
     const database = join(dir, 'unreachable.sqlite');
     const run = await runCli(CLI, ['sync', '--config', cfg, '--target', 'sqlite', '--database', database]);
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^devin-tap: cannot reach the Devin API at http://\\[REDACTED\\]@127\\.0\\.0\\.1:${port}: \\w+: GET /v3/organizations/org-sim\\w+/\\S+ failed after 3 attempts \\(last: connection failed \\(ECONNREFUSED\\)\\)$`,
+          `^devin-tap: cannot reach the Devin API at http://\\[REDACTED\\]@127\\.0\\.0\\.1:${port}: \\w+: GET /v3/organizations/org-sim\\w+/\\S+ failed after 2 attempts \\(last: connection failed \\(ECONNREFUSED\\)\\)$`,
         ),
       ),
     ]);

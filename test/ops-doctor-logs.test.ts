@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { airbyteMessageErrors } from './helpers/airbyte-protocol.js';
+import { startLocalServer } from './helpers/local-server.js';
 import { CLI, jsonLines, runCli, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
 
 let dir: string;
@@ -75,6 +76,55 @@ describe('devin-tap doctor', () => {
     expect(find('API token')?.detail).toMatch(/rejected/);
     expect(find('database')).toMatchObject({ ok: false });
     expect(find('database')?.detail).toContain('/nonexistent-dir');
+  });
+});
+
+describe('devin-tap doctor at the edges', () => {
+  it('a server that never answers: says what it waits for and gives up after one request timeout', async () => {
+    const silent = await startLocalServer(() => undefined);
+    try {
+      const env = { DEVIN_API_TOKEN: 'cog_silentTEST', DEVIN_ORG_ID: 'org-1', DEVIN_BASE_URL: silent.url };
+      const config = writeJson(dir, 'silent.json', { request_timeout_seconds: 1, max_retries: 5 });
+      const database = join(dir, 'silent.duckdb');
+      const run = await runCli(CLI, ['doctor', '--json', '--config', config, '--database', database], {
+        env,
+        cwd: dir,
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`waiting for the Devin API at ${silent.url} to answer`);
+      expect(run.stderr).toContain('given up after 1 s, once');
+      const checks = (JSON.parse(run.stdout) as { checks: Check[] }).checks;
+      expect(checks.find((check) => check.check === 'API token')?.detail).toMatch(
+        /^cannot reach the Devin API .*failed after 1 attempts \(last: timed out\)$/,
+      );
+      // One request, not one per retry: max_retries does not apply to a request that got no answer.
+      expect(silent.seen.length).toBe(1);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('an organization with no sessions: nothing to probe is not a problem (exit 0)', async () => {
+    const empty = await startSimulator({ seed: 4, sessions: 0 });
+    try {
+      const env = {
+        DEVIN_API_TOKEN: empty.token,
+        DEVIN_ORG_ID: empty.config().org_id,
+        DEVIN_BASE_URL: empty.baseUrl,
+      };
+      const database = join(dir, 'empty.duckdb');
+      const run = await runCli(CLI, ['doctor', '--json', '--database', database], { env, cwd: dir });
+      const checks = (JSON.parse(run.stdout) as { checks: Check[] }).checks;
+      expect(checks.find((check) => check.check === 'stream session_messages')).toEqual({
+        check: 'stream session_messages',
+        ok: true,
+        detail: 'nothing to probe (no sessions yet)',
+      });
+      expect(checks.filter((check) => !check.ok)).toEqual([]);
+      expect(run.code).toBe(0);
+    } finally {
+      await empty.close();
+    }
   });
 });
 

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
+import { Network } from '../src/simulator/network.js';
 
 type Outcome =
   | { kind: 'status'; status: number; text: string; retryAfter: string | null }
@@ -68,43 +69,21 @@ describe('simulator network knobs', () => {
     expect(sim.requestLog.some((entry) => entry.fault !== undefined)).toBe(false);
   });
 
-  it('rateLimit: beyond N requests/s a 429 problem with Retry-After in seconds or as an HTTP date', async () => {
-    sim = await startSimulator({ sessions: 10, rateLimit: 4 });
-    const outcomes = await Promise.all(Array.from({ length: 24 }, () => attempt(sim)));
-    const statuses = outcomes.map((outcome) => (outcome.kind === 'status' ? outcome.status : 0));
-    // A burst of 24 arrives well within one second: 4 admitted, the rest limited (a loaded machine may
-    // stretch the burst past the window, which admits a few more).
-    const limitedCount = statuses.filter((status) => status === 429).length;
-    expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(4);
-    expect(limitedCount).toBeGreaterThanOrEqual(12);
-    expect(statuses.filter((status) => status !== 200 && status !== 429)).toEqual([]);
-    const waits = outcomes.flatMap((outcome) =>
-      outcome.kind === 'status' && outcome.status === 429 ? [outcome.retryAfter] : [],
-    );
-    const seconds = waits.filter((value) => /^[0-9]+$/.test(value ?? ''));
-    const dates = waits.filter(
-      (value) => !Number.isNaN(Date.parse(value ?? '')) && !/^[0-9]+$/.test(value ?? ''),
-    );
-    expect(seconds.length + dates.length).toBe(limitedCount);
-    expect(seconds.length).toBeGreaterThan(0);
-    expect(dates.length).toBeGreaterThan(0);
-    for (const value of seconds) expect(Number(value)).toBeGreaterThanOrEqual(1);
-    for (const value of dates) expect(Date.parse(value ?? '')).toBeGreaterThan(Date.now() - 1000);
-    const limited = outcomes.find((outcome) => outcome.kind === 'status' && outcome.status === 429);
+  it('rateLimit: over the HTTP server, a 429 problem with Retry-After once past the limit', async () => {
+    sim = await startSimulator({ sessions: 10, rateLimit: 1 });
+    // One request a second: sequential requests meet a 429 at once, unless each took over a second.
+    let limited: Outcome | undefined;
+    for (let n = 0; n < 50 && limited === undefined; n++) {
+      const outcome = await attempt(sim);
+      if (outcome.kind === 'status' && outcome.status === 429) limited = outcome;
+    }
     expect(limited?.kind === 'status' && JSON.parse(limited.text)).toMatchObject({
       status: 429,
       title: 'Too Many Requests',
     });
+    expect(limited?.kind === 'status' && /^[0-9]+$|GMT$/.test(limited.retryAfter ?? '')).toBe(true);
     sim.setNetwork({ rateLimit: 0 });
-    const after = await Promise.all(Array.from({ length: 10 }, () => attempt(sim)));
-    expect(after.every((outcome) => outcome.kind === 'status' && outcome.status === 200)).toBe(true);
-  });
-
-  it('latencyMs delays every response by at least that long', async () => {
-    sim = await startSimulator({ sessions: 5, latencyMs: 150 });
-    const started = performance.now();
-    expect(await attempt(sim)).toMatchObject({ status: 200 });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    for (let n = 0; n < 10; n++) expect(await attempt(sim)).toMatchObject({ status: 200 });
   });
 
   it('rejects invalid knobs', async () => {
@@ -113,5 +92,48 @@ describe('simulator network knobs', () => {
     expect(() => sim.setNetwork({ latencyMs: -1 })).toThrow(/latencyMs/);
     await expect(startSimulator({ sessions: -1 })).rejects.toThrow(/sessions/);
     await expect(startSimulator({ orgId: 'acme' })).rejects.toThrow(/orgId/);
+  });
+});
+
+describe('simulator network knobs on a fake clock', () => {
+  it('rateLimit on a fake clock: N admitted per sliding second, then Retry-After in seconds or as an HTTP date', () => {
+    const NOW = Date.UTC(2026, 0, 1, 12, 0, 0, 250);
+    const network = new Network(1, { latencyMs: 0, rateLimit: 4, faultRate: 0 });
+    const burst = Array.from({ length: 24 }, () => network.retryAfter(NOW));
+    expect(burst.slice(0, 4)).toEqual([null, null, null, null]);
+    const waits = burst.slice(4);
+    expect(waits.every((value) => value !== null)).toBe(true);
+    // Every fourth refusal names an HTTP date (rounded up to a whole second), the others seconds.
+    const dates = waits.filter((value) => /GMT$/.test(value ?? ''));
+    expect(dates.length).toBe(5);
+    for (const value of waits.filter((value) => !/GMT$/.test(value ?? ''))) expect(value).toBe('1');
+    for (const value of dates) expect(Date.parse(value ?? '')).toBe(Date.UTC(2026, 0, 1, 12, 0, 2));
+    // The window slides: a second after the burst, four more are admitted.
+    expect(network.retryAfter(NOW + 999)).not.toBeNull();
+    expect(Array.from({ length: 5 }, () => network.retryAfter(NOW + 1000))).toEqual([
+      null,
+      null,
+      null,
+      null,
+      '1',
+    ]);
+  });
+
+  it('latencyMs delays every response by that long (fake timers)', async () => {
+    vi.useFakeTimers();
+    try {
+      const network = new Network(1, { latencyMs: 150, rateLimit: 0, faultRate: 0 });
+      let done = false;
+      void network.delay()?.then(() => {
+        done = true;
+      });
+      await vi.advanceTimersByTimeAsync(149);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(done).toBe(true);
+      expect(new Network(1, { latencyMs: 0, rateLimit: 0, faultRate: 0 }).delay()).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

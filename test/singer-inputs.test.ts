@@ -48,7 +48,7 @@ describe('--about', () => {
     const settings = settingsFromSchema(CONFIG_SCHEMA);
     const byName = new Map(settings.map((s) => [s.name, s]));
     expect(byName.get('api_token')).toMatchObject({ type: 'string', required: true, secret: true });
-    expect(byName.get('org_id')).toMatchObject({ required: true, secret: false });
+    expect(byName.get('org_id')).toMatchObject({ required: false, secret: false });
     expect(byName.get('page_size')).toMatchObject({ type: 'integer', required: false, default: 200 });
     expect(settings.filter((s) => s.secret).map((s) => s.name)).toEqual(['api_token']);
   });
@@ -58,7 +58,7 @@ describe('--about', () => {
     expect(about).toMatchObject({ name: 'tap-devin', version: '1.2.3' });
     expect(about.capabilities).toEqual(['catalog', 'discover', 'state', 'about']);
     const settings = about.settings as { properties: Record<string, JsonObject>; required: string[] };
-    expect(settings.required).toEqual(['api_token', 'org_id']);
+    expect(settings.required).toEqual(['api_token']);
     expect(settings.properties.api_token).toMatchObject({ type: 'string', secret: true, writeOnly: true });
     expect(JSON.stringify(about)).not.toMatch(/airbyte_secret|"order"/);
   });

@@ -31,6 +31,7 @@ describe('checkConnection', () => {
       ok: true,
       message: 'Connected to org-sim0001: sessions are readable; every stream is readable',
       unreadable: [],
+      nothingToProbe: [],
     });
     expect(sim.requestLog.length).toBe(STREAMS.length);
     for (const entry of sim.requestLog) {

@@ -30,6 +30,7 @@ describe('parseConfig', () => {
     expect(parseConfig(valid, {})).toEqual({
       apiToken: TOKEN,
       orgId: 'org-abc123',
+      orgIdSource: 'config',
       startDate: null,
       baseUrl: 'https://api.devin.ai',
       pageSize: 200,
@@ -53,6 +54,16 @@ describe('parseConfig', () => {
     expect(config.baseUrl).toBe('http://127.0.0.1:9');
   });
 
+  it('leaves org_id to the API when it is not configured', () => {
+    const config = parseConfig({ api_token: TOKEN }, {});
+    expect(config.orgId).toBe('');
+    expect(config.orgIdSource).toBeUndefined();
+    expect(parseConfig({ api_token: TOKEN }, { DEVIN_ORG_ID: 'org-env' })).toMatchObject({
+      orgId: 'org-env',
+      orgIdSource: 'config',
+    });
+  });
+
   it('accepts org_ ids and ignores unknown fields', () => {
     const config = parseConfig({ ...valid, org_id: 'org_x', airbyte_extra: { a: 1 } }, {});
     expect(config.orgId).toBe('org_x');
@@ -61,7 +72,6 @@ describe('parseConfig', () => {
 
   const rules: [string, Record<string, unknown>, RegExp][] = [
     ['missing api_token', { org_id: 'org-1' }, /"api_token" is required: .*cog_.*DEVIN_API_TOKEN/],
-    ['missing org_id', { api_token: TOKEN }, /"org_id" is required: .*org-.*DEVIN_ORG_ID/],
     [
       'api_token prefix',
       { ...valid, api_token: 'abc_123' },
@@ -203,7 +213,7 @@ describe('CONFIG_SCHEMA', () => {
     const properties = CONFIG_SCHEMA.properties as Record<string, Record<string, unknown>>;
     expect(properties.api_token).toMatchObject({ airbyte_secret: true, pattern: '^cog_' });
     expect(properties.start_date?.examples).toEqual(['2025-01-01T00:00:00Z']);
-    expect(CONFIG_SCHEMA.required).toEqual(['api_token', 'org_id']);
+    expect(CONFIG_SCHEMA.required).toEqual(['api_token']);
   });
 });
 

@@ -183,7 +183,6 @@ describe('http client', () => {
         },
       });
       const counters: RequestCounters = { requests: 0, retries: 0 };
-      const started = Date.now();
       await http.getJson(PATH, {}, { stream: 'things', permission: 'P', counters });
       http.close();
       // Retry-After as seconds and as a date (+ up to 10% jitter), capped at 60 s; then equal
@@ -192,9 +191,32 @@ describe('http client', () => {
         random === 0 ? [7000, 9000, 60_000, 2000, 4000] : [7700, 9900, 60_000, 4000, 8000],
       );
       expect(counters).toMatchObject({ requests: 6, retries: 5 });
-      expect(Date.now() - started).toBeLessThan(2000); // the fake clock waited, not the test
     });
   }
+
+  it('Retry-After: 0 and a date in the past keep the exponential backoff (fake clock)', async () => {
+    const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
+    const past = new Date(NOW - 30_000).toUTCString();
+    script = [0, 1, 2, 3, 4].map((n) => json(429, {}, { 'retry-after': n % 2 === 0 ? '0' : past }));
+    const waits: number[] = [];
+    const config = parseConfig(
+      { api_token: TOKEN, org_id: 'org-1', base_url: baseUrl, max_retries: 5, adaptive_concurrency: false },
+      {},
+    );
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+    };
+    const http = createHttpClient(config, {
+      backoff: DEFAULT_BACKOFF,
+      clock: { nowMs: () => NOW, random: () => 0, sleep },
+    });
+    const counters: RequestCounters = { requests: 0, retries: 0 };
+    await http.getJson(PATH, {}, { stream: 'things', permission: 'P', counters });
+    http.close();
+    // The floor of equal jitter, d/2 with d = 500 ms x 2^(retry-1): never shortened to 0.
+    expect(waits).toEqual([250, 500, 1000, 2000, 4000]);
+    expect(seen.length).toBe(6);
+  });
 
   const fatal: [number, RegExp][] = [
     [401, /^the API token was rejected \(HTTP 401\); check api_token or DEVIN_API_TOKEN$/],

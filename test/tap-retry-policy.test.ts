@@ -72,6 +72,12 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(1, 2000, policy, () => 0)).toBe(2000);
     expect(retryDelayMs(1, 2000, policy, () => 1)).toBe(2200);
   });
+  it('never waits less than the exponential floor, whatever Retry-After says', () => {
+    // Retry-After: 0 (or a date in the past, parsed as 0) used to skip the backoff: six attempts in ~1 s.
+    expect([1, 2, 3, 4].map((retry) => retryDelayMs(retry, 0, policy, () => 0))).toEqual([50, 100, 200, 400]);
+    expect(retryDelayMs(4, 10, policy, () => 1)).toBe(800);
+    expect(retryDelayMs(10, 0, policy, () => 0)).toBe(500);
+  });
   it('caps a long Retry-After', () => {
     expect(retryDelayMs(1, 3_600_000, policy, () => 1)).toBe(60_000);
     expect(retryDelayMs(1, 3_600_000, DEFAULT_BACKOFF, () => 0)).toBe(DEFAULT_BACKOFF.retryAfterCapMs);
@@ -85,6 +91,14 @@ describe('delayForFailure', () => {
   it('honours Retry-After as an HTTP date on a 503', () => {
     const retryAfter = new Date(NOW + 4000).toUTCString();
     expect(delayForFailure(1, { kind: 'status', status: 503, retryAfter }, policy, clock(0))).toBe(4000);
+  });
+  it('a Retry-After of 0 or a past date keeps the exponential floor', () => {
+    const past = new Date(NOW - 60_000).toUTCString();
+    for (const retryAfter of ['0', past]) {
+      const failure = { kind: 'status', status: 429, retryAfter } as const;
+      expect(delayForFailure(3, failure, policy, clock(0))).toBe(200);
+      expect(delayForFailure(3, failure, policy, clock(1))).toBe(400);
+    }
   });
   it('backs off exponentially without the header', () => {
     expect(delayForFailure(3, { kind: 'status', status: 500 }, policy, clock(1))).toBe(400);

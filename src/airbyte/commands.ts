@@ -21,6 +21,7 @@ import { checkConnection } from '../tap/check.js';
 import { CONFIG_SCHEMA, redact } from '../tap/config.js';
 import { CatalogError, StateError } from '../tap/errors.js';
 import type { LogLevel } from '../tap/events.js';
+import { resolveOrgId } from '../tap/org-id.js';
 import { readEventBatches } from '../tap/read/read.js';
 import { STREAMS } from '../tap/streams/index.js';
 import { parseConfiguredCatalog } from './configured-catalog.js';
@@ -47,7 +48,7 @@ export async function runSpec(io: AirbyteIo): Promise<number> {
 export async function runCheck(request: ConfigRequest, io: AirbyteIo): Promise<number> {
   let message: AirbyteMessage;
   try {
-    const { config } = loadConfig(request);
+    const config = await resolveOrgId(loadConfig(request).config);
     const result = await checkConnection(config);
     message = connectionStatusMessage(result.ok, redact(result.message, config));
   } catch (error) {
@@ -82,7 +83,7 @@ const AIRBYTE_LEVEL = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERRO
  * ERROR trace and the exit code is 1.
  */
 export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
-  const { config } = loadConfig(args.config);
+  const config = await resolveOrgId(loadConfig(args.config).config);
   const streams = parseConfiguredCatalog(readJsonFile(args.catalog, 'catalog', CatalogError), args.catalog);
   const state =
     args.state === undefined

@@ -93,7 +93,12 @@ function doctorCommand(): Command {
         const { runDoctor } = await import('./doctor.js');
         const { doctorTable } = await import('./status-view.js');
         const database = resolveDatabase(flags.database, flags.target);
-        const rows = await runDoctor({ config: configRequest(flags, process.env), database, now: Date.now });
+        const rows = await runDoctor({
+          config: configRequest(flags, process.env),
+          database,
+          now: Date.now,
+          onWait: (message) => process.stderr.write(`devin-tap doctor: ${message}\n`),
+        });
         print(flags.json ? JSON.stringify({ checks: rows }) : doctorTable(rows));
         return rows.every((row) => row.ok) ? 0 : 1;
       }, flags),

@@ -7,6 +7,7 @@ import {
 import { describeFailure } from '../io/failure.js';
 import { CONFIG_FIELDS, parseConfig } from '../tap/config.js';
 import type { JsonObject } from '../tap/json.js';
+import { SELF_PATH } from '../tap/org-id.js';
 import { textTable } from './text-table.js';
 
 export interface ConfigView {
@@ -16,6 +17,8 @@ export interface ConfigView {
 }
 
 const MASK = '********';
+/** An org_id left out is asked of the API by each command that needs it. */
+const SELF_SOURCE = `asked of GET ${SELF_PATH} when a command needs it`;
 
 /** The effective config, field by field with its source; secrets masked; the validation verdict last. */
 export function showConfig(request: ConfigRequest): ConfigView {
@@ -29,11 +32,13 @@ export function showConfig(request: ConfigRequest): ConfigView {
   const fields: JsonObject = {};
   const rows = CONFIG_FIELDS.map((field) => {
     const value = raw[field];
-    const source = sources[field];
+    const configured = sources[field];
+    const source =
+      configured !== undefined ? describeSource(configured) : field === 'org_id' ? SELF_SOURCE : null;
     const shown = value === undefined ? null : isSecretField(field) ? MASK : value;
-    fields[field] = { value: shown, source: source === undefined ? null : describeSource(source) };
+    fields[field] = { value: shown, source };
     const text = shown === null ? '(not set)' : typeof shown === 'string' ? shown : JSON.stringify(shown);
-    return [field, text, source === undefined ? '' : describeSource(source)];
+    return [field, text, source ?? ''];
   });
   const verdict = problem === null ? 'valid' : `not valid: ${problem}`;
   return {

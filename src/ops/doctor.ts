@@ -2,6 +2,8 @@ import { type ConfigRequest, type ConfigSource, describeSource, loadConfig } fro
 import { describeFailure } from '../io/failure.js';
 import { type CheckResult, checkConnection } from '../tap/check.js';
 import type { TapConfig } from '../tap/config.js';
+import { orgIdOrigin, resolveOrgId, SELF_PATH } from '../tap/org-id.js';
+import { displayBaseUrl } from '../tap/redact.js';
 import { STREAMS } from '../tap/streams/index.js';
 import { checkDatabasePath } from '../targets/database-file.js';
 import type { TargetKind } from '../targets/target.js';
@@ -16,6 +18,8 @@ export interface DoctorOptions {
   config: ConfigRequest;
   database: { path: string; kind: TargetKind };
   now: () => number;
+  /** Told what doctor is about to wait for (a server that never answers must not look like a hang). */
+  onWait?: (message: string) => void;
 }
 
 function sourcesUsed(sources: Record<string, ConfigSource>): string {
@@ -32,6 +36,13 @@ function streamRows(result: CheckResult): DoctorRow[] {
   return STREAMS.map((stream) => {
     const lacking = result.unreadable.find((entry) => entry.stream === stream.name);
     if (lacking) return { check: `stream ${stream.name}`, ok: false, detail: `needs ${lacking.permission}` };
+    const empty = result.nothingToProbe.find((entry) => entry.stream === stream.name);
+    if (empty)
+      return {
+        check: `stream ${stream.name}`,
+        ok: true,
+        detail: `nothing to probe (no ${empty.parent} yet)`,
+      };
     const otherProblem = result.message.match(new RegExp(`${stream.name}: ([^;]+)`))?.[1];
     if (!tokenAccepted) return { check: `stream ${stream.name}`, ok: false, detail: 'not checked' };
     if (otherProblem) return { check: `stream ${stream.name}`, ok: false, detail: otherProblem };
@@ -39,9 +50,14 @@ function streamRows(result: CheckResult): DoctorRow[] {
   });
 }
 
-async function apiRows(config: TapConfig, now: () => number): Promise<DoctorRow[]> {
+async function apiRows(config: TapConfig, options: DoctorOptions): Promise<DoctorRow[]> {
+  const { now } = options;
+  options.onWait?.(
+    `waiting for the Devin API at ${displayBaseUrl(config.baseUrl)} to answer (one request per stream; a request that gets no answer is given up after ${config.requestTimeoutSeconds} s, once)`,
+  );
   const started = now();
-  const result = await checkConnection(config);
+  // A request that timed out is not tried again: doctor waits one request timeout, not three.
+  const result = await checkConnection(config, { retryTimeouts: false });
   const elapsed = now() - started;
   const tokenAccepted = result.ok || result.unreadable.length > 0;
   return [
@@ -71,13 +87,20 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRow[]> {
   let sources: Record<string, ConfigSource>;
   try {
     ({ config, sources } = loadConfig(options.config));
+    if (config.orgId === '') {
+      options.onWait?.(`org_id is not configured: asking ${displayBaseUrl(config.baseUrl)}${SELF_PATH}`);
+      config = await resolveOrgId(config, { retryTimeouts: false });
+    }
   } catch (error) {
     const message = describeFailure(error, options.config.env).message;
     return [{ check: 'config', ok: false, detail: message }, databaseRow(options.database)];
   }
+  const configured = sources.org_id;
+  const origin = configured === undefined ? orgIdOrigin(config) : `from ${describeSource(configured)}`;
+  const detail = `from ${sourcesUsed(sources)}; org_id ${config.orgId} ${origin}`;
   return [
-    { check: 'config', ok: true, detail: `from ${sourcesUsed(sources)}` },
-    ...(await apiRows(config, options.now)),
+    { check: 'config', ok: true, detail },
+    ...(await apiRows(config, options)),
     databaseRow(options.database),
   ];
 }

@@ -1,6 +1,7 @@
 import type { Tokens } from './auth.js';
 import type { Consumption } from './consumption.js';
 import { costRoute } from './cost-api.js';
+import { enterpriseSelf } from './enterprise-self.js';
 import { type ListRequest, listMessages, listOrgObjects, listSessions } from './lists.js';
 import type { OrgScope } from './org-scope.js';
 import { orgScopeRoute } from './org-scope-api.js';
@@ -106,6 +107,8 @@ export function handleApi(
   const permissions = state.tokens.permissionsOf(authorization);
   if (!permissions)
     return problem(401, 'Missing or invalid API key (send Authorization: Bearer cog_...)', instance);
+  const self = enterpriseSelf(state, method, url, permissions);
+  if (self) return self;
   const segments = decodeSegments(url.pathname);
   const [empty, version, organizations, orgId, ...rest] = segments ?? [];
   const found =

@@ -10,6 +10,7 @@ import { flushStream } from '../protocol/json-lines.js';
 import { CONFIG_SCHEMA, readConfigFile, redact, type TapConfig } from '../tap/config.js';
 import { CatalogError, InputError, StateError } from '../tap/errors.js';
 import type { LogLevel, TapEvent } from '../tap/events.js';
+import { resolveOrgId } from '../tap/org-id.js';
 import { readStreams } from '../tap/read/read.js';
 import { aboutJson, aboutMarkdown, TAP_NAME } from './about.js';
 import { discoverCatalog } from './catalog.js';
@@ -75,7 +76,7 @@ export async function runSingerCommand(args: SingerArgs, io: SingerIo): Promise<
   try {
     if (args.about) return await about(args, io);
     if (args.discover) return await discover(args, io);
-    config = loadConfig(configRequest(args, io.env, io.cwd)).config;
+    config = await resolveOrgId(loadConfig(configRequest(args, io.env, io.cwd)).config);
     return await sync(args, config, io, log, logger);
   } catch (error) {
     const interrupt = interruptOf(io.signal);

@@ -6,6 +6,7 @@ import { StreamLog } from '../ops/stream-log.js';
 import { VIEW_NAMES, viewStatements } from '../report/views.js';
 import { redact, type TapConfig } from '../tap/config.js';
 import type { LogLevel, TapEvent } from '../tap/events.js';
+import { resolveOrgId } from '../tap/org-id.js';
 import { preflight } from '../tap/preflight.js';
 import { type ConfiguredStream, readStreams } from '../tap/read/read.js';
 import { parseMemoryLimit } from '../targets/duckdb-memory.js';
@@ -63,7 +64,7 @@ export function defaultDatabase(kind: TargetKind): string {
 /** `devin-tap sync`: reads the selected streams and writes them into the database, with progress. */
 export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncResult> {
   const request = options.config ?? { configPaths: options.configPaths, env: io.env };
-  const { config } = loadConfig(request);
+  const config = await resolveOrgId(loadConfig(request).config);
   const names = selectStreams(options.streams);
   const database = options.database ?? defaultDatabase(options.target);
   const memoryLimit = memoryLimitOf(options, config);

@@ -1,5 +1,6 @@
 import { redact, type TapConfig } from './config.js';
 import { ApiError, errorMessage, RetryExhaustedError, RunEndingApiError } from './errors.js';
+import { giveUpMessage } from './give-up.js';
 import { createHttpClient, type HttpClient, type HttpOptions } from './http/http.js';
 import type { JsonObject } from './json.js';
 import { probeRequest } from './read/probe.js';
@@ -11,12 +12,15 @@ export interface CheckResult {
   ok: boolean;
   message: string;
   unreadable: { stream: string; permission: string }[];
+  /** Children with nothing to probe them with (an organization without sessions yet): not a problem. */
+  nothingToProbe: { stream: string; parent: string }[];
 }
 
 type Probe =
   | { stream: StreamDef; outcome: 'ok'; first?: JsonObject }
   | { stream: StreamDef; outcome: 'error'; error: unknown }
-  | { stream: StreamDef; outcome: 'unprobed'; why: string };
+  | { stream: StreamDef; outcome: 'unprobed'; why: string }
+  | { stream: StreamDef; outcome: 'empty'; parent: string };
 
 /** Retries of a check: enough to ride out a blip, few enough to say "unreachable" quickly. */
 const CHECK_RETRIES = 2;
@@ -49,8 +53,7 @@ function fatalMessage(probe: Probe, config: TapConfig): string | null {
   if (probe.outcome !== 'error') return null;
   const { error } = probe;
   if (error instanceof RunEndingApiError) return error.message;
-  if (error instanceof RetryExhaustedError)
-    return `cannot reach the Devin API at ${displayBaseUrl(config.baseUrl)}: ${error.message}`;
+  if (error instanceof RetryExhaustedError) return giveUpMessage(error, config.baseUrl);
   if (error instanceof ApiError && error.status === 404) {
     return `the Devin API at ${displayBaseUrl(config.baseUrl)} does not know organization ${config.orgId} (${error.message})`;
   }
@@ -67,9 +70,8 @@ async function probeChild(
   if (parent.outcome === 'ok' && parent.first) return probe(http, config, child, parent.first);
   if (isForbidden(parent) && parent.stream.permission === child.permission)
     return { ...parent, stream: child };
-  const why =
-    parent.outcome === 'ok' ? `no ${parent.stream.name} to probe with` : `${parent.stream.name} unreadable`;
-  return { stream: child, outcome: 'unprobed', why };
+  if (parent.outcome === 'ok') return { stream: child, outcome: 'empty', parent: parent.stream.name };
+  return { stream: child, outcome: 'unprobed', why: `${parent.stream.name} unreadable` };
 }
 
 /**
@@ -92,7 +94,7 @@ export async function checkConnection(
     if (!lead) throw new Error('no stream definitions');
     const first = await probe(http, config, lead);
     const fatal = fatalMessage(first, config);
-    if (fatal) return { ok: false, message: redact(fatal, config), unreadable: [] };
+    if (fatal) return { ok: false, message: redact(fatal, config), unreadable: [], nothingToProbe: [] };
     const rootProbes = [
       first,
       ...(await Promise.all(roots.slice(1).map((root) => probe(http, config, root)))),
@@ -105,7 +107,7 @@ export async function checkConnection(
     );
     return summarize(lead, [...rootProbes, ...childProbes], config);
   } catch (error) {
-    return { ok: false, message: redact(errorMessage(error), config), unreadable: [] };
+    return { ok: false, message: redact(errorMessage(error), config), unreadable: [], nothingToProbe: [] };
   } finally {
     http.close();
   }
@@ -122,6 +124,9 @@ function summarize(lead: StreamDef, probes: readonly Probe[], config: TapConfig)
       ? [`${probe.stream.name}: ${errorMessage(probe.error)}`]
       : [];
   });
+  const nothingToProbe = probes.flatMap((probe) =>
+    probe.outcome === 'empty' ? [{ stream: probe.stream.name, parent: probe.parent }] : [],
+  );
   const leadOk = probes.some((probe) => probe.stream === lead && probe.outcome === 'ok');
   const parts: string[] = [];
   parts.push(
@@ -134,6 +139,11 @@ function summarize(lead: StreamDef, probes: readonly Probe[], config: TapConfig)
     parts.push(`the API token cannot read ${list}`);
   }
   if (problems.length > 0) parts.push(`other problems: ${problems.join('; ')}`);
-  if (leadOk && unreadable.length === 0 && problems.length === 0) parts.push('every stream is readable');
-  return { ok: leadOk, message: redact(parts.join('; '), config), unreadable };
+  if (nothingToProbe.length > 0) {
+    const list = nothingToProbe.map(({ stream, parent }) => `${stream} (no ${parent} yet)`).join(', ');
+    parts.push(`nothing to probe ${list}`);
+  }
+  if (leadOk && unreadable.length === 0 && problems.length === 0)
+    parts.push(nothingToProbe.length > 0 ? 'every other stream is readable' : 'every stream is readable');
+  return { ok: leadOk, message: redact(parts.join('; '), config), unreadable, nothingToProbe };
 }

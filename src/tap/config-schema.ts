@@ -11,7 +11,7 @@ export const CONFIG_SCHEMA: JsonObject = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'Devin Spec',
   type: 'object',
-  required: ['api_token', 'org_id'],
+  required: ['api_token'],
   additionalProperties: true,
   properties: {
     api_token: {
@@ -26,7 +26,8 @@ export const CONFIG_SCHEMA: JsonObject = {
     org_id: {
       type: 'string',
       title: 'Organization ID',
-      description: 'Devin organization id (org-... or org_...). May be given as DEVIN_ORG_ID instead.',
+      description:
+        "Devin organization id (org-... or org_...). May be given as DEVIN_ORG_ID instead. When absent, the API key's own organization is asked of GET /v3/enterprise/self.",
       pattern: '^org[-_]',
       examples: ['org-abc123'],
       order: 1,
@@ -61,7 +62,7 @@ export const CONFIG_SCHEMA: JsonObject = {
       type: 'integer',
       title: 'Max concurrency',
       description:
-        "Most requests in flight at once. With adaptive_concurrency (the default) a ceiling: the client starts at 8 and finds the API's pace below it.",
+        "Most requests in flight at once. With adaptive_concurrency (the default) a ceiling: the client starts at 2 and finds the API's pace below it.",
       minimum: 1,
       maximum: 64,
       default: 32,
@@ -137,7 +138,7 @@ export const CONFIG_SCHEMA: JsonObject = {
       type: 'boolean',
       title: 'Adaptive concurrency',
       description:
-        'Find the pace the API allows below max_concurrency (start at 8, add a slot while throughput rises, halve on a 429). false: always max_concurrency.',
+        'Find the pace the API allows below max_concurrency (start at 2, follow latency against its floor, halve on a 429). false: always max_concurrency.',
       default: true,
       order: 11,
     },

@@ -18,7 +18,10 @@ export { redact } from './redact.js';
 
 export interface TapConfig {
   apiToken: string;
+  /** '' until resolveOrgId has asked the API (org_id not configured). */
   orgId: string;
+  /** 'api': org_id was not configured and GET /v3/enterprise/self named it. */
+  orgIdSource?: 'config' | 'api';
   /** Epoch seconds, or null when no start_date is configured. */
   startDate: number | null;
   baseUrl: string;
@@ -104,7 +107,9 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): TapConfig {
   }
   return {
     apiToken: String(data.api_token),
-    orgId: String(data.org_id),
+    ...(typeof data.org_id === 'string'
+      ? { orgId: data.org_id, orgIdSource: 'config' as const }
+      : { orgId: '' }),
     startDate: typeof data.start_date === 'string' ? startDateSeconds(data.start_date) : null,
     baseUrl,
     pageSize: Number(data.page_size),

@@ -72,6 +72,8 @@ export class RetryExhaustedError extends TapError {
     message: string,
     readonly path: string,
     readonly attempts: number,
+    /** The HTTP status of the last attempt; undefined when it got no answer (timeout, connection). */
+    readonly lastStatus?: number,
   ) {
     super(message);
   }

@@ -1,12 +1,9 @@
 import type { TapConfig } from './config.js';
 import { ApiError, RetryExhaustedError, RunEndingApiError } from './errors.js';
+import { explainedGiveUp } from './give-up.js';
 import { createHttpClient, type HttpOptions } from './http/http.js';
 import { resolvePath } from './read/stream-path.js';
-import { displayBaseUrl } from './redact.js';
 import { findStream, STREAMS, type StreamDef } from './streams/index.js';
-
-/** Retries of the preflight: enough to ride out a blip, few enough to say "unreachable" quickly. */
-const PREFLIGHT_RETRIES = 2;
 
 /** A stream of the selection whose endpoint needs no parent (a child's own parent otherwise). */
 function probeStream(names: readonly string[]): StreamDef | undefined {
@@ -21,6 +18,7 @@ function probeStream(names: readonly string[]): StreamDef | undefined {
  * One request before anything is created or opened (sync's database): a rejected token, a
  * redirecting base_url, or an API that cannot be reached (refused, DNS, timeouts) throws here, so
  * such a run leaves nothing behind. Answers that concern one stream (403, 404) are left to the read.
+ * It is an ordinary request: max_retries and Retry-After apply, so a rate-limited start waits.
  */
 export async function preflight(
   config: TapConfig,
@@ -29,22 +27,13 @@ export async function preflight(
 ): Promise<void> {
   const def = probeStream(names);
   if (def === undefined) return;
-  const http = createHttpClient(config, {
-    maxRetries: Math.min(config.maxRetries, PREFLIGHT_RETRIES),
-    ...options,
-  });
+  const http = createHttpClient(config, options);
   const context = { stream: def.name, permission: def.permission, counters: { requests: 0, retries: 0 } };
   try {
     await http.getJson(resolvePath(def, config.orgId), { first: 1 }, context);
   } catch (error) {
     if (error instanceof RunEndingApiError) throw error;
-    if (error instanceof RetryExhaustedError) {
-      throw new RetryExhaustedError(
-        `cannot reach the Devin API at ${displayBaseUrl(config.baseUrl)}: ${error.message}`,
-        error.path,
-        error.attempts,
-      );
-    }
+    if (error instanceof RetryExhaustedError) throw explainedGiveUp(error, config.baseUrl);
     if (!(error instanceof ApiError)) throw error;
   } finally {
     http.close();

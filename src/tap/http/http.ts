@@ -58,6 +58,8 @@ export interface HttpOptions {
   clock?: HttpClock;
   /** Overrides config.maxRetries (check uses fewer). */
   maxRetries?: number;
+  /** false: a request that timed out is not tried again (doctor waits one request timeout, not three). */
+  retryTimeouts?: boolean;
   /** Told once about an error that ends the whole run (a rejected token, a redirect). */
   onRunEnding?: (error: RunEndingApiError) => void;
   /** Environment for proxy variables (process.env by default). */
@@ -118,7 +120,7 @@ export function createHttpClient(config: TapConfig, options: HttpOptions = {}): 
   let ended = false;
 
   /** One attempt under the limiter: the parsed body, or the AttemptError it met. */
-  async function attempt(path: string, signal: AbortSignal | undefined): Promise<unknown> {
+  async function attempt(path: string, kind: string, signal: AbortSignal | undefined): Promise<unknown> {
     const startedAt = await limiter.acquire();
     let failure: Failure | null = null;
     try {
@@ -137,7 +139,8 @@ export function createHttpClient(config: TapConfig, options: HttpOptions = {}): 
       const asked =
         throttled && failure?.kind === 'status' ? parseRetryAfter(failure.retryAfter, now()) : null;
       const retryAfter = asked === null ? null : Math.min(asked, backoff.retryAfterCapMs);
-      limiter.release({ startedAt, latencyMs: performance.now() - startedAt, throttled }, retryAfter);
+      const latencyMs = performance.now() - startedAt;
+      limiter.release({ startedAt, latencyMs, throttled, kind }, retryAfter);
     }
   }
 
@@ -148,13 +151,14 @@ export function createHttpClient(config: TapConfig, options: HttpOptions = {}): 
       for (let retry = 0; ; retry++) {
         context.counters.requests += 1;
         try {
-          return await attempt(url, context.signal);
+          return await attempt(url, context.stream, context.signal);
         } catch (error) {
           if (!(error instanceof AttemptError)) throw error;
           const action = actionFor(error.failure);
           if (action === 'canceled') throw context.signal?.reason ?? new Error('request canceled');
           if (action !== 'retry') throw failWith(action, error, path, context);
-          if (retry >= maxRetries) throw exhausted(path, context, retry + 1, error.failure);
+          const noMore = options.retryTimeouts === false && error.failure.kind === 'timeout';
+          if (retry >= maxRetries || noMore) throw exhausted(path, context, retry + 1, error.failure);
           const wait = delayForFailure(retry + 1, error.failure, backoff, clock);
           context.counters.retries += 1;
           const what = describeFailure(error.failure);
@@ -202,5 +206,6 @@ function exhausted(
     `${context.stream}: GET ${path} failed after ${attempts} attempts (last: ${describeFailure(last, { detail: true })})`,
     path,
     attempts,
+    last.kind === 'status' ? last.status : undefined,
   );
 }

@@ -16,6 +16,17 @@ export interface RequestLimiter {
 
 type Clock = () => number;
 
+/** Where a paced limiter sets its wake-ups (the real timers; a virtual clock's in tests). */
+export interface Timers {
+  set(wake: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const REAL_TIMERS: Timers = {
+  set: (wake, ms) => setTimeout(wake, ms),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
 /** max_concurrency slots, always (adaptive_concurrency: false). */
 export class FixedLimiter implements RequestLimiter {
   private inFlight = 0;
@@ -49,13 +60,15 @@ export class AdaptiveLimiter implements RequestLimiter {
   peakInFlight = 0;
   private readonly waiters: ((startedAt: number) => void)[] = [];
   private nextStartAt = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: unknown = null;
 
+  /** Starts at 2 slots: a latency floor is measured before there is load to congest the API. */
   constructor(
     ceiling: number,
     private readonly now: Clock,
+    private readonly timers: Timers = REAL_TIMERS,
   ) {
-    this.finder = new PaceFinder({ ceiling, initial: 8 }, now());
+    this.finder = new PaceFinder({ ceiling, initial: 2 }, now());
   }
 
   get limit(): number {
@@ -103,7 +116,7 @@ export class AdaptiveLimiter implements RequestLimiter {
 
   private wakeAt(ms: number): void {
     if (this.timer !== null) return;
-    this.timer = setTimeout(() => {
+    this.timer = this.timers.set(() => {
       this.timer = null;
       this.pump();
     }, Math.ceil(ms));
@@ -111,7 +124,7 @@ export class AdaptiveLimiter implements RequestLimiter {
 
   /** Drops a pending wake-up (the client is closing). */
   stop(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.timer !== null) this.timers.clear(this.timer);
     this.timer = null;
   }
 }

@@ -1,9 +1,14 @@
+import { LatencyFloors } from './latency-floor.js';
+import { LearntRate } from './learnt-rate.js';
+
 /**
- * The pace finder behind adaptive concurrency, as a pure state machine over an injected clock:
- * additive increase (one slot per window while throughput rises and no 429 arrives), multiplicative
- * decrease (halve on a 429 or a latency blow-up). A 429 also teaches it the API's rate: starts are
- * then paced at just under the rate that was being admitted, probed upwards slowly, so a rate limit
- * is ridden at its edge instead of in a sawtooth below it.
+ * The pace finder behind adaptive concurrency, as a pure state machine over an injected clock.
+ * Slots follow latency (a gradient on the latency floor, after Netflix's Gradient2 and TCP Vegas):
+ * once per window of `limit` answers, the slots become limit x gradient + a small queue allowance,
+ * where gradient = floor / latency of that window (at most 1, at least 1/2). A server that answers as
+ * fast with more requests in flight lets them grow to the ceiling; one that congests (latency rising
+ * with requests in flight) holds them near its best concurrency. A 429 halves the slots and teaches a
+ * rate (see LearntRate), which ages: once 429s stop, starts are unpaced again within seconds.
  */
 export interface PaceOptions {
   ceiling: number;
@@ -16,76 +21,57 @@ export interface Outcome {
   startedAt: number;
   latencyMs: number;
   throttled: boolean;
+  /** The kind of request (its stream): latency floors are kept per kind. */
+  kind?: string;
 }
 
-/** How much a window's throughput must rise, per slot, to count as rising (noise margin). */
-const RISE_MARGIN = 0.3;
-/**
- * A window's mean latency this many times the usual (a slow average of past windows) and 100 ms
- * over it is a blow-up. The usual follows a lasting change, so a slower API stops being halved for.
- */
-const BLOW_UP_FACTOR = 3;
-const BLOW_UP_MIN_MS = 100;
-const USUAL_WEIGHT = 0.1;
-/** The learnt rate: this share of what was admitted when a 429 came. */
-const RATE_BACKOFF = 0.97;
-/** The learnt rate grows by this share every RATE_PROBE_MS without a 429. */
-const RATE_PROBE = 0.01;
-const RATE_PROBE_MS = 3000;
-/** Successes remembered for the admitted-rate estimate, in buckets. */
-const RATE_SPAN_MS = 1000;
-const BUCKET_MS = 50;
-const BUCKETS = RATE_SPAN_MS / BUCKET_MS;
+/** A window's latency may exceed its floor by this factor before slots shrink (measurement noise). */
+const TOLERANCE = 1.1;
+const MIN_GRADIENT = 0.5;
+/** Weight of a window's target in the new slot estimate. */
+const SMOOTHING = 0.5;
 
-/** Successes over the last second, counted in 50 ms buckets (constant memory at any rate). */
-class RecentCount {
-  private readonly counts = new Array<number>(BUCKETS).fill(0);
-  private bucket = Number.NEGATIVE_INFINITY;
-
-  add(now: number): void {
-    this.advance(now);
-    const index = this.bucket % BUCKETS;
-    this.counts[index] = (this.counts[index] ?? 0) + 1;
-  }
-
-  perSecond(now: number): number {
-    this.advance(now);
-    return (this.counts.reduce((sum, count) => sum + count, 0) * 1000) / RATE_SPAN_MS;
-  }
-
-  private advance(now: number): void {
-    const bucket = Math.floor(now / BUCKET_MS);
-    if (bucket - this.bucket >= BUCKETS) this.counts.fill(0);
-    else for (let b = this.bucket + 1; b <= bucket; b++) this.counts[b % BUCKETS] = 0;
-    this.bucket = Math.max(this.bucket, bucket);
-  }
+/** Requests a server may queue beyond the no-load concurrency: a quarter of the slots, sqrt(limit) above 16. */
+function queueAllowance(limit: number): number {
+  return Math.min(limit / 4, Math.sqrt(limit));
 }
 
 export class PaceFinder {
-  limit: number;
-  /** Starts per second, once a 429 taught one; null: unpaced. */
-  rate: number | null = null;
-  /** No start before this time (a Retry-After that a paced client still ran into). */
-  pausedUntil = 0;
+  /** Slots as a real number; `limit` is its whole part. */
+  private estimate: number;
+  private readonly learnt = new LearntRate();
+  private readonly floors = new LatencyFloors();
   private decreasedAt = Number.NEGATIVE_INFINITY;
-  private probedAt = 0;
-  private windowStart: number;
   private windowDone = 0;
   private windowLatency = 0;
+  private windowFloor = 0;
   private saturated = false;
   private throttled = false;
-  private lastThroughput = 0;
-  private usualLatency: number | null = null;
+  private warming = false;
+  private slowStart = true;
   /** The first window after a decrease still holds requests sent before it. */
   private settling = false;
-  private readonly successes = new RecentCount();
 
   constructor(
     private readonly options: PaceOptions,
     now: number,
   ) {
-    this.limit = Math.max(1, Math.min(options.initial, options.ceiling));
-    this.windowStart = now;
+    this.estimate = Math.max(1, Math.min(options.initial, options.ceiling));
+    this.learnt.start(now);
+  }
+
+  get limit(): number {
+    return Math.max(1, Math.min(this.options.ceiling, Math.floor(this.estimate)));
+  }
+
+  /** Starts per second, once a 429 taught one and while it is fresh; null: unpaced. */
+  get rate(): number | null {
+    return this.learnt.rate;
+  }
+
+  /** No start before this time (a Retry-After that a paced client still ran into). */
+  get pausedUntil(): number {
+    return this.learnt.pausedUntil;
   }
 
   /** Told whenever every slot is taken: only a full window says anything about more slots. */
@@ -95,86 +81,65 @@ export class PaceFinder {
 
   /** Told whenever a start waited for the pace: only then is probing a higher rate worth it. */
   markPaced(): void {
-    this.pacedSinceProbe = true;
+    this.learnt.markPaced();
   }
-
-  private pacedSinceProbe = false;
 
   onOutcome(outcome: Outcome, now: number, retryAfterMs: number | null): void {
     if (outcome.throttled) {
       this.onThrottled(outcome, now, retryAfterMs);
       return;
     }
-    this.successes.add(now);
+    this.learnt.onSuccess(now);
     this.windowDone += 1;
     this.windowLatency += outcome.latencyMs;
-    this.probeRate(now);
-    if (this.windowDone >= this.limit) this.closeWindow(now);
+    const floor = this.floors.observe(outcome.kind ?? '', outcome.latencyMs, now);
+    // A kind without a floor yet (its first answers) is measured where it is: no growth meanwhile.
+    if (floor === null) this.warming = true;
+    this.windowFloor += floor ?? outcome.latencyMs;
+    if (this.windowDone >= this.limit) this.closeWindow();
   }
 
   private onThrottled(outcome: Outcome, now: number, retryAfterMs: number | null): void {
     this.throttled = true;
     // Sent before the last decrease: that decrease already answered it.
     if (outcome.startedAt < this.decreasedAt) return;
-    const admitted = this.admittedRate(now);
-    const recentlyDecreased = now - this.decreasedAt < 2 * RATE_SPAN_MS;
-    // A rate is learnt only from a busy second; a 429 out of the blue teaches nothing about it.
-    if (admitted >= this.limit)
-      this.rate = Math.min(this.rate ?? Number.POSITIVE_INFINITY, admitted * RATE_BACKOFF);
-    // Paced and still refused: the API's window is full; wait as it asks before any new start.
-    if (recentlyDecreased && retryAfterMs !== null)
-      this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
-    this.decrease(now);
-  }
-
-  private decrease(now: number): void {
-    this.limit = Math.max(1, Math.floor(this.limit / 2));
+    this.learnt.onThrottled(now, this.limit, retryAfterMs);
+    this.slowStart = false;
+    this.estimate = Math.max(1, Math.floor(this.limit / 2));
     this.decreasedAt = now;
-    this.probedAt = now;
     this.settling = true;
-    this.resetWindow(now);
-    this.lastThroughput = 0;
+    this.resetWindow();
   }
 
-  private admittedRate(now: number): number {
-    return this.successes.perSecond(now);
-  }
-
-  private probeRate(now: number): void {
-    if (this.rate === null || now - this.probedAt < RATE_PROBE_MS) return;
-    this.probedAt = now;
-    if (this.pacedSinceProbe) this.rate += Math.max(1, this.rate * RATE_PROBE);
-    this.pacedSinceProbe = false;
-  }
-
-  private closeWindow(now: number): void {
-    const elapsed = Math.max(1, now - this.windowStart);
-    const throughput = (this.windowDone * 1000) / elapsed;
-    const meanLatency = this.windowLatency / this.windowDone;
-    const usual = this.usualLatency ?? meanLatency;
-    const blownUp =
-      !this.settling && meanLatency > usual * BLOW_UP_FACTOR && meanLatency - usual > BLOW_UP_MIN_MS;
-    this.usualLatency = usual + USUAL_WEIGHT * (meanLatency - usual);
-    const settled = !this.settling;
+  private closeWindow(): void {
+    const gradient = Math.max(
+      MIN_GRADIENT,
+      Math.min(1, (TOLERANCE * this.windowFloor) / Math.max(0.1, this.windowLatency)),
+    );
+    // Slow start (as TCP's): until latency first rises above its floor, or a 429, the slots double.
+    if (gradient < 1 || this.throttled) this.slowStart = false;
+    const target = this.slowStart
+      ? 2 * this.estimate
+      : this.estimate * gradient + queueAllowance(this.estimate);
+    // Growth needs a full window with no 429 (idle slots prove nothing); shrinking needs neither.
+    const judged = this.settling ? this.estimate : target;
+    const grows = this.saturated && !this.throttled && !this.warming;
+    const allowed = grows ? judged : Math.min(this.estimate, judged);
+    const next = this.estimate * (1 - SMOOTHING) + allowed * SMOOTHING;
+    // Once paced, the pace is what holds the rate: never fewer slots than it takes to carry it.
+    const rate = this.learnt.rate;
+    const carry = rate === null ? 1 : Math.ceil((rate * this.windowLatency) / this.windowDone / 1000) + 1;
+    this.estimate = Math.max(1, Math.min(this.options.ceiling, Math.max(next, carry)));
     this.settling = false;
-    if (blownUp) {
-      this.decrease(now);
-      return;
-    }
-    const rising = throughput >= this.lastThroughput * (1 + RISE_MARGIN / this.limit);
-    // Once paced, the pace is what holds the rate: slots grow (one a window) until they can carry it.
-    const short = this.rate !== null && this.limit < Math.ceil((this.rate * meanLatency) / 1000) + 1;
-    const grow = settled && this.saturated && !this.throttled && (rising || short);
-    if (grow && this.limit < this.options.ceiling) this.limit += 1;
-    this.lastThroughput = throughput;
-    this.resetWindow(now);
+    this.resetWindow();
   }
 
-  private resetWindow(now: number): void {
-    this.windowStart = now;
+  private resetWindow(): void {
     this.windowDone = 0;
     this.windowLatency = 0;
+    this.windowFloor = 0;
     this.saturated = false;
     this.throttled = false;
+    this.warming = false;
   }
 }

@@ -85,9 +85,10 @@ export function parseRetryAfter(header: string | undefined, nowMs: number): numb
 
 /**
  * Milliseconds to wait before retry number `retry` (1-based).
- * - With Retry-After: that wait (capped), plus up to 10% jitter so clients do not return in step.
- * - Otherwise "equal jitter": half the exponential delay fixed, half random, so the wait lies in
+ * - The floor is "equal jitter": half the exponential delay fixed, half random, so the wait lies in
  *   [d/2, d] with d = min(maxDelayMs, baseDelayMs * 2^(retry-1)).
+ * - A Retry-After (capped, plus up to 10% jitter so clients do not return in step) can lengthen that
+ *   wait, never shorten it: `Retry-After: 0` or a date in the past must not turn backoff into a spin.
  */
 export function retryDelayMs(
   retry: number,
@@ -95,12 +96,13 @@ export function retryDelayMs(
   policy: BackoffPolicy,
   random: () => number,
 ): number {
-  if (retryAfterMs !== null) {
-    const wait = Math.min(retryAfterMs, policy.retryAfterCapMs);
-    return Math.min(policy.retryAfterCapMs, Math.round(wait * (1 + 0.1 * random())));
-  }
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
-  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+  const jitter = random();
+  const floor = Math.round(ceiling / 2 + (ceiling / 2) * jitter);
+  if (retryAfterMs === null) return floor;
+  const wait = Math.min(retryAfterMs, policy.retryAfterCapMs);
+  const asked = Math.min(policy.retryAfterCapMs, Math.round(wait * (1 + 0.1 * jitter)));
+  return Math.max(floor, asked);
 }
 
 /** The delay for a failure: Retry-After applies to any status that carries it (429, 503). */
