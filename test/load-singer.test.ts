@@ -39,6 +39,7 @@ function logged(target: Target, log: string[]): Target {
     checkObjects: (names) => target.checkObjects(names),
     tableNames: () => target.tableNames(),
     execute: (statements, views) => target.execute(statements, views),
+    recordRun: (run) => target.recordRun(run),
     close: () => target.close(),
   };
 }

@@ -17,6 +17,7 @@ import {
   rejectedTableSql,
 } from './owned-objects.js';
 import { shapeBatch } from './rows.js';
+import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from './runs-table.js';
 import {
   addColumnSql,
   addExtraSql,
@@ -243,6 +244,21 @@ export class DuckdbTarget implements Target {
     });
   }
 
+  recordRun(run: RunRecord): Promise<void> {
+    return this.serial(async () => {
+      if (this.inTransaction) {
+        this.inTransaction = false;
+        this.counts.clear();
+        this.fresh.clear();
+        await this.connection.run('ROLLBACK');
+      }
+      await this.ensureMeta();
+      await this.begin();
+      await this.connection.run(upsertRunSql(DIALECT), runParameters(run));
+      await this.commit();
+    });
+  }
+
   close(): Promise<void> {
     return this.serial(async () => {
       if (this.inTransaction) await this.connection.run('ROLLBACK');
@@ -360,6 +376,7 @@ export class DuckdbTarget implements Target {
       stateTableSql(DIALECT),
       rejectedTableSql(DIALECT),
       objectsTableSql(DIALECT),
+      runsTableSql(DIALECT),
       ...this.ownership.entries().map((object) => this.recordSql(object)),
     ]);
     this.metaReady = true;
