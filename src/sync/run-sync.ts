@@ -1,9 +1,11 @@
 import type { Writable } from 'node:stream';
 import { Interrupted, type InterruptSignal, interruptOf } from '../interrupts.js';
 import { type ConfigRequest, loadConfig } from '../io/config-input.js';
+import { createAnalystViews } from '../ops/analyst-views.js';
 import { createLogger, type LogFormat } from '../ops/logger.js';
+import { RunHistory } from '../ops/run-history.js';
 import { StreamLog } from '../ops/stream-log.js';
-import { VIEW_NAMES, viewStatements } from '../report/views.js';
+import { VIEW_NAMES } from '../report/views.js';
 import { redact, type TapConfig } from '../tap/config.js';
 import type { LogLevel, TapEvent } from '../tap/events.js';
 import { preflight } from '../tap/preflight.js';
@@ -75,10 +77,34 @@ export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncRes
     memoryLimit === undefined ? {} : { memoryLimit },
   );
   try {
-    return await syncInto(target, config, names, options, io);
+    // Before any change: every table and view this sync would write must be absent or devin-tap's.
+    await target.checkObjects([...names, ...VIEW_NAMES]);
+    const history = await RunHistory.start(target, 'sync', io.now);
+    try {
+      const result = await syncInto(target, config, names, options, io);
+      await history.finish(runOutcome(result));
+      return result;
+    } catch (error) {
+      await history.failed(error, io.signal);
+      throw error;
+    }
   } finally {
     await target.close();
   }
+}
+
+/** The run history's row of a finished sync: its totals and each stream's counts and outcome. */
+function runOutcome(result: SyncResult) {
+  const streams = Object.fromEntries(result.rows.map(({ stream, ...counts }) => [stream, { ...counts }]));
+  const totals = summaryTotals(result.rows, result.seconds);
+  const error = result.failures.map((failure) => `${failure.stream}: ${failure.message}`).join('; ');
+  return {
+    status: result.interrupted !== null ? 'interrupted' : error !== '' ? 'failed' : 'ok',
+    rowsWritten: totals.rows,
+    requests: totals.requests,
+    streams,
+    error: error === '' ? null : error,
+  } as const;
 }
 
 function memoryLimitOf(options: SyncOptions, config: TapConfig): string | undefined {
@@ -95,8 +121,6 @@ async function syncInto(
   options: SyncOptions,
   io: SyncIo,
 ): Promise<SyncResult> {
-  // Before any change: every table and view this sync would write must be absent or devin-tap's.
-  await target.checkObjects([...names, ...VIEW_NAMES]);
   const state = options.fullRefresh ? {} : await target.readState();
   const rejections = new Map<string, { count: number; reason: string }>();
   const tracker = new ProgressTracker();
@@ -142,10 +166,7 @@ async function syncInto(
     display.stop();
   }
   const interrupt = interruptOf(signal);
-  if (interrupt === null) {
-    const views = viewStatements(target.kind, await target.tableNames());
-    await target.execute(views, views.length > 0 ? VIEW_NAMES : []);
-  }
+  if (interrupt === null) await createAnalystViews(target);
   const wasInterrupted = (message: string | null | undefined) =>
     interrupt !== null && message === interrupt.message;
   const rows = names.map((stream): SummaryRow => {
