@@ -1,5 +1,5 @@
 import { createAnalystViews } from '../ops/analyst-views.js';
-import { type RunOutcome, RunHistory } from '../ops/run-history.js';
+import { RunHistory, type RunOutcome } from '../ops/run-history.js';
 import { VIEW_NAMES } from '../report/views.js';
 import { InputError } from '../tap/errors.js';
 import { emptyLoadSummary, type LoadOptions, type LoadSummary, runLoad } from './run-load.js';

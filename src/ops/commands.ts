@@ -9,6 +9,7 @@ import type { TargetKind } from '../targets/target.js';
 import type { CommandLogOptions } from './log-options.js';
 import { addLogOptions } from './log-options.js';
 import type { QueryFormat } from './query.js';
+import { DEFAULT_RUNS } from './run-status.js';
 
 const DATABASE_HELP = `database file written by sync (default ${DEFAULT_DATABASE})`;
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -29,15 +30,19 @@ function configCommand(): Command {
 
 function statusCommand(): Command {
   return addLogOptions(new Command('status'))
-    .description('per stream: rows, last sync, bookmark, pending checkpoint, rejected rows')
+    .description('per stream: rows, last sync, bookmark, pending checkpoint, rejected rows; the last runs')
     .option('--database <path>', DATABASE_HELP, DEFAULT_DATABASE)
+    .option('--runs <n>', 'how many of the last sync and load runs to show', String(DEFAULT_RUNS))
     .option('--json', 'print it as JSON')
-    .action((flags: CommandLogOptions & { database: string; json?: boolean }) =>
+    .action((flags: CommandLogOptions & { database: string; runs: string; json?: boolean }) =>
       runCommand(async () => {
+        const runs = Number(flags.runs);
+        if (!/^\d+$/.test(flags.runs) || !Number.isSafeInteger(runs))
+          throw new InputError(`--runs must be a whole number of runs, not "${flags.runs}"`);
         const { databaseStatus } = await import('./status.js');
         const { statusTable } = await import('./status-view.js');
-        const rows = await databaseStatus(flags.database);
-        print(flags.json ? JSON.stringify({ database: flags.database, streams: rows }) : statusTable(rows));
+        const status = await databaseStatus(flags.database, runs);
+        print(flags.json ? JSON.stringify({ database: flags.database, ...status }) : statusTable(status));
         return 0;
       }, flags),
     );
