@@ -176,3 +176,30 @@ async function dropRunsTable(kind: TargetKind, path: string): Promise<void> {
   connection.closeSync();
   instance.closeSync();
 }
+
+describe.each(KINDS)('run history of load in %s', (kind) => {
+  const schema = {
+    type: 'SCHEMA',
+    stream: 'items',
+    key_properties: ['id'],
+    schema: { properties: { id: { type: 'integer' } } },
+  };
+  const lines = (...messages: unknown[]) => messages.map((m) => JSON.stringify(m)).join('\n');
+
+  it('an ok load and a load stopped by bad input: ok, then failed naming the line, rows counted', async () => {
+    const database = databasePath(dir, kind, 'load');
+    const records = [1, 2, 3].map((id) => ({ type: 'RECORD', stream: 'items', record: { id } }));
+    const input = lines(schema, ...records, { type: 'STATE', value: { bookmarks: {} } });
+    const ok = await runCli(CLI, ['load', '--database', database], { input });
+    expect(ok.code, ok.stderr).toBe(0);
+    const bad = await runCli(CLI, ['load', '--database', database], {
+      input: `${lines(schema, { type: 'RECORD', stream: 'items', record: { id: 4 } })}\n{not json\n`,
+    });
+    expect(bad.code).toBe(1);
+    const [failed, first] = await runs(database);
+    expect(first).toMatchObject({ command: 'load', status: 'ok', rowsWritten: 3, requests: null });
+    expect(first?.streams.items).toMatchObject({ inserted: 3, status: 'ok' });
+    expect(failed).toMatchObject({ command: 'load', status: 'failed', rowsWritten: 1 });
+    expect(failed?.error).toMatch(/line 3/);
+  });
+});
