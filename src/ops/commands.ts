@@ -107,8 +107,13 @@ function doctorCommand(): Command {
 
 function queryCommand(): Command {
   return addLogOptions(new Command('query'))
-    .description('run read-only SQL on a database written by sync (DuckDB or SQLite)')
-    .argument('<sql>', 'one SQL statement, e.g. "SELECT status, count(*) FROM sessions GROUP BY status"')
+    .description(
+      'run read-only SQL on a database written by sync or load (DuckDB or SQLite); it reads the database and nothing else',
+    )
+    .argument(
+      '<sql>',
+      'SQL statements, run in order, each result printed, e.g. "SELECT status, count(*) FROM sessions GROUP BY status"',
+    )
     .option('--database <path>', DATABASE_HELP, DEFAULT_DATABASE)
     .addOption(
       new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'),
@@ -116,8 +121,8 @@ function queryCommand(): Command {
     .action((sql: string, flags: CommandLogOptions & { database: string; format: QueryFormat }) =>
       runCommand(async () => {
         if (sql.trim() === '') throw new InputError('query: the SQL statement is empty');
-        const { formatRows, runQuery } = await import('./query.js');
-        process.stdout.write(formatRows(await runQuery(flags.database, sql), flags.format));
+        const { formatResults, runQuery } = await import('./query.js');
+        process.stdout.write(formatResults(await runQuery(flags.database, sql), flags.format));
         return 0;
       }, flags),
     );
