@@ -93,8 +93,7 @@ function runSqlite(path: string, sql: string): ResultSet[] {
         refuse(i, texts.length, errorMessage(error));
       }
       // SQLite's own verdict; ATTACH, VACUUM INTO and setting pragmas return no rows or write.
-      if (!statement.readonly || !statement.reader)
-        refuse(i, texts.length, notOnlyReading('this statement'));
+      if (!statement.readonly || !statement.reader) refuse(i, texts.length, notOnlyReading('this statement'));
       return statement.safeIntegers(true);
     });
     return statements.map((statement, i) => {

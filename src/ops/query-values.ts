@@ -63,7 +63,8 @@ const NESTED = [DuckDBStructValue, DuckDBListValue, DuckDBArrayValue, DuckDBMapV
 export function duckCell(value: DuckDBValue): Cell {
   if (value === null) return NULL_CELL;
   const json = duckJson(value);
-  const numeric = typeof value === 'number' || typeof value === 'bigint' || value instanceof DuckDBDecimalValue;
+  const numeric =
+    typeof value === 'number' || typeof value === 'bigint' || value instanceof DuckDBDecimalValue;
   if (NESTED.some((type) => value instanceof type)) return { text: JSON.stringify(json), json, numeric };
   if (typeof value === 'bigint') return { text: value.toString(), json, numeric };
   return { text: typeof json === 'string' ? json : String(value), json, numeric };

@@ -46,9 +46,13 @@ function tableText({ columns, rows }: ResultSet): string {
 }
 
 function formatOne(result: ResultSet, format: QueryFormat): string {
-  if (format === 'json') return `${JSON.stringify(result.rows.map((row) => asObject(result.columns, row)))}\n`;
+  if (format === 'json')
+    return `${JSON.stringify(result.rows.map((row) => asObject(result.columns, row)))}\n`;
   if (format === 'csv') {
-    const lines = [result.columns.map(csvCell), ...result.rows.map((row) => row.map((cell) => csvCell(cell.text)))];
+    const lines = [
+      result.columns.map(csvCell),
+      ...result.rows.map((row) => row.map((cell) => csvCell(cell.text))),
+    ];
     return lines.map((line) => `${line.join(',')}\r\n`).join('');
   }
   return tableText(result);
