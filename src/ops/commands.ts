@@ -39,10 +39,9 @@ function statusCommand(): Command {
         const runs = Number(flags.runs);
         if (!/^\d+$/.test(flags.runs) || !Number.isSafeInteger(runs))
           throw new InputError(`--runs must be a whole number of runs, not "${flags.runs}"`);
-        const { databaseStatus } = await import('./status.js');
-        const { statusTable } = await import('./status-view.js');
-        const status = await databaseStatus(flags.database, runs);
-        print(flags.json ? JSON.stringify({ database: flags.database, ...status }) : statusTable(status));
+        const { statusReport } = await import('./status-report.js');
+        const report = await statusReport(flags.database, runs);
+        print(flags.json ? JSON.stringify(report.json) : report.text);
         return 0;
       }, flags),
     );

@@ -1,6 +1,7 @@
 import type { ReportDatabase, Row } from '../report/database.js';
 import { isJsonObject, type JsonObject, parseJson } from '../tap/json.js';
 import { RUNS_TABLE } from '../targets/runs-table.js';
+import { alive } from './progress-file.js';
 import { textTable } from './text-table.js';
 
 /** One row of `_devin_tap_runs` as `status` shows it. */
@@ -20,17 +21,6 @@ export interface RunStatusRow {
 export const DEFAULT_RUNS = 5;
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function parseStreams(text: unknown): JsonObject {
   try {

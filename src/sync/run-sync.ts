@@ -17,6 +17,7 @@ import { WorkerTarget } from '../targets/worker-target.js';
 import { untilInterrupted } from './interruptible.js';
 import { type DisplayMode, ProgressDisplay } from './progress-display.js';
 import { type SummaryRow, summaryTable, summaryTotals } from './progress-format.js';
+import { ProgressPublisher } from './progress-publisher.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { selectStreams } from './stream-selection.js';
 
@@ -141,6 +142,8 @@ async function syncInto(
   const { signal } = io;
   const read = readStreams({ config, streams: configured, state, ...(signal ? { signal } : {}) });
   const events = signal ? untilInterrupted(read, signal, names) : read;
+  const publisher = new ProgressPublisher(target.path, tracker, state, io.now);
+  publisher.start();
   display.start();
   let stats: Record<string, StreamWriteStats>;
   try {
@@ -164,6 +167,7 @@ async function syncInto(
     tracker.committed();
   } finally {
     display.stop();
+    publisher.stop();
   }
   const interrupt = interruptOf(signal);
   if (interrupt === null) await createAnalystViews(target);
