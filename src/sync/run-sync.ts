@@ -19,6 +19,7 @@ import { type DisplayMode, ProgressDisplay } from './progress-display.js';
 import { type SummaryRow, summaryTable, summaryTotals } from './progress-format.js';
 import { ProgressPublisher } from './progress-publisher.js';
 import { ProgressTracker } from './progress-tracker.js';
+import { runOutcome } from './run-outcome.js';
 import { selectStreams } from './stream-selection.js';
 
 export interface SyncOptions {
@@ -92,20 +93,6 @@ export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncRes
   } finally {
     await target.close();
   }
-}
-
-/** The run history's row of a finished sync: its totals and each stream's counts and outcome. */
-function runOutcome(result: SyncResult) {
-  const streams = Object.fromEntries(result.rows.map(({ stream, ...counts }) => [stream, { ...counts }]));
-  const totals = summaryTotals(result.rows, result.seconds);
-  const error = result.failures.map((failure) => `${failure.stream}: ${failure.message}`).join('; ');
-  return {
-    status: result.interrupted !== null ? 'interrupted' : error !== '' ? 'failed' : 'ok',
-    rowsWritten: totals.rows,
-    requests: totals.requests,
-    streams,
-    error: error === '' ? null : error,
-  } as const;
 }
 
 function memoryLimitOf(options: SyncOptions, config: TapConfig): string | undefined {
