@@ -94,7 +94,8 @@ function runSqlite(path: string, sql: string): ResultSet[] {
         refuse(i, texts.length, errorMessage(error));
       }
       // SQLite's own verdict; ATTACH, VACUUM INTO and setting pragmas return no rows or write.
-      if (!statement.readonly || !statement.reader) refuse(i, texts.length, notOnlyReading('this statement'));
+      if (!statement.readonly || !statement.reader)
+        refuse(i, texts.length, notOnlyReading(`a ${firstWord(text)} statement`));
       return statement.safeIntegers(true);
     });
     return statements.map((statement, i) => {
@@ -109,6 +110,12 @@ function runSqlite(path: string, sql: string): ResultSet[] {
   } finally {
     db.close();
   }
+}
+
+/** The keyword a statement starts with, after comments: `DELETE`, `VACUUM`, ... */
+function firstWord(text: string): string {
+  const bare = text.replace(/^(\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)+/, '');
+  return (/^[A-Za-z]+/.exec(bare)?.[0] ?? 'such').toUpperCase();
 }
 
 /** Who holds a locked database: the running sync's progress file says, else the driver's message. */
