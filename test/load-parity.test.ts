@@ -130,3 +130,28 @@ describe.each(KINDS)('load at parity with sync (%s)', (kind) => {
     expect(report.stderr).toContain('30 sessions');
   });
 });
+
+describe.each(KINDS)('load of another tap (%s)', (kind) => {
+  it('a sessions stream that does not fit the views: loaded, the views left out with a warning', async () => {
+    const database = databasePath(dir, kind, 'other-tap');
+    const input = [
+      {
+        type: 'SCHEMA',
+        stream: 'sessions',
+        key_properties: ['session_id'],
+        schema: { properties: { session_id: { type: 'string' } } },
+      },
+      { type: 'RECORD', stream: 'sessions', record: { session_id: 'a' } },
+      { type: 'STATE', value: { bookmarks: {} } },
+    ]
+      .map((message) => JSON.stringify(message))
+      .join('\n');
+    const run = await runCli(CLI, ['load', '--database', database], { input });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('warning: the analyst views were not created: ');
+    expect(await query(kind, database, 'SELECT session_id FROM sessions')).toEqual([{ session_id: 'a' }]);
+    expect((await status(database)).runs.map((r) => [r.command, r.status, r.rowsWritten])).toEqual([
+      ['load', 'ok', 1],
+    ]);
+  });
+});

@@ -1,7 +1,7 @@
 import { createAnalystViews } from '../ops/analyst-views.js';
 import { RunHistory, type RunOutcome } from '../ops/run-history.js';
 import { VIEW_NAMES } from '../report/views.js';
-import { InputError } from '../tap/errors.js';
+import { errorMessage, InputError } from '../tap/errors.js';
 import { emptyLoadSummary, type LoadOptions, type LoadSummary, runLoad } from './run-load.js';
 
 function outcome(summary: LoadSummary, status: RunOutcome['status']): Omit<RunOutcome, 'error'> {
@@ -9,6 +9,18 @@ function outcome(summary: LoadSummary, status: RunOutcome['status']): Omit<RunOu
     Object.entries(summary.streams).map(([stream, counts]) => [stream, { ...counts, status }]),
   );
   return { status, rowsWritten: summary.committed, requests: null, streams };
+}
+
+/**
+ * The analyst views over what was loaded. A Singer target also loads other taps' streams: tables
+ * that do not fit the views leave them out with a warning, never failing a load already committed.
+ */
+async function viewsOrWarning(options: LoadOptions): Promise<void> {
+  try {
+    await createAnalystViews(options.target);
+  } catch (error) {
+    options.log(`warning: the analyst views were not created: ${errorMessage(error)}`);
+  }
 }
 
 /**
@@ -38,7 +50,7 @@ export async function loadWithHistory(options: LoadOptions): Promise<LoadSummary
     await started?.failed(error, options.signal, outcome(summary, 'failed'));
     throw error;
   }
-  if (summary.interrupted === null) await createAnalystViews(target);
+  if (summary.interrupted === null) await viewsOrWarning(options);
   await (await start()).finish(outcome(summary, summary.interrupted === null ? 'ok' : 'interrupted'));
   return summary;
 }
