@@ -202,4 +202,38 @@ describe.each(KINDS)('run history of load in %s', (kind) => {
     expect(failed).toMatchObject({ command: 'load', status: 'failed', rowsWritten: 1 });
     expect(failed?.error).toMatch(/line 3/);
   });
+
+  it('an interrupted load (SIGINT): interrupted, with the rows its last STATE covered', async () => {
+    const database = databasePath(dir, kind, 'load-interrupted');
+    const child = spawn(process.execPath, [CLI, 'load', '--database', database], {
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    const code = exited(child);
+    const echoed: string[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => echoed.push(chunk.toString()));
+    const records = [1, 2].map((id) => ({ type: 'RECORD', stream: 'items', record: { id } }));
+    child.stdin?.write(`${lines(schema, ...records, { type: 'STATE', value: { bookmarks: {} } })}\n`);
+    for (let waited = 0; !echoed.join('').includes('\n'); waited += 10) {
+      if (waited > 30_000) throw new Error('load echoed no STATE');
+      await sleep(10);
+    }
+    child.stdin?.write(`${lines({ type: 'RECORD', stream: 'items', record: { id: 3 } })}\n`);
+    child.kill('SIGINT'); // stdin stays open: the load stops on the signal alone
+    expect(await code).toBe(130);
+    const [run] = await runs(database);
+    expect(run).toMatchObject({ command: 'load', status: 'interrupted', rowsWritten: 2, error: null });
+    expect(run?.streams.items?.status).toBe('interrupted');
+  });
+
+  it('status --runs takes a whole number', async () => {
+    const run = await runCli(CLI, [
+      'status',
+      '--runs',
+      'many',
+      '--database',
+      databasePath(dir, kind, 'load'),
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('--runs must be a whole number of runs, not "many"');
+  });
 });
