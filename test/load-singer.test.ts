@@ -39,6 +39,7 @@ function logged(target: Target, log: string[]): Target {
     checkObjects: (names) => target.checkObjects(names),
     tableNames: () => target.tableNames(),
     execute: (statements, views) => target.execute(statements, views),
+    recordRun: (run) => target.recordRun(run),
     close: () => target.close(),
   };
 }
@@ -105,7 +106,7 @@ describe.each(KINDS)('load into %s', (kind) => {
     expect(summary).toEqual({
       lines: 9,
       states: 2,
-      streams: { users: { records: 4, inserted: 3, updated: 1, rejected: 0 } },
+      streams: { users: { records: 4, inserted: 3, updated: 1, unchanged: 0, rejected: 0 } },
       skipped: { ACTIVATE_VERSION: 1, BATCH: 1 },
       committed: 4,
       interrupted: null,

@@ -17,6 +17,7 @@ const TARGET_FILES = [
   'open-target',
   'owned-objects',
   'rows',
+  'runs-table',
   'sql',
   'sqlite-errors',
   'sqlite-statements',

@@ -90,7 +90,7 @@ describe.each(KINDS)('rejected records in %s', (kind) => {
     expect(result.stderr).toContain(
       'warning: things: line 3: record rejected (no valid primary key: id is missing); kept in _devin_tap_rejected',
     );
-    expect(result.stderr).toContain('things: 7 records, 2 inserted, 0 updated, 5 rejected');
+    expect(result.stderr).toContain('things: 7 records, 2 inserted, 0 updated, 0 unchanged, 5 rejected');
     expect(await query(kind, path, 'SELECT id FROM things ORDER BY id')).toEqual([
       { id: 'ok' },
       { id: 'ok2' },

@@ -32,7 +32,7 @@ export function loadCommand(): Command {
         const log = (message: string) => process.stderr.write(`devin-tap load: ${message}\n`);
         // Loaded on use: the database drivers are heavy and other commands do not need them.
         const { openTarget } = await import('../targets/open-target.js');
-        const { runLoad } = await import('./run-load.js');
+        const { loadWithHistory } = await import('./load-with-history.js');
         const database = resolveDatabase(flags.database, flags.target);
         const { parseMemoryLimit } = await import('../targets/duckdb-memory.js');
         const memoryLimit =
@@ -41,7 +41,7 @@ export function loadCommand(): Command {
             : { memoryLimit: parseMemoryLimit(flags.memoryLimit, '--memory-limit') };
         const target = await openTarget(database.kind, database.path, memoryLimit);
         try {
-          const summary = await runLoad({
+          const summary = await loadWithHistory({
             target,
             input: process.stdin,
             output: process.stdout,
@@ -52,7 +52,8 @@ export function loadCommand(): Command {
             for (const [stream, stats] of Object.entries(summary.streams)) {
               const rejected = stats.rejected > 0 ? `, ${stats.rejected} rejected` : '';
               log(
-                `${stream}: ${stats.records} records, ${stats.inserted} inserted, ${stats.updated} updated${rejected}`,
+                `${stream}: ${stats.records} records, ${stats.inserted} inserted, ${stats.updated} updated, ` +
+                  `${stats.unchanged} unchanged${rejected}`,
               );
             }
           }

@@ -18,12 +18,19 @@ export interface LoadOptions {
   now?: () => number;
   /** Aborted by SIGINT / SIGTERM: stop reading; what the last STATE covers is committed already. */
   signal?: AbortSignal;
+  /** Filled as the load goes (so a caller sees what a failed load committed); default: a new one. */
+  summary?: LoadSummary;
+  /** Called once, before the load first changes the database (its first SCHEMA). */
+  beforeFirstChange?: (stream: string) => Promise<void>;
 }
 
 export interface LoadStreamSummary {
   records: number;
   inserted: number;
+  /** Rows whose key existed and whose content changed. */
   updated: number;
+  /** Records whose row was stored already with the same content. */
+  unchanged: number;
   /** RECORDs without a valid primary key, kept in `_devin_tap_rejected`. */
   rejected: number;
 }
@@ -45,23 +52,22 @@ async function writeLine(output: Writable, line: string): Promise<void> {
 }
 
 /** Per-run state of a load: buffers per stream and the summary. */
+export function emptyLoadSummary(): LoadSummary {
+  return { lines: 0, states: 0, streams: {}, skipped: {}, committed: 0, interrupted: null };
+}
+
 class SingerLoader {
-  readonly summary: LoadSummary = {
-    lines: 0,
-    states: 0,
-    streams: {},
-    skipped: {},
-    committed: 0,
-    interrupted: null,
-  };
+  readonly summary: LoadSummary;
   /** Rows written since the last commit. */
   private written = 0;
   private readonly buffers = new Map<string, RowBuffer>();
   private readonly keys = new Map<string, readonly string[]>();
   private readonly limits: BatchLimits;
   private readonly now: () => number;
+  private changed = false;
 
   constructor(private readonly options: LoadOptions) {
+    this.summary = options.summary ?? emptyLoadSummary();
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.now = options.now ?? Date.now;
   }
@@ -71,6 +77,8 @@ class SingerLoader {
     if (text.trim() === '') return;
     const message = parseSingerLine(text, line);
     if (message.type === 'SCHEMA') {
+      if (!this.changed) await this.options.beforeFirstChange?.(message.stream);
+      this.changed = true;
       const buffer = this.buffers.get(message.stream) ?? new RowBuffer(this.limits);
       await this.flush(message.stream, buffer);
       await this.options.target.prepare([
@@ -78,7 +86,13 @@ class SingerLoader {
       ]);
       this.buffers.set(message.stream, buffer);
       this.keys.set(message.stream, message.keys);
-      this.summary.streams[message.stream] ??= { records: 0, inserted: 0, updated: 0, rejected: 0 };
+      this.summary.streams[message.stream] ??= {
+        records: 0,
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+        rejected: 0,
+      };
     } else if (message.type === 'RECORD') {
       const buffer = this.buffers.get(message.stream);
       const stats = this.summary.streams[message.stream];
@@ -137,6 +151,7 @@ class SingerLoader {
     if (stats) {
       stats.inserted += written.inserted;
       stats.updated += written.updated;
+      stats.unchanged += written.unchanged ?? 0;
     }
     this.written += written.inserted + written.updated;
   }

@@ -9,6 +9,7 @@ import type { TargetKind } from '../targets/target.js';
 import type { CommandLogOptions } from './log-options.js';
 import { addLogOptions } from './log-options.js';
 import type { QueryFormat } from './query.js';
+import { DEFAULT_RUNS } from './run-status.js';
 
 const DATABASE_HELP = `database file written by sync (default ${DEFAULT_DATABASE})`;
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -29,15 +30,18 @@ function configCommand(): Command {
 
 function statusCommand(): Command {
   return addLogOptions(new Command('status'))
-    .description('per stream: rows, last sync, bookmark, pending checkpoint, rejected rows')
+    .description('per stream: rows, last sync, bookmark, pending checkpoint, rejected rows; the last runs')
     .option('--database <path>', DATABASE_HELP, DEFAULT_DATABASE)
+    .option('--runs <n>', 'how many of the last sync and load runs to show', String(DEFAULT_RUNS))
     .option('--json', 'print it as JSON')
-    .action((flags: CommandLogOptions & { database: string; json?: boolean }) =>
+    .action((flags: CommandLogOptions & { database: string; runs: string; json?: boolean }) =>
       runCommand(async () => {
-        const { databaseStatus } = await import('./status.js');
-        const { statusTable } = await import('./status-view.js');
-        const rows = await databaseStatus(flags.database);
-        print(flags.json ? JSON.stringify({ database: flags.database, streams: rows }) : statusTable(rows));
+        const runs = Number(flags.runs);
+        if (!/^\d+$/.test(flags.runs) || !Number.isSafeInteger(runs))
+          throw new InputError(`--runs must be a whole number of runs, not "${flags.runs}"`);
+        const { statusReport } = await import('./status-report.js');
+        const report = await statusReport(flags.database, runs);
+        print(flags.json ? JSON.stringify(report.json) : report.text);
         return 0;
       }, flags),
     );
@@ -107,8 +111,13 @@ function doctorCommand(): Command {
 
 function queryCommand(): Command {
   return addLogOptions(new Command('query'))
-    .description('run read-only SQL on a database written by sync (DuckDB or SQLite)')
-    .argument('<sql>', 'one SQL statement, e.g. "SELECT status, count(*) FROM sessions GROUP BY status"')
+    .description(
+      'run read-only SQL on a database written by sync or load (DuckDB or SQLite); it reads the database and nothing else',
+    )
+    .argument(
+      '<sql>',
+      'SQL statements, run in order, each result printed, e.g. "SELECT status, count(*) FROM sessions GROUP BY status"',
+    )
     .option('--database <path>', DATABASE_HELP, DEFAULT_DATABASE)
     .addOption(
       new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'),
@@ -116,8 +125,8 @@ function queryCommand(): Command {
     .action((sql: string, flags: CommandLogOptions & { database: string; format: QueryFormat }) =>
       runCommand(async () => {
         if (sql.trim() === '') throw new InputError('query: the SQL statement is empty');
-        const { formatRows, runQuery } = await import('./query.js');
-        process.stdout.write(formatRows(await runQuery(flags.database, sql), flags.format));
+        const { formatResults, runQuery } = await import('./query.js');
+        process.stdout.write(formatResults(await runQuery(flags.database, sql), flags.format));
         return 0;
       }, flags),
     );

@@ -1,57 +1,70 @@
-import { openReadOnly, type ReportDatabase, type Row } from '../report/database.js';
 import { errorMessage, InputError } from '../tap/errors.js';
+import type { JsonObject } from '../tap/json.js';
+import { type ResultSet, runStatements, StatementError } from './query-engines.js';
+import type { Cell } from './query-values.js';
 import { textTable } from './text-table.js';
 
 export type QueryFormat = 'table' | 'csv' | 'json';
+export type { ResultSet } from './query-engines.js';
 
-/** SQLite refuses `all` for a statement that returns no rows: run it instead (a write then fails read-only). */
-async function allRows(db: ReportDatabase, sql: string): Promise<Row[]> {
+const SANDBOX = /Permission Error|disabled (by|through) configuration|configuration has been locked/i;
+
+/**
+ * Runs the statements of `sql` in order on a database opened read-only (DuckDB or SQLite, told by
+ * the file), reading the database and nothing else; one result per statement.
+ */
+export async function runQuery(path: string, sql: string): Promise<ResultSet[]> {
   try {
-    return await db.all(sql);
+    const results = await runStatements(path, sql);
+    if (results.length === 0) throw new InputError('query: the SQL holds no statement');
+    return results;
   } catch (error) {
-    if (!/does not return data/.test(errorMessage(error))) throw error;
-    await db.exec(sql);
-    return [];
+    if (!(error instanceof StatementError)) throw error;
+    const hint = SANDBOX.test(errorMessage(error))
+      ? ' (query reads the database only: no other file, no network, no extension, no setting)'
+      : '';
+    throw new InputError(`query failed (nothing was ${error.nothing}): ${errorMessage(error)}${hint}`);
   }
 }
 
-/** Runs one SQL statement on a database opened read-only (DuckDB or SQLite, told by the file). */
-export async function runQuery(path: string, sql: string): Promise<Row[]> {
-  const db = await openReadOnly(path);
-  try {
-    return await allRows(db, sql);
-  } catch (error) {
-    const message = errorMessage(error);
-    const readOnly = /read[- ]only|readonly/i.test(message) ? ' (query opens the database read-only)' : '';
-    throw new InputError(`query failed: ${message}${readOnly}`);
-  } finally {
-    db.close();
-  }
+function csvCell(text: string | null): string {
+  const value = text ?? '';
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-const cellText = (value: Row[string]) => (value === null ? '' : String(value));
-
-function csvCell(value: Row[string]): string {
-  const text = cellText(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+function asObject(columns: readonly string[], row: readonly Cell[]): JsonObject {
+  return Object.fromEntries(columns.map((name, i) => [name, row[i]?.json ?? null]));
 }
 
-/** Query rows as a text table (NULL shown as NULL), RFC 4180 CSV with a header, or a JSON array. */
-export function formatRows(rows: readonly Row[], format: QueryFormat, columns?: readonly string[]): string {
-  const names = columns ?? Object.keys(rows[0] ?? {});
-  if (format === 'json') return `${JSON.stringify(rows)}\n`;
+function tableText({ columns, rows }: ResultSet): string {
+  const cells = rows.map((row) => columns.map((_, i) => row[i]?.text ?? 'NULL'));
+  const right = new Set(
+    columns.flatMap((_, i) => (rows.find((row) => row[i]?.text !== null)?.[i]?.numeric ? [i] : [])),
+  );
+  const count = `(${rows.length} row${rows.length === 1 ? '' : 's'})`;
+  return `${textTable(columns, cells, { right, maxCell: 40 })}\n${count}\n`;
+}
+
+function formatOne(result: ResultSet, format: QueryFormat): string {
+  if (format === 'json')
+    return `${JSON.stringify(result.rows.map((row) => asObject(result.columns, row)))}\n`;
   if (format === 'csv') {
     const lines = [
-      names.map((name) => csvCell(name)),
-      ...rows.map((row) => names.map((n) => csvCell(row[n] ?? null))),
+      result.columns.map(csvCell),
+      ...result.rows.map((row) => row.map((cell) => csvCell(cell.text))),
     ];
     return lines.map((line) => `${line.join(',')}\r\n`).join('');
   }
-  if (names.length === 0) return '(no rows)\n';
-  const cells = rows.map((row) =>
-    names.map((name) => (row[name] === null ? 'NULL' : cellText(row[name] ?? null))),
-  );
-  const right = new Set(names.flatMap((name, i) => (typeof rows[0]?.[name] === 'number' ? [i] : [])));
-  const count = `(${rows.length} row${rows.length === 1 ? '' : 's'})`;
-  return `${textTable(names, cells, { right, maxCell: 40 })}\n${count}\n`;
+  return tableText(result);
+}
+
+/**
+ * Each result as a text table (NULL shown as NULL), RFC 4180 CSV with a header, or a JSON array of
+ * objects (integers beyond 2^53 as strings); several results one after another, a blank line
+ * between tables and CSV blocks, one JSON array per line.
+ */
+export function formatResults(results: readonly ResultSet[], format: QueryFormat): string {
+  const parts = results.map((result) => formatOne(result, format));
+  if (format === 'json') return parts.join('');
+  return parts.join(format === 'csv' ? '\r\n' : '\n');
 }

@@ -1,5 +1,6 @@
 import type { DoctorRow } from './doctor.js';
-import type { StreamStatusRow } from './status.js';
+import { runsTable } from './run-status.js';
+import type { DatabaseStatus } from './status.js';
 import { textTable } from './text-table.js';
 
 const count = (n: number | null) => (n === null ? '-' : n.toLocaleString('en-US'));
@@ -7,9 +8,9 @@ const count = (n: number | null) => (n === null ? '-' : n.toLocaleString('en-US'
 const day = (iso: string | null) =>
   iso === null ? '-' : iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, '');
 
-/** `devin-tap status` for people; fits 80 columns. */
-export function statusTable(rows: readonly StreamStatusRow[]): string {
-  const lines = rows.map((row) => [
+/** `devin-tap status` for people: the streams, then the last runs; fits 80 columns. */
+export function statusTable(status: DatabaseStatus): string {
+  const lines = status.streams.map((row) => [
     row.stream,
     count(row.rows),
     day(row.lastSync),
@@ -18,7 +19,8 @@ export function statusTable(rows: readonly StreamStatusRow[]): string {
     count(row.rejected),
   ]);
   const header = ['stream', 'rows', 'last sync UTC', 'bookmark UTC', 'pending', 'rejected'];
-  return textTable(header, lines, { right: new Set([1, 5]) });
+  const streams = textTable(header, lines, { right: new Set([1, 5]) });
+  return `${streams}\n\nlast runs\n${runsTable(status.runs)}`;
 }
 
 export function doctorTable(rows: readonly DoctorRow[]): string {

@@ -2,7 +2,8 @@ import { openReadOnly, type ReportDatabase, type Row } from '../report/database.
 import { isJsonObject, parseJson } from '../tap/json.js';
 import { STREAM_NAMES } from '../tap/streams/index.js';
 import { quoteIdent } from '../targets/table-layout.js';
-import { REFRESH_PREFIX, STATE_TABLE } from '../targets/target.js';
+import { REFRESH_PREFIX, SINGER_STATE_KEY, STATE_TABLE } from '../targets/target.js';
+import { lastRuns, type RunStatusRow } from './run-status.js';
 
 export const REJECTED_TABLE = '_devin_tap_rejected';
 
@@ -19,6 +20,12 @@ export interface StreamStatusRow {
   /** A full refresh was interrupted: its staging table is still there. */
   refreshPending: boolean;
   rejected: number | null;
+}
+
+export interface DatabaseStatus {
+  streams: StreamStatusRow[];
+  /** The last runs of sync and load, newest first. */
+  runs: RunStatusRow[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -57,8 +64,7 @@ async function streamStatus(
   const count = tables.has(stream)
     ? Number((await db.all(`SELECT count(*) AS n FROM ${quoteIdent(stream)}`))[0]?.n ?? 0)
     : null;
-  const row = states.get(stream);
-  const state = row === undefined ? {} : parseState(row.state);
+  const { row, state } = streamState(stream, states);
   const cursor = typeof state.cursor === 'number' ? state.cursor : null;
   return {
     stream,
@@ -71,16 +77,36 @@ async function streamStatus(
   };
 }
 
-/** Per stream: rows, last sync, bookmark, pending checkpoint or refresh, rejected rows. Read-only. */
-export async function databaseStatus(path: string): Promise<StreamStatusRow[]> {
+/**
+ * A stream's state row: its own (written by `sync`), else its bookmark in the last Singer STATE
+ * `load` committed (`{"bookmarks": {stream: state}}`), stored when that STATE was.
+ */
+function streamState(
+  stream: string,
+  states: Map<string, Row>,
+): { row?: Row; state: Record<string, unknown> } {
+  const own = states.get(stream);
+  if (own !== undefined) return { row: own, state: parseState(own.state) };
+  const singer = states.get(SINGER_STATE_KEY);
+  if (singer === undefined) return { state: {} };
+  const bookmarks = parseState(singer.state).bookmarks;
+  const bookmark = isJsonObject(bookmarks) ? bookmarks[stream] : undefined;
+  return isJsonObject(bookmark) ? { row: singer, state: bookmark } : { state: {} };
+}
+
+/**
+ * Per stream: rows, last sync, bookmark, pending checkpoint or refresh, rejected rows; and the last
+ * `runs` runs. Read-only.
+ */
+export async function databaseStatus(path: string, runs: number): Promise<DatabaseStatus> {
   const db = await openReadOnly(path);
   try {
     const tables = await db.tables();
     const states = await stateRows(db, tables);
     const rejected = await rejectedCounts(db, tables);
-    const result: StreamStatusRow[] = [];
-    for (const stream of STREAM_NAMES) result.push(await streamStatus(db, stream, tables, states, rejected));
-    return result;
+    const streams: StreamStatusRow[] = [];
+    for (const stream of STREAM_NAMES) streams.push(await streamStatus(db, stream, tables, states, rejected));
+    return { streams, runs: await lastRuns(db, tables, runs) };
   } finally {
     db.close();
   }

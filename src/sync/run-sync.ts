@@ -1,9 +1,11 @@
 import type { Writable } from 'node:stream';
 import { Interrupted, type InterruptSignal, interruptOf } from '../interrupts.js';
 import { type ConfigRequest, loadConfig } from '../io/config-input.js';
+import { createAnalystViews } from '../ops/analyst-views.js';
 import { createLogger, type LogFormat } from '../ops/logger.js';
+import { RunHistory } from '../ops/run-history.js';
 import { StreamLog } from '../ops/stream-log.js';
-import { VIEW_NAMES, viewStatements } from '../report/views.js';
+import { VIEW_NAMES } from '../report/views.js';
 import { redact, type TapConfig } from '../tap/config.js';
 import type { LogLevel, TapEvent } from '../tap/events.js';
 import { resolveOrgId } from '../tap/org-id.js';
@@ -16,7 +18,9 @@ import { WorkerTarget } from '../targets/worker-target.js';
 import { untilInterrupted } from './interruptible.js';
 import { type DisplayMode, ProgressDisplay } from './progress-display.js';
 import { type SummaryRow, summaryTable, summaryTotals } from './progress-format.js';
+import { ProgressPublisher } from './progress-publisher.js';
 import { ProgressTracker } from './progress-tracker.js';
+import { runOutcome } from './run-outcome.js';
 import { selectStreams } from './stream-selection.js';
 
 export interface SyncOptions {
@@ -76,7 +80,17 @@ export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncRes
     memoryLimit === undefined ? {} : { memoryLimit },
   );
   try {
-    return await syncInto(target, config, names, options, io);
+    // Before any change: every table and view this sync would write must be absent or devin-tap's.
+    await target.checkObjects([...names, ...VIEW_NAMES]);
+    const history = await RunHistory.start(target, 'sync', io.now);
+    try {
+      const result = await syncInto(target, config, names, options, io);
+      await history.finish(runOutcome(result));
+      return result;
+    } catch (error) {
+      await history.failed(error, io.signal);
+      throw error;
+    }
   } finally {
     await target.close();
   }
@@ -96,8 +110,6 @@ async function syncInto(
   options: SyncOptions,
   io: SyncIo,
 ): Promise<SyncResult> {
-  // Before any change: every table and view this sync would write must be absent or devin-tap's.
-  await target.checkObjects([...names, ...VIEW_NAMES]);
   const state = options.fullRefresh ? {} : await target.readState();
   const rejections = new Map<string, { count: number; reason: string }>();
   const tracker = new ProgressTracker();
@@ -118,6 +130,8 @@ async function syncInto(
   const { signal } = io;
   const read = readStreams({ config, streams: configured, state, ...(signal ? { signal } : {}) });
   const events = signal ? untilInterrupted(read, signal, names) : read;
+  const publisher = new ProgressPublisher(target.path, tracker, state, io.now);
+  publisher.start();
   display.start();
   let stats: Record<string, StreamWriteStats>;
   try {
@@ -141,12 +155,10 @@ async function syncInto(
     tracker.committed();
   } finally {
     display.stop();
+    publisher.stop();
   }
   const interrupt = interruptOf(signal);
-  if (interrupt === null) {
-    const views = viewStatements(target.kind, await target.tableNames());
-    await target.execute(views, views.length > 0 ? VIEW_NAMES : []);
-  }
+  if (interrupt === null) await createAnalystViews(target);
   const wasInterrupted = (message: string | null | undefined) =>
     interrupt !== null && message === interrupt.message;
   const rows = names.map((stream): SummaryRow => {

@@ -18,6 +18,7 @@ import {
   rejectedTableSql,
 } from './owned-objects.js';
 import { shapeBatch } from './rows.js';
+import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from './runs-table.js';
 import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from './sql.js';
 import { decodeState, encodeState } from './state-rows.js';
 import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from './table-layout.js';
@@ -238,6 +239,21 @@ export class DuckdbTarget implements Target {
     });
   }
 
+  recordRun(run: RunRecord): Promise<void> {
+    return this.serial(async () => {
+      if (this.inTransaction) {
+        this.inTransaction = false;
+        this.counts.clear();
+        this.fresh.clear();
+        await this.connection.run('ROLLBACK');
+      }
+      await this.ensureMeta();
+      await this.begin();
+      await this.connection.run(upsertRunSql(DIALECT), runParameters(run));
+      await this.commit();
+    });
+  }
+
   close(): Promise<void> {
     return this.serial(async () => {
       if (this.inTransaction) await this.connection.run('ROLLBACK');
@@ -355,6 +371,7 @@ export class DuckdbTarget implements Target {
       stateTableSql(DIALECT),
       rejectedTableSql(DIALECT),
       objectsTableSql(DIALECT),
+      runsTableSql(DIALECT),
       ...this.ownership.entries().map((object) => this.recordSql(object)),
     ]);
     this.metaReady = true;

@@ -1,5 +1,6 @@
 import { TargetError } from '../tap/errors.js';
 import type { Dialect } from './column-types.js';
+import { RUNS_TABLE } from './runs-table.js';
 import { quoteIdent } from './table-layout.js';
 import { REJECTED_TABLE, STATE_TABLE } from './target.js';
 
@@ -31,7 +32,12 @@ export function rejectedTableSql(dialect: Dialect): string {
 }
 
 /** devin-tap's own tables (spelled out: target.ts imports this module's importers, so no cycle at load). */
-export const META_TABLES: readonly string[] = ['_devin_tap_state', '_devin_tap_rejected', OBJECTS_TABLE];
+export const META_TABLES: readonly string[] = [
+  '_devin_tap_state',
+  '_devin_tap_rejected',
+  OBJECTS_TABLE,
+  RUNS_TABLE,
+];
 
 /**
  * Which objects of a database devin-tap owns. From its record (`_devin_tap_objects`) when there is
@@ -51,7 +57,7 @@ export class Ownership {
       this.owned.set(key(OBJECTS_TABLE), 'table');
     } else if (existing.some((object) => key(object.name) === STATE_TABLE && object.type === 'table')) {
       for (const object of existing) {
-        if (object.type === 'view' || object.devinShaped || key(object.name) === STATE_TABLE)
+        if (object.type === 'view' || object.devinShaped || META_TABLES.includes(key(object.name)))
           this.owned.set(key(object.name), object.type);
       }
     }

@@ -15,6 +15,7 @@ import {
   rejectedTableSql,
 } from './owned-objects.js';
 import { type ShapedRow, shapeBatch } from './rows.js';
+import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from './runs-table.js';
 import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from './sql.js';
 import { sqliteError } from './sqlite-errors.js';
 import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
@@ -188,6 +189,16 @@ export class SqliteTarget implements Target {
     this.guard(() => this.ownership.check(this.existingObjects(), [...META_TABLES, ...names]));
   }
 
+  async recordRun(run: RunRecord): Promise<void> {
+    this.guard(() => {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.ensureMeta();
+      this.begin();
+      this.db.prepare(upsertRunSql(DIALECT)).run(...runParameters(run));
+      this.db.exec('COMMIT');
+    });
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -302,6 +313,7 @@ export class SqliteTarget implements Target {
     this.db.exec(stateTableSql(DIALECT));
     this.db.exec(rejectedTableSql(DIALECT));
     this.db.exec(objectsTableSql(DIALECT));
+    this.db.exec(runsTableSql(DIALECT));
     for (const table of META_TABLES) this.ownership.add({ name: table, type: 'table' });
     for (const object of this.ownership.entries()) this.record(object);
     this.metaReady = true;

@@ -6,6 +6,7 @@ import type { Coverage } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import { openTarget } from './open-target.js';
+import type { RunRecord } from './runs-table.js';
 import type { RejectedRecord, StreamSchema, Target } from './target.js';
 import type {
   CallRequest,
@@ -44,6 +45,8 @@ function run(target: Target, call: TargetCall): Promise<unknown> {
       return target.tableNames();
     case 'execute':
       return target.execute(a[0] as string[], a[1] as string[] | undefined);
+    case 'recordRun':
+      return target.recordRun(a[0] as RunRecord);
     case 'close':
       return target.close();
     default:

@@ -1,6 +1,7 @@
 import type { Coverage } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
+import type { RunRecord } from './runs-table.js';
 
 export interface StreamSchema {
   name: string;
@@ -75,6 +76,12 @@ export interface Target {
    * recording `views` as created by devin-tap.
    */
   execute(statements: readonly string[], views?: readonly string[]): Promise<void>;
+  /**
+   * Stores a run's row in `_devin_tap_runs` (created when missing), committed at once. Rows no
+   * checkpoint covered are discarded first, as `close` would: call it before the first write and
+   * after the last checkpoint (or when the run has failed or been interrupted).
+   */
+  recordRun(run: RunRecord): Promise<void>;
   close(): Promise<void>;
 }
 

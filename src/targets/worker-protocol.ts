@@ -21,6 +21,7 @@ export type TargetCall =
   | { method: 'checkObjects'; args: unknown[] }
   | { method: 'tableNames'; args: [] }
   | { method: 'execute'; args: unknown[] }
+  | { method: 'recordRun'; args: unknown[] }
   | { method: 'close'; args: [] };
 
 export type TargetMethod = TargetCall['method'];

@@ -4,6 +4,7 @@ import type { Coverage } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import type { OpenTargetOptions } from './open-target.js';
+import type { RunRecord } from './runs-table.js';
 import type { RejectedRecord, StreamSchema, Target, TargetKind, WriteStats } from './target.js';
 import type {
   CallRequest,
@@ -111,6 +112,10 @@ export class WorkerTarget implements Target {
 
   execute(statements: readonly string[], views?: readonly string[]): Promise<void> {
     return this.call({ method: 'execute', args: [statements, views] }) as Promise<void>;
+  }
+
+  recordRun(run: RunRecord): Promise<void> {
+    return this.call({ method: 'recordRun', args: [run] }) as Promise<void>;
   }
 
   /** Closes the database (pending rows no checkpoint covered are discarded), then ends the thread. */

@@ -1,0 +1,107 @@
+/** `status` (and `query`) while a sync runs: the progress file beside the database. */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../src/simulator/index.js';
+import { CLI, runCli } from './helpers/run-cli.js';
+import { configFile, databasePath, syncArgs, syncTempDir } from './sync-helpers.js';
+import { KINDS } from './targets-helpers.js';
+
+interface RunningJson {
+  running?: { pid: number; startedAt: string; streams: Record<string, { records: number; status: string }> };
+  locked?: boolean;
+  streams?: { stream: string; rows: number | null }[];
+}
+
+let sim: Simulator;
+const dir = syncTempDir();
+let config = '';
+beforeAll(async () => {
+  sim = await startSimulator({ sessions: 80, messagesPerSession: 1, seed: 63 });
+  config = configFile(dir, sim, { page_size: 5, max_concurrency: 1, request_timeout_seconds: 120 });
+});
+afterAll(() => sim.close());
+
+/** Waits, with a deadline, until `condition` holds. */
+async function until(what: string, condition: () => boolean, detail = () => ''): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > 30_000) throw new Error(`timed out waiting for ${what}: ${detail()}`);
+    await sleep(20);
+  }
+}
+
+function progressRecords(path: string): number {
+  try {
+    const snapshot = JSON.parse(readFileSync(`${path}.progress.json`, 'utf8')) as RunningJson['running'];
+    return Object.values(snapshot?.streams ?? {}).reduce((sum, stream) => sum + stream.records, 0);
+  } catch {
+    return 0;
+  }
+}
+
+describe.each(KINDS)('status during a %s sync', (kind) => {
+  it('shows the running sync (pid, since, per-stream counts) and says plainly what is committed', async () => {
+    const database = databasePath(dir, kind, 'running');
+    expect(
+      (await runCli(CLI, ['sync', '--quiet', ...syncArgs(config, kind, database, 'playbooks')])).code,
+    ).toBe(0);
+    sim.setNetwork({ latencyMs: 40 });
+    sim.clearRequestLog();
+    const child = spawn(
+      process.execPath,
+      [CLI, 'sync', '--quiet', ...syncArgs(config, kind, database, 'sessions,playbooks')],
+      {
+        env: { PATH: process.env.PATH ?? '' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    const stderr: string[] = [];
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    const ended = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await until(
+        'the sync to read a page',
+        () => sim.requestLog.length >= 2,
+        () => stderr.join(''),
+      );
+      // The sync's next request now waits long enough for the checks below to see it running.
+      sim.setNetwork({ latencyMs: 10_000 });
+      await until(
+        'the progress file to count records',
+        () => progressRecords(database) > 0,
+        () => stderr.join(''),
+      );
+      const json = await runCli(CLI, ['status', '--json', '--database', database]);
+      expect(json.code, json.stderr).toBe(0);
+      const status = JSON.parse(json.stdout) as RunningJson;
+      expect(status.running?.pid).toBe(child.pid);
+      expect(status.running?.startedAt).toMatch(/Z$/);
+      expect(status.running?.streams.sessions?.records).toBeGreaterThan(0);
+      const text = await runCli(CLI, ['status', '--database', database]);
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain(`a sync is running: pid ${child.pid}, since `);
+      expect(text.stdout).toMatch(/^sessions\s+[\d,]+\s+[\d,]+\s+running$/m);
+      expect(Math.max(...text.stdout.split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);
+      if (kind === 'duckdb') {
+        expect(status.locked).toBe(true);
+        expect(text.stdout).toContain('the database is locked by that sync');
+        const query = await runCli(CLI, ['query', '--database', database, 'SELECT 1']);
+        expect(query.code).toBe(1);
+        expect(query.stderr).toContain(`devin-tap sync, pid ${child.pid}, has held it since `);
+      } else {
+        expect(status.streams?.find((row) => row.stream === 'playbooks')?.rows).toBe(25);
+        expect(text.stdout).toContain('committed so far:');
+      }
+    } finally {
+      sim.setNetwork({ latencyMs: 0 });
+    }
+    expect(await ended).toBe(0);
+    expect(existsSync(`${database}.progress.json`)).toBe(false);
+    const after = JSON.parse(
+      (await runCli(CLI, ['status', '--json', '--database', database])).stdout,
+    ) as RunningJson;
+    expect(after.running).toBeUndefined();
+    expect(after.streams?.find((row) => row.stream === 'sessions')?.rows).toBe(80);
+  });
+});
