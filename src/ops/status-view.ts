@@ -19,7 +19,7 @@ export function statusTable(status: DatabaseStatus): string {
     count(row.rejected),
   ]);
   const header = ['stream', 'rows', 'last sync UTC', 'bookmark UTC', 'pending', 'rejected'];
-  const streams = textTable(header, lines, { right: new Set([1, 5]) });
+  const streams = textTable(header, lines, { right: new Set([1, 5]), fit: 80 });
   return `${streams}\n\nlast runs\n${runsTable(status.runs)}`;
 }
 

@@ -3,6 +3,8 @@ export interface TableOptions {
   right?: ReadonlySet<number>;
   /** Longest cell, in characters; longer ones end with "…". */
   maxCell?: number;
+  /** Widest line wanted: columns move one space apart when two would exceed it (a terminal's 80). */
+  fit?: number;
 }
 
 function clip(text: string, max: number): string {
@@ -21,12 +23,14 @@ export function textTable(
   const widths = header.map((title, column) =>
     Math.max(title.length, ...cells.map((row) => (row[column] ?? '').length)),
   );
+  const total = widths.reduce((sum, width) => sum + width, 0);
+  const gap = options.fit !== undefined && total + 2 * (widths.length - 1) > options.fit ? ' ' : '  ';
   const line = (row: readonly string[]) =>
     row
       .map((cell, column) =>
         options.right?.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0),
       )
-      .join('  ')
+      .join(gap)
       .trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
 }
