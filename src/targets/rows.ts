@@ -25,6 +25,11 @@ const FITS: Readonly<Record<ColumnKind, (value: JsonValue) => boolean>> = {
   json: () => true,
 };
 
+/** Whether a column of `kind` can hold `value` (a value that cannot is kept in `_extra`). */
+export function fitsColumn(kind: ColumnKind, value: JsonValue): boolean {
+  return FITS[kind](value);
+}
+
 function cell(kind: ColumnKind, value: JsonValue): Cell {
   if (kind === 'json') return JSON.stringify(value);
   return value as Cell;

@@ -20,9 +20,23 @@ export function parseWindow(raw: unknown, paging: WindowPaging, label: string): 
 }
 
 /**
+ * One answer's records with a key listed twice kept once: the last value, as `load` and an upsert
+ * keep it, in the place of its last listing.
+ */
+export function lastOfEachKey(
+  records: readonly JsonObject[],
+  keyOf: (record: JsonObject) => string,
+): JsonObject[] {
+  const last = new Map<string, number>();
+  for (const [index, record] of records.entries()) last.set(keyOf(record), index);
+  return records.filter((record, index) => last.get(keyOf(record)) === index);
+}
+
+/**
  * [from, to) in requests of at most maxDaysPerRequest days, oldest first; each window is a page
  * whose cursor is the next window's start (a checkpoint resumes there). A record repeated at a
- * window boundary is yielded once (`keyOf`).
+ * window boundary is yielded once (`keyOf`),
+ * from the first window; a key listed twice in one answer keeps its last value.
  */
 export async function* windowPages(
   fetchWindow: WindowFetcher,
@@ -42,7 +56,7 @@ export async function* windowPages(
   while (start < window.to) {
     const end = Math.min(start + span, window.to);
     const raw = await fetchWindow({ [paging.afterParam]: start, [paging.beforeParam]: end });
-    const items = parseWindow(raw, paging, options.label).filter((record) => {
+    const items = lastOfEachKey(parseWindow(raw, paging, options.label), options.keyOf).filter((record) => {
       const key = options.keyOf(record);
       if (seen.has(key)) return false;
       seen.add(key);
