@@ -1,9 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parseConfig, readConfigFile, type TapConfig } from '../tap/config.js';
 import { ConfigError } from '../tap/errors.js';
 import type { JsonObject, JsonValue } from '../tap/json.js';
+import { readBoundedText } from './read-json-file.js';
+
+const MAX_DOTENV_BYTES = 1024 * 1024;
+
 import {
   CONFIG_FIELDS,
   CONFIG_PROPERTIES,
@@ -41,14 +45,8 @@ export { isSecretField, optionName } from './config-fields.js';
 
 function readDotenv(cwd: string): { path: string; values: Record<string, string> } | null {
   const path = join(cwd, '.env');
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new ConfigError(`.env file ${path}: cannot be read (${(error as NodeJS.ErrnoException).code})`);
-  }
-  return { path, values: parseDotenv(text) };
+  if (!existsSync(path)) return null;
+  return { path, values: parseDotenv(readBoundedText(path, '.env', ConfigError, MAX_DOTENV_BYTES)) };
 }
 
 /**
