@@ -131,9 +131,14 @@ async function syncInto(
         }
         // An interrupted stream has not failed: the summary says `interrupted`, the log nothing.
         const interrupted = event.kind === 'stream_error' && interruptOf(signal)?.message === event.message;
+        // Without a log, the screen shows the tap's warnings (not its info lines: users read in full).
         if (streamLog) {
           if (!interrupted) streamLog.observe(event);
-        } else if (event.kind === 'log' && event.level !== 'debug' && !options.quiet)
+        } else if (
+          event.kind === 'log' &&
+          (event.level === 'warn' || event.level === 'error') &&
+          !options.quiet
+        )
           display.log(event.message);
       },
     });
