@@ -43,11 +43,17 @@ export async function runSpec(io: AirbyteIo): Promise<number> {
   return 0;
 }
 
+/** Config warnings (a misspelt field) as LOG WARN messages. */
+async function writeWarnings(out: Writable, warnings: readonly string[]): Promise<void> {
+  for (const warning of warnings) await writeJsonLine(out, logMessage('WARN', warning));
+}
+
 /** Exactly one CONNECTION_STATUS; a failed check is an answer, not a crash, so it exits 0. */
 export async function runCheck(request: ConfigRequest, io: AirbyteIo): Promise<number> {
   let message: AirbyteMessage;
   try {
-    const { config } = loadConfig(request);
+    const { config, warnings } = loadConfig(request);
+    await writeWarnings(io.out, warnings);
     const result = await checkConnection(config);
     message = connectionStatusMessage(result.ok, redact(result.message, config));
   } catch (error) {
@@ -58,7 +64,7 @@ export async function runCheck(request: ConfigRequest, io: AirbyteIo): Promise<n
 }
 
 export async function runDiscover(request: ConfigRequest, io: AirbyteIo): Promise<number> {
-  loadConfig(request);
+  await writeWarnings(io.out, loadConfig(request).warnings);
   const streams = STREAMS.map((stream) => ({
     name: stream.name,
     schema: streamSchema(stream.name),
@@ -82,7 +88,8 @@ const AIRBYTE_LEVEL = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERRO
  * ERROR trace and the exit code is 1.
  */
 export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
-  const { config } = loadConfig(args.config);
+  const { config, warnings } = loadConfig(args.config);
+  await writeWarnings(io.out, warnings);
   const streams = parseConfiguredCatalog(readJsonFile(args.catalog, 'catalog', CatalogError), args.catalog);
   const state =
     args.state === undefined

@@ -4,6 +4,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { parseConfig, readConfigFile, type TapConfig } from '../tap/config.js';
 import { ConfigError } from '../tap/errors.js';
 import type { JsonObject, JsonValue } from '../tap/json.js';
+import { misspeltFields } from './config-spelling.js';
 import { readBoundedText } from './read-json-file.js';
 
 const MAX_DOTENV_BYTES = 1024 * 1024;
@@ -86,13 +87,14 @@ export function resolveConfigSources(request: ConfigRequest): ResolvedConfig {
   return { raw, sources };
 }
 
-/** The validated config of a command, and where each field came from. */
+/** The validated config of a command, where each field came from, and warnings (misspelt fields). */
 export function loadConfig(request: ConfigRequest): {
   config: TapConfig;
   sources: Record<string, ConfigSource>;
+  warnings: string[];
 } {
   const { raw, sources } = resolveConfigSources(request);
-  return { config: parseConfig(raw, {}), sources };
+  return { config: parseConfig(raw, {}), sources, warnings: misspeltFields(raw) };
 }
 
 export function describeSource(source: ConfigSource): string {

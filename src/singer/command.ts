@@ -75,7 +75,9 @@ export async function runSingerCommand(args: SingerArgs, io: SingerIo): Promise<
   try {
     if (args.about) return await about(args, io);
     if (args.discover) return await discover(args, io);
-    config = loadConfig(configRequest(args, io.env, io.cwd)).config;
+    const loaded = loadConfig(configRequest(args, io.env, io.cwd));
+    config = loaded.config;
+    for (const warning of loaded.warnings) log(`WARN ${warning}`);
     return await sync(args, config, io, log, logger);
   } catch (error) {
     const interrupt = interruptOf(io.signal);

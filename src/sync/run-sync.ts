@@ -63,7 +63,8 @@ export function defaultDatabase(kind: TargetKind): string {
 /** `devin-tap sync`: reads the selected streams and writes them into the database, with progress. */
 export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncResult> {
   const request = options.config ?? { configPaths: options.configPaths, env: io.env };
-  const { config } = loadConfig(request);
+  const { config, warnings } = loadConfig(request);
+  for (const warning of warnings) io.stderr.write(`devin-tap sync: warning: ${warning}\n`);
   const names = selectStreams(options.streams);
   const database = options.database ?? defaultDatabase(options.target);
   const memoryLimit = memoryLimitOf(options, config);
