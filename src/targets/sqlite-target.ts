@@ -75,6 +75,10 @@ export class SqliteTarget implements Target {
       db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode: a killed process never loses a commit; a power cut may lose the last ones.
       db.pragma('synchronous = NORMAL');
+      // One writer at a time, for the whole run (as DuckDB's file lock): the write lock is taken
+      // before anything is read and held from commit to commit, so a second run waits for it (the
+      // busy timeout) and then fails saying so, instead of judging tables the first is creating.
+      db.exec('BEGIN IMMEDIATE');
       return new SqliteTarget(path, db, options.now ?? Date.now);
     } catch (error) {
       db?.close();
@@ -108,7 +112,7 @@ export class SqliteTarget implements Target {
       this.ensureMeta();
       this.begin();
       this.writeState(state);
-      this.db.exec('COMMIT');
+      this.commit();
     });
   }
 
@@ -140,7 +144,7 @@ export class SqliteTarget implements Target {
       for (const sql of swapSql(stream, refreshTable(stream), writtenColumns(this.layoutOf(stream))))
         this.db.exec(sql);
       this.writeState(state);
-      this.db.exec('COMMIT');
+      this.commit();
       this.refreshing.delete(stream);
       this.statements.delete(refreshTable(stream));
     });
@@ -170,7 +174,7 @@ export class SqliteTarget implements Target {
       this.begin();
       for (const sql of statements) this.db.exec(sql);
       for (const name of views) this.record({ name, type: 'view' });
-      this.db.exec('COMMIT');
+      this.commit();
     });
   }
 
@@ -209,6 +213,12 @@ export class SqliteTarget implements Target {
 
   private begin(): void {
     if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  /** Commits, and takes the write lock again at once: no other writer gets in between runs' commits. */
+  private commit(): void {
+    this.db.exec('COMMIT');
+    this.db.exec('BEGIN IMMEDIATE');
   }
 
   private layoutOf(stream: string): TableLayout {
