@@ -60,6 +60,7 @@ function sample(overrides: Partial<Payload> = {}): Payload {
       firstDay: DAY - 2,
       lastDay: DAY,
       urlBase: 'https://app.devin.ai/sessions/',
+      leftOut: 0,
     },
     notes: { users: null, billing: 'no billing', byUser: 'no billing by user', playbooks: null },
     has: { sessions: true, insights: true, messages: false },

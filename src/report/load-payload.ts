@@ -1,10 +1,10 @@
 /** Reads everything the page embeds from a database opened read-only. */
 import { STREAM_NAMES } from '../tap/streams/index.js';
 import { ActorBook, loadMembers } from './actors.js';
-import { loadBilling, loadUserBilling } from './billing-payload.js';
+import { implausibleBillingDays, loadBilling, loadUserBilling } from './billing-payload.js';
 import type { ReportDatabase } from './database.js';
 import type { Payload } from './payload.js';
-import { type DayBounds, emptyColumns, loadSessionPayload } from './session-payload.js';
+import { type DayBounds, emptyColumns, implausibleSessions, loadSessionPayload } from './session-payload.js';
 import { tableColumns } from './table-columns.js';
 import { viewStatements } from './views.js';
 
@@ -43,6 +43,7 @@ export async function loadPayload(db: ReportDatabase, options: LoadOptions): Pro
   const billing = await loadBilling(db, options.bounds);
   const billingByUser = await loadUserBilling(db, options.bounds, actors);
   const titles = await playbookTitles(db);
+  const leftOut = (hasSessions ? await implausibleSessions(db) : 0) + (await implausibleBillingDays(db));
   const days = [...loaded.sessions.day, ...(billing?.day ?? []), ...(billingByUser?.day ?? [])];
   return {
     meta: {
@@ -55,6 +56,7 @@ export async function loadPayload(db: ReportDatabase, options: LoadOptions): Pro
       firstDay: days.length === 0 ? null : days.reduce((a, b) => Math.min(a, b)),
       lastDay: days.length === 0 ? null : days.reduce((a, b) => Math.max(a, b)),
       urlBase: loaded.urlBase,
+      leftOut,
     },
     notes: notesFor(members !== null, billing !== null, billingByUser !== null, titles !== null),
     has: { sessions: hasSessions, insights: hasInsights, messages: tables.has('session_messages') },
