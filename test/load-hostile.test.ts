@@ -43,6 +43,30 @@ describe.each(KINDS)('devin-tap load --target %s over hostile records', (kind) =
     expect(ids.sort()).toEqual([...wrong].sort());
   });
 
+  it('keeps a key the existing table cannot hold (created with a text key) in _devin_tap_rejected too', async () => {
+    const path = dbPath(dir, kind);
+    const textKeys = {
+      ...SCHEMA,
+      schema: { ...schema, properties: { ...schema.properties, id: { type: 'string' } } },
+    };
+    const first = await load(kind, path, text([textKeys, record('a'), { type: 'STATE', value: { n: 1 } }]));
+    expect(first.code, first.stderr).toBe(0);
+    // The schema now says integer: the key passes the schema check, but the TEXT column cannot hold 5.
+    const second = await load(kind, path, text([SCHEMA, record(5), { type: 'STATE', value: { n: 2 } }]));
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain('warning: things: 1 record(s) rejected; kept in _devin_tap_rejected');
+    expect(second.stdout).toBe('{"n":2}\n');
+    expect(await query(kind, path, 'SELECT id FROM things')).toEqual([{ id: 'a' }]);
+    const rows = await query(
+      kind,
+      path,
+      'SELECT reason, CAST(record AS VARCHAR) AS record FROM _devin_tap_rejected',
+    );
+    expect(rows).toEqual([
+      { reason: "no valid primary key: id does not fit the table's id column", record: '{"id":5,"v":0}' },
+    ]);
+  });
+
   it('keeps a RECORD nested 10,000 levels deep in _devin_tap_rejected as JSON text and goes on', async () => {
     const path = dbPath(dir, kind);
     const input = [

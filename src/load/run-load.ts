@@ -141,6 +141,14 @@ class SingerLoader {
     if (stats) {
       stats.inserted += written.inserted;
       stats.updated += written.updated;
+      // Keys the table's own key column cannot hold (a table created with another key type).
+      if (written.rejected) {
+        if (stats.rejected === 0)
+          this.options.log(
+            `warning: ${stream}: ${written.rejected} record(s) rejected; kept in _devin_tap_rejected`,
+          );
+        stats.rejected += written.rejected;
+      }
     }
     this.written += written.inserted + written.updated;
   }

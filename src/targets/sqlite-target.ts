@@ -99,11 +99,16 @@ export class SqliteTarget implements Target {
   ): Promise<WriteStats> {
     return this.guard(() => {
       const layout = this.layoutOf(stream);
-      const shaped = shapeBatch(layout, rows, extractedAt, this.now());
+      const now = this.now();
+      const { rows: shaped, rejected } = shapeBatch(layout, rows, extractedAt, now);
       const table = this.refreshing.has(stream) ? refreshTable(stream) : stream;
       this.begin();
+      this.insertRejected(
+        rejected.map(({ record, reason }) => ({ stream, reason, record, rejectedAt: now })),
+      );
       // A full refresh is compared with the live rows it replaces.
-      return this.insert(this.statementsOf(table, layout), this.statementsOf(stream, layout), shaped);
+      const stats = this.insert(this.statementsOf(table, layout), this.statementsOf(stream, layout), shaped);
+      return rejected.length === 0 ? stats : { ...stats, rejected: rejected.length };
     });
   }
 
@@ -179,18 +184,20 @@ export class SqliteTarget implements Target {
   }
 
   async reject(records: readonly RejectedRecord[]): Promise<void> {
-    this.guard(() => {
-      if (records.length === 0) return;
-      this.ensureMeta();
-      this.begin();
-      const insert = this.db.prepare(
-        `INSERT INTO ${REJECTED_TABLE} (stream, reason, record, rejected_at) SELECT @stream, @reason, @record, @at ` +
-          `WHERE NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} WHERE stream = @stream AND record = @record)`,
-      );
-      for (const { stream, reason, record, rejectedAt } of records) {
-        insert.run({ stream, reason, record: JSON.stringify(record), at: Math.round(rejectedAt) });
-      }
-    });
+    this.guard(() => this.insertRejected(records));
+  }
+
+  private insertRejected(records: readonly RejectedRecord[]): void {
+    if (records.length === 0) return;
+    this.ensureMeta();
+    this.begin();
+    const insert = this.db.prepare(
+      `INSERT INTO ${REJECTED_TABLE} (stream, reason, record, rejected_at) SELECT @stream, @reason, @record, @at ` +
+        `WHERE NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} WHERE stream = @stream AND record = @record)`,
+    );
+    for (const { stream, reason, record, rejectedAt } of records) {
+      insert.run({ stream, reason, record: JSON.stringify(record), at: Math.round(rejectedAt) });
+    }
   }
 
   async checkObjects(names: readonly string[]): Promise<void> {
