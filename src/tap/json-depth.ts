@@ -7,17 +7,24 @@ import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
  */
 export const MAX_JSON_DEPTH = 256;
 
-/** Whether `value` nests more than `max` arrays or objects deep (no recursion). */
-export function nestsDeeperThan(value: JsonValue, max: number): boolean {
-  const stack: [JsonValue, number][] = [[value, 0]];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const [current, depth] = item;
-    if (current === null || typeof current !== 'object') continue;
-    if (depth + 1 > max) return true;
-    const children = Array.isArray(current) ? current : Object.values(current);
-    for (const child of children) stack.push([child, depth + 1]);
+/** Whether `value` nests arrays or objects more than `budget` deep. */
+function deeper(value: JsonValue, budget: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (budget === 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (deeper(item, budget - 1)) return true;
+    return false;
   }
+  for (const key in value) if (deeper(value[key] as JsonValue, budget - 1)) return true;
   return false;
+}
+
+/**
+ * Whether `value` nests more than `max` arrays or objects deep. It recurses at most `max` + 1
+ * calls deep whatever the input, and allocates nothing: it runs on every record.
+ */
+export function nestsDeeperThan(value: JsonValue, max: number): boolean {
+  return deeper(value, max);
 }
 
 interface Frame {
