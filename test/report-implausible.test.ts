@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -91,5 +92,41 @@ describe.each(KINDS)('implausible instants in %s', (kind) => {
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('devin-a');
     expect(html).not.toContain('devin-b');
+  });
+});
+
+describe('user text in the report written by the CLI', () => {
+  it('never carries a reordering or zero-width character; long titles are cut with the whole on hover', async () => {
+    const path = dbPath(dir, 'sqlite');
+    const long = `long ${'y'.repeat(200_000)}`;
+    const messages = [
+      schema('sessions', ['session_id']),
+      {
+        ...session('devin-r', DAY),
+        record: { ...session('devin-r', DAY).record, title: 'invoice\u202Efdp.exe' },
+      },
+      { ...session('devin-l', DAY + 1), record: { ...session('devin-l', DAY + 1).record, title: long } },
+      {
+        ...session('devin-z', DAY + 2),
+        record: { ...session('devin-z', DAY + 2).record, category: 'a\u200Bb' },
+      },
+      { type: 'STATE', value: { done: true } },
+    ];
+    const text = `${messages.map((message) => JSON.stringify(message)).join('\n')}\n`;
+    const loaded = await runCli(CLI, ['load', '--target', 'sqlite', '--database', path], { input: text });
+    expect(loaded.code, loaded.stderr).toBe(0);
+    const out = join(dir, 'report-text.html');
+    const report = await runCli(CLI, ['report', '--database', path, '--out', out]);
+    expect(report.code, report.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).not.toMatch(/[\u200B\u202E]/);
+    expect(html).toContain('<bdi>invoice[U+202E]fdp.exe</bdi>');
+    expect(html).toContain(`<bdi title="${long}">${long.slice(0, 79)}…</bdi>`);
+    // The embedded data too, which feeds the charts (canvas text) and the filters.
+    const embedded = /id="report-data">([^<]*)<\/script>/.exec(html)?.[1] ?? '';
+    const payload = gunzipSync(Buffer.from(embedded, 'base64')).toString('utf8');
+    expect(payload).not.toMatch(/[\u200B\u202E]|\\u200b|\\u202e/i);
+    expect(payload).toContain('invoice[U+202E]fdp.exe');
+    expect(payload).toContain('a[U+200B]b');
   });
 });

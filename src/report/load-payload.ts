@@ -2,6 +2,7 @@
 import { STREAM_NAMES } from '../tap/streams/index.js';
 import { ActorBook, loadMembers } from './actors.js';
 import { implausibleBillingDays, loadBilling, loadUserBilling } from './billing-payload.js';
+import { plainText } from './client/format.js';
 import type { ReportDatabase } from './database.js';
 import type { Payload } from './payload.js';
 import { type DayBounds, emptyColumns, implausibleSessions, loadSessionPayload } from './session-payload.js';
@@ -60,16 +61,35 @@ export async function loadPayload(db: ReportDatabase, options: LoadOptions): Pro
     },
     notes: notesFor(members !== null, billing !== null, billingByUser !== null, titles !== null),
     has: { sessions: hasSessions, insights: hasInsights, messages: tables.has('session_messages') },
-    dims: loaded.dims,
-    actors: actors.columns(),
+    dims: visibleDims(loaded.dims),
+    actors: visibleActors(actors.columns()),
     playbooks: {
       id: loaded.playbookIds,
-      title: loaded.playbookIds.map((id) => titles?.get(id) ?? id),
+      title: loaded.playbookIds.map((id) => visible(titles?.get(id) ?? id)),
     },
     sessions: loaded.sessions,
     billing,
     billingByUser,
   };
+}
+
+/** User text with reordering and hiding characters shown as code points, everywhere (charts too). */
+const visible = (text: string): string => plainText(text, Number.POSITIVE_INFINITY);
+
+function visibleDims(dims: Payload['dims']): Payload['dims'] {
+  const { status, origin, category, size, title } = dims;
+  const all = (values: string[]) => values.map(visible);
+  return {
+    status: all(status),
+    origin: all(origin),
+    category: all(category),
+    size: all(size),
+    title: all(title),
+  };
+}
+
+function visibleActors(actors: Payload['actors']): Payload['actors'] {
+  return { ...actors, label: actors.label.map(visible) };
 }
 
 function notesFor(users: boolean, billing: boolean, byUser: boolean, playbooks: boolean): Payload['notes'] {
