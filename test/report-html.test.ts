@@ -60,6 +60,7 @@ function sample(overrides: Partial<Payload> = {}): Payload {
       firstDay: DAY - 2,
       lastDay: DAY,
       urlBase: 'https://app.devin.ai/sessions/',
+      leftOut: 0,
     },
     notes: { users: null, billing: 'no billing', byUser: 'no billing by user', playbooks: null },
     has: { sessions: true, insights: true, messages: false },
@@ -248,5 +249,38 @@ describe('parseDay', () => {
     expect(parseDay('2025-01-06')).toBe(Date.UTC(2025, 0, 6) / 1000);
     for (const bad of ['2025-02-30', '2025-1-6', '06/01/2025', '2025-01-06T00:00:00Z', ''])
       expect(parseDay(bad)).toBeNull();
+  });
+});
+
+describe('user text', () => {
+  const RLO = 'evil\u202Egnp.exe';
+  const HIDDEN = 'ad\u200Bmin';
+  const LONG = 'x'.repeat(1024 * 1024);
+
+  it('is isolated, shows reordering and zero-width characters, and is cut with the whole text on hover', () => {
+    const base = sample();
+    const payload = sample({
+      dims: { ...base.dims, title: [RLO, LONG], category: ['\u2067cat\u2069'] },
+      actors: { ...base.actors, label: [HIDDEN, 'svc-1 (service user)', 'unattributed'] },
+    });
+    const E = runInNewContext(`${engineSource()}\nE`, {}) as typeof ENGINE;
+    const order = ENGINE.sessionOrder(payload, [0, 1, 2], {
+      sort: 'created',
+      descending: true,
+      query: '',
+      page: 0,
+    });
+    const rows = ENGINE.sessionRows(ENGINE, payload, order, 0, 3);
+    expect(E.sessionRows(E, payload, order, 0, 3)).toBe(rows);
+    expect(rows).toContain('<bdi>evil[U+202E]gnp.exe</bdi>');
+    expect(rows).toContain('<bdi>ad[U+200B]min</bdi>');
+    expect(rows).toContain('<bdi>[U+2067]cat[U+2069]</bdi>');
+    expect(rows).toContain(`<bdi title="${LONG}">${'x'.repeat(79)}…</bdi>`);
+    expect(rows).not.toMatch(/[\u200B\u202E\u2067\u2069]/);
+    const html = renderReport(payload, STREAMS, FAKE_LIBRARY);
+    // The people table (static render) isolates names too.
+    expect(html).toContain('<th scope="row"><bdi>ad[U+200B]min</bdi></th>');
+    expect(ENGINE.plainText('\u202Eabc', 80)).toBe('[U+202E]abc');
+    expect(ENGINE.plainText('👩‍💻 dev', 80)).toBe('👩‍💻 dev');
   });
 });

@@ -302,6 +302,22 @@ describe('tap-devin errors', () => {
     noStack(broken.stderr + wrong.stderr + inner.stderr);
   });
 
+  it('refuses "bookmarks": null and a garbage state of a stream it does not read, before reading', async () => {
+    const nulled = writeJson(dir, 'null-bookmarks.json', { bookmarks: null });
+    const none = await tap(['--config', configPath, '--state', nulled]);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain(`${nulled}: bookmarks: expected an object keyed by stream`);
+    // Only playbooks is selected: the garbage under sessions would be copied into every STATE.
+    const catalog = select(await discover(), { playbooks: [] });
+    const garbage = writeJson(dir, 'garbage-unselected.json', { bookmarks: { sessions: { junk: [1, 2] } } });
+    const copied = await tap(['--config', configPath, '--catalog', catalog, '--state', garbage]);
+    expect(copied.code).toBe(1);
+    expect(copied.stdout).toBe('');
+    expect(copied.stderr).toContain('Invalid state for stream "sessions": no "version" field');
+    noStack(none.stderr + copied.stderr);
+  });
+
   it('names what is wrong in a bad config, and never prints the token', async () => {
     const missing = await tap(['--config', join(dir, 'nope.json')]);
     expect(missing.code).toBe(1);

@@ -18,7 +18,14 @@ function stateError(raw: unknown): string {
 }
 
 describe('parseSingerState', () => {
-  const bookmarks = { sessions: { v: 1, cursor: 10 }, playbooks: { v: 1 } };
+  const state = (stream: string) => ({
+    version: 1,
+    stream,
+    cursor: 1_735_689_600,
+    recent: {},
+    checkpoint: null,
+  });
+  const bookmarks = { sessions: state('sessions'), playbooks: state('playbooks') };
 
   it('reads bookmarks, bare or wrapped by Meltano, and {} as no state', () => {
     expect(parseSingerState({ bookmarks }, 's')).toEqual(bookmarks);
@@ -40,6 +47,8 @@ describe('parseSingerState', () => {
       'state.json: value.bookmarks.sessions: the state of a stream must be an object',
     );
     expect(stateError({ value: 'x' })).toContain('expected {"value": {"bookmarks": {...}}}');
+    expect(stateError({ bookmarks: null })).toBe('state.json: bookmarks: expected an object keyed by stream');
+    expect(stateError({ bookmarks: { users: { v: 1 } } })).toContain('Invalid state for stream "users"');
   });
 });
 

@@ -161,7 +161,7 @@ describe('incremental reads', () => {
     expect(messageRequests(sim)).toEqual([]);
   });
 
-  it('full_refresh ignores the state; a far-future bookmark is a StateError naming the stream and value', async () => {
+  it('full_refresh ignores the state; a far-future bookmark reads nothing new and warns naming the stream', async () => {
     const first = await collect(simConfig(sim), INCREMENTAL);
     const again = await collect(simConfig(sim), configured(['sessions', 'playbooks']), {
       state: finalState(first),
@@ -171,9 +171,19 @@ describe('incremental reads', () => {
     const future: TapState = {};
     for (const stream of CURSOR_STREAMS)
       future[stream] = { version: 1, stream, cursor: 4_000_000_000, recent: {}, checkpoint: null };
+    const ahead = await collect(simConfig(sim), INCREMENTAL, { state: future });
+    expect(ahead.filter((event) => event.kind === 'record')).toEqual([]);
+    const warned = ahead.flatMap((event) =>
+      event.kind === 'log' && event.message.includes("the state's cursor 4000000000") ? [event.message] : [],
+    );
+    expect(warned.map((message) => message.split(':')[0]).sort()).toEqual([...CURSOR_STREAMS].sort());
+    // A bookmark below 2000 (or a fraction) is no epoch second: still refused before any request.
     sim.clearRequestLog();
-    await expect(collect(simConfig(sim), INCREMENTAL, { state: future })).rejects.toThrow(
-      /Invalid state for stream "sessions": "cursor" 4000000000 is not an epoch second/,
+    const past: TapState = {
+      sessions: { version: 1, stream: 'sessions', cursor: 5, recent: {}, checkpoint: null },
+    };
+    await expect(collect(simConfig(sim), INCREMENTAL, { state: past })).rejects.toThrow(
+      /Invalid state for stream "sessions": "cursor" 5 is not an epoch second since 2000-01-01/,
     );
     expect(sim.requestLog).toEqual([]);
   });

@@ -25,6 +25,7 @@ const TARGET_FILES = [
   'state-rows',
   'table-layout',
   'target',
+  'watched-target',
 ];
 
 /** Transpiles the target modules into `dir` so that a plain `node` child process can import them. */

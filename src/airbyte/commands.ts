@@ -44,11 +44,18 @@ export async function runSpec(io: AirbyteIo): Promise<number> {
   return 0;
 }
 
+/** Config warnings (a misspelt field) as LOG WARN messages. */
+async function writeWarnings(out: Writable, warnings: readonly string[]): Promise<void> {
+  for (const warning of warnings) await writeJsonLine(out, logMessage('WARN', warning));
+}
+
 /** Exactly one CONNECTION_STATUS; a failed check is an answer, not a crash, so it exits 0. */
 export async function runCheck(request: ConfigRequest, io: AirbyteIo): Promise<number> {
   let message: AirbyteMessage;
   try {
-    const config = await resolveOrgId(loadConfig(request).config);
+    const loaded = loadConfig(request);
+    await writeWarnings(io.out, loaded.warnings);
+    const config = await resolveOrgId(loaded.config);
     const result = await checkConnection(config);
     message = connectionStatusMessage(result.ok, redact(result.message, config));
   } catch (error) {
@@ -59,7 +66,7 @@ export async function runCheck(request: ConfigRequest, io: AirbyteIo): Promise<n
 }
 
 export async function runDiscover(request: ConfigRequest, io: AirbyteIo): Promise<number> {
-  loadConfig(request);
+  await writeWarnings(io.out, loadConfig(request).warnings);
   const streams = STREAMS.map((stream) => ({
     name: stream.name,
     schema: streamSchema(stream.name),
@@ -83,7 +90,9 @@ const AIRBYTE_LEVEL = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERRO
  * ERROR trace and the exit code is 1.
  */
 export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
-  const config = await resolveOrgId(loadConfig(args.config).config);
+  const loaded = loadConfig(args.config);
+  await writeWarnings(io.out, loaded.warnings);
+  const config = await resolveOrgId(loaded.config);
   const streams = parseConfiguredCatalog(readJsonFile(args.catalog, 'catalog', CatalogError), args.catalog);
   const state =
     args.state === undefined

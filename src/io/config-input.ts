@@ -1,9 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parseConfig, readConfigFile, type TapConfig } from '../tap/config.js';
 import { ConfigError } from '../tap/errors.js';
 import type { JsonObject, JsonValue } from '../tap/json.js';
+import { misspeltFields } from './config-spelling.js';
+import { readBoundedText } from './read-json-file.js';
+
+const MAX_DOTENV_BYTES = 1024 * 1024;
+
 import {
   CONFIG_FIELDS,
   CONFIG_PROPERTIES,
@@ -41,14 +46,8 @@ export { isSecretField, optionName } from './config-fields.js';
 
 function readDotenv(cwd: string): { path: string; values: Record<string, string> } | null {
   const path = join(cwd, '.env');
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new ConfigError(`.env file ${path}: cannot be read (${(error as NodeJS.ErrnoException).code})`);
-  }
-  return { path, values: parseDotenv(text) };
+  if (!existsSync(path)) return null;
+  return { path, values: parseDotenv(readBoundedText(path, '.env', ConfigError, MAX_DOTENV_BYTES)) };
 }
 
 /**
@@ -88,13 +87,14 @@ export function resolveConfigSources(request: ConfigRequest): ResolvedConfig {
   return { raw, sources };
 }
 
-/** The validated config of a command, and where each field came from. */
+/** The validated config of a command, where each field came from, and warnings (misspelt fields). */
 export function loadConfig(request: ConfigRequest): {
   config: TapConfig;
   sources: Record<string, ConfigSource>;
+  warnings: string[];
 } {
   const { raw, sources } = resolveConfigSources(request);
-  return { config: parseConfig(raw, {}), sources };
+  return { config: parseConfig(raw, {}), sources, warnings: misspeltFields(raw) };
 }
 
 export function describeSource(source: ConfigSource): string {

@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { type InterruptSignal, interruptOf } from '../interrupts.js';
 import { InputError } from '../tap/errors.js';
-import { isJsonObject, type JsonObject } from '../tap/json.js';
+import type { JsonObject } from '../tap/json.js';
+import { depthProblem, shallowRecord } from '../tap/json-depth.js';
 import { type BatchLimits, DEFAULT_LIMITS, RowBuffer } from '../targets/row-buffer.js';
 import { SINGER_STATE_KEY, type Target } from '../targets/target.js';
 import { keyProblem } from './key-check.js';
@@ -31,7 +32,7 @@ export interface LoadStreamSummary {
   updated: number;
   /** Records whose row was stored already with the same content. */
   unchanged: number;
-  /** RECORDs without a valid primary key, kept in `_devin_tap_rejected`. */
+  /** RECORDs without a valid primary key (or nested too deep), kept in `_devin_tap_rejected`. */
   rejected: number;
 }
 
@@ -61,7 +62,7 @@ class SingerLoader {
   /** Rows written since the last commit. */
   private written = 0;
   private readonly buffers = new Map<string, RowBuffer>();
-  private readonly keys = new Map<string, readonly string[]>();
+  private readonly keys = new Map<string, { keys: readonly string[]; schema: JsonObject }>();
   private readonly limits: BatchLimits;
   private readonly now: () => number;
   private changed = false;
@@ -85,7 +86,7 @@ class SingerLoader {
         { name: message.stream, schema: message.schema, keys: message.keys },
       ]);
       this.buffers.set(message.stream, buffer);
-      this.keys.set(message.stream, message.keys);
+      this.keys.set(message.stream, { keys: message.keys, schema: message.schema });
       this.summary.streams[message.stream] ??= {
         records: 0,
         inserted: 0,
@@ -99,14 +100,17 @@ class SingerLoader {
       if (!buffer || !stats)
         throw new InputError(`line ${line}: RECORD for stream ${message.stream} before its SCHEMA`);
       stats.records += 1;
-      const problem = keyProblem(message.record, this.keys.get(message.stream) ?? []);
+      const shape = this.keys.get(message.stream);
+      const problem =
+        (shape ? keyProblem(message.record, shape.keys, shape.schema) : null) ?? depthProblem(message.record);
       if (problem !== null) {
-        await this.reject(message.stream, stats, problem, message.record, message.extractedAt, line);
+        const record = shallowRecord(message.record);
+        await this.reject(message.stream, stats, problem, record, message.extractedAt, line);
       } else if (buffer.push(message.record, message.extractedAt ?? this.now(), text.length)) {
         await this.flush(message.stream, buffer);
       }
     } else if (message.type === 'STATE') {
-      await this.commit(isJsonObject(message.value) ? message.value : { value: message.value });
+      await this.commit(message.value);
       // What Singer targets emit: the state's value, one JSON line; Meltano passes it to --state.
       await writeLine(this.options.output, JSON.stringify(message.value));
       this.summary.states += 1;
@@ -152,6 +156,14 @@ class SingerLoader {
       stats.inserted += written.inserted;
       stats.updated += written.updated;
       stats.unchanged += written.unchanged ?? 0;
+      // Keys the table's own key column cannot hold (a table created with another key type).
+      if (written.rejected) {
+        if (stats.rejected === 0)
+          this.options.log(
+            `warning: ${stream}: ${written.rejected} record(s) rejected; kept in _devin_tap_rejected`,
+          );
+        stats.rejected += written.rejected;
+      }
     }
     this.written += written.inserted + written.updated;
   }

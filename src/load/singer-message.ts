@@ -1,15 +1,27 @@
 import { InputError } from '../tap/errors.js';
 import { isJsonObject, type JsonObject, type JsonValue, parseJson } from '../tap/json.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../tap/json-depth.js';
 import { locateJsonProblem } from './json-error.js';
 
 export type SingerMessage =
   | { type: 'SCHEMA'; stream: string; schema: JsonObject; keys: string[] }
   | { type: 'RECORD'; stream: string; record: JsonObject; extractedAt: number | null }
-  | { type: 'STATE'; value: JsonValue }
+  | { type: 'STATE'; value: JsonObject }
   | { type: 'OTHER'; name: string };
 
 function fail(line: number, problem: string): never {
   throw new InputError(`line ${line}: ${problem}`);
+}
+
+function kindOf(value: JsonValue | undefined): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+function tooDeep(value: JsonValue, line: number, what: string): void {
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH))
+    fail(line, `${what} nests more than ${MAX_JSON_DEPTH} levels deep`);
 }
 
 function streamOf(message: JsonObject, line: number): string {
@@ -46,6 +58,7 @@ export function parseSingerLine(text: string, line: number): SingerMessage {
   switch (parsed.type) {
     case 'SCHEMA':
       if (!isJsonObject(parsed.schema)) fail(line, 'SCHEMA without a schema object');
+      tooDeep(parsed.schema, line, 'SCHEMA schema');
       return {
         type: 'SCHEMA',
         stream: streamOf(parsed, line),
@@ -62,7 +75,11 @@ export function parseSingerLine(text: string, line: number): SingerMessage {
       };
     case 'STATE':
       if (!('value' in parsed)) fail(line, 'STATE without a value');
-      return { type: 'STATE', value: parsed.value ?? null };
+      // An orchestrator feeds the echoed value back to the tap's --state: only an object can be one.
+      if (!isJsonObject(parsed.value))
+        fail(line, `STATE value must be a JSON object, not ${kindOf(parsed.value)}`);
+      tooDeep(parsed.value, line, 'STATE value');
+      return { type: 'STATE', value: parsed.value };
     default:
       return { type: 'OTHER', name: parsed.type };
   }

@@ -3,6 +3,7 @@ import type { ActorBook } from './actors.js';
 import type { ReportDatabase, Row } from './database.js';
 import { dayOf, hundredths } from './dictionary.js';
 import type { BillingColumns, UserBillingColumns } from './payload.js';
+import { plausibleEpoch } from './plausible.js';
 import type { DayBounds } from './session-payload.js';
 import { columnOr, tableColumns } from './table-columns.js';
 
@@ -14,6 +15,7 @@ function billingSql(table: string, columns: ReadonlySet<string>, bounds: DayBoun
   ).join(', ');
   const where = [
     'date IS NOT NULL',
+    plausibleEpoch('date'),
     bounds.sinceDay === null ? '' : `date >= ${bounds.sinceDay * 86_400}`,
     bounds.untilDay === null ? '' : `date < ${(bounds.untilDay + 1) * 86_400}`,
   ].filter((clause) => clause !== '');
@@ -70,4 +72,17 @@ export async function loadUserBilling(
     pushBilling(billing, row);
   }
   return billing;
+}
+
+/** Rows of the billing tables whose date is no plausible instant: left out of every period. */
+export async function implausibleBillingDays(db: ReportDatabase): Promise<number> {
+  let count = 0;
+  for (const table of ['consumption_daily', 'consumption_by_user']) {
+    if (!(await tableColumns(db, table)).has('date')) continue;
+    const rows = await db.all(
+      `SELECT count(*) AS n FROM ${table} WHERE date IS NOT NULL AND NOT ${plausibleEpoch('date')}`,
+    );
+    count += Number(rows[0]?.n ?? 0);
+  }
+  return count;
 }

@@ -65,7 +65,7 @@ export const BOOT_SCRIPT = `(async () => {
 
   function fillSelect(id, options) {
     const select = byId(id);
-    for (const [value, label] of options) select.add(new Option(label, String(value)));
+    for (const [value, label] of options) select.add(new Option(E.plainText(label, 80), String(value)));
   }
 
   figures = E.computeView(E, payload, view);

@@ -47,6 +47,12 @@ export function reportCommand(): Command {
         });
         const price = payload.meta.price === null ? '' : `, at $${payload.meta.price} per ACU`;
         process.stderr.write(`devin-tap report: ${payload.sessions.id.length} sessions${price}\n`);
+        const { leftOut } = payload.meta;
+        if (leftOut > 0)
+          process.stderr.write(
+            `devin-tap report: warning: ${leftOut} row(s) whose date or created_at is not an instant from ` +
+              '2000 to 2099 (milliseconds? a corrupt value?) are left out of every period; they stay in their tables\n',
+          );
         process.stdout.write(`${out}\n`);
         return 0;
       }),

@@ -1,14 +1,18 @@
 import type { Dialect, DialectSql } from './dialect.js';
 import { personColumns } from './person-columns.js';
+import { plausibleEpoch } from './plausible.js';
 
 /** The cost views, created when their source tables exist (after the session views they join). */
 export const COST_VIEW_NAMES = ['acu_daily', 'user_spend'] as const;
 
 /** UTC calendar date of an epoch-seconds integer column (a billing day starts at 08:00 UTC on it). */
 export function epochDay(dialect: Dialect, column: string): string {
-  return dialect === 'duckdb'
-    ? `CAST(to_timestamp(${column}) AT TIME ZONE 'UTC' AS DATE)`
-    : `date(${column}, 'unixepoch')`;
+  const day =
+    dialect === 'duckdb'
+      ? `CAST(to_timestamp(${column}) AT TIME ZONE 'UTC' AS DATE)`
+      : `date(${column}, 'unixepoch')`;
+  // An implausible date (2^53 - 1, milliseconds) keeps its row but has no day: to_timestamp fails on it.
+  return `CASE WHEN ${plausibleEpoch(column)} THEN ${day} END`;
 }
 
 /** The organization's billed ACUs per billing day, with the product split. */

@@ -5,6 +5,7 @@
 export type { Dialect } from '../targets/column-types.js';
 
 import type { Dialect } from '../targets/column-types.js';
+import { plausibleEpoch, plausibleTimestamp } from './plausible.js';
 
 export type SqlType = 'text' | 'int' | 'real' | 'bool' | 'json';
 
@@ -15,7 +16,7 @@ export interface DialectSql {
   type(type: SqlType): string;
   /** A typed NULL, so a view keeps its column types when a source table is missing. */
   nullOf(type: SqlType): string;
-  /** UTC calendar date of a timestamp column (DuckDB DATE; SQLite TEXT 'YYYY-MM-DD'). */
+  /** UTC calendar date of a timestamp column (DuckDB DATE; SQLite TEXT 'YYYY-MM-DD'); NULL outside 2000-2099. */
   day(column: string): string;
   /** Monday of the ISO week of a timestamp column, UTC (DuckDB DATE; SQLite TEXT 'YYYY-MM-DD'). */
   weekStart(column: string): string;
@@ -42,6 +43,9 @@ const SQLITE_TYPES: Record<SqlType, string> = {
   json: 'TEXT',
 };
 
+/** A period of an instant, NULL for an implausible one (see plausible.ts). */
+const inPeriod = (plausible: string, period: string): string => `CASE WHEN ${plausible} THEN ${period} END`;
+
 // DuckDB timestamps are TIMESTAMPTZ: AT TIME ZONE 'UTC' pins weeks and days to UTC whatever the
 // session's TimeZone setting is.
 const duckdb: DialectSql = {
@@ -50,9 +54,11 @@ const duckdb: DialectSql = {
   ],
   type: (type) => DUCKDB_TYPES[type],
   nullOf: (type) => `CAST(NULL AS ${DUCKDB_TYPES[type]})`,
-  day: (column) => `CAST(${column} AT TIME ZONE 'UTC' AS DATE)`,
-  weekStart: (column) => `CAST(date_trunc('week', ${column} AT TIME ZONE 'UTC') AS DATE)`,
-  isoWeek: (column) => `strftime(${column} AT TIME ZONE 'UTC', '%G-W%V')`,
+  day: (column) => inPeriod(plausibleTimestamp(column), `CAST(${column} AT TIME ZONE 'UTC' AS DATE)`),
+  weekStart: (column) =>
+    inPeriod(plausibleTimestamp(column), `CAST(date_trunc('week', ${column} AT TIME ZONE 'UTC') AS DATE)`),
+  isoWeek: (column) =>
+    inPeriod(plausibleTimestamp(column), `strftime(${column} AT TIME ZONE 'UTC', '%G-W%V')`),
   atOrAfter: (column, epochSeconds) => `${column} >= to_timestamp(${integer(epochSeconds)})`,
   median: (column, from) => `(SELECT median(${column}) FROM ${from})`,
 };
@@ -69,10 +75,11 @@ const sqlite: DialectSql = {
   ],
   type: (type) => SQLITE_TYPES[type],
   nullOf: (type) => `CAST(NULL AS ${SQLITE_TYPES[type]})`,
-  day: (column) => `date(${column}, 'unixepoch')`,
-  weekStart: (column) => `date(${column}, 'unixepoch', 'weekday 0', '-6 days')`,
+  day: (column) => inPeriod(plausibleEpoch(column), `date(${column}, 'unixepoch')`),
+  weekStart: (column) =>
+    inPeriod(plausibleEpoch(column), `date(${column}, 'unixepoch', 'weekday 0', '-6 days')`),
   isoWeek: (column) =>
-    `CASE WHEN ${column} IS NOT NULL THEN printf('%s-W%02d', strftime('%Y', ${sqliteThursday(column)}), ` +
+    `CASE WHEN ${plausibleEpoch(column)} THEN printf('%s-W%02d', strftime('%Y', ${sqliteThursday(column)}), ` +
     `(CAST(strftime('%j', ${sqliteThursday(column)}) AS INTEGER) + 6) / 7) END`,
   atOrAfter: (column, epochSeconds) => `${column} >= ${integer(epochSeconds)}`,
   median: (column, from) => {

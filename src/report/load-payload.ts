@@ -1,10 +1,11 @@
 /** Reads everything the page embeds from a database opened read-only. */
 import { STREAM_NAMES } from '../tap/streams/index.js';
 import { ActorBook, loadMembers } from './actors.js';
-import { loadBilling, loadUserBilling } from './billing-payload.js';
+import { implausibleBillingDays, loadBilling, loadUserBilling } from './billing-payload.js';
+import { plainText } from './client/format.js';
 import type { ReportDatabase } from './database.js';
 import type { Payload } from './payload.js';
-import { type DayBounds, emptyColumns, loadSessionPayload } from './session-payload.js';
+import { type DayBounds, emptyColumns, implausibleSessions, loadSessionPayload } from './session-payload.js';
 import { tableColumns } from './table-columns.js';
 import { viewStatements } from './views.js';
 
@@ -45,6 +46,7 @@ export async function loadPayload(db: ReportDatabase, options: LoadOptions): Pro
   const billing = await loadBilling(db, options.bounds);
   const billingByUser = await loadUserBilling(db, options.bounds, actors);
   const titles = await playbookTitles(db);
+  const leftOut = (hasSessions ? await implausibleSessions(db) : 0) + (await implausibleBillingDays(db));
   const days = [...loaded.sessions.day, ...(billing?.day ?? []), ...(billingByUser?.day ?? [])];
   return {
     meta: {
@@ -57,19 +59,39 @@ export async function loadPayload(db: ReportDatabase, options: LoadOptions): Pro
       firstDay: days.length === 0 ? null : days.reduce((a, b) => Math.min(a, b)),
       lastDay: days.length === 0 ? null : days.reduce((a, b) => Math.max(a, b)),
       urlBase: loaded.urlBase,
+      leftOut,
     },
     notes: notesFor(members !== null, billing !== null, billingByUser !== null, titles !== null),
     has: { sessions: hasSessions, insights: hasInsights, messages: tables.has('session_messages') },
-    dims: loaded.dims,
-    actors: actors.columns(),
+    dims: visibleDims(loaded.dims),
+    actors: visibleActors(actors.columns()),
     playbooks: {
       id: loaded.playbookIds,
-      title: loaded.playbookIds.map((id) => titles?.get(id) ?? id),
+      title: loaded.playbookIds.map((id) => visible(titles?.get(id) ?? id)),
     },
     sessions: loaded.sessions,
     billing,
     billingByUser,
   };
+}
+
+/** User text with reordering and hiding characters shown as code points, everywhere (charts too). */
+const visible = (text: string): string => plainText(text, Number.POSITIVE_INFINITY);
+
+function visibleDims(dims: Payload['dims']): Payload['dims'] {
+  const { status, origin, category, size, title } = dims;
+  const all = (values: string[]) => values.map(visible);
+  return {
+    status: all(status),
+    origin: all(origin),
+    category: all(category),
+    size: all(size),
+    title: all(title),
+  };
+}
+
+function visibleActors(actors: Payload['actors']): Payload['actors'] {
+  return { ...actors, label: actors.label.map(visible) };
 }
 
 function notesFor(users: boolean, billing: boolean, byUser: boolean, playbooks: boolean): Payload['notes'] {

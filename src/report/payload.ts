@@ -25,6 +25,8 @@ export interface PayloadMeta {
   lastDay: number | null;
   /** A session's URL is urlBase + its id without the `devin-` prefix, unless sessions.url has it. */
   urlBase: string | null;
+  /** Rows left out of every period: a date or created_at that is no plausible instant (see plausible.ts). */
+  leftOut: number;
 }
 
 export interface SessionColumns {

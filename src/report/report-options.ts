@@ -1,5 +1,7 @@
 /** The report's command-line inputs, checked before the database is opened: dates, the ACU price. */
-import { readFileSync } from 'node:fs';
+
+import { existsSync } from 'node:fs';
+import { readBoundedText } from '../io/read-json-file.js';
 import { InputError } from '../tap/errors.js';
 
 /** `--period` values and the page's period choice each opens on. */
@@ -49,12 +51,12 @@ function priceFromConfig(paths: readonly string[]): number | null {
   let price: number | null = null;
   for (const path of paths) {
     let parsed: unknown;
+    if (!existsSync(path)) throw new InputError(`Config file "${path}" does not exist`);
+    const text = readBoundedText(path, 'config');
     try {
-      parsed = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      const reason =
-        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not valid JSON';
-      throw new InputError(`Config file "${path}" ${reason}`);
+      parsed = JSON.parse(text);
+    } catch {
+      throw new InputError(`Config file "${path}" is not valid JSON`);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new InputError(`Config file "${path}" must hold a JSON object`);

@@ -3,6 +3,7 @@ import type { ActorBook } from './actors.js';
 import type { ReportDatabase, SqlValue } from './database.js';
 import { Dictionary, dayOf, hundredths } from './dictionary.js';
 import type { Payload, SessionColumns } from './payload.js';
+import { plausibleEpoch } from './plausible.js';
 
 export interface DayBounds {
   /** Inclusive UTC days (days since 1970-01-01); null: unbounded. */
@@ -21,11 +22,11 @@ const DEVIN_PREFIX = /^devin-/;
 
 function sessionSql(db: ReportDatabase, bounds: DayBounds, hasInsights: boolean): string {
   const epoch = db.dialect === 'duckdb' ? 'CAST(epoch(created_at) AS BIGINT)' : 'created_at';
-  const until = bounds.untilDay === null ? '' : `WHERE ${epoch} < ${(bounds.untilDay + 1) * 86_400}`;
+  const until = bounds.untilDay === null ? '' : ` AND ${epoch} < ${(bounds.untilDay + 1) * 86_400}`;
   return `SELECT session_id, title, url, status, origin, coalesce(category, analysis_category) AS category,
       user_id, service_user_id, playbook_id, coalesce(acus_consumed, 0) AS acus, ${epoch} AS created,
       prs, prs_merged, prs_open, prs_closed, ${hasInsights ? 'session_size' : 'NULL'} AS size, messages_synced
-    FROM session_facts ${until}
+    FROM session_facts WHERE ${plausibleEpoch(epoch)}${until}
     ORDER BY created DESC, session_id`;
 }
 
@@ -112,4 +113,13 @@ export function emptyColumns(): SessionColumns {
 
 function text(value: SqlValue | undefined): string | null {
   return value === null || value === undefined ? null : String(value);
+}
+
+/** Sessions whose created_at is no plausible instant (or missing): left out of every period. */
+export async function implausibleSessions(db: ReportDatabase): Promise<number> {
+  const epoch = db.dialect === 'duckdb' ? 'CAST(epoch(created_at) AS BIGINT)' : 'created_at';
+  const rows = await db.all(
+    `SELECT count(*) AS n FROM session_facts WHERE NOT coalesce(${plausibleEpoch(epoch)}, false)`,
+  );
+  return Number(rows[0]?.n ?? 0);
 }

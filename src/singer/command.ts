@@ -76,7 +76,9 @@ export async function runSingerCommand(args: SingerArgs, io: SingerIo): Promise<
   try {
     if (args.about) return await about(args, io);
     if (args.discover) return await discover(args, io);
-    config = await resolveOrgId(loadConfig(configRequest(args, io.env, io.cwd)).config);
+    const loaded = loadConfig(configRequest(args, io.env, io.cwd));
+    for (const warning of loaded.warnings) log(`WARN ${warning}`);
+    config = await resolveOrgId(loaded.config);
     return await sync(args, config, io, log, logger);
   } catch (error) {
     const interrupt = interruptOf(io.signal);

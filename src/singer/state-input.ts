@@ -1,6 +1,7 @@
 import { StateError } from '../tap/errors.js';
 import { isJsonObject, type JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
+import { parseStreamState } from '../tap/state/stream-state.js';
 import { STREAM_NAMES } from '../tap/streams/index.js';
 
 /** Wrappers around the Singer state: a STATE message's `value`; `meltano state get` prints `singer_state`. */
@@ -12,7 +13,8 @@ const STATE_KEYS: readonly string[] = ['bookmarks', 'currently_syncing'];
  * per STATE, which Meltano passes back), also wrapped as `{"value": {"bookmarks": ...}}`,
  * `{"singer_state": {"bookmarks": ...}}` or a whole `{"type": "STATE", "value": ...}` message.
  * `{}` means no state.
- * Anything else is an error, never a silent full re-read. The tap core validates each stream's state.
+ * Anything else is an error, never a silent full re-read; so is a stream state devin-tap did not
+ * write, selected or not (the tap core also checks the selected ones' bookmarks against the clock).
  */
 export function parseSingerState(raw: unknown, source: string): TapState {
   if (!isJsonObject(raw))
@@ -25,7 +27,8 @@ export function parseSingerState(raw: unknown, source: string): TapState {
     );
   }
   const where = `${source}: ${path}bookmarks`;
-  const bookmarks = value.bookmarks ?? {};
+  // No "bookmarks" key is no state; "bookmarks": null is a malformed one.
+  const bookmarks = value.bookmarks === undefined ? {} : value.bookmarks;
   if (!isJsonObject(bookmarks)) throw new StateError(`${where}: expected an object keyed by stream`);
   const state: TapState = {};
   for (const [stream, streamState] of Object.entries(bookmarks)) {
@@ -35,6 +38,8 @@ export function parseSingerState(raw: unknown, source: string): TapState {
     if (!isJsonObject(streamState)) {
       throw new StateError(`${where}.${stream}: the state of a stream must be an object`);
     }
+    // Checked even when the stream is not selected: it is carried into every STATE this run prints.
+    parseStreamState(stream, streamState);
     state[stream] = streamState;
   }
   return state;

@@ -68,7 +68,9 @@ export function defaultDatabase(kind: TargetKind): string {
 /** `devin-tap sync`: reads the selected streams and writes them into the database, with progress. */
 export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncResult> {
   const request = options.config ?? { configPaths: options.configPaths, env: io.env };
-  const config = await resolveOrgId(loadConfig(request).config);
+  const loaded = loadConfig(request);
+  for (const warning of loaded.warnings) io.stderr.write(`devin-tap sync: warning: ${warning}\n`);
+  const config = await resolveOrgId(loaded.config);
   const names = selectStreams(options.streams);
   const database = options.database ?? defaultDatabase(options.target);
   const memoryLimit = memoryLimitOf(options, config);
@@ -146,9 +148,14 @@ async function syncInto(
         }
         // An interrupted stream has not failed: the summary says `interrupted`, the log nothing.
         const interrupted = event.kind === 'stream_error' && interruptOf(signal)?.message === event.message;
+        // Without a log, the screen shows the tap's warnings (not its info lines: users read in full).
         if (streamLog) {
           if (!interrupted) streamLog.observe(event);
-        } else if (event.kind === 'log' && event.level !== 'debug' && !options.quiet)
+        } else if (
+          event.kind === 'log' &&
+          (event.level === 'warn' || event.level === 'error') &&
+          !options.quiet
+        )
           display.log(event.message);
       },
     });

@@ -1,4 +1,5 @@
 import { errorMessage, TargetError } from '../tap/errors.js';
+import { IN_USE } from './sqlite-errors.js';
 
 /**
  * Turns a DuckDB error into a TargetError naming the database file. Running out of memory says how
@@ -8,7 +9,7 @@ export function duckdbError(path: string, error: unknown, memoryLimit?: string):
   if (error instanceof TargetError) return error;
   const message = errorMessage(error);
   const text = /Could not set lock on file/i.test(message)
-    ? `database ${path} is in use by another process (DuckDB allows one process to open a database for writing)`
+    ? `database ${path} ${IN_USE} (DuckDB allows one process to open a database for writing)`
     : /not a valid DuckDB database file/i.test(message)
       ? `${path} is not a DuckDB database`
       : /Out of Memory Error/i.test(message)

@@ -17,7 +17,7 @@ import {
   objectsTableSql,
   rejectedTableSql,
 } from './owned-objects.js';
-import { shapeBatch } from './rows.js';
+import { type ShapedBatch, shapeBatch } from './rows.js';
 import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from './runs-table.js';
 import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from './sql.js';
 import { decodeState, encodeState } from './state-rows.js';
@@ -118,14 +118,16 @@ export class DuckdbTarget implements Target {
   write(stream: string, rows: readonly JsonObject[], extractedAt?: readonly number[]): Promise<WriteStats> {
     return this.serial(async () => {
       const layout = this.layoutOf(stream);
-      const shaped = shapeBatch(layout, rows, extractedAt, this.now());
-      if (shaped.length === 0) return { inserted: 0, updated: 0 };
+      const now = this.now();
+      const { rows: shaped, rejected } = shapeBatch(layout, rows, extractedAt, now);
+      const kept = await this.keepRejected(stream, rejected, now);
+      if (shaped.length === 0) return { inserted: 0, updated: 0, ...kept };
       const table = this.refreshing.has(stream) ? refreshTable(stream) : stream;
       await this.begin();
       if (layout.keys.length === 0) {
         await stageRows(this.connection, `_stage_${table}`, layout, shaped);
         await this.connection.run(upsertSql(table, `_stage_${table}`, layout));
-        return { inserted: shaped.length, updated: 0 };
+        return { inserted: shaped.length, updated: 0, ...kept };
       }
       // Keys are unique within the batch: every staged row either inserts or updates one row.
       const before = this.counts.get(table) ?? (await this.rowCount(table));
@@ -137,7 +139,7 @@ export class DuckdbTarget implements Target {
       const after = await this.rowCount(table);
       const existing = table === stream ? shaped.length - (after - before) : compared.existing;
       const unchanged = compared.same > 0 ? { unchanged: compared.same } : {};
-      return { inserted: shaped.length - existing, updated: existing - compared.same, ...unchanged };
+      return { inserted: shaped.length - existing, updated: existing - compared.same, ...unchanged, ...kept };
     });
   }
 
@@ -218,19 +220,34 @@ export class DuckdbTarget implements Target {
   }
 
   reject(records: readonly RejectedRecord[]): Promise<void> {
-    return this.serial(async () => {
-      if (records.length === 0) return;
-      await this.ensureMeta();
-      await this.begin();
-      for (const { stream, reason, record, rejectedAt } of records) {
-        await this.connection.run(
-          `INSERT INTO ${REJECTED_TABLE} (stream, reason, record, rejected_at) ` +
-            'SELECT $1, $2, $3::JSON, make_timestamptz($4::BIGINT * 1000) ' +
-            `WHERE NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} WHERE stream = $1 AND record::VARCHAR = $3)`,
-          [stream, reason, JSON.stringify(record), Math.round(rejectedAt)],
-        );
-      }
-    });
+    return this.serial(() => this.insertRejected(records));
+  }
+
+  private async insertRejected(records: readonly RejectedRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.ensureMeta();
+    await this.begin();
+    for (const { stream, reason, record, rejectedAt } of records) {
+      await this.connection.run(
+        `INSERT INTO ${REJECTED_TABLE} (stream, reason, record, rejected_at) ` +
+          'SELECT $1, $2, $3::JSON, make_timestamptz($4::BIGINT * 1000) ' +
+          `WHERE NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} WHERE stream = $1 AND record::VARCHAR = $3)`,
+        [stream, reason, JSON.stringify(record), Math.round(rejectedAt)],
+      );
+    }
+  }
+
+  /** Rows a write set aside (a key its column cannot hold), kept in `_devin_tap_rejected`. */
+  private async keepRejected(
+    stream: string,
+    rejected: ShapedBatch['rejected'],
+    now: number,
+  ): Promise<{ rejected?: number }> {
+    if (rejected.length === 0) return {};
+    await this.insertRejected(
+      rejected.map(({ record, reason }) => ({ stream, reason, record, rejectedAt: now })),
+    );
+    return { rejected: rejected.length };
   }
 
   checkObjects(names: readonly string[]): Promise<void> {

@@ -1,8 +1,10 @@
 import { errorMessage, TargetError } from '../tap/errors.js';
 import { checkDatabasePath, removeCreatedFiles } from './database-file.js';
 import { DuckdbTarget } from './duckdb-target.js';
+import { IN_USE } from './sqlite-errors.js';
 import { SqliteTarget } from './sqlite-target.js';
 import type { Target, TargetKind } from './target.js';
+import { WatchedTarget } from './watched-target.js';
 
 export interface OpenTargetOptions {
   /** SQLite: how long to wait for another writer's lock before failing. Default 5000. */
@@ -24,9 +26,17 @@ export async function openTarget(
 ): Promise<Target> {
   const existed = checkDatabasePath(kind, path);
   try {
-    return kind === 'duckdb' ? await DuckdbTarget.create(path, options) : SqliteTarget.create(path, options);
+    const target =
+      kind === 'duckdb' ? await DuckdbTarget.create(path, options) : SqliteTarget.create(path, options);
+    try {
+      return new WatchedTarget(target);
+    } catch (error) {
+      await target.close();
+      throw error;
+    }
   } catch (error) {
-    if (!existed) removeCreatedFiles(path);
+    // A file another process holds is its file, even when it appeared just now.
+    if (!existed && !errorMessage(error).includes(IN_USE)) removeCreatedFiles(path);
     if (error instanceof TargetError) throw error;
     throw new TargetError(`cannot open ${path}: ${errorMessage(error)}`);
   }

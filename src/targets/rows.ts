@@ -1,4 +1,3 @@
-import { TargetError } from '../tap/errors.js';
 import type { JsonObject, JsonValue } from '../tap/json.js';
 import type { ColumnKind } from './column-types.js';
 import type { TableLayout } from './table-layout.js';
@@ -24,6 +23,11 @@ const FITS: Readonly<Record<ColumnKind, (value: JsonValue) => boolean>> = {
   timestamp: (value) => Number.isSafeInteger(value) && Math.abs(value as number) <= MAX_EPOCH_SECONDS,
   json: () => true,
 };
+
+/** Whether a column of `kind` can hold `value` (a value that cannot is kept in `_extra`). */
+export function fitsColumn(kind: ColumnKind, value: JsonValue): boolean {
+  return FITS[kind](value);
+}
 
 function cell(kind: ColumnKind, value: JsonValue): Cell {
   if (kind === 'json') return JSON.stringify(value);
@@ -64,24 +68,36 @@ export function keyIndexes(layout: TableLayout): number[] {
   return layout.keys.map((key) => layout.columns.findIndex((column) => column.name === key));
 }
 
-/** Shapes a batch; keyed rows are deduplicated, the last row of a key wins. */
+export interface ShapedBatch {
+  rows: ShapedRow[];
+  /** Rows whose key its column cannot hold (a table created with another key type): never stored. */
+  rejected: { record: JsonObject; reason: string }[];
+}
+
+/**
+ * Shapes a batch; keyed rows are deduplicated, the last row of a key wins. A row whose key value its
+ * column cannot hold is set aside as rejected (the callers check keys against the schema first; this
+ * catches a table whose key column has another type than the schema says).
+ */
 export function shapeBatch(
   layout: TableLayout,
   rows: readonly JsonObject[],
   extractedAt: readonly number[] | undefined,
   now: number,
-): ShapedRow[] {
+): ShapedBatch {
   const shaped = rows.map((row, index) => shapeRow(layout, row, extractedAt?.[index] ?? now));
   const indexes = keyIndexes(layout);
-  if (indexes.length === 0) return shaped;
+  if (indexes.length === 0) return { rows: shaped, rejected: [] };
   const byKey = new Map<string, ShapedRow>();
-  for (const row of shaped) {
-    const key = indexes.map((index) => row.cells[index] ?? null);
-    if (key.some((value) => value === null)) {
-      const names = layout.keys.join(', ');
-      throw new TargetError(`stream ${layout.stream}: a record has no valid value for its key (${names})`);
-    }
-    byKey.set(JSON.stringify(key), row);
-  }
-  return [...byKey.values()];
+  const rejected: ShapedBatch['rejected'] = [];
+  shaped.forEach((row, index) => {
+    const key = indexes.map((column) => row.cells[column] ?? null);
+    const missing = key.indexOf(null);
+    if (missing >= 0) {
+      const name = layout.keys[missing] ?? '';
+      const reason = `no valid primary key: ${name} does not fit the table's ${name} column`;
+      rejected.push({ record: rows[index] ?? {}, reason });
+    } else byKey.set(JSON.stringify(key), row);
+  });
+  return { rows: [...byKey.values()], rejected };
 }

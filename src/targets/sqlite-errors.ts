@@ -1,7 +1,10 @@
 import { errorMessage, TargetError } from '../tap/errors.js';
 
+/** How a database another process writes to is named, in both engines' errors. */
+export const IN_USE = 'is in use by another process';
+
 const MESSAGES: Readonly<Record<string, string>> = {
-  SQLITE_BUSY: 'is locked by another process (a sync or load is running on it?)',
+  SQLITE_BUSY: `${IN_USE} (SQLite allows one writer; a sync, load or reset is running on it?)`,
   SQLITE_LOCKED: 'is locked by another connection',
   SQLITE_NOTADB: 'is not a SQLite database',
   SQLITE_CORRUPT: 'is corrupt',

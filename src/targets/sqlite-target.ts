@@ -70,6 +70,10 @@ export class SqliteTarget implements Target {
       db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode: a killed process never loses a commit; a power cut may lose the last ones.
       db.pragma('synchronous = NORMAL');
+      // One writer at a time, for the whole run (as DuckDB's file lock): the write lock is taken
+      // before anything is read and held from commit to commit, so a second run waits for it (the
+      // busy timeout) and then fails saying so, instead of judging tables the first is creating.
+      db.exec('BEGIN IMMEDIATE');
       return new SqliteTarget(path, db, options.now ?? Date.now);
     } catch (error) {
       db?.close();
@@ -90,11 +94,16 @@ export class SqliteTarget implements Target {
   ): Promise<WriteStats> {
     return this.guard(() => {
       const layout = this.layoutOf(stream);
-      const shaped = shapeBatch(layout, rows, extractedAt, this.now());
+      const now = this.now();
+      const { rows: shaped, rejected } = shapeBatch(layout, rows, extractedAt, now);
       const table = this.refreshing.has(stream) ? refreshTable(stream) : stream;
       this.begin();
+      this.insertRejected(
+        rejected.map(({ record, reason }) => ({ stream, reason, record, rejectedAt: now })),
+      );
       // A full refresh is compared with the live rows it replaces.
-      return this.insert(this.statementsOf(table, layout), this.statementsOf(stream, layout), shaped);
+      const stats = this.insert(this.statementsOf(table, layout), this.statementsOf(stream, layout), shaped);
+      return rejected.length === 0 ? stats : { ...stats, rejected: rejected.length };
     });
   }
 
@@ -103,7 +112,7 @@ export class SqliteTarget implements Target {
       this.ensureMeta();
       this.begin();
       this.writeState(state);
-      this.db.exec('COMMIT');
+      this.commit();
     });
   }
 
@@ -136,7 +145,7 @@ export class SqliteTarget implements Target {
       for (const sql of swapSql(DIALECT, stream, refreshTable(stream), this.layoutOf(stream), coverage))
         this.db.exec(sql);
       this.writeState(state);
-      this.db.exec('COMMIT');
+      this.commit();
       this.refreshing.delete(stream);
       this.statements.delete(refreshTable(stream));
     });
@@ -166,23 +175,25 @@ export class SqliteTarget implements Target {
       this.begin();
       for (const sql of statements) this.db.exec(sql);
       for (const name of views) this.record({ name, type: 'view' });
-      this.db.exec('COMMIT');
+      this.commit();
     });
   }
 
   async reject(records: readonly RejectedRecord[]): Promise<void> {
-    this.guard(() => {
-      if (records.length === 0) return;
-      this.ensureMeta();
-      this.begin();
-      const insert = this.db.prepare(
-        `INSERT INTO ${REJECTED_TABLE} (stream, reason, record, rejected_at) SELECT @stream, @reason, @record, @at ` +
-          `WHERE NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} WHERE stream = @stream AND record = @record)`,
-      );
-      for (const { stream, reason, record, rejectedAt } of records) {
-        insert.run({ stream, reason, record: JSON.stringify(record), at: Math.round(rejectedAt) });
-      }
-    });
+    this.guard(() => this.insertRejected(records));
+  }
+
+  private insertRejected(records: readonly RejectedRecord[]): void {
+    if (records.length === 0) return;
+    this.ensureMeta();
+    this.begin();
+    const insert = this.db.prepare(
+      `INSERT INTO ${REJECTED_TABLE} (stream, reason, record, rejected_at) SELECT @stream, @reason, @record, @at ` +
+        `WHERE NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} WHERE stream = @stream AND record = @record)`,
+    );
+    for (const { stream, reason, record, rejectedAt } of records) {
+      insert.run({ stream, reason, record: JSON.stringify(record), at: Math.round(rejectedAt) });
+    }
   }
 
   async checkObjects(names: readonly string[]): Promise<void> {
@@ -215,6 +226,12 @@ export class SqliteTarget implements Target {
 
   private begin(): void {
     if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  /** Commits, and takes the write lock again at once: no other writer gets in between runs' commits. */
+  private commit(): void {
+    this.db.exec('COMMIT');
+    this.db.exec('BEGIN IMMEDIATE');
   }
 
   private layoutOf(stream: string): TableLayout {

@@ -24,6 +24,8 @@ export interface WriteStats {
   updated: number;
   /** Rows whose key existed with the same content (only `_extracted_at` rewritten). */
   unchanged?: number;
+  /** Rows whose key value the table's key column cannot hold: kept in `_devin_tap_rejected` instead. */
+  rejected?: number;
 }
 
 export type TargetKind = 'duckdb' | 'sqlite';

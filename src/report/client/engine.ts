@@ -14,6 +14,8 @@ import {
   fmtNumber,
   fmtShare,
   htmlTable,
+  plainText,
+  userText,
 } from './format.js';
 import { PEOPLE_FUNCTIONS, peopleFigures } from './people.js';
 import { dayText, PERIOD_FUNCTIONS, resolvePeriod, textDay } from './period.js';
@@ -47,6 +49,8 @@ export const ENGINE = {
   fmtChange,
   fmtAmount,
   htmlTable,
+  plainText,
+  userText,
   renderParts,
   renderPeople,
   renderPlaybooks,

@@ -7,6 +7,32 @@ export function esc(text: string): string {
   return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/**
+ * Text as it may be shown: the characters that reorder or hide text (bidi marks, embeddings,
+ * overrides and isolates; zero-width space, word joiner, BOM) as their code point, so a name cannot
+ * display reversed or hide a part; cut to `max` characters with '…'. Joiners (U+200C/D) stay: scripts
+ * and emoji need them.
+ */
+export function plainText(text: string, max: number): string {
+  const shown = String(text).replace(
+    /[\u061C\u200B\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g,
+    (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`,
+  );
+  const chars = Array.from(shown);
+  return chars.length <= max ? shown : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/**
+ * User text as HTML: escaped, isolated from the text around it (<bdi>), controls shown (plainText),
+ * cut at `max` characters with the whole text on hover.
+ */
+export function userText(text: string, max = 80): string {
+  const whole = plainText(text, Number.POSITIVE_INFINITY);
+  const shown = plainText(text, max);
+  const title = shown === whole ? '' : ` title="${esc(whole)}"`;
+  return `<bdi${title}>${esc(shown)}</bdi>`;
+}
+
 /** Number formats are slow to create: each is made once and kept on this function. */
 function numberFormat(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
   const cache = numberFormat as unknown as { formats?: Map<string, Intl.NumberFormat> };
@@ -65,7 +91,7 @@ export function htmlTable(
   const body = rows
     .map(
       (row) =>
-        `<tr>${row.map((cell, i) => (i === 0 ? `<th scope="row">${esc(cell)}</th>` : `<td>${esc(cell)}</td>`)).join('')}</tr>`,
+        `<tr>${row.map((cell, i) => (i === 0 ? `<th scope="row">${userText(cell)}</th>` : `<td>${userText(cell)}</td>`)).join('')}</tr>`,
     )
     .join('\n');
   const empty =
@@ -78,6 +104,8 @@ export function htmlTable(
 export const FORMAT_FUNCTIONS = [
   numberFormat,
   esc,
+  plainText,
+  userText,
   fmtNumber,
   fmtMoney,
   fmtShare,

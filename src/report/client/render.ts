@@ -4,7 +4,17 @@
  */
 import type { Payload } from '../payload.js';
 import type { Counted, Figures, Series } from './figures.js';
-import type { esc, fmtAmount, fmtChange, fmtMoney, fmtNumber, fmtShare, htmlTable } from './format.js';
+import type {
+  esc,
+  fmtAmount,
+  fmtChange,
+  fmtMoney,
+  fmtNumber,
+  fmtShare,
+  htmlTable,
+  plainText,
+  userText,
+} from './format.js';
 import type { renderPeople, renderPlaybooks } from './render-people.js';
 
 export interface RenderEngine {
@@ -15,6 +25,8 @@ export interface RenderEngine {
   fmtChange: typeof fmtChange;
   fmtAmount: typeof fmtAmount;
   htmlTable: typeof htmlTable;
+  plainText: typeof plainText;
+  userText: typeof userText;
   renderPeople: typeof renderPeople;
   renderPlaybooks: typeof renderPlaybooks;
 }

@@ -68,14 +68,14 @@ export function sessionRows(
     .map((i) => {
       const acus = (s.acus[i] ?? 0) / 100;
       const url = sessionUrl(payload, i);
-      const title = E.esc(payload.dims.title[s.title[i] ?? 0] || s.id[i] || '');
+      const title = E.userText(payload.dims.title[s.title[i] ?? 0] || s.id[i] || '');
       const cells = [
         new Date((s.day[i] ?? 0) * 86_400_000).toISOString().slice(0, 10),
         url === '' ? title : `<a href="${E.esc(url)}" target="_blank" rel="noopener">${title}</a>`,
-        E.esc(payload.actors.label[s.actor[i] ?? 0] ?? ''),
-        E.esc(payload.dims.origin[s.origin[i] ?? 0] ?? ''),
-        E.esc(payload.dims.category[s.category[i] ?? 0] ?? ''),
-        E.esc(payload.dims.status[s.status[i] ?? 0] ?? ''),
+        E.userText(payload.actors.label[s.actor[i] ?? 0] ?? ''),
+        E.userText(payload.dims.origin[s.origin[i] ?? 0] ?? ''),
+        E.userText(payload.dims.category[s.category[i] ?? 0] ?? ''),
+        E.userText(payload.dims.status[s.status[i] ?? 0] ?? ''),
         E.esc(E.fmtNumber(acus)),
         ...(price === null ? [] : [E.esc(E.fmtMoney(acus * price))]),
         E.esc(`${s.merged[i] ?? 0} / ${s.prs[i] ?? 0}`),

@@ -3,6 +3,7 @@ import { CatalogError } from '../errors.js';
 import type { TapEvent } from '../events.js';
 import { createHttpClient, type HttpOptions } from '../http/http.js';
 import { planRead, type SyncMode } from '../state/cursor-plan.js';
+import { isFutureCursor } from '../state/cursor-sanity.js';
 import type { TapState } from '../state/state.js';
 import { emptyState, parseStreamState } from '../state/stream-state.js';
 import { STREAMS, type StreamDef } from '../streams/index.js';
@@ -36,6 +37,8 @@ export interface ReadOptions {
 /** Batches (a page's events each) queued between the readers and the consumer. */
 const BATCH_BUFFER = 32;
 const DAY = 86_400;
+/** The last second a JavaScript Date can show. */
+const MAX_DATE_SECONDS = 8.64e12;
 
 function selectedModes(
   streams: readonly ConfiguredStream[],
@@ -99,8 +102,30 @@ function isPartitioned(def: StreamDef): boolean {
   return def.paging?.kind === 'window' && def.parent?.reread === 'every';
 }
 
+/** Log lines about how a stream is read this run, before anything is read. */
+function notices(picked: Member, nowSeconds: number): TapEvent[] {
+  const { def, plan, state } = picked;
+  const events: TapEvent[] = [];
+  if (plan.mode === 'incremental' && def.cursorField === null) {
+    const message = `${def.name}: incremental requested, but the stream has no cursor: it is read in full (full refresh)`;
+    events.push({ kind: 'log', level: 'info', message });
+  }
+  if (plan.mode === 'incremental' && state.cursor !== null && isFutureCursor(state.cursor, nowSeconds)) {
+    const at = state.cursor <= MAX_DATE_SECONDS ? ` (${new Date(state.cursor * 1000).toISOString()})` : '';
+    const message =
+      `${def.name}: the state's cursor ${state.cursor}${at} is in the future, so nothing newer is read; ` +
+      "remove this stream's state to read it again in full";
+    events.push({ kind: 'log', level: 'warn', message });
+  }
+  return events;
+}
+
 /** One task per root stream with anything selected in its family (the root, its children). */
-function buildTasks(options: ReadOptions, deps: ReaderDeps, now: () => number): Task[] {
+function buildTasks(
+  options: ReadOptions,
+  deps: ReaderDeps,
+  now: () => number,
+): { tasks: Task[]; notes: TapEvent[] } {
   const defs = options.definitions ?? STREAMS;
   const modes = selectedModes(options.streams, defs);
   const members = new Map<string, Member>();
@@ -110,7 +135,8 @@ function buildTasks(options: ReadOptions, deps: ReaderDeps, now: () => number): 
     if (mode !== undefined) members.set(def.name, member(def, mode, options, now));
   }
   const nowSeconds = Math.floor(now() / 1000);
-  return defs.flatMap((root) => {
+  const notes = [...members.values()].flatMap((picked) => notices(picked, nowSeconds));
+  const tasks = defs.flatMap((root) => {
     if (root.parent) return [];
     const children = defs.flatMap((def) => {
       const child = def.parent?.stream === root.name ? members.get(def.name) : undefined;
@@ -120,6 +146,7 @@ function buildTasks(options: ReadOptions, deps: ReaderDeps, now: () => number): 
     if (rootMember === null && children.length === 0) return [];
     return [readFamily(deps, root, rootMember, children, nowSeconds)];
   });
+  return { tasks, notes };
 }
 
 /**
@@ -170,8 +197,9 @@ export async function* readEventBatches(options: ReadOptions): AsyncGenerator<re
     channel.abort(options.signal?.reason);
   };
   try {
-    const tasks = buildTasks(options, deps, now);
+    const { tasks, notes } = buildTasks(options, deps, now);
     if (options.signal?.aborted) throw options.signal.reason;
+    if (notes.length > 0) void channel.push(notes);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const pumps = tasks.map(async (task) => {
       for await (const batch of task) if (!(await channel.push(batch))) return;

@@ -1,6 +1,7 @@
 import { streamSchema } from '../catalog.js';
 import type { JsonSchema } from '../events.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
+import { depthProblem } from '../json-depth.js';
 import type { SpreadRule, StreamDef } from '../streams/index.js';
 
 export function schemaOf(def: StreamDef): JsonSchema {
@@ -46,7 +47,8 @@ function spread(record: JsonObject, rule: SpreadRule): JsonObject {
   const columns: JsonObject = {};
   for (const [key, column] of Object.entries(rule.columns)) {
     const value = object[key];
-    columns[column] = typeof value === 'number' ? value : rule.absent;
+    // A value of another type is passed on as sent (a target keeps it in `_extra`), never read as 0.
+    columns[column] = value === undefined || value === null ? rule.absent : value;
   }
   return { ...record, ...columns };
 }
@@ -74,11 +76,36 @@ export function shaper(def: StreamDef): (record: JsonObject) => JsonObject {
   return (record) => rules.reduce(spread, project(fromIso(record, iso)));
 }
 
+/** What a key value of the wrong type is, for the reason kept with the rejected record. */
+function describe(value: JsonValue): string {
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+}
+
 /**
- * Why a record has no valid primary key (a key field missing, null, an empty string, an object
- * or an array), or null when it has one. Such a record is rejected, never emitted as a record.
+ * Why a key value does not fit the type its schema declares, or null. An integer key must be a
+ * safe integer (above 2^53 two keys can collide); a number key finite.
+ */
+export function keyTypeProblem(value: JsonValue, property: unknown): string | null {
+  if (!isJsonObject(property) || property.type === undefined) return null;
+  const declared = Array.isArray(property.type) ? property.type : [property.type];
+  const fits =
+    (typeof value === 'string' && declared.includes('string')) ||
+    (typeof value === 'boolean' && declared.includes('boolean')) ||
+    (typeof value === 'number' && declared.includes('number') && Number.isFinite(value)) ||
+    (Number.isSafeInteger(value) && declared.includes('integer'));
+  if (fits) return null;
+  const wanted = declared.filter((type) => type !== 'null').join(' or ');
+  return `is ${describe(value)}, not ${wanted === 'integer' ? 'a safe integer' : `of type ${wanted}`}`;
+}
+
+/**
+ * Why a record has no valid primary key (a key field missing, null, an empty string, an object,
+ * an array, or a value of another type than its schema declares), or null when it has one. Such a
+ * record is rejected, never emitted as a record.
  */
 export function keyProblem(def: StreamDef, record: JsonObject): string | null {
+  const properties = schemaOf(def).properties;
   for (const field of def.primaryKey) {
     const value = record[field];
     if (value === undefined) return `primary key "${field}" is missing`;
@@ -86,8 +113,15 @@ export function keyProblem(def: StreamDef, record: JsonObject): string | null {
     if (value === '') return `primary key "${field}" is an empty string`;
     if (typeof value === 'object')
       return `primary key "${field}" is ${Array.isArray(value) ? 'an array' : 'an object'}`;
+    const problem = keyTypeProblem(value, isJsonObject(properties) ? properties[field] : undefined);
+    if (problem !== null) return `primary key "${field}" ${problem}`;
   }
   return null;
+}
+
+/** Why a record cannot be emitted (no valid primary key, values nested too deep), or null. */
+export function rejectionOf(def: StreamDef, record: JsonObject): string | null {
+  return keyProblem(def, record) ?? depthProblem(record);
 }
 
 /** A page's shaped records: those with a valid primary key, and the rejected ones with the reason. */
@@ -98,7 +132,7 @@ export function splitByKey(
   const valid: JsonObject[] = [];
   const rejected: { data: JsonObject; reason: string }[] = [];
   for (const data of records) {
-    const reason = keyProblem(def, data);
+    const reason = rejectionOf(def, data);
     if (reason === null) valid.push(data);
     else rejected.push({ data, reason });
   }

@@ -3,9 +3,10 @@ import { ApiError, ConfigError, errorMessage, RetryExhaustedError, StateError } 
 import type { Coverage, StreamCounters, TapEvent } from '../events.js';
 import type { RequestCounters } from '../http/http.js';
 import type { JsonObject } from '../json.js';
+import { shallowRecord } from '../json-depth.js';
 import { type CursorState, serializeState } from '../state/stream-state.js';
 import type { StreamDef } from '../streams/index.js';
-import { keyProblem, schemaOf, shaper } from './record-shape.js';
+import { rejectionOf, schemaOf, shaper } from './record-shape.js';
 
 type Failure = Extract<TapEvent, { kind: 'stream_error' }>['failure'];
 
@@ -77,9 +78,9 @@ export class StreamRun {
     this.alreadyEmitted += 1;
   }
 
-  /** A shaped record as a record event, or as a `rejected` one when its primary key is not valid. */
+  /** A shaped record as a record event, or as a `rejected` one (no valid key, nested too deep). */
   emit(data: JsonObject): TapEvent {
-    const problem = keyProblem(this.def, data);
+    const problem = rejectionOf(this.def, data);
     return problem === null ? this.record(data) : this.reject(data, problem);
   }
 
@@ -92,7 +93,8 @@ export class StreamRun {
   reject(data: JsonObject, reason: string): TapEvent {
     this.rejected += 1;
     this.rejectedSinceState += 1;
-    return { kind: 'rejected', stream: this.name, reason, data, emittedAt: this.now() };
+    // Kept as data any output can encode: a field nested too deep becomes its JSON text.
+    return { kind: 'rejected', stream: this.name, reason, data: shallowRecord(data), emittedAt: this.now() };
   }
 
   counters(): StreamCounters {

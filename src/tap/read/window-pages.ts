@@ -58,10 +58,24 @@ function plannedRequests(
 }
 
 /**
+ * One answer's records with a key listed twice kept once: the last value, as `load` and an upsert
+ * keep it, in the place of its last listing.
+ */
+export function lastOfEachKey(
+  records: readonly JsonObject[],
+  keyOf: (record: JsonObject) => string,
+): JsonObject[] {
+  const last = new Map<string, number>();
+  for (const [index, record] of records.entries()) last.set(keyOf(record), index);
+  return records.filter((record, index) => last.get(keyOf(record)) === index);
+}
+
+/**
  * [from, to) in requests of at most maxDaysPerRequest days (aligned to the paging's periods), oldest
  * first, part after part; each request is a page whose cursor is the next request (a checkpoint
  * resumes there). A part's fields are added to its records; a record repeated at a window boundary
  * is yielded once (`keyOf`).
+ * A key listed twice in one answer keeps its last value.
  */
 export async function* windowPages(
   fetchWindow: WindowFetcher,
@@ -80,7 +94,7 @@ export async function* windowPages(
     const part = paging.parts?.[request.part] ?? null;
     const query = { [paging.afterParam]: request.start, [paging.beforeParam]: request.end };
     const raw = await fetchWindow(part, query);
-    const items = parseWindow(raw, paging.answer, options.label, request.start)
+    const items = lastOfEachKey(parseWindow(raw, paging.answer, options.label, request.start), options.keyOf)
       .map((record) => (part ? { ...record, ...part.fields } : record))
       .filter((record) => {
         const key = options.keyOf(record);

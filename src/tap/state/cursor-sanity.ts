@@ -10,3 +10,12 @@ export const FUTURE_SLACK_SECONDS = 86_400;
 export function isPlausibleCursor(value: number, nowSeconds: number): boolean {
   return Number.isInteger(value) && value >= EARLIEST_CURSOR && value <= nowSeconds + FUTURE_SLACK_SECONDS;
 }
+
+/**
+ * A bookmark in the future (a state written with a wrong clock, or Airbyte's "abnormally large
+ * state" test): a whole epoch second past `nowSeconds` plus the slack. Such a state is read (the
+ * read finds nothing newer) with a warning, not refused.
+ */
+export function isFutureCursor(value: number, nowSeconds: number): boolean {
+  return Number.isSafeInteger(value) && value > nowSeconds + FUTURE_SLACK_SECONDS;
+}

@@ -1,6 +1,6 @@
 import { StateError } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../json.js';
-import { isPlausibleCursor } from './cursor-sanity.js';
+import { isFutureCursor, isPlausibleCursor } from './cursor-sanity.js';
 import type { StreamState } from './state.js';
 
 /**
@@ -103,8 +103,9 @@ function parseKeyTimes(
 /**
  * Strict parser of one stream's state. Absent state (undefined) is a first run; anything else must
  * be a state this tap wrote, for this stream: otherwise a StateError naming the stream (never a
- * silent full re-read). With `nowSeconds`, a bookmark that is not a plausible epoch second (see
- * isPlausibleCursor) is refused too: it would silently skip every later change.
+ * silent full re-read). With `nowSeconds`, a bookmark that is no epoch second since 2000 (a
+ * fraction, milliseconds below 2000...) is refused too; one in the future is accepted (the caller
+ * warns): a read from it finds nothing.
  */
 export function parseStreamState(
   stream: string,
@@ -127,9 +128,10 @@ export function parseStreamState(
   const unknown = Object.keys(raw).filter((key) => !KNOWN_FIELDS.has(key));
   if (unknown.length > 0) return fail(`unknown field(s) ${unknown.map((key) => `"${key}"`).join(', ')}`);
   const cursor = numberOrNull(raw.cursor, 'cursor', fail);
-  if (cursor !== null && nowSeconds !== undefined && !isPlausibleCursor(cursor, nowSeconds)) {
+  const usable = (value: number, now: number) => isPlausibleCursor(value, now) || isFutureCursor(value, now);
+  if (cursor !== null && nowSeconds !== undefined && !usable(cursor, nowSeconds)) {
     fail(
-      `"cursor" ${cursor} is not an epoch second between 2000-01-01 and a day from now; ` +
+      `"cursor" ${cursor} is not an epoch second since 2000-01-01; ` +
         'remove the state of this stream to read it again in full',
     );
   }

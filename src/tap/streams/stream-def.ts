@@ -119,7 +119,7 @@ export interface ParentLink {
 
 export interface SpreadRule {
   readonly field: string;
-  /** sub-key -> column; an absent or non-numeric sub-key reads `absent` */
+  /** sub-key -> column; an absent or null sub-key reads `absent`, any other value is passed on as sent */
   readonly columns: Readonly<Record<string, string>>;
   readonly absent: number;
 }
