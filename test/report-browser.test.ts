@@ -33,7 +33,7 @@ let browser: Browser;
 let sim: Simulator;
 let dir: string;
 /** Found by the global setup; without it the suite printed how to run this test (CI requires it). */
-const chromiumPath = inject('chromium');
+const chromiumPath = inject('tools').chromium;
 
 beforeAll(async () => {
   if (chromiumPath === null) return;
