@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { simulateCommand } from '../src/simulator/command.js';
+import { apiFetch, membersPath, orgPath } from './helpers/api-fetch.js';
 
 function program(out: string[], err: string[], stop: Promise<void>): Command {
   const io = {
@@ -49,10 +50,8 @@ describe('devin-tap simulate', () => {
     expect(out[0]).toContain(config.base_url);
     expect(config.org_id).toBe('org_test');
     expect(config.api_token).toMatch(/^cog_/);
-    const response = await fetch(`${config.base_url}/v3/organizations/${config.org_id}/sessions`, {
-      headers: { authorization: `Bearer ${config.api_token}` },
-    });
-    expect(((await response.json()) as { total: number }).total).toBe(12);
+    const response = await apiFetch(config.base_url, orgPath(config.org_id, '/sessions'), config.api_token);
+    expect(response.body.total).toBe(12);
     stop();
     await run;
     expect(err.at(-1)).toBe('simulator stopped');
@@ -80,17 +79,13 @@ describe('devin-tap simulate', () => {
     const run = program(out, err, stopped).parseAsync(args, { from: 'user' });
     await until(() => out.length >= 2);
     const config = JSON.parse(out[1] ?? '') as { api_token: string; org_id: string; base_url: string };
-    const response = await fetch(`${config.base_url}/v3/organizations/${config.org_id}/sessions`, {
-      headers: { authorization: `Bearer ${config.api_token}` },
-    });
-    const items = ((await response.json()) as { items: Record<string, unknown>[] }).items;
+    const response = await apiFetch(config.base_url, orgPath(config.org_id, '/sessions'), config.api_token);
+    const items = response.body.items as Record<string, unknown>[];
     expect(items.filter((row) => row.session_id === undefined).length).toBe(1);
     expect(items.filter((row) => Number(row.updated_at) > 1e12).length).toBe(1);
     expect(err).toContain('hostile data: millisecondCursor=true, keyless=true, bigMessageMb=1');
-    const members = await fetch(`${config.base_url}/v3beta1/organizations/${config.org_id}/members/users`, {
-      headers: { authorization: `Bearer ${config.api_token}` },
-    });
-    expect(((await members.json()) as { total: number }).total).toBe(3);
+    const members = await apiFetch(config.base_url, membersPath(config.org_id), config.api_token);
+    expect(members.body.total).toBe(3);
     expect(err.some((line) => line.includes('10 sessions') && line.includes('3 members'))).toBe(true);
     stop();
     await run;
