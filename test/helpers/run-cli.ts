@@ -3,9 +3,10 @@
  * by events (`startCli`), or two piped as a shell would (`pipeCli`, the tap-to-load pipe).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+
+export { tempDir } from './temp-dir.js';
 
 export const CLI = resolve('dist/src/cli.js');
 export const SINGER_CLI = resolve('dist/src/singer-cli.js');
@@ -111,10 +112,6 @@ export async function pipeCli(
   first.child.stdout.pipe(second.child.stdin);
   const [tapResult, loadResult] = await Promise.all([first.ended, second.ended]);
   return { tap: tapResult, load: loadResult };
-}
-
-export function tempDir(prefix = 'devin-tap-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }
 
 export function writeJson(dir: string, name: string, value: unknown): string {
