@@ -3,9 +3,27 @@ import { describe, expect, it } from 'vitest';
 import { simulateCommand } from '../src/simulator/command.js';
 import { apiFetch, membersPath, orgPath } from './helpers/api-fetch.js';
 
+/** Resolves once `out` holds `count` lines (the command's io pushes them and calls `printed`). */
+const waiting: { out: string[]; count: number; resolve: () => void }[] = [];
+function printed(out: string[]): void {
+  for (const waiter of waiting.filter((w) => w.out === out && out.length >= w.count)) {
+    waiting.splice(waiting.indexOf(waiter), 1);
+    waiter.resolve();
+  }
+}
+function linesPrinted(out: string[], count: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (out.length >= count) resolve();
+    else waiting.push({ out, count, resolve });
+  });
+}
+
 function program(out: string[], err: string[], stop: Promise<void>): Command {
   const io = {
-    out: (line: string) => out.push(line),
+    out: (line: string) => {
+      out.push(line);
+      printed(out);
+    },
     err: (line: string) => err.push(line),
     waitForStop: () => stop,
   };
@@ -14,10 +32,6 @@ function program(out: string[], err: string[], stop: Promise<void>): Command {
     .exitOverride()
     .configureOutput(output)
     .addCommand(simulateCommand(io).exitOverride().configureOutput(output));
-}
-
-async function until(check: () => boolean): Promise<void> {
-  for (let n = 0; n < 500 && !check(); n++) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 describe('devin-tap simulate', () => {
@@ -44,7 +58,7 @@ describe('devin-tap simulate', () => {
       ],
       { from: 'user' },
     );
-    await until(() => out.length >= 2);
+    await linesPrinted(out, 2);
     expect(out[0]).toMatch(/^Devin API v3 simulator listening on http:\/\/127\.0\.0\.1:\d+$/);
     const config = JSON.parse(out[1] ?? '') as { api_token: string; org_id: string; base_url: string };
     expect(out[0]).toContain(config.base_url);
@@ -77,7 +91,7 @@ describe('devin-tap simulate', () => {
       '1',
     ];
     const run = program(out, err, stopped).parseAsync(args, { from: 'user' });
-    await until(() => out.length >= 2);
+    await linesPrinted(out, 2);
     const config = JSON.parse(out[1] ?? '') as { api_token: string; org_id: string; base_url: string };
     const response = await apiFetch(config.base_url, orgPath(config.org_id, '/sessions'), config.api_token);
     const items = response.body.items as Record<string, unknown>[];
