@@ -4,6 +4,7 @@ import type { JsonObject } from '../src/tap/json.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
 import type { TargetKind } from '../src/targets/target.js';
 import { databaseRows } from './helpers/database-rows.js';
+import { KEY_COLUMNS } from './helpers/ground-truth.js';
 import {
   configFile,
   databasePath,
@@ -17,17 +18,9 @@ import {
 } from './sync-helpers.js';
 import { KINDS, query } from './targets-helpers.js';
 
-const ORDER: Record<string, string> = {
-  sessions: 'session_id',
-  sessions_insights: 'session_id',
-  session_messages: 'session_id, event_id',
-  playbooks: 'playbook_id',
-  secrets: 'secret_id',
-  knowledge_notes: 'note_id',
-  users: 'user_id',
-  consumption_daily: 'date',
-  consumption_by_user: 'user_id, date',
-};
+const ORDER: Record<string, string> = Object.fromEntries(
+  Object.entries(KEY_COLUMNS).map(([stream, columns]) => [stream, columns.join(', ')]),
+);
 
 /** Read again on every run (users in full, consumption's trailing days): rewritten, never inserted. */
 const REREAD = new Set(['users', 'consumption_daily', 'consumption_by_user']);

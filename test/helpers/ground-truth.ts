@@ -88,17 +88,18 @@ export function messageKey(row: JsonObject): string {
   return `${String(row.session_id)}/${String(row.event_id)}`;
 }
 
-export const PRIMARY_KEY: Record<string, (row: JsonObject) => string> = {
-  sessions: (row) => String(row.session_id),
-  sessions_insights: (row) => String(row.session_id),
-  session_messages: messageKey,
-  playbooks: (row) => String(row.playbook_id),
-  secrets: (row) => String(row.secret_id),
-  knowledge_notes: (row) => String(row.note_id),
-  users: (row) => String(row.user_id),
-  consumption_daily: (row) => String(row.date),
-  consumption_by_user: userDayKey,
-};
+/** Each stream's primary key columns, from the stream definitions: the one table of keys in the suite. */
+export const KEY_COLUMNS: Record<string, readonly string[]> = Object.fromEntries(
+  STREAMS.map((stream) => [stream.name, stream.primaryKey]),
+);
+
+/** Each stream's primary key of a record as one string (columns joined by `/`). */
+export const PRIMARY_KEY: Record<string, (row: JsonObject) => string> = Object.fromEntries(
+  STREAMS.map((stream) => [
+    stream.name,
+    (row: JsonObject) => stream.primaryKey.map((column) => String(row[column])).join('/'),
+  ]),
+);
 
 function pick(row: JsonObject, fields: readonly string[]): JsonObject {
   const picked: JsonObject = {};
