@@ -3,8 +3,7 @@
  * file URL with every network request blocked: charts drawn, the period and filters recompute the
  * headline figures to what SQL in the test says, session rows link to their URLs, no console errors.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ENGINE } from '../src/report/client/engine.js';
 import { writeReport } from '../src/report/write-report.js';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
+import { tempDir } from './helpers/temp-dir.js';
 import { writeFixture } from './report-fixtures.js';
 import { syncDatabase, withDatabase } from './report-helpers.js';
 
@@ -38,7 +38,7 @@ const chromiumPath = inject('tools').chromium;
 beforeAll(async () => {
   if (chromiumPath === null) return;
   mkdirSync(OUTPUT, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'report-browser-'));
+  dir = tempDir('report-browser-');
   sim = await startSimulator({ seed: 11, sessions: 200, messagesPerSession: 2 });
   browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
 });

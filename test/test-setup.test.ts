@@ -2,8 +2,7 @@
  * The suite on a bare machine: without Chromium or the sqlite3 CLI the tool guard skips what needs them
  * with one line each on how to run it; under CI a missing tool is a failure.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { staleSource } from './global-setup.js';
@@ -75,7 +74,7 @@ describe('tool guard', () => {
 
 describe('global setup', () => {
   it('finds a source newer than its compiled file, or a missing one; none when dist/ is fresh', () => {
-    const root = mkdtempSync(join(tmpdir(), 'stale-'));
+    const root = tempDir('stale-');
     for (const dir of ['src', 'test', 'bench', 'scripts', 'dist/src'])
       mkdirSync(join(root, dir), { recursive: true });
     writeFileSync(join(root, 'src/a.ts'), 'export {};');
