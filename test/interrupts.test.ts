@@ -113,6 +113,38 @@ describe('devin-tap sync interrupted', () => {
   );
 });
 
+describe('devin-tap sync --full-refresh killed', () => {
+  it('killed (-9), it keeps the old rows, status shows the pending refresh, and the next one completes it', async () => {
+    const database = databasePath(dir, 'sqlite', 'refresh-interrupted');
+    const first = await runSync(syncArgs(config, 'sqlite', database, STREAMS.join(',')));
+    expect(first.code, first.stderr).toBe(0);
+    sim.setNetwork({ latencyMs: DEFAULT_COMMIT.ms + 50 }); // see the sync test above
+    gate.holdAfter(gate.forwarded() + 8);
+    const args = [...syncArgs(gated, 'sqlite', database, STREAMS.join(',')), '--full-refresh'];
+    const run = await interruptWhileHeld(gate, startCli(CLI, ['sync', ...args]), 'SIGKILL');
+    sim.setNetwork({ latencyMs: 0 });
+    expect(run.signal).toBe('SIGKILL');
+    expect(await rowCount('sqlite', database, 'sessions')).toBe(SESSIONS);
+
+    const statusOf = async () => {
+      const status = await runCli(CLI, ['status', '--json', '--database', database]);
+      return (JSON.parse(status.stdout) as { streams: { stream: string; refreshPending: boolean }[] })
+        .streams;
+    };
+    expect((await statusOf()).find((row) => row.stream === 'sessions')?.refreshPending).toBe(true);
+    const table = await runCli(CLI, ['status', '--database', database]);
+    expect(table.stdout).toMatch(/^sessions\s.*\srefresh\s+\S+$/m);
+
+    const again = await runSync([
+      ...syncArgs(config, 'sqlite', database, STREAMS.join(',')),
+      '--full-refresh',
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await statusOf()).filter((row) => row.refreshPending)).toEqual([]);
+    await expectTablesEqualSimulator('sqlite', database, sim, STREAMS);
+  });
+});
+
 describe('devin-tap load interrupted', () => {
   it('stops reading stdin, keeps what the last STATE covered, exits 130', async () => {
     const database = databasePath(dir, 'sqlite', 'load-interrupted');
