@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
-import { airbyteMessageErrors } from './helpers/airbyte-protocol.js';
+import { type AirbyteMessage, airbyteMessages, configuredCatalog } from './helpers/airbyte-protocol.js';
 import { expectOnlyTrailingWindow } from './helpers/ground-truth.js';
-import { CLI, jsonLines, runCli, tempDir, writeJson } from './helpers/run-cli.js';
+import { CLI, runCli, tempDir, writeJson } from './helpers/run-cli.js';
 
-type Message = JsonObject & { type: string };
 interface StateMessage {
   type: 'STREAM';
   stream: { stream_descriptor: { name: string }; stream_state: JsonObject };
@@ -14,20 +13,17 @@ interface StateMessage {
 interface Read {
   code: number | null;
   stderr: string;
-  messages: Message[];
+  messages: AirbyteMessage[];
   records: { stream: string; data: JsonObject }[];
   states: StateMessage[];
 }
 
 function catalogOf(streams: readonly string[], syncMode: (name: string) => string = () => 'incremental') {
-  return {
-    streams: streams.map((name) => ({
-      stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] },
-      sync_mode: syncMode(name),
-      cursor_field: [name === 'session_messages' ? 'created_at' : 'updated_at'],
-      destination_sync_mode: 'append_dedup',
-    })),
-  };
+  return configuredCatalog(streams, {
+    syncMode,
+    destinationSyncMode: 'append_dedup',
+    cursorField: (name) => [name === 'session_messages' ? 'created_at' : 'updated_at'],
+  });
 }
 
 /** The state Airbyte would pass back: the last STATE of each stream. */
@@ -56,8 +52,7 @@ describe('Airbyte incremental reads', () => {
     if (options.state !== undefined)
       args.push('--state', writeJson(dir, `state-${counter}.json`, options.state));
     const result = await runCli(CLI, args);
-    const messages = jsonLines(result.stdout) as Message[];
-    for (const message of messages) expect(airbyteMessageErrors(message)).toBeNull();
+    const messages = airbyteMessages(result.stdout);
     return {
       code: result.code,
       stderr: result.stderr,
@@ -114,6 +109,30 @@ describe('Airbyte incremental reads', () => {
     const keys = all.map((record) => `${record.data.session_id}/${record.data.event_id}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.length).toBe(sessionIds.reduce((sum, id) => sum + [...sim.messages(id)].length, 0));
+  });
+
+  it('a legacy {stream: state} object resumes each stream as its STREAM state does', async () => {
+    const first = await read(['sessions', 'playbooks', 'knowledge_notes']);
+    expect(first.code, first.stderr).toBe(0);
+    const states = finalState(first.states);
+    expect(states).toHaveLength(3);
+    const changed = String([...sim.sessions()][5]?.session_id);
+    sim.updateSession(changed, { status: 'exit' });
+    sim.clearRequestLog();
+    const modern = await read(['sessions', 'playbooks', 'knowledge_notes'], { state: states });
+    const modernQueries = sim.requestLog.map((entry) => entry.query);
+    sim.clearRequestLog();
+    const legacy = await read(['sessions', 'playbooks', 'knowledge_notes'], {
+      state: Object.fromEntries(states.map((s) => [s.stream.stream_descriptor.name, s.stream.stream_state])),
+    });
+    expect(legacy.code, legacy.stderr).toBe(0);
+    expect(sim.requestLog.map((entry) => entry.query)).toEqual(modernQueries);
+    expect(legacy.records.map((r) => [r.stream, r.data])).toEqual(
+      modern.records.map((r) => [r.stream, r.data]),
+    );
+    expect(legacy.records.filter((r) => r.stream === 'sessions').map((r) => r.data.session_id)).toEqual([
+      changed,
+    ]);
   });
 
   it('a state with cursors in the far future reads nothing, warns and succeeds; a full_refresh stream ignores it', async () => {
@@ -195,7 +214,7 @@ describe('Airbyte incremental reads', () => {
     expect(intermediate.length).toBeGreaterThanOrEqual(3);
 
     for (const state of intermediate) {
-      const index = run.messages.findIndex((m) => m.state === (state as unknown as JsonObject));
+      const index = run.messages.findIndex((m) => m.state === (state as unknown));
       const before = run.messages.slice(0, index).filter((m) => m.type === 'RECORD');
       const resumed = await read(['sessions'], { state: [state], pageSize: 2 });
       expect(resumed.code, resumed.stderr).toBe(0);
@@ -203,7 +222,7 @@ describe('Airbyte incremental reads', () => {
       for (const record of resumed.records)
         expect(Number(record.data.updated_at)).toBeGreaterThanOrEqual(bound);
       const union = new Set([
-        ...before.map((m) => String((m.record as JsonObject & { data: JsonObject }).data.session_id)),
+        ...before.map((m) => String(m.record?.data.session_id)),
         ...resumed.records.map((r) => String(r.data.session_id)),
       ]);
       expect(union).toEqual(new Set([...changed, ...added]));

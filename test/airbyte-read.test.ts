@@ -2,41 +2,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
-import { airbyteMessageErrors } from './helpers/airbyte-protocol.js';
+import { type AirbyteMessage, airbyteMessages, configuredCatalog } from './helpers/airbyte-protocol.js';
 import { expectedRecords, PRIMARY_KEY } from './helpers/ground-truth.js';
-import { CLI, jsonLines, runCli, tempDir, writeJson } from './helpers/run-cli.js';
+import { CLI, runCli, tempDir, writeJson } from './helpers/run-cli.js';
 
-type Message = JsonObject & { type: string };
+const FULL_REFRESH = { syncMode: 'full_refresh', destinationSyncMode: 'overwrite' };
 
-function configuredCatalog(streams: readonly string[], syncMode = 'full_refresh') {
-  return {
-    streams: streams.map((name) => ({
-      stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] },
-      sync_mode: syncMode,
-      destination_sync_mode: 'overwrite',
-    })),
-  };
-}
-
-function recordsByStream(messages: readonly Message[]): Record<string, JsonObject[]> {
+function recordsByStream(messages: readonly AirbyteMessage[]): Record<string, JsonObject[]> {
   const grouped: Record<string, JsonObject[]> = {};
   for (const message of messages) {
-    if (message.type !== 'RECORD') continue;
-    const record = message.record as { stream: string; data: JsonObject };
-    const rows = grouped[record.stream] ?? [];
-    rows.push(record.data);
-    grouped[record.stream] = rows;
+    if (message.record === undefined) continue;
+    const rows = grouped[message.record.stream] ?? [];
+    rows.push(message.record.data);
+    grouped[message.record.stream] = rows;
   }
   return grouped;
 }
 
-function statusesOf(messages: readonly Message[], stream: string): string[] {
+function statusesOf(messages: readonly AirbyteMessage[], stream: string): string[] {
   return messages
-    .filter((m) => m.type === 'TRACE' && (m.trace as JsonObject).type === 'STREAM_STATUS')
-    .map(
-      (m) =>
-        (m.trace as { stream_status: { stream_descriptor: { name: string }; status: string } }).stream_status,
-    )
+    .flatMap((m) => (m.trace?.stream_status ? [m.trace.stream_status] : []))
     .filter((status) => status.stream_descriptor.name === stream)
     .map((status) => status.status);
 }
@@ -44,9 +29,9 @@ function statusesOf(messages: readonly Message[], stream: string): string[] {
 async function read(sim: Simulator, streams: readonly string[], token = sim.token) {
   const dir = tempDir();
   const config = writeJson(dir, 'config.json', { ...sim.config(), api_token: token, page_size: 50 });
-  const catalog = writeJson(dir, 'catalog.json', configuredCatalog(streams));
+  const catalog = writeJson(dir, 'catalog.json', configuredCatalog(streams, FULL_REFRESH));
   const result = await runCli(CLI, ['read', '--config', config, '--catalog', catalog]);
-  return { ...result, messages: jsonLines(result.stdout) as Message[] };
+  return { ...result, messages: airbyteMessages(result.stdout) };
 }
 
 describe('devin-tap read (Airbyte) against the simulator', () => {
@@ -59,7 +44,6 @@ describe('devin-tap read (Airbyte) against the simulator', () => {
   it('reads every stream exactly, with valid messages, ordered statuses and no token', async () => {
     const result = await read(sim, STREAM_NAMES);
     expect(result.code, result.stderr).toBe(0);
-    for (const message of result.messages) expect(airbyteMessageErrors(message)).toBeNull();
 
     const expected = expectedRecords(sim);
     const actual = recordsByStream(result.messages);
@@ -96,24 +80,27 @@ describe('devin-tap read (Airbyte) against the simulator', () => {
 
   it('emits per-stream STATE with record counts at each stream end', async () => {
     const result = await read(sim, ['playbooks', 'sessions']);
-    const states = result.messages.filter((m) => m.type === 'STATE');
-    const counted: Record<string, number> = {};
-    for (const message of states) {
-      const state = message.state as {
-        type: string;
-        stream: { stream_descriptor: { name: string } };
-        sourceStats: { recordCount: number };
-      };
+    expect(result.code, result.stderr).toBe(0);
+    const counted = new Map<string, number>();
+    for (const message of result.messages.filter((m) => m.type === 'STATE')) {
+      const state = message.state as { type: string; sourceStats: { recordCount: number } };
       expect(state.type).toBe('STREAM');
-      const name = state.stream.stream_descriptor.name;
-      counted[name] = (counted[name] ?? 0) + state.sourceStats.recordCount;
+      const name = String(message.state?.stream?.stream_descriptor.name);
+      expect(Number.isInteger(state.sourceStats.recordCount), name).toBe(true);
+      counted.set(name, (counted.get(name) ?? 0) + state.sourceStats.recordCount);
     }
     const records = recordsByStream(result.messages);
-    expect(counted.playbooks).toBe(records.playbooks?.length);
-    expect(counted.sessions).toBe(records.sessions?.length);
+    expect(records.playbooks?.length).toBe([...sim.playbooks()].length);
+    expect(records.sessions?.length).toBe(40);
+    expect(Object.fromEntries(counted)).toEqual({ playbooks: records.playbooks?.length, sessions: 40 });
     const lastIndex = (type: string, stream: string) =>
-      result.messages.findLastIndex((m) => JSON.stringify(m).includes(`"${stream}"`) && m.type === type);
-    expect(lastIndex('STATE', 'playbooks')).toBeGreaterThan(lastIndex('RECORD', 'playbooks'));
+      result.messages.findLastIndex(
+        (m) => m.type === type && (m.record?.stream ?? m.state?.stream?.stream_descriptor.name) === stream,
+      );
+    for (const stream of ['playbooks', 'sessions']) {
+      expect(lastIndex('RECORD', stream), stream).toBeGreaterThanOrEqual(0);
+      expect(lastIndex('STATE', stream), stream).toBeGreaterThan(lastIndex('RECORD', stream));
+    }
   });
 
   it('reads sessions once when session_messages is selected too', async () => {
@@ -128,16 +115,13 @@ describe('devin-tap read (Airbyte) against the simulator', () => {
     const token = sim.restrictedToken(['ViewOrgSessions', 'ManageOrgSecrets', 'ManageOrgKnowledge']);
     const result = await read(sim, ['sessions', 'playbooks', 'secrets'], token);
     expect(result.code).not.toBe(0);
-    for (const message of result.messages) expect(airbyteMessageErrors(message)).toBeNull();
-    const errors = result.messages.filter(
-      (m) => m.type === 'TRACE' && (m.trace as JsonObject).type === 'ERROR',
-    );
+    const errors = result.messages.filter((m) => m.trace?.type === 'ERROR');
     expect(errors).toHaveLength(1);
-    const error = (
-      errors[0] as unknown as {
-        trace: { error: { message: string; failure_type: string; stream_descriptor: { name: string } } };
-      }
-    ).trace.error;
+    const error = errors[0]?.trace?.error as {
+      message: string;
+      failure_type: string;
+      stream_descriptor: { name: string };
+    };
     expect(error.failure_type).toBe('config_error');
     expect(error.stream_descriptor.name).toBe('playbooks');
     expect(error.message).toContain('ManageOrgPlaybooks');
@@ -160,14 +144,14 @@ describe('devin-tap read with faults and a rate limit', () => {
     try {
       const dir = tempDir();
       const config = writeJson(dir, 'config.json', { ...sim.config(), page_size: 20, max_retries: 12 });
-      const catalog = writeJson(dir, 'catalog.json', configuredCatalog(STREAM_NAMES));
+      const catalog = writeJson(dir, 'catalog.json', configuredCatalog(STREAM_NAMES, FULL_REFRESH));
       const result = await runCli(CLI, ['read', '--config', config, '--catalog', catalog]);
       expect(result.code, result.stderr).toBe(0);
       const faults = sim.requestLog.filter(
         (entry) => entry.status >= 500 || entry.status === 429 || entry.status === 0,
       );
       expect(faults.length).toBeGreaterThan(0);
-      const actual = recordsByStream(jsonLines(result.stdout) as Message[]);
+      const actual = recordsByStream(airbyteMessages(result.stdout));
       sim.setNetwork({ faultRate: 0, rateLimit: 0 });
       const expected = expectedRecords(sim);
       for (const stream of STREAM_NAMES) {

@@ -1,20 +1,20 @@
 /**
  * Runs once before the suite: rebuilds dist/ when any source is newer than its compiled file (CLI tests
  * run dist/, so no test runs stale code, whether started by `npm test` or a plain `npx vitest`), and
- * finds the browser for the report's browser test.
+ * finds the machine tools some tests drive (Chromium, the sqlite3 CLI), once.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { browserGuard } from './helpers/browser-guard.js';
+import { type ToolPaths, toolGuard } from './helpers/tool-guard.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const SOURCE_DIRS = ['src', 'test', 'bench', 'scripts'];
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    chromium: string | null;
+    tools: ToolPaths;
   }
 }
 
@@ -45,7 +45,7 @@ export default function setup(project: TestProject): void {
       stdio: 'inherit',
     });
   }
-  const guard = browserGuard(process.env);
-  if (guard.notice !== null) process.stdout.write(`${guard.notice}\n`);
-  project.provide('chromium', guard.chromium);
+  const guard = toolGuard(process.env);
+  for (const notice of guard.notices) process.stdout.write(`${notice}\n`);
+  project.provide('tools', guard.paths);
 }

@@ -6,9 +6,10 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
+import { airbyteMessages, configuredCatalog, recordData } from './helpers/airbyte-protocol.js';
 import { databaseRows } from './helpers/database-rows.js';
 import { closedPort, type LocalServer, startLocalServer } from './helpers/local-server.js';
-import { CLI, type CliResult, jsonLines, runCli, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
+import { CLI, type CliResult, runCli, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
 
 const TLS = resolve('test/fixtures/tls');
 const REJECTED = 'cog_rejectedCliTOKEN';
@@ -16,13 +17,11 @@ const REJECTED_MESSAGE = 'the API token was rejected (HTTP 401); check api_token
 
 let sim: Simulator;
 const dir = tempDir('devin-tap-http-cli-');
-const catalog = writeJson(dir, 'catalog.json', {
-  streams: STREAM_NAMES.map((name) => ({
-    stream: { name },
-    sync_mode: 'full_refresh',
-    destination_sync_mode: 'overwrite',
-  })),
-});
+const catalog = writeJson(
+  dir,
+  'catalog.json',
+  configuredCatalog(STREAM_NAMES, { syncMode: 'full_refresh', destinationSyncMode: 'overwrite' }),
+);
 
 beforeAll(async () => {
   sim = await startSimulator({ sessions: 6, messagesPerSession: 2, playbooks: 4, seed: 91 });
@@ -52,10 +51,7 @@ describe('a rejected token ends the run at once, with one message, in every mode
       catalog,
     ]);
     expectOneMessage(run, REJECTED_MESSAGE, [REJECTED]);
-    const messages = jsonLines(run.stdout) as {
-      type: string;
-      trace?: { error?: { failure_type?: string } };
-    }[];
+    const messages = airbyteMessages(run.stdout);
     expect(messages.filter((message) => message.type === 'RECORD')).toEqual([]);
     const traces = messages.filter((message) => message.trace?.error);
     expect(traces.map((message) => message.trace?.error?.failure_type)).toEqual(['config_error']);
@@ -82,7 +78,8 @@ describe('a rejected token ends the run at once, with one message, in every mode
 
   it('check: one CONNECTION_STATUS that says so', async () => {
     const run = await runCli(CLI, ['check', '--config', config({ api_token: REJECTED })]);
-    const [status] = jsonLines(run.stdout) as { connectionStatus: { status: string; message: string } }[];
+    const [status, ...rest] = airbyteMessages(run.stdout);
+    expect(rest).toEqual([]);
     expect(status?.connectionStatus).toEqual({ status: 'FAILED', message: REJECTED_MESSAGE });
   });
 });
@@ -184,6 +181,7 @@ describe('the token echoed inside response data never leaves', () => {
       const cfg = config({ base_url: echo.url });
       const read = await runCli(CLI, ['read', '--config', cfg, '--catalog', catalog]);
       expect(read.code).toBe(0);
+      expect(recordData(airbyteMessages(read.stdout), 'playbooks')).toHaveLength(4);
       expect(read.stdout).toContain('leaked [REDACTED]');
       expect(read.stdout + read.stderr).not.toContain(sim.token);
       const database = join(dir, 'echo.sqlite');
@@ -213,6 +211,7 @@ describe("the simulator's echoToken mode: the token in a session title, a messag
       const cfg = writeJson(dir, 'config-echo-sim.json', echo.config());
       const read = await runCli(CLI, ['read', '--config', cfg, '--catalog', catalog]);
       expect(read.code, read.stderr).toBe(0);
+      expect(recordData(airbyteMessages(read.stdout), 'sessions')).toHaveLength(6);
       expect(read.stdout).toContain('[REDACTED]');
       expect(read.stdout + read.stderr).not.toContain(echo.token);
       for (const kind of ['sqlite', 'duckdb'] as const) {
@@ -275,17 +274,34 @@ describe('proxies', () => {
       const cfg = config({ base_url: `https://localhost:${httpsPort}` });
       const env = { HTTPS_PROXY: connectProxy.url, NODE_EXTRA_CA_CERTS: join(TLS, 'localhost.crt') };
       const run = await runCli(CLI, ['check', '--config', cfg], { env });
-      const [status] = jsonLines(run.stdout) as { connectionStatus: { status: string } }[];
-      expect(status?.connectionStatus.status).toBe('SUCCEEDED');
+      const [status] = airbyteMessages(run.stdout);
+      expect(status?.connectionStatus?.status).toBe('SUCCEEDED');
       expect(tunnels).toContain(`localhost:${httpsPort}`);
 
       tunnels.length = 0;
       const bypass = await runCli(CLI, ['check', '--config', cfg], {
         env: { ...env, NO_PROXY: 'localhost' },
       });
-      const [direct] = jsonLines(bypass.stdout) as { connectionStatus: { status: string } }[];
-      expect(direct?.connectionStatus.status).toBe('SUCCEEDED');
+      const [direct] = airbyteMessages(bypass.stdout);
+      expect(direct?.connectionStatus?.status).toBe('SUCCEEDED');
       expect(tunnels).toEqual([]);
+    } finally {
+      await connectProxy.close();
+    }
+  });
+
+  it('with HTTP_PROXY set, a plain http base_url is tunnelled through the proxy too', async () => {
+    const connectProxy = await startConnectProxy(tunnels);
+    tunnels.length = 0;
+    try {
+      const origin = new URL(sim.baseUrl);
+      const run = await runCli(CLI, ['read', '--config', config({}), '--catalog', catalog], {
+        env: { HTTP_PROXY: connectProxy.url },
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(recordData(airbyteMessages(run.stdout), 'playbooks')).toHaveLength(4);
+      expect(tunnels.length).toBeGreaterThan(0);
+      expect(new Set(tunnels)).toEqual(new Set([origin.host]));
     } finally {
       await connectProxy.close();
     }

@@ -1,11 +1,24 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
+/**
+ * SIGINT and SIGTERM in every mode. Each child is interrupted at a known point of its work: a gate in
+ * front of the simulator holds its requests from then on, so the signal always finds it mid-run, however
+ * busy the machine (never after some time).
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
+import { DEFAULT_COMMIT } from '../src/targets/event-writer.js';
 import type { TargetKind } from '../src/targets/target.js';
-import { airbyteMessageErrors } from './helpers/airbyte-protocol.js';
+import { airbyteMessages, configuredCatalog } from './helpers/airbyte-protocol.js';
 import { rowCount } from './helpers/database-rows.js';
-import { CLI, jsonLines, SINGER_CLI, writeJson } from './helpers/run-cli.js';
+import { type Gate, startGate } from './helpers/local-server.js';
+import {
+  CLI,
+  jsonLines,
+  runCli,
+  SINGER_CLI,
+  type StartedCli,
+  startCli,
+  writeJson,
+} from './helpers/run-cli.js';
 import {
   configFile,
   databasePath,
@@ -19,45 +32,27 @@ import { query } from './targets-helpers.js';
 const SESSIONS = 120;
 const STREAMS = ['sessions', 'sessions_insights', 'playbooks'];
 
-interface Ended {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(
-  script: string,
-  args: readonly string[],
-): { child: ChildProcessWithoutNullStreams; ended: Promise<Ended> } {
-  const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '' } });
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-  child.stdin.on('error', () => undefined);
-  const ended = new Promise<Ended>((resolve) =>
-    child.on('close', (code) =>
-      resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() }),
-    ),
-  );
-  return { child, ended };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition(); waited += 10) {
-    if (waited > 30_000) throw new Error('timed out waiting for the child');
-    await sleep(10);
-  }
+/** Sends `signal` while the child waits on a held request, then lets the requests through again. */
+async function interruptWhileHeld(gate: Gate, started: StartedCli, signal: NodeJS.Signals) {
+  await gate.whenHeld();
+  started.child.kill(signal);
+  gate.release();
+  return started.ended;
 }
 
 let sim: Simulator;
+let gate: Gate;
 const dir = syncTempDir();
 let config = '';
+/** The same, through the gate. */
+let gated = '';
 let fullRequests = 0;
 
 beforeAll(async () => {
   sim = await startSimulator({ sessions: SESSIONS, messagesPerSession: 1, seed: 31 });
+  gate = await startGate(sim.baseUrl);
   config = configFile(dir, sim, { page_size: 5, max_concurrency: 2 });
+  gated = configFile(dir, sim, { page_size: 5, max_concurrency: 2, base_url: gate.url });
   sim.clearRequestLog();
   const scratch = await runSync(
     syncArgs(config, 'sqlite', databasePath(dir, 'sqlite', 'scratch'), STREAMS.join(',')),
@@ -65,7 +60,10 @@ beforeAll(async () => {
   expect(scratch.code, scratch.stderr).toBe(0);
   fullRequests = sim.requestLog.length;
 });
-afterAll(() => sim.close());
+afterAll(async () => {
+  await gate.close();
+  await sim.close();
+});
 
 describe('devin-tap sync interrupted', () => {
   it.each([
@@ -75,13 +73,12 @@ describe('devin-tap sync interrupted', () => {
     '(%s) by %s commits what its checkpoints cover, says so, exits %s; the same command resumes',
     async (kind: TargetKind, signal, exitCode) => {
       const database = databasePath(dir, kind, `interrupted-${signal}`);
-      const args = ['sync', ...syncArgs(config, kind, database, STREAMS.join(','))];
-      sim.setNetwork({ latencyMs: 40 });
-      sim.clearRequestLog();
-      const { child, ended } = start(CLI, args);
-      await until(() => sim.requestLog.length >= Math.floor(fullRequests / 3));
-      child.kill(signal);
-      const run = await ended;
+      const args = ['sync', ...syncArgs(gated, kind, database, STREAMS.join(','))];
+      // Answers slower than the writer's commit interval: every round of pages before the hold is
+      // committed (a busy machine only widens the gaps), so the interrupt finds committed checkpoints.
+      sim.setNetwork({ latencyMs: DEFAULT_COMMIT.ms + 50 });
+      gate.holdAfter(gate.forwarded() + 8);
+      const run = await interruptWhileHeld(gate, startCli(CLI, args), signal);
       sim.setNetwork({ latencyMs: 0 });
       expect(run.code, run.stderr).toBe(exitCode);
       expect(run.stderr).toMatch(/^stream\s+inserted\s+updated\s+unchanged\s/m);
@@ -96,6 +93,15 @@ describe('devin-tap sync interrupted', () => {
       expect(Number(committed?.[1]?.replaceAll(',', ''))).toBe(rows);
       expect(await rowCount(kind, database, 'sessions')).toBeLessThan(SESSIONS);
       expect((await query(kind, database, 'SELECT stream FROM _devin_tap_state')).length).toBeGreaterThan(0);
+      const status = await runCli(CLI, ['status', '--json', '--database', database]);
+      const pending = (
+        JSON.parse(status.stdout) as { streams: { stream: string; checkpointPending: boolean }[] }
+      ).streams
+        .filter((row) => row.checkpointPending)
+        .map((row) => row.stream);
+      expect(pending, 'status shows the resumable checkpoint').toContain('sessions');
+      const table = await runCli(CLI, ['status', '--database', database]);
+      expect(table.stdout).toMatch(/^sessions\s.*\sresume\s+\S+$/m);
 
       sim.clearRequestLog();
       const resumed = await runSync(syncArgs(config, kind, database, STREAMS.join(',')));
@@ -106,11 +112,43 @@ describe('devin-tap sync interrupted', () => {
   );
 });
 
+describe('devin-tap sync --full-refresh killed', () => {
+  it('killed (-9), it keeps the old rows, status shows the pending refresh, and the next one completes it', async () => {
+    const database = databasePath(dir, 'sqlite', 'refresh-interrupted');
+    const first = await runSync(syncArgs(config, 'sqlite', database, STREAMS.join(',')));
+    expect(first.code, first.stderr).toBe(0);
+    sim.setNetwork({ latencyMs: DEFAULT_COMMIT.ms + 50 }); // see the sync test above
+    gate.holdAfter(gate.forwarded() + 8);
+    const args = [...syncArgs(gated, 'sqlite', database, STREAMS.join(',')), '--full-refresh'];
+    const run = await interruptWhileHeld(gate, startCli(CLI, ['sync', ...args]), 'SIGKILL');
+    sim.setNetwork({ latencyMs: 0 });
+    expect(run.signal).toBe('SIGKILL');
+    expect(await rowCount('sqlite', database, 'sessions')).toBe(SESSIONS);
+
+    const statusOf = async () => {
+      const status = await runCli(CLI, ['status', '--json', '--database', database]);
+      return (JSON.parse(status.stdout) as { streams: { stream: string; refreshPending: boolean }[] })
+        .streams;
+    };
+    expect((await statusOf()).find((row) => row.stream === 'sessions')?.refreshPending).toBe(true);
+    const table = await runCli(CLI, ['status', '--database', database]);
+    expect(table.stdout).toMatch(/^sessions\s.*\srefresh\s+\S+$/m);
+
+    const again = await runSync([
+      ...syncArgs(config, 'sqlite', database, STREAMS.join(',')),
+      '--full-refresh',
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await statusOf()).filter((row) => row.refreshPending)).toEqual([]);
+    await expectTablesEqualSimulator('sqlite', database, sim, STREAMS);
+  });
+});
+
 describe('devin-tap load interrupted', () => {
   it('stops reading stdin, keeps what the last STATE covered, exits 130', async () => {
     const database = databasePath(dir, 'sqlite', 'load-interrupted');
-    const { child, ended } = start(CLI, ['load', '--target', 'sqlite', '--database', database]);
-    const line = (message: object) => child.stdin.write(`${JSON.stringify(message)}\n`);
+    const load = startCli(CLI, ['load', '--target', 'sqlite', '--database', database]);
+    const line = (message: object) => load.child.stdin.write(`${JSON.stringify(message)}\n`);
     line({
       type: 'SCHEMA',
       stream: 'items',
@@ -119,13 +157,13 @@ describe('devin-tap load interrupted', () => {
     });
     for (const id of [1, 2, 3]) line({ type: 'RECORD', stream: 'items', record: { id } });
     line({ type: 'STATE', value: { bookmarks: { items: 3 } } });
-    const out: string[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
-    await until(() => out.join('').includes('\n'));
+    await load.waitFor('\n');
     for (const id of [4, 5]) line({ type: 'RECORD', stream: 'items', record: { id } });
-    await sleep(200);
-    child.kill('SIGINT'); // stdin stays open: the load must not wait for its end
-    const run = await ended;
+    // A message load skips with a warning: once it is on stderr, records 4 and 5 were read.
+    line({ type: 'ACTIVATE_VERSION', stream: 'items', version: 1 });
+    await load.waitFor('skipping Singer ACTIVATE_VERSION messages (first at line 8)', 'stderr');
+    load.child.kill('SIGINT'); // stdin stays open: the load must not wait for its end
+    const run = await load.ended;
     expect(run.code, run.stderr).toBe(130);
     expect(run.stdout).toBe('{"bookmarks":{"items":3}}\n');
     expect(run.stderr).toContain('interrupted: 3 rows committed; run the same command to resume');
@@ -139,14 +177,10 @@ describe('devin-tap load interrupted', () => {
 
 describe('tap-devin and read interrupted', () => {
   it('tap-devin stops, flushes every line up to its last STATE and exits 130', async () => {
-    sim.setNetwork({ latencyMs: 40 });
-    const { child, ended } = start(SINGER_CLI, ['--config', config]);
-    const out: string[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
-    await until(() => out.join('').includes('"type":"STATE"'));
-    child.kill('SIGINT');
-    const run = await ended;
-    sim.setNetwork({ latencyMs: 0 });
+    const tap = startCli(SINGER_CLI, ['--config', gated]);
+    await tap.waitFor('"type":"STATE"');
+    gate.holdAfter(0);
+    const run = await interruptWhileHeld(gate, tap, 'SIGINT');
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toMatch(/INFO\s+interrupted by SIGINT: stopped reading/);
     const messages = jsonLines(run.stdout) as { type: string }[];
@@ -155,24 +189,14 @@ describe('tap-devin and read interrupted', () => {
   });
 
   it('read stops on SIGTERM with valid Airbyte messages, its STATEs flushed, and exits 143', async () => {
-    sim.setNetwork({ latencyMs: 40 });
-    const catalog = writeJson(dir, 'catalog.json', {
-      streams: STREAMS.map((name) => ({
-        stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] },
-        sync_mode: 'incremental',
-        destination_sync_mode: 'append',
-      })),
-    });
-    const { child, ended } = start(CLI, ['read', '--config', config, '--catalog', catalog]);
-    const out: string[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
-    await until(() => out.join('').includes('"type":"STATE"'));
-    child.kill('SIGTERM');
-    const run = await ended;
-    sim.setNetwork({ latencyMs: 0 });
+    const catalog = writeJson(dir, 'catalog.json', configuredCatalog(STREAMS));
+    const read = startCli(CLI, ['read', '--config', gated, '--catalog', catalog]);
+    await read.waitFor('"type":"STATE"');
+    gate.holdAfter(0);
+    const run = await interruptWhileHeld(gate, read, 'SIGTERM');
     expect(run.code, run.stderr).toBe(143);
-    const messages = jsonLines(run.stdout) as { type: string; log?: { message: string } }[];
-    for (const message of messages) expect(airbyteMessageErrors(message)).toBeNull();
+    const messages = airbyteMessages(run.stdout);
+    expect(messages.filter((m) => m.type === 'RECORD').length).toBeLessThan(2 * SESSIONS + 25);
     expect(messages.filter((m) => m.type === 'STATE').length).toBeGreaterThan(0);
     expect(messages.at(-1)?.log?.message).toContain('interrupted by SIGTERM: stopped reading');
   });

@@ -3,7 +3,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
-import { CLI, jsonLines, runCli, tempDir, writeJson } from './helpers/run-cli.js';
+import { airbyteMessages } from './helpers/airbyte-protocol.js';
+import { CLI, runCli, tempDir, writeJson } from './helpers/run-cli.js';
 
 interface Field {
   value: unknown;
@@ -108,8 +109,9 @@ describe('config precedence', () => {
     const base = writeJson(dir, 'sim-base.json', { org_id: sim.config().org_id });
     const url = writeJson(dir, 'sim-url.json', { base_url: sim.baseUrl });
     const run = await runCli(CLI, ['check', '--config', base, '--config', url], { cwd });
-    const [message] = jsonLines(run.stdout) as { connectionStatus?: { status: string } }[];
-    expect(message?.connectionStatus?.status).toBe('SUCCEEDED');
+    const messages = airbyteMessages(run.stdout);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.connectionStatus?.status).toBe('SUCCEEDED');
   });
 });
 
@@ -130,7 +132,7 @@ describe('config files that are not JSON', () => {
     writeFileSync(catalog, '{"streams": [}');
     const run = await runCli(CLI, ['read', '--config', config, '--catalog', catalog]);
     expect(run.code).toBe(1);
-    const [trace] = jsonLines(run.stdout) as { trace?: { error?: { message: string } } }[];
+    const [trace] = airbyteMessages(run.stdout);
     expect(trace?.trace?.error?.message).toBe(`catalog file ${catalog}: not valid JSON at line 1, column 14`);
     const state = join(dir, 'state.json');
     writeFileSync(state, '[{"type": "STREAM",]');

@@ -1,5 +1,5 @@
 /** status, reset, query and the database defaults, on real DuckDB and SQLite files, through the built CLI. */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
@@ -143,11 +143,27 @@ describe('database defaults', () => {
     expect((await cli(['sync', '--quiet', '--config', config], cwd)).code).toBe(0);
     expect(existsSync(join(cwd, 'devin.duckdb'))).toBe(true);
     expect((await cli(['status'], cwd)).stdout).toMatch(/^sessions\s+12/m);
-    expect((await cli(['query', 'SELECT 1 AS one'], cwd)).code).toBe(0);
+    const counted = await cli(['query', '--format', 'csv', 'SELECT count(*) AS n FROM sessions'], cwd);
+    expect(counted.stdout).toBe(`n\r\n${SESSIONS}\r\n`);
     const report = await cli(['report', '--out', join(cwd, 'r.html')], cwd);
     expect(report.code, report.stderr).toBe(0);
-    const load = await runCli(CLI, ['load'], { cwd, input: '' });
+    expect(readFileSync(join(cwd, 'r.html'), 'utf8')).toMatch(/<!doctype html>/i);
+    const input = [
+      {
+        type: 'SCHEMA',
+        stream: 'items',
+        key_properties: ['id'],
+        schema: { properties: { id: { type: 'integer' } } },
+      },
+      { type: 'RECORD', stream: 'items', record: { id: 7 } },
+      { type: 'STATE', value: { bookmarks: { items: 7 } } },
+    ]
+      .map((message) => JSON.stringify(message))
+      .join('\n');
+    const load = await runCli(CLI, ['load'], { cwd, input });
     expect(load.code, load.stderr).toBe(0);
+    const loaded = await cli(['query', '--format', 'csv', 'SELECT id FROM items'], cwd);
+    expect(loaded.stdout).toBe('id\r\n7\r\n');
     rmSync(cwd, { recursive: true, force: true });
   });
 
@@ -163,5 +179,48 @@ describe('database defaults', () => {
     const run = await cli(['status', '--database', join(dir, 'missing.duckdb')]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('database not found');
+  });
+});
+
+describe('sync output', () => {
+  it('--json: one summary on stdout, its totals the sum of the streams and of the rows stored', async () => {
+    const database = join(dir, 'output.sqlite');
+    sim.clearRequestLog();
+    const run = await cli(['sync', '--json', '--config', config, '--database', database]);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const summary = JSON.parse(lines[0] ?? '') as {
+      streams: { inserted: number; updated: number; requests: number }[];
+      totals: { rows: number; requests: number; seconds: number };
+    };
+    const sum = (pick: (row: (typeof summary.streams)[number]) => number) =>
+      summary.streams.reduce((total, row) => total + pick(row), 0);
+    expect(summary.totals.rows).toBe(sum((row) => row.inserted + row.updated));
+    expect(summary.totals.requests).toBe(sum((row) => row.requests));
+    expect(summary.totals.requests).toBeGreaterThan(0);
+    expect(summary.totals.requests).toBeLessThanOrEqual(sim.requestLog.length);
+    expect(summary.totals.seconds).toBeGreaterThan(0);
+    const stored = (await status(database)).streams.reduce((total, row) => total + (row.rows ?? 0), 0);
+    expect(summary.totals.rows).toBe(stored);
+    expect(run.stderr).not.toMatch(/^stream\s+inserted/m); // the JSON replaces the table
+  });
+
+  it('--quiet: nothing on a clean run; an error still says what went wrong', async () => {
+    const database = join(dir, 'quiet.sqlite');
+    const clean = await cli(['sync', '--quiet', '--config', config, '--database', database]);
+    expect(clean).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    const wrong = await cli([
+      'sync',
+      '--quiet',
+      '--config',
+      config,
+      '--database',
+      database,
+      '--streams',
+      'nope',
+    ]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/unknown stream "nope"/);
   });
 });

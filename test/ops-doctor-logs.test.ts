@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
-import { airbyteMessageErrors } from './helpers/airbyte-protocol.js';
+import { airbyteMessages, configuredCatalog } from './helpers/airbyte-protocol.js';
 import { startLocalServer } from './helpers/local-server.js';
 import { CLI, jsonLines, runCli, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
 
@@ -131,17 +131,10 @@ describe('devin-tap doctor at the edges', () => {
 describe('logs', () => {
   it('Airbyte read emits stream logs as LOG messages valid against the protocol', async () => {
     const config = writeJson(dir, 'config.json', sim.config());
-    const catalog = writeJson(dir, 'catalog.json', {
-      streams: ['sessions', 'playbooks'].map((name) => ({
-        stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] },
-        sync_mode: 'incremental',
-        destination_sync_mode: 'append',
-      })),
-    });
+    const catalog = writeJson(dir, 'catalog.json', configuredCatalog(['sessions', 'playbooks']));
     const run = await runCli(CLI, ['read', '--config', config, '--catalog', catalog]);
     expect(run.code, run.stderr).toBe(0);
-    const messages = jsonLines(run.stdout) as { type: string; log?: { level: string; message: string } }[];
-    for (const message of messages) expect(airbyteMessageErrors(message)).toBeNull();
+    const messages = airbyteMessages(run.stdout);
     const logs = messages.flatMap((message) => (message.type === 'LOG' && message.log ? [message.log] : []));
     expect(logs).toContainEqual({ level: 'INFO', message: '[sessions] started' });
     expect(logs.map((log) => log.message)).toContainEqual(
@@ -156,9 +149,7 @@ describe('logs', () => {
       '--log-level',
       'warn',
     ]);
-    expect(jsonLines(quiet.stdout).some((message) => (message as { type: string }).type === 'LOG')).toBe(
-      false,
-    );
+    expect(airbyteMessages(quiet.stdout).some((message) => message.type === 'LOG')).toBe(false);
   });
 
   it('tap-devin --log-level error prints no METRIC line; INFO lines carry a UTC timestamp', async () => {
@@ -204,5 +195,44 @@ describe('logs', () => {
     ]);
     expect(failed.code).toBe(1);
     expect(JSON.parse(failed.stderr)).toMatchObject({ level: 'error' });
+  });
+});
+
+describe('the token echoed in API data, at the debug log level', () => {
+  it('never appears in tap-devin output nor in JSON log lines', async () => {
+    const echo = await startSimulator({
+      seed: 4,
+      sessions: 5,
+      messagesPerSession: 2,
+      playbooks: 3,
+      hostile: { echoToken: true },
+    });
+    try {
+      const config = writeJson(dir, 'echo.json', echo.config());
+      const tap = await runCli(SINGER_CLI, ['--config', config, '--log-level', 'debug']);
+      expect(tap.code, tap.stderr).toBe(0);
+      expect(jsonLines(tap.stdout).length).toBeGreaterThan(10);
+      expect(tap.stdout).toContain('[REDACTED]'); // the echoed token was there, and was cut out
+      expect(tap.stdout + tap.stderr).not.toContain(echo.token);
+      const sync = await runCli(CLI, [
+        'sync',
+        '--config',
+        config,
+        '--database',
+        join(dir, 'echo.sqlite'),
+        '--log-format',
+        'json',
+        '--log-level',
+        'debug',
+        '--json',
+      ]);
+      expect(sync.code, sync.stderr).toBe(0);
+      const lines = sync.stderr.trim().split('\n');
+      expect(lines.length).toBeGreaterThan(5);
+      for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+      expect(sync.stdout + sync.stderr).not.toContain(echo.token);
+    } finally {
+      await echo.close();
+    }
   });
 });

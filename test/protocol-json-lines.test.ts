@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { JsonLinesWriter } from '../src/protocol/json-lines.js';
 
 class SlowSink extends Writable {
@@ -39,12 +39,18 @@ describe('JsonLinesWriter', () => {
     expect(lines.map((line) => JSON.parse(line))).toEqual(messages);
   });
 
-  it('does not hold a line back for long when no more come', async () => {
-    const sink = new SlowSink();
-    const writer = new JsonLinesWriter(sink);
-    await writer.write({ type: 'STATE' });
-    expect(sink.chunks).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(sink.chunks.join('')).toBe('{"type":"STATE"}\n');
+  it('holds a lone line back at most 100 ms (a fake clock)', async () => {
+    vi.useFakeTimers();
+    try {
+      const sink = new SlowSink();
+      const writer = new JsonLinesWriter(sink);
+      await writer.write({ type: 'STATE' });
+      await vi.advanceTimersByTimeAsync(99);
+      expect(sink.chunks).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(sink.chunks).toEqual(['{"type":"STATE"}\n']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -3,8 +3,7 @@
  * file URL with every network request blocked: charts drawn, the period and filters recompute the
  * headline figures to what SQL in the test says, session rows link to their URLs, no console errors.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ENGINE } from '../src/report/client/engine.js';
 import { writeReport } from '../src/report/write-report.js';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
+import { tempDir } from './helpers/temp-dir.js';
 import { writeFixture } from './report-fixtures.js';
 import { syncDatabase, withDatabase } from './report-helpers.js';
 
@@ -33,12 +33,12 @@ let browser: Browser;
 let sim: Simulator;
 let dir: string;
 /** Found by the global setup; without it the suite printed how to run this test (CI requires it). */
-const chromiumPath = inject('chromium');
+const chromiumPath = inject('tools').chromium;
 
 beforeAll(async () => {
   if (chromiumPath === null) return;
   mkdirSync(OUTPUT, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'report-browser-'));
+  dir = tempDir('report-browser-');
   sim = await startSimulator({ seed: 11, sessions: 200, messagesPerSession: 2 });
   browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
 });
@@ -200,16 +200,31 @@ describe.runIf(chromiumPath !== null)('report in a browser', () => {
     await writeReport({ database, out });
     const opened = await openReport(out);
     const { page } = opened;
+    const acusCells = page.locator('#sessions-body tr td:nth-child(7)');
+    const number = (text: string) => Number(text.replace(/,/g, ''));
+    expect(await page.locator('#sessions thead th:nth-child(7) button').getAttribute('data-sort')).toBe(
+      'acus',
+    );
+    const before = (await acusCells.allTextContents()).map(number);
     await page.click('#sessions thead button[data-sort="acus"]');
-    const acus = await page.locator('#sessions-body tr td:nth-child(7)').allTextContents();
-    const values = acus.map((text) => Number(text.replace(/,/g, '')));
+    const values = (await acusCells.allTextContents()).map(number);
+    expect(values).toHaveLength(100); // 200 sessions, one page of 100
+    for (const value of values) expect(Number.isFinite(value)).toBe(true);
+    expect(new Set(values).size).toBeGreaterThan(1);
     expect(values).toEqual([...values].sort((a, b) => b - a));
+    expect(values).not.toEqual(before); // newest first was not already the ACU order
     const title = (await page.locator('#sessions-body tr th a').first().textContent()) ?? '';
+    expect(title.length).toBeGreaterThan(0);
     await page.fill('#sessions-search', title);
     const titles = await page.locator('#sessions-body tr th').allTextContents();
     expect(titles.length).toBeGreaterThan(0);
     for (const found of titles) expect(found.toLowerCase()).toContain(title.toLowerCase());
+    await page.fill('#sessions-search', 'no session is called this');
+    expect(await page.locator('#sessions-body tr').count()).toBe(0);
+    await page.fill('#sessions-search', '');
+    expect(await page.locator('#sessions-body tr').count()).toBe(100);
     expect(await page.locator('.price-note').textContent()).toMatch(/no price per ACU was given/);
+    expect(await page.locator('.controls').isVisible()).toBe(true);
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('.controls').isVisible()).toBe(false);
     await page.screenshot({ path: join(OUTPUT, 'report-print.png'), fullPage: true });

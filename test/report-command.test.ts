@@ -1,15 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { reportCommand } from '../src/report/command.js';
@@ -18,6 +8,7 @@ import { viewStatements } from '../src/report/views.js';
 import { writeReport } from '../src/report/write-report.js';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { InputError } from '../src/tap/errors.js';
+import { tempDir } from './helpers/temp-dir.js';
 import { syncDatabase, withDatabase } from './report-helpers.js';
 
 let sim: Simulator;
@@ -25,7 +16,7 @@ let dir: string;
 
 beforeAll(async () => {
   sim = await startSimulator({ seed: 3, sessions: 40, messagesPerSession: 2 });
-  dir = mkdtempSync(join(tmpdir(), 'report-command-'));
+  dir = tempDir('report-command-');
 });
 afterAll(async () => {
   await sim.close();

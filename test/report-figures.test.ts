@@ -2,8 +2,7 @@
  * The report's figures (computed by the page's engine from the embedded data) against SQL run in the
  * test on the same database, for both engines: totals, cost, people, playbooks, the granularity switch.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE } from '../src/report/client/engine.js';
@@ -12,6 +11,7 @@ import type { Payload, ViewChoice } from '../src/report/payload.js';
 import { viewStatements } from '../src/report/views.js';
 import { writeReport } from '../src/report/write-report.js';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
+import { tempDir } from './helpers/temp-dir.js';
 import { writeFixture } from './report-fixtures.js';
 import { type Query, syncDatabase, withDatabase } from './report-helpers.js';
 
@@ -23,7 +23,7 @@ let dir: string;
 
 beforeAll(async () => {
   sim = await startSimulator({ seed: 5, sessions: 240, messagesPerSession: 0 });
-  dir = mkdtempSync(join(tmpdir(), 'report-figures-'));
+  dir = tempDir('report-figures-');
 });
 afterAll(async () => {
   await sim.close();

@@ -64,12 +64,6 @@ export async function syncDatabase(
 }
 
 /** Primary keys of streams whose definitions may not be on this branch yet (catalog/<stream>.json is). */
-const CATALOG_KEYS: Record<string, string[]> = {
-  users: ['user_id'],
-  consumption_daily: ['date'],
-  consumption_by_user: ['user_id', 'date'],
-};
-
 /** Writes the rows into a new DuckDB or SQLite file through the targets (tables laid out as sync does). */
 export async function writeDatabase(dialect: Dialect, path: string, rows: StreamRows): Promise<void> {
   const target = await openTarget(dialect, path);
@@ -77,7 +71,7 @@ export async function writeDatabase(dialect: Dialect, path: string, rows: Stream
     const streams = Object.keys(rows).map((name) => ({
       name,
       schema: streamSchema(name),
-      keys: findStream(name)?.primaryKey ?? CATALOG_KEYS[name] ?? [],
+      keys: findStream(name)?.primaryKey ?? [],
     }));
     await target.prepare(streams);
     // Commits every 5,000 rows, as sync does at its checkpoints: one huge transaction would not fit in

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dialect, VIEW_NAMES, viewStatements } from '../src/report/views.js';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
+import { tempDir } from './helpers/temp-dir.js';
 import {
   isoWeekMonday,
   type Query,
@@ -22,7 +22,7 @@ let rows: StreamRows;
 
 beforeAll(async () => {
   sim = await startSimulator({ seed: 7, sessions: 120, messagesPerSession: 4 });
-  dir = mkdtempSync(join(tmpdir(), 'report-views-'));
+  dir = tempDir('report-views-');
   rows = simulatorRows(sim, SESSION_STREAMS);
 });
 afterAll(async () => {

@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
+import { apiFetch, orgPath } from './helpers/api-fetch.js';
 
 async function page(sim: Simulator, rest: string): Promise<JsonObject> {
-  const response = await fetch(`${sim.baseUrl}/v3/organizations/${sim.orgId}${rest}`, {
-    headers: { authorization: `Bearer ${sim.token}` },
-  });
-  return { ...((await response.json()) as JsonObject), code: response.status };
+  const reply = await apiFetch(sim.baseUrl, orgPath(sim.orgId, rest), sim.token);
+  return { ...reply.body, code: reply.status };
 }
 
 const items = (reply: JsonObject): JsonObject[] => reply.items as JsonObject[];

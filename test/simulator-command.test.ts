@@ -1,10 +1,29 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { simulateCommand } from '../src/simulator/command.js';
+import { apiFetch, membersPath, orgPath } from './helpers/api-fetch.js';
+
+/** Resolves once `out` holds `count` lines (the command's io pushes them and calls `printed`). */
+const waiting: { out: string[]; count: number; resolve: () => void }[] = [];
+function printed(out: string[]): void {
+  for (const waiter of waiting.filter((w) => w.out === out && out.length >= w.count)) {
+    waiting.splice(waiting.indexOf(waiter), 1);
+    waiter.resolve();
+  }
+}
+function linesPrinted(out: string[], count: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (out.length >= count) resolve();
+    else waiting.push({ out, count, resolve });
+  });
+}
 
 function program(out: string[], err: string[], stop: Promise<void>): Command {
   const io = {
-    out: (line: string) => out.push(line),
+    out: (line: string) => {
+      out.push(line);
+      printed(out);
+    },
     err: (line: string) => err.push(line),
     waitForStop: () => stop,
   };
@@ -13,10 +32,6 @@ function program(out: string[], err: string[], stop: Promise<void>): Command {
     .exitOverride()
     .configureOutput(output)
     .addCommand(simulateCommand(io).exitOverride().configureOutput(output));
-}
-
-async function until(check: () => boolean): Promise<void> {
-  for (let n = 0; n < 500 && !check(); n++) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 describe('devin-tap simulate', () => {
@@ -43,16 +58,14 @@ describe('devin-tap simulate', () => {
       ],
       { from: 'user' },
     );
-    await until(() => out.length >= 2);
+    await linesPrinted(out, 2);
     expect(out[0]).toMatch(/^Devin API v3 simulator listening on http:\/\/127\.0\.0\.1:\d+$/);
     const config = JSON.parse(out[1] ?? '') as { api_token: string; org_id: string; base_url: string };
     expect(out[0]).toContain(config.base_url);
     expect(config.org_id).toBe('org_test');
     expect(config.api_token).toMatch(/^cog_/);
-    const response = await fetch(`${config.base_url}/v3/organizations/${config.org_id}/sessions`, {
-      headers: { authorization: `Bearer ${config.api_token}` },
-    });
-    expect(((await response.json()) as { total: number }).total).toBe(12);
+    const response = await apiFetch(config.base_url, orgPath(config.org_id, '/sessions'), config.api_token);
+    expect(response.body.total).toBe(12);
     stop();
     await run;
     expect(err.at(-1)).toBe('simulator stopped');
@@ -78,19 +91,15 @@ describe('devin-tap simulate', () => {
       '1',
     ];
     const run = program(out, err, stopped).parseAsync(args, { from: 'user' });
-    await until(() => out.length >= 2);
+    await linesPrinted(out, 2);
     const config = JSON.parse(out[1] ?? '') as { api_token: string; org_id: string; base_url: string };
-    const response = await fetch(`${config.base_url}/v3/organizations/${config.org_id}/sessions`, {
-      headers: { authorization: `Bearer ${config.api_token}` },
-    });
-    const items = ((await response.json()) as { items: Record<string, unknown>[] }).items;
+    const response = await apiFetch(config.base_url, orgPath(config.org_id, '/sessions'), config.api_token);
+    const items = response.body.items as Record<string, unknown>[];
     expect(items.filter((row) => row.session_id === undefined).length).toBe(1);
     expect(items.filter((row) => Number(row.updated_at) > 1e12).length).toBe(1);
     expect(err).toContain('hostile data: millisecondCursor=true, keyless=true, bigMessageMb=1');
-    const members = await fetch(`${config.base_url}/v3beta1/organizations/${config.org_id}/members/users`, {
-      headers: { authorization: `Bearer ${config.api_token}` },
-    });
-    expect(((await members.json()) as { total: number }).total).toBe(3);
+    const members = await apiFetch(config.base_url, membersPath(config.org_id), config.api_token);
+    expect(members.body.total).toBe(3);
     expect(err.some((line) => line.includes('10 sessions') && line.includes('3 members'))).toBe(true);
     stop();
     await run;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, SPECIAL, startSimulator } from '../src/simulator/index.js';
 import { streamSchema } from '../src/tap/catalog.js';
 import type { JsonObject } from '../src/tap/json.js';
+import { apiFetch, orgPath } from './helpers/api-fetch.js';
 
 const STATUSES = ['new', 'claimed', 'running', 'exit', 'error', 'suspended', 'resuming'];
 const ORIGINS = [
@@ -166,18 +167,13 @@ describe('simulator data', () => {
   it('serves a 100,000-session org on demand (nothing materialized up front)', async () => {
     const big = await startSimulator({ sessions: 100_000, messagesPerSession: 50 });
     try {
-      const headers = { authorization: `Bearer ${big.token}` };
-      const first = (await (
-        await fetch(`${big.baseUrl}/v3/organizations/${big.orgId}/sessions?first=200`, { headers })
-      ).json()) as JsonObject;
+      const get = async (rest: string) =>
+        (await apiFetch(big.baseUrl, orgPath(big.orgId, rest), big.token)).body;
+      const first = await get('/sessions?first=200');
       expect(first.total).toBe(100_000);
       expect((first.items as JsonObject[]).length).toBe(200);
-      const oldest = (await (
-        await fetch(
-          `${big.baseUrl}/v3/organizations/${big.orgId}/sessions?first=1&created_before=${Number((first.items as JsonObject[])[199]?.created_at) - 86_400 * 600}`,
-          { headers },
-        )
-      ).json()) as JsonObject;
+      const before = Number((first.items as JsonObject[])[199]?.created_at) - 86_400 * 600;
+      const oldest = await get(`/sessions?first=1&created_before=${before}`);
       expect(Number(oldest.total)).toBeGreaterThan(0);
     } finally {
       await big.close();

@@ -7,16 +7,15 @@ import {
   startSimulator,
 } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
+import { apiFetch, membersPath, orgPath } from './helpers/api-fetch.js';
 
 const ORG = { sessions: 12, messagesPerSession: 2, playbooks: 5, secrets: 4, knowledgeNotes: 3 };
 const ALL = { millisecondCursor: true, keyless: true, nestedSecret: true, echoToken: true };
 
 async function get(sim: Simulator, rest: string): Promise<JsonObject> {
-  const response = await fetch(`${sim.baseUrl}/v3/organizations/${sim.orgId}${rest}`, {
-    headers: { authorization: `Bearer ${sim.token}` },
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()) as JsonObject;
+  const reply = await apiFetch(sim.baseUrl, orgPath(sim.orgId, rest), sim.token);
+  expect(reply.status).toBe(200);
+  return reply.body;
 }
 
 const items = (reply: JsonObject): JsonObject[] => reply.items as JsonObject[];
@@ -109,10 +108,8 @@ describe('simulator hostile modes', () => {
     expect(items(await get(sim, '/knowledge/notes'))[HOSTILE_AT.keylessNote]?.note_id).toEqual([
       targets.noteId,
     ]);
-    const members = await fetch(`${sim.baseUrl}/v3beta1/organizations/${sim.orgId}/members/users`, {
-      headers: { authorization: `Bearer ${sim.token}` },
-    });
-    const listed = ((await members.json()) as JsonObject).items as JsonObject[];
+    const members = await apiFetch(sim.baseUrl, membersPath(sim.orgId), sim.token);
+    const listed = members.body.items as JsonObject[];
     expect(listed.filter((row) => row.user_id === null)).toHaveLength(1);
     expect(String(targets.userId)).toContain('|');
     // Changes still reach the keyless playbook by its internal id.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BILLING_DAY_START, PRODUCTS, type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
+import { apiFetch, membersPath, orgPath } from './helpers/api-fetch.js';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -8,12 +9,9 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-async function call(path: string, token = sim.token): Promise<{ status: number; body: JsonObject }> {
-  const response = await fetch(`${sim.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  return { status: response.status, body: (await response.json()) as JsonObject };
-}
-const org = (rest: string): string => `/v3/organizations/${sim.orgId}${rest}`;
-const members = (query = ''): string => `/v3beta1/organizations/${sim.orgId}/members/users${query}`;
+const call = (path: string, token = sim.token) => apiFetch(sim.baseUrl, path, token);
+const org = (rest: string): string => orgPath(sim.orgId, rest);
+const members = (query = ''): string => membersPath(sim.orgId, query);
 const days = (reply: JsonObject): JsonObject[] => reply.consumption_by_date as JsonObject[];
 const cents = (value: unknown): number => Math.round(Number(value ?? 0) * 100);
 const product = (day: JsonObject, name: string): number =>
@@ -300,13 +298,7 @@ describe('simulator members and consumption edges', () => {
       const history = local.userConsumption(gone, window);
       local.removeUser(gone);
       expect([...local.users()].map((row) => row.user_id)).not.toContain(gone);
-      const listed = await fetch(
-        `${local.baseUrl}/v3beta1/organizations/${local.orgId}/members/users?first=2`,
-        {
-          headers: { authorization: `Bearer ${local.token}` },
-        },
-      );
-      const body = (await listed.json()) as JsonObject;
+      const { body } = await apiFetch(local.baseUrl, membersPath(local.orgId, '?first=2'), local.token);
       expect(body.total).toBe(5);
       expect((body.items as JsonObject[]).map((row) => row.user_id)).not.toContain(gone);
       expect(local.userConsumption(gone, window)).toEqual(history);
@@ -335,10 +327,7 @@ describe('simulator members and consumption edges', () => {
   it('answers 404 for other v3beta1 routes, 405 for non-GET, and an empty window when after >= before', async () => {
     expect((await call(`/v3beta1/organizations/${sim.orgId}/sessions`)).status).toBe(404);
     expect((await call(`/v3beta1/organizations/org-other/members/users`)).status).toBe(404);
-    const post = await fetch(`${sim.baseUrl}${members()}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${sim.token}` },
-    });
+    const post = await apiFetch(sim.baseUrl, members(), sim.token, 'POST');
     expect(post.status).toBe(405);
     const { lastDay } = sim.billing();
     const empty = await call(org(`/consumption/daily?time_after=${lastDay}&time_before=${lastDay}`));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, SPECIAL, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
+import { apiFetch } from './helpers/api-fetch.js';
 
 interface Reply {
   status: number;
@@ -8,14 +9,8 @@ interface Reply {
   body: JsonObject;
 }
 
-async function get(sim: Simulator, path: string, token: string | null = sim.token): Promise<Reply> {
-  const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
-  const response = await fetch(`${sim.baseUrl}${path}`, { headers });
-  return {
-    status: response.status,
-    type: response.headers.get('content-type'),
-    body: (await response.json()) as JsonObject,
-  };
+function get(sim: Simulator, path: string, token: string | null = sim.token): Promise<Reply> {
+  return apiFetch(sim.baseUrl, path, token);
 }
 
 const org = (sim: Simulator, rest: string): string => `/v3/organizations/${sim.orgId}${rest}`;

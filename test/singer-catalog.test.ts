@@ -5,6 +5,7 @@ import { streamSchema } from '../src/tap/catalog.js';
 import { CatalogError } from '../src/tap/errors.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { findStream, STREAM_NAMES, STREAMS } from '../src/tap/streams/index.js';
+import { thrownBy } from './helpers/errors.js';
 
 type Entry = JsonObject & {
   tap_stream_id: string;
@@ -36,13 +37,7 @@ function summary(selection: Selection) {
 }
 
 function parseError(catalog: unknown): string {
-  try {
-    parseSingerCatalog(catalog, 'cat.json');
-  } catch (error) {
-    expect(error).toBeInstanceOf(CatalogError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a CatalogError');
+  return thrownBy(CatalogError, () => parseSingerCatalog(catalog, 'cat.json')).message;
 }
 
 describe('discover catalog', () => {

@@ -6,15 +6,10 @@ import { CONFIG_SCHEMA } from '../src/tap/config.js';
 import { StateError } from '../src/tap/errors.js';
 import type { TapEvent } from '../src/tap/events.js';
 import type { JsonObject } from '../src/tap/json.js';
+import { thrownBy } from './helpers/errors.js';
 
 function stateError(raw: unknown): string {
-  try {
-    parseSingerState(raw, 'state.json');
-  } catch (error) {
-    expect(error).toBeInstanceOf(StateError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a StateError');
+  return thrownBy(StateError, () => parseSingerState(raw, 'state.json')).message;
 }
 
 describe('parseSingerState', () => {

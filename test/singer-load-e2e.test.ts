@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { STREAM_NAMES, STREAMS } from '../src/tap/streams/index.js';
-import { CLI, runCli, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
+import { CLI, pipeCli, runCli, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
 import { KINDS, query } from './targets-helpers.js';
 
 let sim: Simulator;
@@ -28,29 +27,12 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 /** `tap-devin --config c --catalog k | devin-tap load --target kind --database path`, as a shell would. */
-function pipeIntoLoad(
-  kind: string,
-  database: string,
-): Promise<{ tapCode: number | null; loadCode: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { PATH: process.env.PATH ?? '' };
-    const tap = spawn(process.execPath, [SINGER_CLI, '--config', configPath, '--catalog', catalogPath], {
-      env,
-    });
-    const load = spawn(process.execPath, [CLI, 'load', '--target', kind, '--database', database], { env });
-    tap.stdout.pipe(load.stdin);
-    const stderr: string[] = [];
-    tap.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    load.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    load.stdout.resume();
-    let tapCode: number | null = null;
-    tap.on('error', reject);
-    load.on('error', reject);
-    tap.on('close', (code) => {
-      tapCode = code;
-    });
-    load.on('close', (code) => resolve({ tapCode, loadCode: code, stderr: stderr.join('') }));
-  });
+async function pipeIntoLoad(kind: string, database: string) {
+  const { tap, load } = await pipeCli(
+    { script: SINGER_CLI, args: ['--config', configPath, '--catalog', catalogPath] },
+    { script: CLI, args: ['load', '--target', kind, '--database', database] },
+  );
+  return { tapCode: tap.code, loadCode: load.code, stderr: tap.stderr + load.stderr };
 }
 
 async function tables(kind: (typeof KINDS)[number], database: string): Promise<Record<string, JsonObject[]>> {

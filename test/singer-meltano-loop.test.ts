@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { STREAMS } from '../src/tap/streams/index.js';
-import { CLI, jsonLines, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
+import { CLI, jsonLines, pipeCli, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
 import { KINDS, query } from './targets-helpers.js';
 
 let sim: Simulator;
@@ -29,39 +28,19 @@ interface Piped {
 }
 
 /** `tap-devin --config c [--state s] | devin-tap load ...`, as `meltano run` wires them. */
-function pipe(kind: string, database: string, statePath?: string): Promise<Piped> {
-  return new Promise((resolve, reject) => {
-    const env = { PATH: process.env.PATH ?? '' };
-    const state = statePath === undefined ? [] : ['--state', statePath];
-    const tap = spawn(process.execPath, [SINGER_CLI, '--config', configPath, ...state], { env });
-    const load = spawn(process.execPath, [CLI, 'load', '--target', kind, '--database', database], { env });
-    const tapOut: string[] = [];
-    const loadOut: string[] = [];
-    const stderr: string[] = [];
-    tap.stdout.on('data', (chunk: Buffer) => {
-      tapOut.push(chunk.toString());
-      load.stdin.write(chunk);
-    });
-    tap.stdout.on('end', () => load.stdin.end());
-    tap.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    load.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    load.stdout.on('data', (chunk: Buffer) => loadOut.push(chunk.toString()));
-    let tapCode: number | null = null;
-    tap.on('error', reject);
-    load.on('error', reject);
-    tap.on('close', (code) => {
-      tapCode = code;
-    });
-    load.on('close', (code) =>
-      resolve({
-        tapCode,
-        loadCode: code,
-        tapOut: tapOut.join(''),
-        loadOut: loadOut.join(''),
-        stderr: stderr.join(''),
-      }),
-    );
-  });
+async function pipe(kind: string, database: string, statePath?: string): Promise<Piped> {
+  const state = statePath === undefined ? [] : ['--state', statePath];
+  const { tap, load } = await pipeCli(
+    { script: SINGER_CLI, args: ['--config', configPath, ...state] },
+    { script: CLI, args: ['load', '--target', kind, '--database', database] },
+  );
+  return {
+    tapCode: tap.code,
+    loadCode: load.code,
+    tapOut: tap.stdout,
+    loadOut: load.stdout,
+    stderr: tap.stderr + load.stderr,
+  };
 }
 
 /**

@@ -1,11 +1,13 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { startSimulator } from '../src/simulator/index.js';
 import { runTap } from '../src/singer/run.js';
 import { defaultSelection, type Selection } from '../src/singer/selection.js';
-import type { TapConfig } from '../src/tap/config.js';
+import { parseConfig, type TapConfig } from '../src/tap/config.js';
 import type { TapEvent } from '../src/tap/events.js';
 import type { JsonObject } from '../src/tap/json.js';
-import type { ReadOptions } from '../src/tap/read/read.js';
+import { type ReadOptions, readStreams } from '../src/tap/read/read.js';
+import type { TapState } from '../src/tap/state/state.js';
 
 const config: TapConfig = {
   apiToken: 'cog_test',
@@ -63,21 +65,56 @@ async function run(events: TapEvent[], selection: Selection, state = {}) {
 }
 
 describe('runTap', () => {
-  it('passes the selection and only the selected streams’ state to the tap', async () => {
-    const selection: Selection = {
-      streams: [
-        { name: 'sessions', replicationMethod: 'FULL_TABLE', deselected: new Set() },
-        { name: 'playbooks', replicationMethod: 'INCREMENTAL', deselected: new Set() },
-      ],
-      warnings: [],
-    };
-    const state = { sessions: { v: 1 }, secrets: { v: 2 } };
-    const { options } = await run([], selection, state);
-    expect(options?.streams).toEqual([
-      { name: 'sessions', syncMode: 'full_refresh' },
-      { name: 'playbooks', syncMode: 'incremental' },
-    ]);
-    expect(options?.state).toEqual({ sessions: { v: 1 } });
+  it('reads the selected streams from the simulator: FULL_TABLE from the start, INCREMENTAL from its bookmark', async () => {
+    const sim = await startSimulator({ sessions: 12, messagesPerSession: 1, playbooks: 7, seed: 23 });
+    try {
+      const tapConfig = parseConfig(sim.config(), {});
+      const runReal = async (selection: Selection, state: TapState) => {
+        const sink = slowSink();
+        const log: string[] = [];
+        const result = await runTap({
+          config: tapConfig,
+          selection,
+          state,
+          stdout: sink.stream,
+          log: (line) => log.push(line),
+          logLevel: 'info',
+          now: () => 0,
+          read: readStreams,
+        });
+        const messages = sink.messages();
+        const records = (stream: string) =>
+          messages.filter((m) => m.type === 'RECORD' && m.stream === stream);
+        const last = messages.filter((m) => m.type === 'STATE').at(-1)?.value as { bookmarks: TapState };
+        return { result, log, records, bookmarks: last?.bookmarks };
+      };
+      const both = (method: 'FULL_TABLE' | 'INCREMENTAL') => ({
+        streams: [
+          { name: 'sessions', replicationMethod: method, deselected: new Set<string>() },
+          { name: 'playbooks', replicationMethod: 'INCREMENTAL' as const, deselected: new Set<string>() },
+        ],
+        warnings: [],
+      });
+      const first = await runReal(both('INCREMENTAL'), {});
+      expect(first.result.failedStreams).toEqual([]);
+      expect(first.records('sessions')).toHaveLength(12);
+      expect(first.records('playbooks')).toHaveLength(7);
+
+      // The state of an unselected stream never reaches the tap, and is carried over as it came.
+      const state = { ...first.bookmarks, secrets: { version: 99, cursor: 'garbage' } };
+      sim.clearRequestLog();
+      const second = await runReal(both('FULL_TABLE'), state);
+      expect(second.result.failedStreams, second.log.join('\n')).toEqual([]);
+      expect(second.records('sessions')).toHaveLength(12); // FULL_TABLE ignores its bookmark
+      expect(second.records('playbooks')).toEqual([]); // nothing changed since the bookmark
+      expect(sim.requestLog.filter((entry) => entry.path.endsWith('/secrets'))).toEqual([]);
+      const sessionLists = sim.requestLog.filter((entry) => /\/sessions$/.test(entry.path));
+      expect(sessionLists.length).toBeGreaterThan(0);
+      for (const entry of sessionLists) expect(entry.query.updated_after).toBeUndefined();
+      expect(second.bookmarks?.secrets).toEqual(state.secrets); // carried over untouched
+    } finally {
+      await sim.close();
+    }
   });
 
   it('writes SCHEMA before RECORD, keeps unselected bookmarks, logs errors and metrics on stderr only', async () => {

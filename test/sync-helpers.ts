@@ -1,14 +1,14 @@
 /** Shared by the `devin-tap sync` contract tests: run the built CLI, compare tables with the simulator. */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { Simulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
 import type { TargetKind } from '../src/targets/target.js';
 import { databaseRows, withoutNulls } from './helpers/database-rows.js';
 import { expectedRecords, PRIMARY_KEY } from './helpers/ground-truth.js';
-import { CLI, type CliResult, runCli, tempDir, writeJson } from './helpers/run-cli.js';
+import { CLI, type CliResult, runCli, writeJson } from './helpers/run-cli.js';
+import { suiteTempDir } from './helpers/temp-dir.js';
 
 export const ALL_STREAMS = STREAM_NAMES.join(',');
 
@@ -36,9 +36,7 @@ export interface SyncRun extends CliResult {
 
 /** A fresh temp directory, removed after the enclosing suite. */
 export function syncTempDir(): string {
-  const dir = tempDir('devin-tap-sync-');
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+  return suiteTempDir('devin-tap-sync-');
 }
 
 export function databasePath(dir: string, kind: TargetKind, name = 'devin'): string {

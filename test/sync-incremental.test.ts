@@ -4,6 +4,7 @@ import type { JsonObject } from '../src/tap/json.js';
 import { STREAM_NAMES, STREAMS } from '../src/tap/streams/index.js';
 import type { TargetKind } from '../src/targets/target.js';
 import { databaseRows } from './helpers/database-rows.js';
+import { KEY_COLUMNS } from './helpers/ground-truth.js';
 import {
   configFile,
   databasePath,
@@ -18,7 +19,7 @@ import {
 import { KINDS, query } from './targets-helpers.js';
 
 const ORDER: Record<string, string> = Object.fromEntries(
-  STREAMS.map((def) => [def.name, def.primaryKey.join(', ')]),
+  Object.entries(KEY_COLUMNS).map(([stream, columns]) => [stream, columns.join(', ')]),
 );
 
 /** Read again on every run (lists without timestamps in full, windowed streams' trailing days): rewritten, never inserted. */

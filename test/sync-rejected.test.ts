@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { TargetKind } from '../src/targets/target.js';
 import { rowCount } from './helpers/database-rows.js';
+import { CLI, runCli } from './helpers/run-cli.js';
 import { configFile, databasePath, runSync, summaryRow, syncArgs, syncTempDir } from './sync-helpers.js';
 import { KINDS, query } from './targets-helpers.js';
 
@@ -49,6 +50,15 @@ describe.each(KINDS)('devin-tap sync --target %s over records without a valid ke
       expect(() => JSON.parse(String(row.record))).not.toThrow();
       expect(String(row.record)).not.toContain('sim-secret-');
     }
+    const status = await runCli(CLI, ['status', '--json', '--database', database]);
+    const rejectedByStream = (
+      JSON.parse(status.stdout) as { streams: { stream: string; rejected: number }[] }
+    ).streams
+      .filter((row) => row.rejected > 0)
+      .map((row) => [row.stream, row.rejected]);
+    expect(Object.fromEntries(rejectedByStream), 'status shows the rejected rows').toEqual(KEYLESS);
+    const table = await runCli(CLI, ['status', '--database', database]);
+    expect(table.stdout).toMatch(/^playbooks\s.*\s2$/m);
     // A rerun reads them again (they never enter a state) but keeps each once.
     const again = await runSync(syncArgs(config, kind, database, STREAMS.join(',')));
     expect(again.code, again.stderr).toBe(0);

@@ -1,21 +1,12 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../src/simulator/auth.js';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { checkConnection } from '../src/tap/check.js';
 import { STREAMS } from '../src/tap/streams/index.js';
+import { closedPort } from './helpers/local-server.js';
 import { simConfig } from './tap-read-helpers.js';
 
 const FAST = { backoff: { baseDelayMs: 5, maxDelayMs: 20, retryAfterCapMs: 100 } };
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('checkConnection', () => {
   let sim: Simulator;

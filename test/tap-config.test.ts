@@ -1,25 +1,21 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_SCHEMA, parseConfig, readConfigFiles, redact } from '../src/tap/config.js';
 import { ConfigError } from '../src/tap/errors.js';
+import { thrownBy } from './helpers/errors.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const TOKEN = 'cog_s3cr3tTOKENvalue+/=';
 const valid = { api_token: TOKEN, org_id: 'org-abc123' };
 
 function errorOf(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
+  return thrownBy(ConfigError, run);
 }
 
 function tempFile(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tap-config-'));
+  const dir = tempDir('tap-config-');
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;

@@ -4,7 +4,7 @@ import type { TapEvent } from '../src/tap/events.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { type ConfiguredStream, type ReadOptions, readStreams, type SyncMode } from '../src/tap/read/read.js';
 import type { TapState } from '../src/tap/state/state.js';
-import { CURSOR_STREAM_NAMES } from './helpers/ground-truth.js';
+import { CURSOR_STREAM_NAMES, KEY_COLUMNS } from './helpers/ground-truth.js';
 
 export const ALL_STREAMS = [
   'sessions',
@@ -21,17 +21,8 @@ export const ALL_STREAMS = [
 /** The streams with a record cursor: an unchanged organization gives them nothing on a second run. */
 export const CURSOR_STREAMS = CURSOR_STREAM_NAMES;
 
-export const KEYS: Record<string, string[]> = {
-  sessions: ['session_id'],
-  sessions_insights: ['session_id'],
-  session_messages: ['session_id', 'event_id'],
-  playbooks: ['playbook_id'],
-  secrets: ['secret_id'],
-  knowledge_notes: ['note_id'],
-  users: ['user_id'],
-  consumption_daily: ['date'],
-  consumption_by_user: ['user_id', 'date'],
-};
+/** Each stream's primary key columns (from the stream definitions). */
+export const KEYS = KEY_COLUMNS;
 
 /** Fast retries: tests exercise the retry paths, not the wall clock. */
 export const FAST_BACKOFF = { baseDelayMs: 5, maxDelayMs: 50, retryAfterCapMs: 1500 };

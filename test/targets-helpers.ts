@@ -1,19 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
-import { afterAll } from 'vitest';
 import type { JsonObject, JsonValue } from '../src/tap/json.js';
 import type { StreamSchema, TargetKind } from '../src/targets/target.js';
+import { suiteTempDir } from './helpers/temp-dir.js';
 
 export const KINDS: readonly TargetKind[] = ['duckdb', 'sqlite'];
 
 /** A fresh temp directory, removed after the file's tests. */
 export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'devin-tap-targets-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+  return suiteTempDir('devin-tap-targets-');
 }
 
 let counter = 0;

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { Simulator } from '../../src/simulator/index.js';
 import type { JsonObject } from '../../src/tap/json.js';
 import { STREAMS } from '../../src/tap/streams/index.js';
-import { expectedOrgScope, ORG_SCOPE_KEYS } from '../org-scope-truth.js';
+import { expectedOrgScope } from '../org-scope-truth.js';
 
 /** The documented secret metadata fields: all a secrets record may ever hold. */
 export const SECRET_FIELDS = [
@@ -94,23 +94,18 @@ export function messageKey(row: JsonObject): string {
   return `${String(row.session_id)}/${String(row.event_id)}`;
 }
 
-export const PRIMARY_KEY: Record<string, (row: JsonObject) => string> = {
-  sessions: (row) => String(row.session_id),
-  sessions_insights: (row) => String(row.session_id),
-  session_messages: messageKey,
-  playbooks: (row) => String(row.playbook_id),
-  secrets: (row) => String(row.secret_id),
-  knowledge_notes: (row) => String(row.note_id),
-  users: (row) => String(row.user_id),
-  consumption_daily: (row) => String(row.date),
-  consumption_by_user: userDayKey,
-  ...Object.fromEntries(
-    Object.entries(ORG_SCOPE_KEYS).map(([stream, keys]) => [
-      stream,
-      (row: JsonObject) => keys.map((key) => String(row[key])).join('/'),
-    ]),
-  ),
-};
+/** Each stream's primary key columns, from the stream definitions: the one table of keys in the suite. */
+export const KEY_COLUMNS: Record<string, readonly string[]> = Object.fromEntries(
+  STREAMS.map((stream) => [stream.name, stream.primaryKey]),
+);
+
+/** Each stream's primary key of a record as one string (columns joined by `/`). */
+export const PRIMARY_KEY: Record<string, (row: JsonObject) => string> = Object.fromEntries(
+  STREAMS.map((stream) => [
+    stream.name,
+    (row: JsonObject) => stream.primaryKey.map((column) => String(row[column])).join('/'),
+  ]),
+);
 
 function pick(row: JsonObject, fields: readonly string[]): JsonObject {
   const picked: JsonObject = {};
