@@ -27,8 +27,17 @@ export function runCli(
   args: readonly string[],
   options: RunOptions = {},
 ): Promise<CliResult> {
+  return runCommand(process.execPath, [script, ...args], options);
+}
+
+/** Runs any command as runCli runs a CLI (a container engine, an installed bin). */
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [script, ...args], {
+    const child = spawn(command, args, {
       env: { PATH: process.env.PATH ?? '', ...options.env },
       cwd: options.cwd ?? process.cwd(),
       stdio: ['pipe', 'pipe', 'pipe'],
