@@ -5,7 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { IMAGE_NAME } from '../scripts/image/build.js';
 import { engineSync } from '../scripts/image/engine.js';
+import { DOCUMENTATION_URL } from '../src/airbyte/commands.js';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
@@ -47,6 +50,26 @@ function finalState(messages: readonly Message[]): JsonObject[] {
   return [...last.values()];
 }
 
+describe('metadata.yaml', () => {
+  it('names the image npm run image builds, the spec documentation URL and the one allowed host', () => {
+    const { data } = parse(readFileSync('metadata.yaml', 'utf8')) as { data: Record<string, unknown> };
+    expect(data).toMatchObject({
+      connectorType: 'source',
+      dockerRepository: IMAGE_NAME,
+      dockerImageTag: VERSION,
+      documentationUrl: DOCUMENTATION_URL,
+      allowedHosts: { hosts: ['api.devin.ai'] },
+      releaseStage: 'alpha',
+      supportLevel: 'community',
+    });
+    expect(data.definitionId).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(DOCUMENTATION_URL).toMatch(/#airbyte-source$/);
+    expect(readFileSync('README.md', 'utf8')).toMatch(/^## Airbyte source$/m);
+  });
+});
+
 describe.skipIf(engine === null)('the Airbyte image, run as the platform runs it', () => {
   let image: TestImage;
   let sim: Simulator;
@@ -72,8 +95,16 @@ describe.skipIf(engine === null)('the Airbyte image, run as the platform runs it
 
   it('is non-root, labelled with its version, adds at most 120 MB to its base and answers spec', async () => {
     if (engine === null) return;
-    const inspected = engineSync(engine, ['image', 'inspect', '--format', '{{json .Config}}', image.image], 30_000);
-    const config = JSON.parse(inspected.stdout) as { User: string; Labels: Record<string, string>; Env: string[] };
+    const inspected = engineSync(
+      engine,
+      ['image', 'inspect', '--format', '{{json .Config}}', image.image],
+      30_000,
+    );
+    const config = JSON.parse(inspected.stdout) as {
+      User: string;
+      Labels: Record<string, string>;
+      Env: string[];
+    };
     expect(config.User).not.toMatch(/^(|root|0)(:|$)/);
     expect(config.Labels['io.airbyte.name']).toBe('devin-tap/source-devin');
     expect(config.Labels['io.airbyte.version']).toBe(VERSION);
@@ -90,7 +121,9 @@ describe.skipIf(engine === null)('the Airbyte image, run as the platform runs it
   it('check and discover read the config mounted read-only', async () => {
     const check = await inImage(['check', '--config', '/secrets/config.json']);
     expect(check.code, check.stderr).toBe(0);
-    expect(check.messages.map((m) => (m.connectionStatus as JsonObject | undefined)?.status)).toEqual(['SUCCEEDED']);
+    expect(check.messages.map((m) => (m.connectionStatus as JsonObject | undefined)?.status)).toEqual([
+      'SUCCEEDED',
+    ]);
     const discover = await inImage(['discover', '--config', '/secrets/config.json']);
     expect(discover.code, discover.stderr).toBe(0);
     const catalog = discover.messages.find((m) => m.type === 'CATALOG')?.catalog as { streams: JsonObject[] };
@@ -118,14 +151,25 @@ describe.skipIf(engine === null)('the Airbyte image, run as the platform runs it
     const second = await inImage([...args, '--state', '/secrets/state.json']);
     expect(second.code, second.stderr).toBe(0);
     const consumption = state.find(
-      (s) => (s.stream as { stream_descriptor: { name: string } }).stream_descriptor.name === 'consumption_daily',
+      (s) =>
+        (s.stream as { stream_descriptor: { name: string } }).stream_descriptor.name === 'consumption_daily',
     ) as { stream: { stream_state: JsonObject } };
-    expectOnlyTrailingWindow(sim, (stream) => recordsOf(second.messages, stream), Number(consumption.stream.stream_state.cursor));
+    expectOnlyTrailingWindow(
+      sim,
+      (stream) => recordsOf(second.messages, stream),
+      Number(consumption.stream.stream_state.cursor),
+    );
   });
 
   it('a bad config is a config_error trace and a non-zero exit', async () => {
     writeJson(dir, 'bad-config.json', { ...sim.config(), page_size: 'many' });
-    const read = await inImage(['read', '--config', '/secrets/bad-config.json', '--catalog', '/secrets/catalog.json']);
+    const read = await inImage([
+      'read',
+      '--config',
+      '/secrets/bad-config.json',
+      '--catalog',
+      '/secrets/catalog.json',
+    ]);
     expect(read.code).not.toBe(0);
     const traces = read.messages.filter((m) => m.type === 'TRACE').map((m) => m.trace as JsonObject);
     const error = traces.find((trace) => trace.type === 'ERROR')?.error as JsonObject | undefined;

@@ -19,7 +19,8 @@ const INSTALL_TIMEOUT_MS = 15 * 60_000;
 function npmEnv(): NodeJS.ProcessEnv {
   const prefix = dirname(dirname(process.execPath));
   const nodedir =
-    process.env.npm_config_nodedir ?? (existsSync(join(prefix, 'include', 'node', 'common.gypi')) ? prefix : undefined);
+    process.env.npm_config_nodedir ??
+    (existsSync(join(prefix, 'include', 'node', 'common.gypi')) ? prefix : undefined);
   return { ...process.env, ...(nodedir ? { npm_config_nodedir: nodedir } : {}) };
 }
 
@@ -39,10 +40,14 @@ describe('npm pack, then npm install -g of the tarball', () => {
     expect(pack.code, pack.stderr).toBe(0);
     tarball = join(dir, pack.stdout.trim().split('\n').at(-1) ?? '');
     const prefix = join(dir, 'prefix');
-    const install = await runCommand('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', tarball], {
-      env: npmEnv(),
-      cwd: dir,
-    });
+    const install = await runCommand(
+      'npm',
+      ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', tarball],
+      {
+        env: npmEnv(),
+        cwd: dir,
+      },
+    );
     expect(install.code, install.stderr.slice(-4000)).toBe(0);
     bin = join(prefix, 'bin');
     sim = await startSimulator({ sessions: 15, messagesPerSession: 3, seed: 3, users: 3 });
@@ -59,12 +64,15 @@ describe('npm pack, then npm install -g of the tarball', () => {
     expect(files).toContain('package/dist/src/cli.js');
     expect(files).toContain('package/dist/src/singer-cli.js');
     expect(files).toContain('package/catalog/sessions.json');
-    const stray = files.filter((file) => !/^package\/(dist\/src\/.*\.js|catalog\/.*\.json|[^/]+\.(json|md)|LICENSE)$/.test(file));
+    const stray = files.filter(
+      (file) => !/^package\/(dist\/src\/.*\.js|catalog\/.*\.json|[^/]+\.(json|md)|LICENSE)$/.test(file),
+    );
     expect(stray).toEqual([]);
   });
 
   it('puts executable devin-tap and tap-devin on the prefix bin/, answering --version and spec', async () => {
-    for (const name of ['devin-tap', 'tap-devin']) expect(statSync(join(bin, name)).mode & 0o111, name).not.toBe(0);
+    for (const name of ['devin-tap', 'tap-devin'])
+      expect(statSync(join(bin, name)).mode & 0o111, name).not.toBe(0);
     const version = await runCommand(join(bin, 'devin-tap'), ['--version']);
     expect(version.stdout.trim()).toBe(VERSION);
     const spec = await runCommand(join(bin, 'devin-tap'), ['spec']);
@@ -81,7 +89,11 @@ describe('npm pack, then npm install -g of the tarball', () => {
     const config = configFile(dir, sim);
     for (const kind of ['sqlite', 'duckdb'] as const) {
       const database = databasePath(dir, kind);
-      const sync = await runCommand(join(bin, 'devin-tap'), ['sync', '--json', ...syncArgs(config, kind, database)]);
+      const sync = await runCommand(join(bin, 'devin-tap'), [
+        'sync',
+        '--json',
+        ...syncArgs(config, kind, database),
+      ]);
       expect(sync.code, sync.stderr).toBe(0);
       await expectTablesEqualSimulator(kind, database, sim);
     }

@@ -17,7 +17,9 @@ const BUILD_TIMEOUT_MS = 30 * 60_000;
 const MB = 1024 * 1024;
 
 export function packageVersion(): string {
-  const parsed = JSON.parse(readFileSync(join(repositoryRoot(), 'package.json'), 'utf8')) as { version: string };
+  const parsed = JSON.parse(readFileSync(join(repositoryRoot(), 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return parsed.version;
 }
 
@@ -35,7 +37,9 @@ export function chooseBase(engine: Engine, env: NodeJS.ProcessEnv, log: Log): st
   if (pulled.code === 0) return OFFICIAL_BASE;
   const reason = pulled.stderr.trim().split('\n').at(-1) ?? '';
   log(`${OFFICIAL_BASE} cannot be pulled (${reason})`);
-  log(`making a stand-in for it: Debian bookworm (debootstrap) with this machine's Node ${process.version}, its headers, npm and CA bundle, as ${STAND_IN_TAG}`);
+  log(
+    `making a stand-in for it: Debian bookworm (debootstrap) with this machine's Node ${process.version}, its headers, npm and CA bundle, as ${STAND_IN_TAG}`,
+  );
   makeStandInBase(engine, env);
   return STAND_IN_TAG;
 }
@@ -57,7 +61,8 @@ export function buildImage(engine: Engine, env: NodeJS.ProcessEnv, log: Log): Bu
   const args = ['build', ...engine.networkFlags, '--build-arg', `BASE_IMAGE=${base}`];
   args.push('--build-arg', `VERSION=${version}`, '-t', image, repositoryRoot());
   const built = engineSync(engine, args, BUILD_TIMEOUT_MS, true);
-  if (built.code !== 0) throw new Error(`${engine.command} build failed${built.code === null ? `: ${built.stderr}` : ''}`);
+  if (built.code !== 0)
+    throw new Error(`${engine.command} build failed${built.code === null ? `: ${built.stderr}` : ''}`);
   const seconds = Math.round((Date.now() - started) / 1000);
   const size = imageSize(engine, image);
   const baseSize = imageSize(engine, base);

@@ -75,7 +75,9 @@ export function engineSync(engine: Engine, args: string[], timeoutMs: number, in
   return {
     code: timedOut ? null : result.status,
     stdout: result.stdout ?? '',
-    stderr: timedOut ? `${engine.command} ${args[0]}: no answer within ${timeoutMs / 1000} s` : (result.stderr ?? ''),
+    stderr: timedOut
+      ? `${engine.command} ${args[0]}: no answer within ${timeoutMs / 1000} s`
+      : (result.stderr ?? ''),
   };
 }
 

@@ -5,7 +5,16 @@
  * (uid 1000). Imported into the engine as `localhost/node:20-slim`.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chownSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  appendFileSync,
+  chownSync,
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Engine, engineSync } from './engine.js';
@@ -21,7 +30,8 @@ export class StandInError extends Error {
 
 function run(command: string, args: string[], timeoutMs: number): void {
   const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: timeoutMs });
-  if (result.error) throw new StandInError(`${command} failed: ${result.error.message}`, { cause: result.error });
+  if (result.error)
+    throw new StandInError(`${command} failed: ${result.error.message}`, { cause: result.error });
   if (result.status !== 0) {
     const tail = result.stderr.toString('utf8').trim().split('\n').slice(-5).join('\n');
     throw new StandInError(`${command} exited ${result.status ?? result.signal}: ${tail}`);
@@ -72,7 +82,11 @@ export function makeStandInBase(engine: Engine, env: NodeJS.ProcessEnv): void {
     addNode(root, env);
     addUserAndTrust(root);
     const tarball = join(work, 'root.tar');
-    run('tar', ['-C', root, '--exclude=./proc/*', '--exclude=./sys/*', '-cf', tarball, '.'], IMPORT_TIMEOUT_MS);
+    run(
+      'tar',
+      ['-C', root, '--exclude=./proc/*', '--exclude=./sys/*', '-cf', tarball, '.'],
+      IMPORT_TIMEOUT_MS,
+    );
     const imported = engineSync(
       engine,
       [
@@ -88,10 +102,12 @@ export function makeStandInBase(engine: Engine, env: NodeJS.ProcessEnv): void {
       ],
       IMPORT_TIMEOUT_MS,
     );
-    if (imported.code !== 0) throw new StandInError(`${engine.command} import failed: ${imported.stderr.trim()}`);
+    if (imported.code !== 0)
+      throw new StandInError(`${engine.command} import failed: ${imported.stderr.trim()}`);
   } finally {
     // debootstrap leaves /proc and /sys mounted in the root when it fails part-way.
-    for (const mount of ['proc', 'sys']) spawnSync('umount', [join(work, 'root', mount)], { stdio: 'ignore' });
+    for (const mount of ['proc', 'sys'])
+      spawnSync('umount', [join(work, 'root', mount)], { stdio: 'ignore' });
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -33,7 +33,11 @@ export interface TestImage {
 export async function testImage(engine: Engine, env: NodeJS.ProcessEnv): Promise<TestImage> {
   if (env.DEVIN_TAP_IMAGE) {
     const base = env.DEVIN_TAP_IMAGE_BASE;
-    return { image: env.DEVIN_TAP_IMAGE, overBase: base ? sizeOver(engine, env.DEVIN_TAP_IMAGE, base) : null, buildLog: '' };
+    return {
+      image: env.DEVIN_TAP_IMAGE,
+      overBase: base ? sizeOver(engine, env.DEVIN_TAP_IMAGE, base) : null,
+      buildLog: '',
+    };
   }
   const built = await runCommand(process.execPath, [resolve('dist/scripts/image/build.js')], { env });
   const log = built.stdout + built.stderr;
@@ -55,7 +59,12 @@ function sizeOver(engine: Engine, image: string, base: string): number | null {
  * host's network (the simulator listens on 127.0.0.1). The directory is made readable by the image's
  * non-root user.
  */
-export function runImage(engine: Engine, image: string, dir: string, args: readonly string[]): Promise<CliResult> {
+export function runImage(
+  engine: Engine,
+  image: string,
+  dir: string,
+  args: readonly string[],
+): Promise<CliResult> {
   chmodSync(dir, 0o755);
   const run = ['run', '--rm', ...engine.networkFlags, '-v', `${dir}:/secrets:ro`, image, ...args];
   return runCommand(engine.command, run, { env: engine.env });
