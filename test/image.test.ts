@@ -4,7 +4,7 @@
  * host. Builds the image first (`npm run image`'s script), or uses DEVIN_TAP_IMAGE.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { IMAGE_NAME } from '../scripts/image/build.js';
 import { engineSync } from '../scripts/image/engine.js';
@@ -85,7 +85,7 @@ describe.skipIf(engine === null)('the Airbyte image, run as the platform runs it
 
   beforeAll(async () => {
     if (engine === null) return;
-    image = await testImage(engine, process.env);
+    image = await testImage(engine, process.env, inject('imageBuild'));
     sim = await startSimulator({ sessions: 25, messagesPerSession: 3, seed: 11, users: 4 });
     dir = tempDir('devin-tap-image-');
     writeJson(dir, 'config.json', { ...sim.config(), page_size: 50 });

@@ -15,13 +15,22 @@ import { configFile, databasePath, expectTablesEqualSimulator, syncArgs } from '
 const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 
-/** npm's environment: node-gyp cannot download Node's headers here, so it is told where they are. */
+/**
+ * npm's environment: node-gyp cannot download Node's headers here, so it is told where they are (an
+ * npm_config_nodedir already set wins). The compile of SQLite runs unoptimized (-O0 comes after the
+ * package's -O3): the test proves that it compiles and loads, in a quarter of the time.
+ */
 function npmEnv(): NodeJS.ProcessEnv {
   const prefix = dirname(dirname(process.execPath));
   const nodedir =
     process.env.npm_config_nodedir ??
     (existsSync(join(prefix, 'include', 'node', 'common.gypi')) ? prefix : undefined);
-  return { ...process.env, ...(nodedir ? { npm_config_nodedir: nodedir } : {}) };
+  return {
+    ...process.env,
+    CFLAGS: `${process.env.CFLAGS ?? ''} -O0`.trim(),
+    CXXFLAGS: `${process.env.CXXFLAGS ?? ''} -O0`.trim(),
+    ...(nodedir ? { npm_config_nodedir: nodedir } : {}),
+  };
 }
 
 describe('npm pack, then npm install -g of the tarball', () => {

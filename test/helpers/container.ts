@@ -8,7 +8,10 @@
 import { chmodSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Engine, findEngine, imageSize } from '../../scripts/image/engine.js';
+import { awaitImageBuild, type BackgroundBuild } from './image-build.js';
 import { type CliResult, runCommand } from './run-cli.js';
+
+const BUILD_DEADLINE_MS = 30 * 60_000;
 
 export const ENGINE_NOTICE =
   'image: no container engine (docker with a running daemon, or podman), so the Airbyte image test did not run; to run it: apt-get install podman runc debootstrap, then npm test';
@@ -29,8 +32,15 @@ export interface TestImage {
   buildLog: string;
 }
 
-/** Builds the image the way `npm run image` does (the compiled script), or takes DEVIN_TAP_IMAGE. */
-export async function testImage(engine: Engine, env: NodeJS.ProcessEnv): Promise<TestImage> {
+/**
+ * Builds the image the way `npm run image` does (the compiled script), or waits for the global
+ * setup's background build of it (under CI), or takes DEVIN_TAP_IMAGE.
+ */
+export async function testImage(
+  engine: Engine,
+  env: NodeJS.ProcessEnv,
+  background: BackgroundBuild | null,
+): Promise<TestImage> {
   if (env.DEVIN_TAP_IMAGE) {
     const base = env.DEVIN_TAP_IMAGE_BASE;
     return {
@@ -39,13 +49,18 @@ export async function testImage(engine: Engine, env: NodeJS.ProcessEnv): Promise
       buildLog: '',
     };
   }
-  const built = await runCommand(process.execPath, [resolve('dist/scripts/image/build.js')], { env });
-  const log = built.stdout + built.stderr;
-  if (built.code !== 0) throw new Error(`npm run image failed:\n${log.slice(-4000)}`);
+  const log = background ? await awaitImageBuild(background, BUILD_DEADLINE_MS) : await buildNow(env);
   const image = /built (\S+) in/.exec(log)?.[1];
   const base = /base image: ([^;\s]+);/.exec(log)?.[1];
   if (!image || !base) throw new Error(`npm run image did not name its image and base:\n${log.slice(-2000)}`);
   return { image, overBase: sizeOver(engine, image, base), buildLog: log };
+}
+
+async function buildNow(env: NodeJS.ProcessEnv): Promise<string> {
+  const built = await runCommand(process.execPath, [resolve('dist/scripts/image/build.js')], { env });
+  const log = built.stdout + built.stderr;
+  if (built.code !== 0) throw new Error(`npm run image failed:\n${log.slice(-4000)}`);
+  return log;
 }
 
 function sizeOver(engine: Engine, image: string, base: string): number | null {
