@@ -8,7 +8,7 @@ ARG BASE_IMAGE=node:20-slim
 FROM ${BASE_IMAGE} AS builder
 WORKDIR /build
 # better-sqlite3 compiles from source when no prebuilt binary can be downloaded.
-RUN apt-get update \
+RUN apt-get update -o Acquire::Languages=none \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
