@@ -25,14 +25,15 @@ export function packageVersion(): string {
 
 type Log = (line: string) => void;
 
-/** The base to build on: BASE_IMAGE, else node:20-slim present or pulled, else the stand-in (made once). */
+/** The base to build on: BASE_IMAGE, else a stand-in made earlier, else node:20-slim present or pulled, else a new stand-in. */
 export function chooseBase(engine: Engine, env: NodeJS.ProcessEnv, log: Log): string {
   if (env.BASE_IMAGE) return env.BASE_IMAGE;
-  if (imageSize(engine, OFFICIAL_BASE) !== null) return OFFICIAL_BASE;
+  // The stand-in first: podman also finds it under the short name node:20-slim.
   if (imageSize(engine, STAND_IN_TAG) !== null) {
     log(`using the stand-in for ${OFFICIAL_BASE} made earlier (${STAND_IN_TAG})`);
     return STAND_IN_TAG;
   }
+  if (imageSize(engine, OFFICIAL_BASE) !== null) return OFFICIAL_BASE;
   const pulled = engineSync(engine, ['pull', `docker.io/library/${OFFICIAL_BASE}`], PULL_TIMEOUT_MS);
   if (pulled.code === 0) return OFFICIAL_BASE;
   const reason = pulled.stderr.trim().split('\n').at(-1) ?? '';
