@@ -71,14 +71,14 @@ export function engineSync(engine: Engine, args: string[], timeoutMs: number, in
     maxBuffer: 64 * 1024 * 1024,
     stdio: inherit ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
   });
-  const timedOut = result.error !== undefined || result.signal !== null;
-  return {
-    code: timedOut ? null : result.status,
-    stdout: result.stdout ?? '',
-    stderr: timedOut
-      ? `${engine.command} ${args[0]}: no answer within ${timeoutMs / 1000} s`
-      : (result.stderr ?? ''),
-  };
+  if (result.error === undefined && result.signal === null) {
+    return { code: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+  }
+  const timedOut = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+  const why = timedOut
+    ? `no answer within ${timeoutMs / 1000} s`
+    : (result.error?.message ?? `killed by ${result.signal}`);
+  return { code: null, stdout: result.stdout ?? '', stderr: `${engine.command} ${args[0]}: ${why}` };
 }
 
 /** The image's size in bytes as the engine reports it, or null when it has no such image. */
