@@ -21,13 +21,20 @@ export function startImageBuild(env: NodeJS.ProcessEnv): { build: BackgroundBuil
   const dir = mkdtempSync(join(tmpdir(), 'devin-tap-image-build-'));
   const build = { log: join(dir, 'build.log'), status: join(dir, 'status') };
   const out = openSync(build.log, 'w');
+  // Its own process group, so stop() ends the engine it runs as well as the script.
   const child = spawn(process.execPath, [resolve('dist/scripts/image/build.js')], {
     env,
     stdio: ['ignore', out, out],
+    detached: true,
   });
   child.on('error', (error) => writeFileSync(build.status, `error ${error.message}`));
   child.on('exit', (code, signal) => writeFileSync(build.status, String(code ?? signal)));
-  return { build, stop: () => child.exitCode === null && child.kill('SIGTERM') };
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      process.kill(-child.pid, 'SIGTERM');
+    }
+  };
+  return { build, stop };
 }
 
 /** Waits (polling, with a deadline) for the background build; resolves to its log or throws with it. */
