@@ -224,7 +224,8 @@ describe('Airbyte image entrypoint contract', () => {
     expect(dockerfile).toContain(`ENTRYPOINT ["node", "/airbyte/integration_code/${entrypoint}"]`);
     expect(dockerfile).toMatch(/LABEL io\.airbyte\.name=/);
     expect(dockerfile).toMatch(/LABEL io\.airbyte\.version=/);
-    expect(dockerfile).toMatch(/^USER node$/m);
+    // Numeric and non-root, so Kubernetes' runAsNonRoot can verify it (uid 1000: the base's `node`).
+    expect(dockerfile).toMatch(/^USER [1-9]\d*:[1-9]\d*$/m);
     const { code, messages } = await airbyte(['spec']);
     expect(code).toBe(0);
     expect(messages[0]?.type).toBe('SPEC');

@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { findEngine } from '../scripts/image/engine.js';
+import { type BackgroundBuild, startImageBuild } from './helpers/image-build.js';
 import { type ToolPaths, toolGuard } from './helpers/tool-guard.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -15,6 +17,7 @@ const SOURCE_DIRS = ['src', 'test', 'bench', 'scripts'];
 declare module 'vitest' {
   export interface ProvidedContext {
     tools: ToolPaths;
+    imageBuild: BackgroundBuild | null;
   }
 }
 
@@ -36,7 +39,7 @@ export function staleSource(root: string): string | null {
   return null;
 }
 
-export default function setup(project: TestProject): void {
+export default function setup(project: TestProject): () => void {
   const stale = process.env.DEVIN_TAP_SKIP_BUILD ? null : staleSource(ROOT);
   if (stale !== null) {
     process.stdout.write(`global setup: ${stale} is newer than dist/; building\n`);
@@ -48,4 +51,11 @@ export default function setup(project: TestProject): void {
   const guard = toolGuard(process.env);
   for (const notice of guard.notices) process.stdout.write(`${notice}\n`);
   project.provide('tools', guard.paths);
+  // Under CI the Airbyte image builds in the background while the suite runs (test/image.test.ts waits).
+  const early =
+    process.env.CI && !process.env.DEVIN_TAP_IMAGE && findEngine(process.env)
+      ? startImageBuild(process.env)
+      : null;
+  project.provide('imageBuild', early?.build ?? null);
+  return () => early?.stop();
 }

@@ -27,7 +27,8 @@ import { STREAMS } from '../tap/streams/index.js';
 import { parseConfiguredCatalog } from './configured-catalog.js';
 import { parseAirbyteState } from './state-input.js';
 
-export const DOCUMENTATION_URL = 'https://github.com/devin-tap/devin-tap#readme';
+export const DOCUMENTATION_URL =
+  'https://github.com/devin-tap/devin-tap/blob/main/docs/airbyte-and-singer.md#airbyte-source';
 
 export interface AirbyteIo {
   out: Writable;
