@@ -197,7 +197,7 @@ describe.runIf(chromiumPath !== null)('report in a browser', () => {
     const database = join(dir, 'table.sqlite');
     await writeFixture('sqlite', database, sim);
     const out = join(dir, 'table.html');
-    await writeReport({ database, out });
+    await writeReport({ database, out, period: 'all' });
     const opened = await openReport(out);
     const { page } = opened;
     const acusCells = page.locator('#sessions-body tr td:nth-child(7)');
