@@ -66,7 +66,9 @@ describe('metadata.yaml', () => {
       /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
     expect(DOCUMENTATION_URL).toMatch(/#airbyte-source$/);
-    expect(readFileSync('README.md', 'utf8')).toMatch(/^## Airbyte source$/m);
+    // The anchor the URL names: the Airbyte section of the reference.
+    expect(readFileSync('docs/airbyte-and-singer.md', 'utf8')).toMatch(/^## Airbyte source$/m);
+    expect(DOCUMENTATION_URL).toContain('docs/airbyte-and-singer.md');
   });
 });
 

@@ -30,7 +30,7 @@ describe.each(KINDS)('devin-tap load --target %s over hostile records', (kind) =
     ]);
     const run = await load(kind, path, input);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain('things: 7 records, 2 inserted, 0 updated, 5 rejected');
+    expect(run.stderr).toContain('things: 7 records, 2 inserted, 0 updated, 0 unchanged, 5 rejected');
     expect(run.stderr).toContain('record rejected (no valid primary key: id is "abc"');
     expect(run.stdout).toBe('{"bookmarks":{"things":2}}\n');
     expect(await query(kind, path, 'SELECT id FROM things ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
@@ -79,7 +79,7 @@ describe.each(KINDS)('devin-tap load --target %s over hostile records', (kind) =
     const run = await load(kind, path, `${input}\n`);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('record rejected (a value nests more than 256 levels deep)');
-    expect(run.stderr).toContain('things: 3 records, 2 inserted, 0 updated, 1 rejected');
+    expect(run.stderr).toContain('things: 3 records, 2 inserted, 0 updated, 0 unchanged, 1 rejected');
     expect(await query(kind, path, 'SELECT id FROM things ORDER BY id')).toEqual([{ id: 1 }, { id: 3 }]);
     const [row] = await query(
       kind,
