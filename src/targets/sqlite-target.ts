@@ -206,7 +206,8 @@ export class SqliteTarget implements Target {
       this.ensureMeta();
       this.begin();
       this.db.prepare(upsertRunSql(DIALECT)).run(...runParameters(run));
-      this.db.exec('COMMIT');
+      // Keeps the write lock: a second run must not get in between this run's commits.
+      this.commit();
     });
   }
 
