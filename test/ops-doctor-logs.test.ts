@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
+import { STREAM_NAMES } from '../src/tap/streams/index.js';
 import { airbyteMessages, configuredCatalog } from './helpers/airbyte-protocol.js';
 import { startLocalServer } from './helpers/local-server.js';
 import { CLI, jsonLines, runCli, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
@@ -77,6 +78,24 @@ describe('devin-tap doctor', () => {
     expect(find('database')).toMatchObject({ ok: false });
     expect(find('database')?.detail).toContain('/nonexistent-dir');
   });
+
+  it('a rejected token is one root cause: the checks it makes impossible are skipped, and every line fits 80 columns', async () => {
+    const { json, text, checks, find } = await doctor('cog_not_a_real_token');
+    expect(json.code).toBe(1);
+    expect(text.code).toBe(1);
+    const streams = checks.filter((check) => check.check.startsWith('stream '));
+    expect(streams.length).toBe(STREAM_NAMES.length);
+    for (const check of [...streams, find('API latency')])
+      expect(check).toMatchObject({
+        ok: false,
+        skipped: true,
+        detail: 'not checked: the API token check failed',
+      });
+    expect(text.stdout).toMatch(/stream sessions\s+skipped\s+not checked/);
+    expect(text.stdout).toContain('1 problem found');
+    for (const line of `${text.stdout}${text.stderr}`.split('\n'))
+      expect(line.length, line).toBeLessThanOrEqual(80);
+  });
 });
 
 describe('devin-tap doctor at the edges', () => {
@@ -91,8 +110,10 @@ describe('devin-tap doctor at the edges', () => {
         cwd: dir,
       });
       expect(run.code).toBe(1);
-      expect(run.stderr).toContain(`waiting for the Devin API at ${silent.url} to answer`);
-      expect(run.stderr).toContain('given up after 1 s, once');
+      // Wrapped to the terminal's width: read as one line.
+      const said = run.stderr.replace(/\n {2}/g, ' ');
+      expect(said).toContain(`waiting for the Devin API at ${silent.url} (a request per stream`);
+      expect(said).toContain('one with no answer is given up after 1 s');
       const checks = (JSON.parse(run.stdout) as { checks: Check[] }).checks;
       expect(checks.find((check) => check.check === 'API token')?.detail).toMatch(
         /^cannot reach the Devin API .*failed after 1 attempts \(last: timed out\)$/,

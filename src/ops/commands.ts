@@ -10,6 +10,7 @@ import type { CommandLogOptions } from './log-options.js';
 import { addLogOptions } from './log-options.js';
 import type { QueryFormat } from './query.js';
 import { DEFAULT_RUNS } from './run-status.js';
+import { wrapText } from './text-table.js';
 
 const DATABASE_HELP = `database file written by sync (default ${DEFAULT_DATABASE})`;
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -101,10 +102,11 @@ function doctorCommand(): Command {
           config: configRequest(flags, process.env),
           database,
           now: Date.now,
-          onWait: (message) => process.stderr.write(`devin-tap doctor: ${message}\n`),
+          onWait: (message) =>
+            process.stderr.write(`${wrapText(`devin-tap doctor: ${message}`, 77).join('\n  ')}\n`),
         });
         print(flags.json ? JSON.stringify({ checks: rows }) : doctorTable(rows));
-        return rows.every((row) => row.ok) ? 0 : 1;
+        return rows.every((row) => row.ok || row.skipped) ? 0 : 1;
       }, flags),
     );
 }

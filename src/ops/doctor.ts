@@ -12,6 +12,13 @@ export interface DoctorRow {
   check: string;
   ok: boolean;
   detail: string;
+  /** Not checked because of another row's problem (a rejected token): not a problem of its own. */
+  skipped?: boolean;
+}
+
+/** A check that could not run because `cause` failed: one root cause, not one problem per stream. */
+function skippedRow(check: string, cause: string): DoctorRow {
+  return { check, ok: false, skipped: true, detail: `not checked: ${cause}` };
 }
 
 export interface DoctorOptions {
@@ -44,7 +51,7 @@ function streamRows(result: CheckResult): DoctorRow[] {
         detail: `nothing to probe (no ${empty.parent} yet)`,
       };
     const otherProblem = result.message.match(new RegExp(`${stream.name}: ([^;]+)`))?.[1];
-    if (!tokenAccepted) return { check: `stream ${stream.name}`, ok: false, detail: 'not checked' };
+    if (!tokenAccepted) return skippedRow(`stream ${stream.name}`, 'the API token check failed');
     if (otherProblem) return { check: `stream ${stream.name}`, ok: false, detail: otherProblem };
     return { check: `stream ${stream.name}`, ok: true, detail: 'readable' };
   });
@@ -53,7 +60,7 @@ function streamRows(result: CheckResult): DoctorRow[] {
 async function apiRows(config: TapConfig, options: DoctorOptions): Promise<DoctorRow[]> {
   const { now } = options;
   options.onWait?.(
-    `waiting for the Devin API at ${displayBaseUrl(config.baseUrl)} to answer (one request per stream; a request that gets no answer is given up after ${config.requestTimeoutSeconds} s, once)`,
+    `waiting for the Devin API at ${displayBaseUrl(config.baseUrl)} (a request per stream; one with no answer is given up after ${config.requestTimeoutSeconds} s)`,
   );
   const started = now();
   // A request that timed out is not tried again: doctor waits one request timeout, not three.
@@ -67,7 +74,9 @@ async function apiRows(config: TapConfig, options: DoctorOptions): Promise<Docto
       detail: tokenAccepted ? `accepted by ${config.baseUrl} (${config.orgId})` : result.message,
     },
     ...streamRows(result),
-    { check: 'API latency', ok: tokenAccepted, detail: `${elapsed} ms for the check's probes` },
+    tokenAccepted
+      ? { check: 'API latency', ok: true, detail: `${elapsed} ms for the check's probes` }
+      : skippedRow('API latency', 'the API token check failed'),
   ];
 }
 

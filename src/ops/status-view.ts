@@ -23,12 +23,13 @@ export function statusTable(status: DatabaseStatus): string {
   return `${streams}\n\nlast runs\n${runsTable(status.runs)}`;
 }
 
+/** `devin-tap doctor` for people: one root cause (checks it made impossible say `skipped`); fits 80 columns. */
 export function doctorTable(rows: readonly DoctorRow[]): string {
-  const problems = rows.filter((row) => !row.ok).length;
+  const problems = rows.filter((row) => !row.ok && !row.skipped).length;
   const table = textTable(
     ['check', 'result', 'detail'],
-    rows.map((row) => [row.check, row.ok ? 'ok' : 'PROBLEM', row.detail]),
-    { maxCell: 200 },
+    rows.map((row) => [row.check, row.ok ? 'ok' : row.skipped ? 'skipped' : 'PROBLEM', row.detail]),
+    { maxCell: 400, wrapLastTo: 80 },
   );
   return `${table}\n\n${problems === 0 ? 'no problems found' : `${problems} problem${problems === 1 ? '' : 's'} found`}`;
 }
