@@ -160,3 +160,78 @@ describe('progress lines and summary for people', () => {
     expect(table.at(-1)).toBe('total: 135,801 rows written, 1,234 requests, 123.4 s');
   });
 });
+
+describe('what the live lines say', () => {
+  const state = (stream: string) => ({ kind: 'state', stream, state: {}, recordCount: 0 }) as const;
+  const complete = (stream: string) => ({ kind: 'status', stream, status: 'complete' }) as const;
+
+  it('a stream is done as soon as its last state is committed, before the sync ends', () => {
+    const tracker = new ProgressTracker();
+    tracker.observe(state('playbooks'), 1);
+    tracker.observe(complete('playbooks'), 2);
+    expect(tracker.streams.get('playbooks')?.status).toBe('read');
+    tracker.statesCommitted(['playbooks']);
+    expect(tracker.streams.get('playbooks')?.status).toBe('complete');
+    // Committed before the tap said complete: done at once.
+    tracker.observe(state('secrets'), 3);
+    tracker.statesCommitted(['secrets']);
+    tracker.observe(complete('secrets'), 4);
+    expect(tracker.streams.get('secrets')?.status).toBe('complete');
+    // A state after the commit is pending again.
+    tracker.observe(state('users'), 5);
+    tracker.statesCommitted(['users']);
+    tracker.observe(state('users'), 6);
+    tracker.observe(complete('users'), 7);
+    expect(tracker.streams.get('users')?.status).toBe('read');
+  });
+
+  it('an interrupted stream says interrupted, never FAILED', () => {
+    const tracker = new ProgressTracker();
+    tracker.observe(state('sessions'), 1);
+    tracker.observe(state('playbooks'), 1);
+    tracker.observe(
+      { kind: 'stream_error', stream: 'sessions', message: 'interrupted', failure: 'system_error' },
+      2,
+    );
+    tracker.interrupted('sessions');
+    tracker.observe({ kind: 'status', stream: 'sessions', status: 'incomplete' }, 3);
+    tracker.interruptUnfinished();
+    for (const stream of ['sessions', 'playbooks']) {
+      const progress = tracker.streams.get(stream);
+      expect(progress?.status, stream).toBe('interrupted');
+      if (progress) expect(progressLine(progress, 4)).toMatch(/interrupted$/);
+      if (progress) expect(progressLine(progress, 4)).not.toContain('FAILED');
+    }
+  });
+
+  it('figures align whatever the stream name’s length', () => {
+    const tracker = new ProgressTracker();
+    for (const stream of ['users', 'metrics_active_users', 'consumption_by_user'])
+      tracker.observe(state(stream), 0);
+    const columns = [...tracker.streams.values()].map((progress) =>
+      progressLine(progress, 1000).indexOf('records'),
+    );
+    expect(new Set(columns).size).toBe(1);
+  });
+});
+
+describe('log lines above the live lines', () => {
+  it('are wrapped by us to the terminal’s width, not by the terminal', async () => {
+    const { Writable } = await import('node:stream');
+    const { ProgressDisplay } = await import('../src/sync/progress-display.js');
+    let written = '';
+    const out = new Writable({
+      write(chunk, _encoding, done) {
+        written += String(chunk);
+        done();
+      },
+    });
+    const display = new ProgressDisplay(new ProgressTracker(), out, 'live', () => 0);
+    const line = `2026-12-01T09:39:41Z WARN  [consumption_by_user] ${'a member was removed while the read ran '.repeat(3)}`;
+    display.log(line);
+    const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');
+    const visible = written.replace(ansi, '').split('\n');
+    for (const text of visible) expect(text.length, text).toBeLessThanOrEqual(80);
+    expect(visible.join(' ').replace(/\s+/g, ' ')).toContain(line.trim().replace(/\s+/g, ' '));
+  });
+});

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { addConfigOptions, type ConfigFlags, configRequest } from '../io/command-options.js';
 import { DEFAULT_DATABASE, resolveDatabase } from '../io/database-option.js';
+import { wrapText } from '../io/wrap-text.js';
 import { runCommand } from '../run-command.js';
 import { selectStreams } from '../sync/stream-selection.js';
 import { InputError } from '../tap/errors.js';
@@ -10,7 +11,6 @@ import type { CommandLogOptions } from './log-options.js';
 import { addLogOptions } from './log-options.js';
 import type { QueryFormat } from './query.js';
 import { DEFAULT_RUNS } from './run-status.js';
-import { wrapText } from './text-table.js';
 
 const DATABASE_HELP = `database file written by sync (default ${DEFAULT_DATABASE})`;
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);

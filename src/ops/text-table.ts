@@ -1,3 +1,5 @@
+import { wrapText } from '../io/wrap-text.js';
+
 export interface TableOptions {
   /** Columns right-aligned (numbers). */
   right?: ReadonlySet<number>;
@@ -7,28 +9,6 @@ export interface TableOptions {
   fit?: number;
   /** Widest line wanted: the last column's cells wrap onto lines of their own to stay within it. */
   wrapLastTo?: number;
-}
-
-/** `text` in lines of at most `width` characters, broken at spaces (a longer word is cut). */
-export function wrapText(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    const candidate = line === '' ? word : `${line} ${word}`;
-    if (candidate.length <= width) {
-      line = candidate;
-      continue;
-    }
-    if (line !== '') lines.push(line);
-    let rest = word;
-    while (rest.length > width) {
-      lines.push(rest.slice(0, width));
-      rest = rest.slice(width);
-    }
-    line = rest;
-  }
-  if (line !== '' || lines.length === 0) lines.push(line);
-  return lines;
 }
 
 function clip(text: string, max: number): string {

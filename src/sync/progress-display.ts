@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { wrapText } from '../io/wrap-text.js';
 import { LINE_WIDTH, progressLine } from './progress-format.js';
 import type { ProgressTracker } from './progress-tracker.js';
 
@@ -34,13 +35,14 @@ export class ProgressDisplay {
     if (this.mode === 'live') this.draw();
   }
 
-  /** One log line, above the live lines. */
+  /** One log line, above the live lines; on a terminal wrapped by us, never by the terminal. */
   log(line: string): void {
+    const text = this.mode === 'live' ? wrapText(line, LINE_WIDTH - 2).join('\n  ') : line;
     if (this.mode !== 'live' || this.drawnLines === 0) {
-      this.out.write(`${line}\n`);
+      this.out.write(`${text}\n`);
       return;
     }
-    this.out.write(`\x1b[${this.drawnLines}F\x1b[0J${line}\n`);
+    this.out.write(`\x1b[${this.drawnLines}F\x1b[0J${text}\n`);
     this.drawnLines = 0;
     if (this.timer !== undefined) this.draw();
   }

@@ -1,4 +1,8 @@
+import { STREAM_NAMES } from '../tap/streams/index.js';
 import type { StreamProgress } from './progress-tracker.js';
+
+/** The stream column is as wide as the longest stream name, so every line's figures align. */
+const NAME_WIDTH = Math.max(...STREAM_NAMES.map((name) => name.length));
 
 const count = (n: number) => n.toLocaleString('en-US');
 /** Every line fits an 80-column terminal. */
@@ -14,6 +18,7 @@ const STATUS_LABEL: Readonly<Record<StreamProgress['status'], string | null>> = 
   read: 'read, committing',
   complete: 'done',
   failed: 'FAILED',
+  interrupted: 'interrupted',
 };
 
 /**
@@ -22,7 +27,7 @@ const STATUS_LABEL: Readonly<Record<StreamProgress['status'], string | null>> = 
  */
 export function progressLine(progress: StreamProgress, now: number, fraction: number | null = null): string {
   const elapsed = Math.max(0.001, ((progress.endedAt ?? now) - progress.startedAt) / 1000);
-  const parts = [progress.stream.padEnd(17), `${count(progress.records).padStart(9)} records`];
+  const parts = [progress.stream.padEnd(NAME_WIDTH), `${count(progress.records).padStart(9)} records`];
   if (fraction !== null && progress.status === 'running') {
     const eta = fraction > 0 ? (elapsed / fraction) * (1 - fraction) : Number.NaN;
     parts.push(

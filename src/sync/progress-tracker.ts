@@ -12,8 +12,10 @@ export interface StreamProgress {
   startedAt: number;
   endedAt: number | null;
   /** `read`: the tap has finished the stream, its last rows may not be committed yet. */
-  status: 'running' | 'read' | 'complete' | 'failed';
+  status: 'running' | 'read' | 'complete' | 'failed' | 'interrupted';
   error: string | null;
+  /** The stream's last state (and every row before it) is committed. */
+  stateCommitted: boolean;
 }
 
 /** Follows tap events to know, per stream, how far a sync has come. Time is passed in. */
@@ -24,17 +26,22 @@ export class ProgressTracker {
     if (event.kind === 'log') return;
     const progress = this.streamProgress(event.stream, now);
     switch (event.kind) {
+      case 'state':
+        progress.stateCommitted = false;
+        break;
       case 'progress':
         this.applyCounters(progress, event.counters, event.total);
         break;
       case 'status':
         if (event.status === 'complete' || event.status === 'incomplete') {
           progress.endedAt = now;
-          if (event.status === 'complete' && progress.status !== 'failed') progress.status = 'read';
-          if (event.status === 'incomplete') progress.status = 'failed';
+          if (event.status === 'complete' && progress.status !== 'failed')
+            progress.status = progress.stateCommitted ? 'complete' : 'read';
+          if (event.status === 'incomplete' && progress.status !== 'interrupted') progress.status = 'failed';
         }
         break;
       case 'stream_error':
+        if (progress.status === 'interrupted') break;
         progress.status = 'failed';
         progress.error = event.message;
         break;
@@ -47,6 +54,30 @@ export class ProgressTracker {
   committed(): void {
     for (const progress of this.streams.values())
       if (progress.status === 'read') progress.status = 'complete';
+  }
+
+  /** These streams' last states are committed: a stream the tap finished is done from now on. */
+  statesCommitted(streams: readonly string[]): void {
+    for (const stream of streams) {
+      const progress = this.streams.get(stream);
+      if (progress === undefined) continue;
+      progress.stateCommitted = true;
+      if (progress.status === 'read') progress.status = 'complete';
+    }
+  }
+
+  /** A stream stopped by an interrupt: not a failure, and said so everywhere. */
+  interrupted(stream: string): void {
+    const progress = this.streams.get(stream);
+    if (progress === undefined || progress.status === 'complete') return;
+    progress.status = 'interrupted';
+    progress.error = null;
+  }
+
+  /** After an interrupt: every stream not finished is interrupted. */
+  interruptUnfinished(): void {
+    for (const progress of this.streams.values())
+      if (progress.status === 'running' || progress.status === 'read') this.interrupted(progress.stream);
   }
 
   failures(): StreamProgress[] {
@@ -88,6 +119,7 @@ export class ProgressTracker {
         endedAt: null,
         status: 'running',
         error: null,
+        stateCommitted: false,
       };
       this.streams.set(stream, progress);
     }

@@ -140,6 +140,7 @@ async function syncInto(
     stats = await writeEvents(events, {
       target,
       fullRefresh: new Set(options.fullRefresh ? names : []),
+      onCommitted: (streams) => tracker.statesCommitted(streams),
       observer: (event: TapEvent) => {
         tracker.observe(event, io.now());
         if (event.kind === 'rejected') {
@@ -148,6 +149,7 @@ async function syncInto(
         }
         // An interrupted stream has not failed: the summary says `interrupted`, the log nothing.
         const interrupted = event.kind === 'stream_error' && interruptOf(signal)?.message === event.message;
+        if (interrupted) tracker.interrupted(event.stream);
         // Without a log, the screen shows the tap's warnings (not its info lines: users read in full).
         if (streamLog) {
           if (!interrupted) streamLog.observe(event);
@@ -161,6 +163,7 @@ async function syncInto(
     });
     tracker.committed();
   } finally {
+    if (interruptOf(signal) !== null) tracker.interruptUnfinished();
     display.stop();
     publisher.stop();
   }

@@ -29,6 +29,8 @@ export interface EventWriterOptions {
   commit?: Partial<CommitLimits>;
   /** Clock for the commit interval (ms). */
   now?: () => number;
+  /** Told, once committed, which streams' states a commit stored (with every row they cover). */
+  onCommitted?: (streams: readonly string[]) => void;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function writeEvents(
 
   const commit = async (): Promise<void> => {
     lastCommit = now();
-    await batches.commit();
+    await batches.commit(options.onCommitted);
   };
 
   const handlers = {
@@ -82,8 +84,10 @@ export async function writeEvents(
       // One transaction: the swap, the held state and the states ready for other streams.
       const held = progress.heldState ? { [stream]: progress.heldState } : {};
       lastCommit = now();
-      await target.completeFullRefresh(stream, { ...batches.takePending(), ...held });
+      const states = { ...batches.takePending(), ...held };
+      await target.completeFullRefresh(stream, states);
       progress.refreshing = false;
+      options.onCommitted?.([...Object.keys(states), stream]);
     },
     fail: async (stream: string, message: string) => {
       const progress = batches.progressOf(stream);

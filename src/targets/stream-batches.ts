@@ -101,14 +101,17 @@ export class StreamBatches {
    * Writes every stream's covered rows and commits them with the states they complete (chained:
    * `settle()` waits for it). Waits for the previous commit first.
    */
-  async commit(): Promise<void> {
+  async commit(committed?: (streams: readonly string[]) => void): Promise<void> {
     await this.settle();
     for (const [stream, progress] of this.streams) {
       if (progress.buffer.coveredSize > 0) this.write(stream, progress, progress.buffer.takeCovered());
     }
     const state = this.pending;
     this.pending = {};
-    this.chain(() => this.target.checkpoint(state));
+    this.chain(async () => {
+      await this.target.checkpoint(state);
+      committed?.(Object.keys(state));
+    });
   }
 
   /** Writes every buffered row of the stream (a full buffer, or a stream read to its end). */
