@@ -97,3 +97,34 @@ describe('resume inside a page of parents', () => {
     expect(byKey([...rows.values()], keys)).toEqual(byKey(truthMessages(sim), keys));
   });
 });
+
+describe('progress of a resumed read', () => {
+  let sim: Simulator;
+  beforeEach(async () => {
+    sim = await startSimulator({ sessions: 40, messagesPerSession: 1, seed: 9 });
+  });
+  afterEach(() => sim.close());
+
+  it('counts what is left: the total less the pages read before the interrupt', async () => {
+    const config = simConfig(sim, { page_size: 5, max_concurrency: 2 });
+    const streams = configured(['sessions'], 'incremental');
+    const first: TapEvent[] = [];
+    for await (const event of readStreams({ config, streams, http: { backoff: FAST_BACKOFF } }))
+      first.push(event);
+    const totals = first.flatMap((e) => (e.kind === 'progress' && e.stream === 'sessions' ? [e.total] : []));
+    expect(totals[0]).toBe(SESSIONS);
+    const checkpoints = first.filter((e) => e.kind === 'state' && e.stream === 'sessions');
+    const second = checkpoints[1];
+    if (second?.kind !== 'state') throw new Error('expected a checkpoint after two pages');
+    const resumed: TapEvent[] = [];
+    for await (const event of readStreams({
+      config,
+      streams,
+      state: { sessions: second.state },
+      http: { backoff: FAST_BACKOFF },
+    }))
+      resumed.push(event);
+    const progress = resumed.find((e) => e.kind === 'progress' && e.stream === 'sessions');
+    expect(progress?.kind === 'progress' && progress.total).toBe(SESSIONS - 2 * 5);
+  });
+});

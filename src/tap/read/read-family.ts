@@ -195,8 +195,17 @@ class FamilyRead {
     }
     for (const { data, reason } of meta.rejected) events.push(root.run.reject(data, reason));
     for (const record of meta.records) events.push(root.run.record(record));
-    events.push(root.run.progress(meta.total));
+    events.push(root.run.progress(this.totalLeft(meta.total)));
     return events;
+  }
+
+  /**
+   * The API's total less what the pages done before a resume held, so that a resumed read's
+   * percentage and ETA count what is left, not the whole organization.
+   */
+  private totalLeft(total: number | null): number | null {
+    if (total === null) return null;
+    return Math.max(0, total - this.shared.pages * this.deps.config.pageSize);
   }
 
   private onChildren(job: Job, items: readonly JsonObject[]): TapEvent[] {
