@@ -89,6 +89,11 @@ describe.each(KINDS)('status during a %s sync', (kind) => {
         const query = await runCli(CLI, ['query', '--database', database, 'SELECT 1']);
         expect(query.code).toBe(1);
         expect(query.stderr).toContain(`devin-tap sync, pid ${child.pid}, has held it since `);
+        const out = `${database}.html`;
+        const report = await runCli(CLI, ['report', '--database', database, '--out', out]);
+        expect(report.code).toBe(1);
+        expect(report.stderr).toContain(`devin-tap sync, pid ${child.pid}, has held it since `);
+        expect(report.stderr).toContain('report on it when the sync ends');
       } else {
         expect(status.streams?.find((row) => row.stream === 'playbooks')?.rows).toBe(25);
         expect(text.stdout).toContain('committed so far:');

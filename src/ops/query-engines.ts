@@ -1,8 +1,8 @@
 import { DuckDBInstance, type DuckDBPreparedStatement, StatementType } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
+import { lockHint } from '../io/progress-file.js';
 import { detectFormat } from '../report/database.js';
 import { errorMessage, InputError } from '../tap/errors.js';
-import { readProgress } from './progress-file.js';
 import { type Cell, duckCell, sqliteCell } from './query-values.js';
 import { splitStatements } from './sql-statements.js';
 
@@ -118,16 +118,6 @@ function firstWord(text: string): string {
   return (/^[A-Za-z]+/.exec(bare)?.[0] ?? 'such').toUpperCase();
 }
 
-/** Who holds a locked database: the running sync's progress file says, else the driver's message. */
-function lockHint(path: string): string {
-  const progress = readProgress(path);
-  if (progress === null) return ' (is a sync still writing to it?)';
-  return (
-    ` (devin-tap ${progress.command}, pid ${progress.pid}, has held it since ${progress.startedAt}; ` +
-    'query it when the sync ends, `devin-tap status` shows how far it is)'
-  );
-}
-
 /**
  * Runs every statement of `sql`, in order, on the database opened read-only for reading only. Each
  * statement is checked before any runs, and the results are returned only when all succeeded.
@@ -139,7 +129,7 @@ export async function runStatements(path: string, sql: string): Promise<ResultSe
   } catch (error) {
     if (error instanceof StatementError) throw error;
     const message = errorMessage(error);
-    const hint = /lock/i.test(message) ? lockHint(path) : '';
+    const hint = /lock/i.test(message) ? lockHint(path, 'query') : '';
     throw new InputError(`cannot query ${path}: ${message}${hint}`);
   }
 }

@@ -1,7 +1,7 @@
+import { alive } from '../io/progress-file.js';
 import type { ReportDatabase, Row } from '../report/database.js';
 import { isJsonObject, type JsonObject, parseJson } from '../tap/json.js';
 import { RUNS_TABLE } from '../targets/runs-table.js';
-import { alive } from './progress-file.js';
 import { textTable } from './text-table.js';
 
 /** One row of `_devin_tap_runs` as `status` shows it. */

@@ -1,5 +1,5 @@
+import { type ProgressSnapshot, readProgress } from '../io/progress-file.js';
 import { errorMessage } from '../tap/errors.js';
-import { type ProgressSnapshot, readProgress } from './progress-file.js';
 import { type DatabaseStatus, databaseStatus } from './status.js';
 import { statusTable } from './status-view.js';
 import { textTable } from './text-table.js';

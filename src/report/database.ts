@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
+import { lockHint } from '../io/progress-file.js';
 import { errorMessage, InputError } from '../tap/errors.js';
 import { fileFormat } from '../targets/database-file.js';
 import type { Dialect } from './dialect.js';
@@ -38,7 +39,7 @@ export async function openReadOnly(path: string): Promise<ReportDatabase> {
   try {
     return dialect === 'duckdb' ? await openDuckDb(path) : openSqlite(path);
   } catch (error) {
-    const hint = /lock/i.test(errorMessage(error)) ? ' (is a sync still writing to it?)' : '';
+    const hint = /lock/i.test(errorMessage(error)) ? lockHint(path, 'report on') : '';
     throw new InputError(`cannot open ${path} read-only: ${errorMessage(error)}${hint}`);
   }
 }

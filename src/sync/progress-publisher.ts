@@ -1,4 +1,4 @@
-import { type ProgressSnapshot, removeProgress, writeProgress } from '../ops/progress-file.js';
+import { type ProgressSnapshot, removeProgress, writeProgress } from '../io/progress-file.js';
 import type { TapState } from '../tap/state/state.js';
 import type { ProgressTracker } from './progress-tracker.js';
 

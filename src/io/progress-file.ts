@@ -54,3 +54,13 @@ export function readProgress(database: string): ProgressSnapshot | null {
   if (!isJsonObject(value.streams) || typeof value.startedAt !== 'string') return null;
   return alive(value.pid) ? (value as unknown as ProgressSnapshot) : null;
 }
+
+/** Who holds a locked database: the running sync's progress file says, else a question. */
+export function lockHint(path: string, what: 'query' | 'report on'): string {
+  const progress = readProgress(path);
+  if (progress === null) return ' (is a sync still writing to it?)';
+  return (
+    ` (devin-tap ${progress.command}, pid ${progress.pid}, has held it since ${progress.startedAt}; ` +
+    `${what} it when the sync ends, \`devin-tap status\` shows how far it is)`
+  );
+}
