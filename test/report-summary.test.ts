@@ -75,7 +75,11 @@ describe('the report summary', () => {
       expect(cardValue(html, 'per-pr')).toBe(ENGINE.fmtAmount(f.perMergedPr, PRICE));
       expect(cardValue(html, 'cost')).toBe(ENGINE.fmtAmount(f.acus, PRICE));
       expect(Object.keys(summary.last_synced as object)).toContain('sessions');
-      expect(summary.forecast).toBeNull();
+      const forecast = summary.forecast as Record<string, unknown>;
+      expect(forecast.forecast_acus).toBeCloseTo(f.forecast?.forecast ?? 0, 2);
+      expect(forecast.forecast_usd).toBeCloseTo((f.forecast?.forecast ?? 0) * PRICE, 2);
+      expect(forecast.basis).toBe(f.forecast?.basis);
+      expect(cardValue(html, 'forecast')).toBe(ENGINE.fmtAmount(f.forecast?.forecast ?? null, PRICE));
     });
   }
 
@@ -84,6 +88,15 @@ describe('the report summary', () => {
     await writeReport({ database, out, period: 'month-to-date' });
     const window = summaryOf(readFileSync(out, 'utf8')).window as { start: string; end: string };
     expect(window.start).toBe(`${window.end.slice(0, 7)}-01`);
+  });
+
+  it('--budget-usd holds the forecast against a monthly budget', async () => {
+    const out = join(dir, 'budget.html');
+    await writeReport({ database, out, acuPrice: String(PRICE), budgetUsd: '5000' });
+    const html = readFileSync(out, 'utf8');
+    expect((summaryOf(html).forecast as Record<string, unknown>).budget_usd).toBe(5000);
+    expect(html).toContain('of the budget of $5,000');
+    await expect(writeReport({ database, out, budgetUsd: 'lots' })).rejects.toThrow(/--budget-usd must be/);
   });
 
   it('an unknown --period is a clear error naming the choices', async () => {

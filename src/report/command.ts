@@ -9,6 +9,7 @@ interface ReportFlags {
   acuPrice?: string;
   config?: string[];
   period?: string;
+  budgetUsd?: string;
 }
 
 /** `devin-tap report`: a bad path, a non-database file, a bad date or price is a clear error, exit 1. */
@@ -28,6 +29,10 @@ export function reportCommand(): Command {
     .option('--acu-price <USD>', 'price of one ACU in US dollars: every ACU figure also in dollars')
     .option('--config <file...>', 'config files; acu_price_usd in them sets the price (--acu-price wins)')
     .option(
+      '--budget-usd <USD>',
+      "a monthly budget: the month's forecast is shown against it (needs a price)",
+    )
+    .option(
       '--period <period>',
       'the view the page opens on: last-30-days, last-90-days, month-to-date or all',
       'last-30-days',
@@ -35,10 +40,11 @@ export function reportCommand(): Command {
     .action((flags: ReportFlags) =>
       runCommand(async () => {
         const { writeReport } = await import('./write-report.js');
-        const { database, out, since, until, acuPrice, config, period } = flags;
+        const { database, out, since, until, acuPrice, config, period, budgetUsd } = flags;
         const payload = await writeReport({
           database,
           out,
+          ...(budgetUsd === undefined ? {} : { budgetUsd }),
           ...(period === undefined ? {} : { period }),
           ...(since === undefined ? {} : { since }),
           ...(until === undefined ? {} : { until }),

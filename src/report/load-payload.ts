@@ -23,6 +23,8 @@ export interface LoadOptions {
   since: string | null;
   until: string | null;
   price: number | null;
+  /** A monthly budget in USD, or null. */
+  budgetUsd?: number | null;
   now: Date;
 }
 
@@ -56,6 +58,7 @@ export async function loadPayload(db: ReportDatabase, options: LoadOptions): Pro
       since: options.since,
       until: options.until,
       price: options.price,
+      budgetUsd: options.budgetUsd ?? null,
       firstDay: days.length === 0 ? null : days.reduce((a, b) => Math.min(a, b)),
       lastDay: days.length === 0 ? null : days.reduce((a, b) => Math.max(a, b)),
       urlBase: loaded.urlBase,

@@ -20,6 +20,8 @@ export interface PayloadMeta {
   until: string | null;
   /** USD per ACU, null when none was given. */
   price: number | null;
+  /** A monthly budget in USD (`--budget-usd`), null when none was given. */
+  budgetUsd?: number | null;
   /** First and last day with data (sessions or billing), within --since/--until; null when none. */
   firstDay: number | null;
   lastDay: number | null;

@@ -22,6 +22,14 @@ export function checkedPeriod(text: string): (typeof PERIODS)[PeriodFlag] {
   return period;
 }
 
+/** A --budget-usd value: a positive number of US dollars a month, or a clear InputError. */
+export function checkedBudget(text: string): number {
+  const budget = Number(text);
+  if (text.trim() === '' || !Number.isFinite(budget) || budget <= 0)
+    throw new InputError(`--budget-usd must be a positive number of US dollars a month, got "${text}"`);
+  return budget;
+}
+
 /** Parses YYYY-MM-DD (a real calendar date) to epoch seconds at 00:00 UTC; null if invalid. */
 export function parseDay(text: string): number | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;

@@ -18,8 +18,16 @@ export interface ReportSummary {
   active_users: number;
   sessions: number;
   last_synced: Record<string, string | null>;
-  /** Not computed yet: null. */
-  forecast: null;
+  /** This month's forecast, its basis, and the budget it is held against. */
+  forecast: {
+    month: string;
+    month_to_date_acus: number;
+    daily_rate_acus: number;
+    forecast_acus: number;
+    forecast_usd: number | null;
+    budget_usd: number | null;
+    basis: string;
+  } | null;
 }
 
 const cents = (value: number | null): number | null =>
@@ -40,6 +48,20 @@ export function reportSummary(f: Figures, streams: readonly StreamCount[]): Repo
     active_users: f.activeUsers,
     sessions: f.sessions.sessions,
     last_synced: Object.fromEntries(streams.map((stream) => [stream.name, stream.lastSynced])),
-    forecast: null,
+    forecast: forecastSummary(f),
+  };
+}
+
+function forecastSummary(f: Figures): ReportSummary['forecast'] {
+  const m = f.forecast;
+  if (m === null) return null;
+  return {
+    month: m.month,
+    month_to_date_acus: cents(m.monthToDate) ?? 0,
+    daily_rate_acus: cents(m.dailyRate) ?? 0,
+    forecast_acus: cents(m.forecast) ?? 0,
+    forecast_usd: f.price === null ? null : cents(m.forecast * f.price),
+    budget_usd: m.budgetAcus === null || f.price === null ? null : cents(m.budgetAcus * f.price),
+    basis: m.basis,
   };
 }

@@ -6,7 +6,7 @@ import { openReadOnly } from './database.js';
 import { renderReport } from './html.js';
 import { loadPayload, streamCounts } from './load-payload.js';
 import type { Payload } from './payload.js';
-import { checkedDay, checkedPeriod, resolvePrice } from './report-options.js';
+import { checkedBudget, checkedDay, checkedPeriod, resolvePrice } from './report-options.js';
 
 export interface ReportOptions {
   database: string;
@@ -21,6 +21,8 @@ export interface ReportOptions {
   configPaths?: readonly string[];
   /** The view the page opens on (and its summary describes): last-30-days by default. */
   period?: string;
+  /** A monthly budget in US dollars, compared with the month's forecast. */
+  budgetUsd?: string;
   now?: Date;
 }
 
@@ -33,6 +35,7 @@ export async function writeReport(options: ReportOptions): Promise<Payload> {
   }
   const price = resolvePrice(options.acuPrice, options.configPaths ?? []);
   const period = checkedPeriod(options.period ?? 'last-30-days');
+  const budgetUsd = options.budgetUsd === undefined ? null : checkedBudget(options.budgetUsd);
   const db = await openReadOnly(options.database);
   let html: string;
   let payload: Payload;
@@ -43,6 +46,7 @@ export async function writeReport(options: ReportOptions): Promise<Payload> {
       since: options.since ?? null,
       until: options.until ?? null,
       price,
+      budgetUsd,
       now: options.now ?? new Date(),
     });
     html = renderReport(payload, await streamCounts(db), chartLibrarySource(), period);

@@ -5,6 +5,7 @@
  */
 import { CHART_FUNCTIONS, chartSpecs } from './chart-specs.js';
 import { computeView, FIGURE_FUNCTIONS } from './figures.js';
+import { FORECAST_FUNCTIONS, monthForecast } from './forecast.js';
 import {
   esc,
   FORMAT_FUNCTIONS,
@@ -41,6 +42,7 @@ export const ENGINE = {
   scanBilling,
   billedAcus,
   peopleFigures,
+  monthForecast,
   computeView,
   esc,
   fmtNumber,
@@ -68,6 +70,7 @@ const FUNCTIONS: Function[] = [
   ...SCAN_FUNCTIONS,
   ...BILLING_FUNCTIONS,
   ...FIGURE_FUNCTIONS,
+  ...FORECAST_FUNCTIONS,
   ...PEOPLE_FUNCTIONS,
   ...FORMAT_FUNCTIONS,
   ...RENDER_FUNCTIONS,

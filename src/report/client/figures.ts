@@ -3,6 +3,7 @@
  * functions of this file, and the engine `E` passed in (the other client files' functions).
  */
 import type { Payload, ViewChoice } from '../payload.js';
+import type { MonthForecast, monthForecast } from './forecast.js';
 import type { PeopleFigures, PersonRow, peopleFigures } from './people.js';
 import type { dayText, Period, resolvePeriod } from './period.js';
 import type { BillingScan, billedAcus, CostSource, scanBilling } from './scan-billing.js';
@@ -67,6 +68,8 @@ export interface Figures {
   playbooks: PlaybookRow[];
   noPlaybookSessions: number;
   matched: number[];
+  /** This month's spend so far and where it is heading (billing data only; whatever the view). */
+  forecast: MonthForecast | null;
 }
 
 export interface Engine {
@@ -77,6 +80,7 @@ export interface Engine {
   scanBilling: typeof scanBilling;
   billedAcus: typeof billedAcus;
   peopleFigures: typeof peopleFigures;
+  monthForecast: typeof monthForecast;
 }
 
 export function ratio(part: number, whole: number): number | null {
@@ -128,7 +132,8 @@ export function computeView(E: Engine, payload: Payload, choice: ViewChoice): Fi
           E.sessionAcus(payload, choice, prev.start, prev.end)) / 100;
   const previousText = prev === null ? '' : `${E.dayText(prev.start)} to ${E.dayText(prev.end)}`;
   const figures = buildFigures(payload, period, scan, billing, people, previousAcus, previousText);
-  return withRatioWindow(E, payload, choice, figures);
+  const forecast = E.monthForecast(payload, payload.meta.budgetUsd ?? null);
+  return withRatioWindow(E, payload, choice, { ...figures, forecast });
 }
 
 /** Cost per merged PR and per active user over the days both sides cover (see Figures.ratioWindow). */
@@ -222,6 +227,7 @@ export function buildFigures(
     noPlaybookSessions:
       scan.total.sessions - [...scan.byPlaybook.values()].reduce((a, t) => a + t.sessions, 0),
     matched: scan.matched,
+    forecast: null,
   };
 }
 

@@ -44,6 +44,18 @@ function ratioHint(E: RenderEngine, f: Figures, what: string, count: number): st
   return `${E.fmtNumber(count)} ${what}${same ? '' : `, over ${window.text} (the days with both billing and sessions)`}`;
 }
 
+/** This month: the forecast, what is spent so far, against the budget when there is one. */
+function forecastCard(E: RenderEngine, f: Figures): [string, string, string, string] {
+  const m = f.forecast;
+  if (m === null) return ['forecast', 'Forecast this month', '-', 'needs consumption_daily (billed ACUs)'];
+  const budget =
+    m.budgetAcus === null || m.budgetAcus <= 0
+      ? ''
+      : `; ${E.fmtShare(m.forecast / m.budgetAcus)} of the budget of ${E.fmtAmount(m.budgetAcus, f.price)}`;
+  const hint = `${E.fmtAmount(m.monthToDate, f.price)} so far in ${m.month}${budget}. Basis: ${m.basis}`;
+  return ['forecast', `Forecast ${m.month}`, E.fmtAmount(m.forecast, f.price), hint];
+}
+
 export function renderCards(E: RenderEngine, f: Figures): string {
   const unit = f.price === null ? 'ACUs' : 'Cost';
   const acus = `${E.fmtNumber(f.acus)} ACUs`;
@@ -74,6 +86,7 @@ export function renderCards(E: RenderEngine, f: Figures): string {
         ? 'no data for the previous period'
         : `${E.fmtAmount(f.previous.acus, f.price)}${f.price === null ? ' ACUs' : ''}, ${f.previous.text}`,
     ],
+    forecastCard(E, f),
     ['sessions', 'Sessions', E.fmtNumber(f.sessions.sessions), `created ${f.period.text}`],
     [
       'merge-rate',
@@ -169,6 +182,7 @@ export function renderParts(E: RenderEngine, payload: Payload, f: Figures): Reco
 export const RENDER_FUNCTIONS = [
   costLabel,
   ratioHint,
+  forecastCard,
   renderCards,
   seriesTable,
   countTable,
