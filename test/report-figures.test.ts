@@ -131,6 +131,27 @@ describe.each(['duckdb', 'sqlite'] as const)('figures on %s', (dialect) => {
     });
   });
 
+  it('cost by outcome: sessions and their ACUs per outcome match SQL, and the shares add up', async () => {
+    const { path, payload } = await fixture(dialect);
+    await withDatabase(dialect, path, viewStatements(dialect, TABLES), async (query) => {
+      const f = ENGINE.computeView(ENGINE, payload, ALL);
+      const rows = await query(`SELECT CASE
+          WHEN prs_merged > 0 THEN 'merged PR'
+          WHEN status IN ('error', 'suspended') THEN 'failed or stopped'
+          WHEN prs > 0 THEN 'PR not merged'
+          ELSE 'no PR' END AS outcome, count(*) AS n, sum(acus_consumed) AS acus
+        FROM session_facts GROUP BY 1`);
+      expect(rows.length).toBeGreaterThanOrEqual(3);
+      for (const row of rows) {
+        const shown = f.outcomes.find((outcome) => outcome.label === row.outcome);
+        expect(shown?.sessions, String(row.outcome)).toBe(n(row.n));
+        expect(shown?.acus).toBeCloseTo(n(row.acus), 6);
+      }
+      const shares = f.outcomes.reduce((sum, outcome) => sum + (outcome.share ?? 0), 0);
+      expect(shares).toBeCloseTo(1, 9);
+    });
+  });
+
   it("an origin filter estimates from sessions; a user filter uses that member's billing", async () => {
     const { path, payload } = await fixture(dialect);
     await withDatabase(dialect, path, viewStatements(dialect, TABLES), async (query) => {

@@ -171,7 +171,8 @@ describe('renderReport', () => {
     );
     expect(html).not.toContain('<canvas');
     expect(html).toContain('neither sessions nor sessions_insights has been synced');
-    expect(html.match(/class="note"/g)).toHaveLength(9);
+    // Every panel of session data (cost by outcome included) says why it is empty.
+    expect(html.match(/class="note"/g)).toHaveLength(10);
   });
 });
 

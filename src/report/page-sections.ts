@@ -56,6 +56,14 @@ export function panels(payload: Payload, parts: Record<string, string>): PanelSp
       body: dataTable('category-table', part('category-table')),
       note: noSessions,
     },
+    {
+      id: 'cost-by-outcome',
+      title: 'Cost by outcome',
+      description:
+        'The ACUs sessions report, by what they came to: a merged pull request; failed or stopped (status error or suspended); a pull request not merged (yet); no pull request.',
+      body: `<div class="table-wrap" id="outcome-table">${part('outcome-table')}</div>`,
+      note: noSessions,
+    },
     countPanel('sessions-by-status', 'Sessions by status', 'status-table', part('status-table'), noSessions),
     countPanel('sessions-by-origin', 'Sessions by origin', 'origin-table', part('origin-table'), noSessions),
     {

@@ -68,6 +68,8 @@ export interface Figures {
   playbooks: PlaybookRow[];
   noPlaybookSessions: number;
   matched: number[];
+  /** Sessions and the ACUs they report by outcome (OUTCOMES), with each one's share of those ACUs. */
+  outcomes: { label: string; sessions: number; acus: number; share: number | null }[];
   /** This month's spend so far and where it is heading (billing data only; whatever the view). */
   forecast: MonthForecast | null;
 }
@@ -227,8 +229,20 @@ export function buildFigures(
     noPlaybookSessions:
       scan.total.sessions - [...scan.byPlaybook.values()].reduce((a, t) => a + t.sessions, 0),
     matched: scan.matched,
+    outcomes: outcomeRows(scan),
     forecast: null,
   };
+}
+
+/** Labels in outcomeOf's order (scan-sessions). */
+function outcomeRows(scan: SessionScan): Figures['outcomes'] {
+  const labels = ['merged PR', 'failed or stopped', 'PR not merged', 'no PR'];
+  return scan.byOutcome.map((tally, i) => ({
+    label: labels[i] ?? '',
+    sessions: tally.sessions,
+    acus: tally.acus / 100,
+    share: ratio(tally.acus, scan.total.acus),
+  }));
 }
 
 function spendSeries(period: Period, scan: SessionScan, billing: BillingScan): Series {
@@ -288,6 +302,7 @@ export const FIGURE_FUNCTIONS = [
   withRatioWindow,
   buildFigures,
   spendSeries,
+  outcomeRows,
   counted,
   sizeRows,
   playbookRows,

@@ -153,6 +153,22 @@ function estimateReason(payload: Payload, f: Figures): string {
 }
 
 /** Inner HTML of every element that changes with the view, by element id. */
+/** Sessions and their cost by outcome: what the money went to. */
+function outcomeTable(E: RenderEngine, f: Figures): string {
+  const unit = f.price === null ? 'ACUs' : 'Cost';
+  const rows = f.outcomes.map((row) => [
+    row.label,
+    E.fmtNumber(row.sessions),
+    E.fmtAmount(row.acus, f.price),
+    E.fmtShare(row.share),
+  ]);
+  return E.htmlTable(
+    ['Outcome', 'Sessions', `${unit} (sessions' ACUs)`, 'Share'],
+    rows,
+    `Cost by outcome, ${f.period.text}`,
+  );
+}
+
 export function renderParts(E: RenderEngine, payload: Payload, f: Figures): Record<string, string> {
   const first = bucketName(f);
   const spendInfo =
@@ -166,6 +182,7 @@ export function renderParts(E: RenderEngine, payload: Payload, f: Figures): Reco
     'category-table': seriesTable(E, f.acusByCategory, first, 'ACUs', f.price),
     'pr-table': seriesTable(E, f.prsByState, first, 'pull requests', null),
     'status-table': countTable(E, f.status, 'Status'),
+    'outcome-table': outcomeTable(E, f),
     'origin-table': countTable(E, f.origin, 'Origin'),
     'sizes-table': countTable(E, f.sizes, 'Session size'),
     'messages-table': countTable(E, f.messages, 'Messages'),
@@ -180,6 +197,7 @@ export function renderParts(E: RenderEngine, payload: Payload, f: Figures): Reco
 }
 
 export const RENDER_FUNCTIONS = [
+  outcomeTable,
   costLabel,
   ratioHint,
   forecastCard,

@@ -34,6 +34,18 @@ export interface SessionScan {
   /** Pull requests per time bucket, by state. */
   prsByState: { merged: number[]; open: number[]; closed: number[] };
   acusByBucket: number[];
+  /** Sessions and their ACUs by outcome, in outcomeOf's order. */
+  byOutcome: Tally[];
+}
+
+/**
+ * What a session came to, as an index: 0 a merged PR, 1 failed or stopped (error, suspended),
+ * 2 a PR not (yet) merged, 3 no PR. A merged PR wins over a failed status.
+ */
+export function outcomeOf(merged: number, prs: number, status: string): number {
+  if (merged > 0) return 0;
+  if (status === 'error' || status === 'suspended') return 1;
+  return prs > 0 ? 2 : 3;
 }
 
 export function emptyTally(): Tally {
@@ -101,6 +113,7 @@ export function scanSessions(payload: Payload, choice: ViewChoice, period: Perio
     acusByCategory: payload.dims.category.map(() => zeros(buckets)),
     prsByState: { merged: zeros(buckets), open: zeros(buckets), closed: zeros(buckets) },
     acusByBucket: zeros(buckets),
+    byOutcome: [emptyTally(), emptyTally(), emptyTally(), emptyTally()],
   };
   if (period.start === null || period.end === null) return scan;
   for (let i = 0; i < s.id.length; i++) {
@@ -127,6 +140,13 @@ function addSession(payload: Payload, scan: SessionScan, period: Period, i: numb
   scan.actorMerged[actor] = (scan.actorMerged[actor] ?? 0) + merged;
   if ((s.playbook[i] ?? -1) >= 0) addTo(scan.byPlaybook, s.playbook[i] ?? 0, acus, prs, merged);
   scan.byStatus[s.status[i] ?? 0] = (scan.byStatus[s.status[i] ?? 0] ?? 0) + 1;
+  const outcome = scan.byOutcome[outcomeOf(merged, prs, payload.dims.status[s.status[i] ?? 0] ?? '')];
+  if (outcome) {
+    outcome.sessions += 1;
+    outcome.acus += acus;
+    outcome.prs += prs;
+    outcome.merged += merged;
+  }
   scan.byOrigin[s.origin[i] ?? 0] = (scan.byOrigin[s.origin[i] ?? 0] ?? 0) + 1;
   const size = s.size[i] ?? -1;
   if (size >= 0) {
@@ -146,6 +166,7 @@ function addSession(payload: Payload, scan: SessionScan, period: Period, i: numb
 
 export const SCAN_FUNCTIONS = [
   emptyTally,
+  outcomeOf,
   sessionMatches,
   addTo,
   messageBucket,
