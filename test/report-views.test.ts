@@ -106,6 +106,14 @@ describe.each(['duckdb', 'sqlite'] as const)('views in %s', (dialect) => {
       expect(outcomes.map(key).sort()).toEqual(
         sessions.flatMap((s) => prsOf(s).map((pr) => key({ session_id: s.session_id, ...pr }))).sort(),
       );
+      // pr_outcomes falls back to the insights' category as acu_by_week does: the same categories.
+      const [mismatch] = await query(`SELECT count(*) AS n FROM pr_outcomes o
+        JOIN session_facts f ON f.session_id = o.session_id
+        WHERE o.category IS DISTINCT FROM coalesce(f.category, f.analysis_category)`);
+      expect(n(mismatch?.n)).toBe(0);
+      const [fallback] = await query(`SELECT count(*) AS n FROM pr_outcomes o
+        JOIN session_facts f ON f.session_id = o.session_id WHERE f.category IS NULL AND o.category IS NOT NULL`);
+      expect(n(fallback?.n)).toBeGreaterThan(0);
 
       await checkPerSession(query, rows);
     });

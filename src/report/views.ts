@@ -130,11 +130,16 @@ function prOutcomes(sql: DialectSql, base: string, since: number | undefined): s
   CAST(pr.key AS INTEGER) AS pr_index,
   pr.value ->> '$.pr_url' AS pr_url,
   pr.value ->> '$.pr_state' AS pr_state,
-  s.status AS session_status, s.origin, s.category, s.user_id, s.service_user_id,
+  s.status AS session_status, s.origin,
+  -- The session's category, else the insights' classification: as acu_by_week reads it.
+  coalesce(s.category, f.analysis_category) AS category,
+  s.user_id, s.service_user_id,
   s.created_at AS session_created_at,
   ${sql.weekStart('s.created_at')} AS created_week,
   ${sql.isoWeek('s.created_at')} AS iso_week
-FROM ${base} AS s, json_each(s.pull_requests) AS pr
+FROM ${base} AS s
+JOIN session_facts AS f ON f.session_id = s.session_id,
+  json_each(s.pull_requests) AS pr
 WHERE lower(json_type(s.pull_requests)) = 'array'${since === undefined ? '' : ` AND ${sql.atOrAfter('s.created_at', since)}`}`;
 }
 
