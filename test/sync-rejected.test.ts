@@ -64,6 +64,20 @@ describe.each(KINDS)('devin-tap sync --target %s over records without a valid ke
     expect(again.code, again.stderr).toBe(0);
     expect(await query(kind, database, 'SELECT count(*) AS n FROM _devin_tap_rejected')).toEqual([{ n: 5 }]);
   });
+
+  it('--quiet drops the progress and the summary, never the warnings', async () => {
+    const database = databasePath(dir, kind, 'keyless-quiet');
+    const run = await runCli(CLI, [
+      'sync',
+      '--quiet',
+      ...syncArgs(config, kind, database, STREAMS.join(',')),
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).not.toMatch(/^stream\s+inserted/m);
+    for (const stream of Object.keys(KEYLESS))
+      expect(run.stderr).toMatch(new RegExp(`warning: \\d+ records? of ${stream} rejected`));
+  });
 });
 
 describe('devin-tap sync --target duckdb with a 50 MB message', () => {

@@ -153,11 +153,8 @@ async function syncInto(
         // Without a log, the screen shows the tap's warnings (not its info lines: users read in full).
         if (streamLog) {
           if (!interrupted) streamLog.observe(event);
-        } else if (
-          event.kind === 'log' &&
-          (event.level === 'warn' || event.level === 'error') &&
-          !options.quiet
-        )
+        } else if (event.kind === 'log' && (event.level === 'warn' || event.level === 'error'))
+          // --quiet drops the progress and the summary, never a warning.
           display.log(event.message);
       },
     });
@@ -228,7 +225,6 @@ export function reportSync(
     return new Interrupted(result.interrupted).exitCode;
   }
   for (const { stream, count, reason } of result.rejections) {
-    if (options.quiet) break;
     const records = count === 1 ? '1 record' : `${count} records`;
     io.stderr.write(
       `devin-tap sync: warning: ${records} of ${stream} rejected (${reason}); kept in _devin_tap_rejected\n`,
