@@ -1,15 +1,16 @@
 /**
  * The API's rate limit as a 429 taught it: starts are paced just under the rate that was being
  * admitted when the 429 came. The rate is evidence that ages, not a ceiling: each second without a
- * 429 it grows, by 2% x (seconds since the last 429)^2 (slowly next to a 429, then faster: x9 after
- * 7 s), and a second in which the pace held nothing back forgets it (starts are unpaced again). So
+ * 429 it grows, by 1% x (seconds since the last 429)^2 (slowly next to a 429, then faster: x3.4
+ * after 7 s, x20 after 10 s), and a second in which the pace held nothing back forgets it (starts
+ * are unpaced again). So
  * a real limit is ridden at its edge, and a short 429 storm costs seconds, not the rest of the
  * sync. One 429 at most halves what an earlier one taught.
  */
 /** The learnt rate: this share of what was admitted when a 429 came. */
 const RATE_BACKOFF = 0.97;
 /** Every RATE_PROBE_MS without a 429 the rate grows by RATE_PROBE x (seconds since the 429)^2. */
-const RATE_PROBE = 0.02;
+const RATE_PROBE = 0.01;
 const RATE_PROBE_MS = 1000;
 /** Successes remembered for the admitted-rate estimate, in buckets. */
 const RATE_SPAN_MS = 1000;

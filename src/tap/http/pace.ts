@@ -5,10 +5,11 @@ import { LearntRate } from './learnt-rate.js';
  * The pace finder behind adaptive concurrency, as a pure state machine over an injected clock.
  * Slots follow latency (a gradient on the latency floor, after Netflix's Gradient2 and TCP Vegas):
  * once per window of `limit` answers, the slots become limit x gradient + a small queue allowance,
- * where gradient = floor / latency of that window (at most 1, at least 1/2). A server that answers as
- * fast with more requests in flight lets them grow to the ceiling; one that congests (latency rising
- * with requests in flight) holds them near its best concurrency. A 429 halves the slots and teaches a
- * rate (see LearntRate), which ages: once 429s stop, starts are unpaced again within seconds.
+ * where gradient = floor / latency of that window (at most 1, at least 1/2); before latency first
+ * leaves its floor they double (slow start). A server that answers as fast with more requests in
+ * flight lets them grow to the ceiling; one that congests (latency rising with requests in flight)
+ * holds them near its best concurrency. A 429 halves the slots and teaches a rate (see
+ * LearntRate), which ages: once 429s stop, starts are unpaced again within seconds.
  */
 export interface PaceOptions {
   ceiling: number;
@@ -111,11 +112,21 @@ export class PaceFinder {
     this.resetWindow();
   }
 
+  /** floor / latency of the window (with a tolerance for noise), from 1/2 to 1. */
+  private gradient(): number {
+    const ratio = (TOLERANCE * this.windowFloor) / Math.max(0.1, this.windowLatency);
+    return Math.max(MIN_GRADIENT, Math.min(1, ratio));
+  }
+
+  /** Once paced, the pace is what holds the rate: the slots it takes to carry it (1 unpaced). */
+  private slotsToCarryRate(): number {
+    const rate = this.learnt.rate;
+    if (rate === null) return 1;
+    return Math.ceil((rate * this.windowLatency) / this.windowDone / 1000) + 1;
+  }
+
   private closeWindow(): void {
-    const gradient = Math.max(
-      MIN_GRADIENT,
-      Math.min(1, (TOLERANCE * this.windowFloor) / Math.max(0.1, this.windowLatency)),
-    );
+    const gradient = this.gradient();
     // Slow start (as TCP's): until latency first rises above its floor, or a 429, the slots double.
     if (gradient < 1 || this.throttled) this.slowStart = false;
     const target = this.slowStart
@@ -125,11 +136,8 @@ export class PaceFinder {
     const judged = this.settling ? this.estimate : target;
     const grows = this.saturated && !this.throttled && !this.warming;
     const allowed = grows ? judged : Math.min(this.estimate, judged);
-    const next = this.estimate * (1 - SMOOTHING) + allowed * SMOOTHING;
-    // Once paced, the pace is what holds the rate: never fewer slots than it takes to carry it.
-    const rate = this.learnt.rate;
-    const carry = rate === null ? 1 : Math.ceil((rate * this.windowLatency) / this.windowDone / 1000) + 1;
-    this.estimate = Math.max(1, Math.min(this.options.ceiling, Math.max(next, carry)));
+    const next = Math.max(this.estimate * (1 - SMOOTHING) + allowed * SMOOTHING, this.slotsToCarryRate());
+    this.estimate = Math.max(1, Math.min(this.options.ceiling, next));
     this.settling = false;
     this.resetWindow();
   }
