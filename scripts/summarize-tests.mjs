@@ -46,7 +46,9 @@ if (withoutToolsPath !== undefined) {
   const bare = summarize(withoutToolsPath);
   console.log(line('without chromium, sqlite3 or a container engine', bare));
   if (bare.skipped === 0)
-    console.log('without chromium, sqlite3 or a container engine: nothing skipped, so the tools were not hidden');
+    console.log(
+      'without chromium, sqlite3 or a container engine: nothing skipped, so the tools were not hidden',
+    );
   failed += bare.failed + (bare.skipped === 0 ? 1 : 0);
   passed += bare.passed;
   skipped += bare.skipped;
