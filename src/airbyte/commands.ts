@@ -16,14 +16,15 @@ import {
   specMessage,
 } from '../protocol/airbyte.js';
 import { JsonLinesWriter, writeJsonLine } from '../protocol/json-lines.js';
-import { streamSchema } from '../tap/catalog.js';
+import { schemaOf } from '../tap/catalog.js';
 import { checkConnection } from '../tap/check.js';
 import { CONFIG_SCHEMA, redact } from '../tap/config.js';
+import { checkEnterpriseKey } from '../tap/enterprise-key.js';
 import { CatalogError, StateError } from '../tap/errors.js';
 import type { LogLevel } from '../tap/events.js';
 import { resolveOrgId } from '../tap/org-id.js';
 import { readEventBatches } from '../tap/read/read.js';
-import { STREAMS } from '../tap/streams/index.js';
+import { streamsOf } from '../tap/streams/index.js';
 import { parseConfiguredCatalog } from './configured-catalog.js';
 import { parseAirbyteState } from './state-input.js';
 
@@ -67,10 +68,11 @@ export async function runCheck(request: ConfigRequest, io: AirbyteIo): Promise<n
 }
 
 export async function runDiscover(request: ConfigRequest, io: AirbyteIo): Promise<number> {
-  await writeWarnings(io.out, loadConfig(request).warnings);
-  const streams = STREAMS.map((stream) => ({
+  const loaded = loadConfig(request);
+  await writeWarnings(io.out, loaded.warnings);
+  const streams = streamsOf(loaded.config.scope).map((stream) => ({
     name: stream.name,
-    schema: streamSchema(stream.name),
+    schema: schemaOf(stream),
     primaryKey: stream.primaryKey,
     cursorField: stream.cursorField,
   }));
@@ -94,7 +96,12 @@ export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
   const loaded = loadConfig(args.config);
   await writeWarnings(io.out, loaded.warnings);
   const config = await resolveOrgId(loaded.config);
-  const streams = parseConfiguredCatalog(readJsonFile(args.catalog, 'catalog', CatalogError), args.catalog);
+  await checkEnterpriseKey(config);
+  const streams = parseConfiguredCatalog(
+    readJsonFile(args.catalog, 'catalog', CatalogError),
+    args.catalog,
+    config.scope,
+  );
   const state =
     args.state === undefined
       ? {}

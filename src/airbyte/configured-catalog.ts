@@ -1,7 +1,7 @@
 import { CatalogError } from '../tap/errors.js';
 import { isJsonObject } from '../tap/json.js';
 import type { SyncMode } from '../tap/state/cursor-plan.js';
-import { STREAM_NAMES } from '../tap/streams/index.js';
+import { type StreamScope, streamNamesOf } from '../tap/streams/index.js';
 
 export type { SyncMode };
 
@@ -13,7 +13,12 @@ export interface ConfiguredStreamChoice {
 const SYNC_MODES: readonly string[] = ['full_refresh', 'incremental'];
 
 /** Parses an Airbyte ConfiguredAirbyteCatalog; every problem names the stream entry and field at fault. */
-export function parseConfiguredCatalog(raw: unknown, source: string): ConfiguredStreamChoice[] {
+export function parseConfiguredCatalog(
+  raw: unknown,
+  source: string,
+  scope: StreamScope = 'organization',
+): ConfiguredStreamChoice[] {
+  const STREAM_NAMES = streamNamesOf(scope);
   if (!isJsonObject(raw) || !Array.isArray(raw.streams)) {
     throw new CatalogError(`${source}: expected a configured catalog, an object with a "streams" array`);
   }

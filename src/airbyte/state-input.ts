@@ -1,7 +1,7 @@
 import { StateError } from '../tap/errors.js';
 import { isJsonObject, type JsonValue } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
-import { STREAM_NAMES } from '../tap/streams/index.js';
+import { ALL_STREAM_NAMES as STREAM_NAMES } from '../tap/streams/index.js';
 
 /**
  * Parses the state Airbyte passes to `read --state`: an array of per-stream AirbyteStateMessages

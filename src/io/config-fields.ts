@@ -20,6 +20,11 @@ export function typedValue(field: string, text: string): JsonValue {
   const type = CONFIG_PROPERTIES[field]?.type;
   if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
   if (type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+  if (type === 'array')
+    return text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   return text;
 }
 

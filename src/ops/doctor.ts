@@ -1,10 +1,10 @@
 import { type ConfigRequest, type ConfigSource, describeSource, loadConfig } from '../io/config-input.js';
 import { describeFailure } from '../io/failure.js';
-import { type CheckResult, checkConnection } from '../tap/check.js';
+import { type CheckResult, checkConnection, scopeName } from '../tap/check.js';
 import type { TapConfig } from '../tap/config.js';
 import { orgIdOrigin, resolveOrgId, SELF_PATH } from '../tap/org-id.js';
 import { displayBaseUrl } from '../tap/redact.js';
-import { STREAMS } from '../tap/streams/index.js';
+import { streamsOf } from '../tap/streams/index.js';
 import { checkDatabasePath } from '../targets/database-file.js';
 import type { TargetKind } from '../targets/target.js';
 
@@ -38,9 +38,9 @@ function sourcesUsed(sources: Record<string, ConfigSource>): string {
   return used.size === 0 ? 'defaults only' : [...used].join(', ');
 }
 
-function streamRows(result: CheckResult): DoctorRow[] {
+function streamRows(result: CheckResult, scope: TapConfig['scope']): DoctorRow[] {
   const tokenAccepted = result.ok || result.unreadable.length > 0;
-  return STREAMS.map((stream) => {
+  return streamsOf(scope).map((stream) => {
     const lacking = result.unreadable.find((entry) => entry.stream === stream.name);
     if (lacking) return { check: `stream ${stream.name}`, ok: false, detail: `needs ${lacking.permission}` };
     const empty = result.nothingToProbe.find((entry) => entry.stream === stream.name);
@@ -71,9 +71,9 @@ async function apiRows(config: TapConfig, options: DoctorOptions): Promise<Docto
     {
       check: 'API token',
       ok: tokenAccepted,
-      detail: tokenAccepted ? `accepted by ${config.baseUrl} (${config.orgId})` : result.message,
+      detail: tokenAccepted ? `accepted by ${config.baseUrl} (${scopeName(config)})` : result.message,
     },
-    ...streamRows(result),
+    ...streamRows(result, config.scope),
     tokenAccepted
       ? { check: 'API latency', ok: true, detail: `${elapsed} ms for the check's probes` }
       : skippedRow('API latency', 'the API token check failed'),
@@ -96,7 +96,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRow[]> {
   let sources: Record<string, ConfigSource>;
   try {
     ({ config, sources } = loadConfig(options.config));
-    if (config.orgId === '') {
+    if (config.orgId === '' && config.scope === 'organization') {
       options.onWait?.(`org_id is not configured: asking ${displayBaseUrl(config.baseUrl)}${SELF_PATH}`);
       config = await resolveOrgId(config, { retryTimeouts: false });
     }
@@ -106,7 +106,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRow[]> {
   }
   const configured = sources.org_id;
   const origin = configured === undefined ? orgIdOrigin(config) : `from ${describeSource(configured)}`;
-  const detail = `from ${sourcesUsed(sources)}; org_id ${config.orgId} ${origin}`;
+  const detail =
+    config.scope === 'enterprise'
+      ? `from ${sourcesUsed(sources)}; scope enterprise, ${config.orgIds === null ? 'every organization' : `org_ids ${config.orgIds.join(',')}`}`
+      : `from ${sourcesUsed(sources)}; scope organization, org_id ${config.orgId} ${origin}`;
   return [
     { check: 'config', ok: true, detail },
     ...(await apiRows(config, options)),

@@ -1,6 +1,6 @@
 import { openReadOnly, type ReportDatabase, type Row } from '../report/database.js';
 import { isJsonObject, parseJson } from '../tap/json.js';
-import { STREAM_NAMES } from '../tap/streams/index.js';
+import { ALL_STREAM_NAMES as STREAM_NAMES } from '../tap/streams/index.js';
 import { quoteIdent } from '../targets/table-layout.js';
 import { REFRESH_PREFIX, SINGER_STATE_KEY, STATE_TABLE } from '../targets/target.js';
 import { lastRuns, type RunStatusRow } from './run-status.js';

@@ -1,5 +1,5 @@
 /** Reads everything the page embeds from a database opened read-only. */
-import { STREAM_NAMES } from '../tap/streams/index.js';
+import { ALL_STREAM_NAMES as STREAM_NAMES } from '../tap/streams/index.js';
 import { ActorBook, loadMembers } from './actors.js';
 import { implausibleBillingDays, loadBilling, loadUserBilling } from './billing-payload.js';
 import { plainText } from './client/format.js';

@@ -1,7 +1,7 @@
-import { streamSchema } from '../tap/catalog.js';
+import { schemaOf } from '../tap/catalog.js';
 import type { JsonSchema } from '../tap/events.js';
 import { isJsonObject, type JsonObject } from '../tap/json.js';
-import { STREAMS, type StreamDef } from '../tap/streams/index.js';
+import { type StreamDef, type StreamScope, streamsOf } from '../tap/streams/index.js';
 
 export type ReplicationMethod = 'INCREMENTAL' | 'FULL_TABLE';
 export const REPLICATION_METHODS: readonly ReplicationMethod[] = ['INCREMENTAL', 'FULL_TABLE'];
@@ -55,6 +55,6 @@ export function catalogEntry(def: StreamDef, schema: JsonSchema): JsonObject {
 }
 
 /** The catalog `--discover` prints: every stream, from the stream definitions and catalog/*.json. */
-export function discoverCatalog(): JsonObject {
-  return { streams: STREAMS.map((def) => catalogEntry(def, streamSchema(def.name))) };
+export function discoverCatalog(scope: StreamScope = 'organization'): JsonObject {
+  return { streams: streamsOf(scope).map((def) => catalogEntry(def, schemaOf(def))) };
 }

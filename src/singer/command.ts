@@ -8,10 +8,12 @@ import { createLogger, type LogFormat, type Logger } from '../ops/logger.js';
 import { StreamLog } from '../ops/stream-log.js';
 import { flushStream } from '../protocol/json-lines.js';
 import { CONFIG_SCHEMA, readConfigFile, redact, type TapConfig } from '../tap/config.js';
+import { checkEnterpriseKey } from '../tap/enterprise-key.js';
 import { CatalogError, InputError, StateError } from '../tap/errors.js';
 import type { LogLevel, TapEvent } from '../tap/events.js';
 import { resolveOrgId } from '../tap/org-id.js';
 import { readStreams } from '../tap/read/read.js';
+import type { StreamScope } from '../tap/streams/index.js';
 import { aboutJson, aboutMarkdown, TAP_NAME } from './about.js';
 import { discoverCatalog } from './catalog.js';
 import { runTap } from './run.js';
@@ -79,6 +81,7 @@ export async function runSingerCommand(args: SingerArgs, io: SingerIo): Promise<
     const loaded = loadConfig(configRequest(args, io.env, io.cwd));
     for (const warning of loaded.warnings) log(`WARN ${warning}`);
     config = await resolveOrgId(loaded.config);
+    await checkEnterpriseKey(config);
     return await sync(args, config, io, log, logger);
   } catch (error) {
     const interrupt = interruptOf(io.signal);
@@ -105,15 +108,13 @@ async function about(args: SingerArgs, io: SingerIo): Promise<number> {
 
 /** Discovery reads no API, so the config files only have to be JSON objects (Meltano discovers before secrets are set). */
 async function discover(args: SingerArgs, io: SingerIo): Promise<number> {
-  for (const path of args.config) checkConfigFile(path);
-  io.stdout.write(`${JSON.stringify(discoverCatalog(), null, 2)}\n`);
+  let scope: StreamScope = 'organization';
+  for (const path of args.config) if (readConfigFile(path).scope === 'enterprise') scope = 'enterprise';
+  const fromEnv = io.env.DEVIN_SCOPE?.trim();
+  if (fromEnv === 'enterprise' || fromEnv === 'organization') scope = fromEnv;
+  io.stdout.write(`${JSON.stringify(discoverCatalog(scope), null, 2)}\n`);
   await flushStream(io.stdout);
   return 0;
-}
-
-/** Only checks that the files are JSON objects: the one config reader names the file and position. */
-function checkConfigFile(path: string): void {
-  readConfigFile(path);
 }
 
 async function sync(
@@ -129,8 +130,8 @@ async function sync(
   const catalogPath = args.catalog ?? args.properties;
   const selection =
     catalogPath === undefined
-      ? defaultSelection()
-      : parseSingerCatalog(readJsonFile(catalogPath, 'catalog', CatalogError), catalogPath);
+      ? defaultSelection(config.scope)
+      : parseSingerCatalog(readJsonFile(catalogPath, 'catalog', CatalogError), catalogPath, config.scope);
   const state =
     args.state === undefined
       ? {}

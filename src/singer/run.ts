@@ -1,12 +1,12 @@
 import type { Writable } from 'node:stream';
 import { JsonLinesWriter } from '../protocol/json-lines.js';
 import { encodeSinger, reduceBookmarks, singerLogLine } from '../protocol/singer.js';
-import { streamSchema } from '../tap/catalog.js';
+import { schemaOf } from '../tap/catalog.js';
 import type { TapConfig } from '../tap/config.js';
 import type { LogLevel, TapEvent } from '../tap/events.js';
 import type { ConfiguredStream, ReadOptions } from '../tap/read/read.js';
 import type { TapState } from '../tap/state/state.js';
-import { findStream } from '../tap/streams/index.js';
+import { findStream, type StreamScope } from '../tap/streams/index.js';
 import { MetricsTracker } from './metrics.js';
 import type { Selection } from './selection.js';
 
@@ -57,7 +57,7 @@ export async function runTap(options: RunOptions): Promise<RunResult> {
   const writer = new JsonLinesWriter(stdout);
   try {
     for await (const event of options.read(readOptions)) {
-      for (const ordered of withSchemaFirst(event, withSchema)) {
+      for (const ordered of withSchemaFirst(event, withSchema, options.config.scope)) {
         bookmarks = reduceBookmarks(bookmarks, ordered);
         const message = encodeSinger(ordered, { bookmarks, deselected });
         if (message !== null) await writer.write(message);
@@ -84,19 +84,19 @@ function pickState(state: TapState, streams: readonly ConfiguredStream[]): TapSt
 }
 
 /** Singer targets need a stream's SCHEMA before its first RECORD: guaranteed here, whatever the tap does. */
-function withSchemaFirst(event: TapEvent, withSchema: Set<string>): TapEvent[] {
+function withSchemaFirst(event: TapEvent, withSchema: Set<string>, scope: StreamScope): TapEvent[] {
   if (event.kind === 'schema') {
     withSchema.add(event.stream);
     return [event];
   }
   if (event.kind !== 'record' || withSchema.has(event.stream)) return [event];
-  const def = findStream(event.stream);
+  const def = findStream(event.stream, scope);
   if (def === undefined) return [event];
   withSchema.add(event.stream);
   const schema: TapEvent = {
     kind: 'schema',
     stream: def.name,
-    schema: streamSchema(def.name),
+    schema: schemaOf(def),
     keys: def.primaryKey,
     cursorField: def.cursorField,
   };

@@ -1,7 +1,13 @@
-import { streamSchema } from '../tap/catalog.js';
+import { schemaOf } from '../tap/catalog.js';
 import { CatalogError } from '../tap/errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../tap/json.js';
-import { findStream, STREAM_NAMES, STREAMS, type StreamDef } from '../tap/streams/index.js';
+import {
+  findStream,
+  type StreamDef,
+  type StreamScope,
+  streamNamesOf,
+  streamsOf,
+} from '../tap/streams/index.js';
 import { automaticFields, REPLICATION_METHODS, type ReplicationMethod, schemaFields } from './catalog.js';
 
 export interface StreamSelection {
@@ -18,14 +24,16 @@ export interface Selection {
 }
 
 /** Without a catalog: every stream that is selected by default (all but session_messages). */
-export function defaultSelection(): Selection {
-  const streams = STREAMS.filter((def) => def.selectedByDefault).map(
-    (def): StreamSelection => ({
-      name: def.name,
-      replicationMethod: def.cursorField === null ? 'FULL_TABLE' : 'INCREMENTAL',
-      deselected: new Set(),
-    }),
-  );
+export function defaultSelection(scope: StreamScope = 'organization'): Selection {
+  const streams = streamsOf(scope)
+    .filter((def) => def.selectedByDefault)
+    .map(
+      (def): StreamSelection => ({
+        name: def.name,
+        replicationMethod: def.cursorField === null ? 'FULL_TABLE' : 'INCREMENTAL',
+        deselected: new Set(),
+      }),
+    );
   return { streams, warnings: [] };
 }
 
@@ -38,14 +46,18 @@ interface EntryMetadata {
  * Parses a Singer catalog (`--catalog`, or the legacy `--properties`) into the streams to read.
  * Strict: every problem names the file, the stream entry and the field at fault.
  */
-export function parseSingerCatalog(raw: unknown, source: string): Selection {
+export function parseSingerCatalog(
+  raw: unknown,
+  source: string,
+  scope: StreamScope = 'organization',
+): Selection {
   if (!isJsonObject(raw) || !Array.isArray(raw.streams)) {
     throw new CatalogError(`${source}: expected a Singer catalog: an object with a "streams" array`);
   }
   const seen = new Set<string>();
   const selection: Selection = { streams: [], warnings: [] };
   raw.streams.forEach((entry, index) => {
-    const { def, entryObject } = entryStream(entry, `${source}: streams[${index}]`);
+    const { def, entryObject } = entryStream(entry, `${source}: streams[${index}]`, scope);
     const where = `${source}: stream "${def.name}" (streams[${index}])`;
     if (seen.has(def.name)) throw new CatalogError(`${where}: the stream appears twice in the catalog`);
     seen.add(def.name);
@@ -61,14 +73,18 @@ export function parseSingerCatalog(raw: unknown, source: string): Selection {
   return selection;
 }
 
-function entryStream(entry: JsonValue, where: string): { def: StreamDef; entryObject: JsonObject } {
+function entryStream(
+  entry: JsonValue,
+  where: string,
+  scope: StreamScope,
+): { def: StreamDef; entryObject: JsonObject } {
   if (!isJsonObject(entry)) throw new CatalogError(`${where}: expected a stream object`);
   const id = entry.tap_stream_id ?? entry.stream;
   if (typeof id !== 'string') throw new CatalogError(`${where}.tap_stream_id: expected a string`);
-  const def = findStream(id);
+  const def = findStream(id, scope);
   if (def === undefined) {
     throw new CatalogError(
-      `${where}.tap_stream_id: unknown stream "${id}"; valid: ${STREAM_NAMES.join(', ')}`,
+      `${where}.tap_stream_id: unknown stream "${id}"; valid: ${streamNamesOf(scope).join(', ')}`,
     );
   }
   return { def, entryObject: entry };
@@ -78,7 +94,7 @@ function entryMetadata(entry: JsonObject, def: StreamDef, where: string): EntryM
   const result: EntryMetadata = { root: {}, fields: new Map() };
   const items = entry.metadata ?? [];
   if (!Array.isArray(items)) throw new CatalogError(`${where}.metadata: expected an array`);
-  const fields = schemaFields(streamSchema(def.name));
+  const fields = schemaFields(schemaOf(def));
   items.forEach((item, index) => {
     const at = `${where}.metadata[${index}]`;
     if (!isJsonObject(item) || !Array.isArray(item.breadcrumb) || !isJsonObject(item.metadata)) {

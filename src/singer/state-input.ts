@@ -2,7 +2,7 @@ import { StateError } from '../tap/errors.js';
 import { isJsonObject, type JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import { parseStreamState } from '../tap/state/stream-state.js';
-import { STREAM_NAMES } from '../tap/streams/index.js';
+import { ALL_STREAM_NAMES as STREAM_NAMES } from '../tap/streams/index.js';
 
 /** Wrappers around the Singer state: a STATE message's `value`; `meltano state get` prints `singer_state`. */
 const WRAPPERS = ['value', 'singer_state'] as const;

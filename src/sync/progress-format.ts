@@ -1,4 +1,4 @@
-import { STREAM_NAMES } from '../tap/streams/index.js';
+import { ALL_STREAM_NAMES as STREAM_NAMES } from '../tap/streams/index.js';
 import type { StreamProgress } from './progress-tracker.js';
 
 /** The stream column is as wide as the longest stream name, so every line's figures align. */

@@ -91,7 +91,8 @@ export class ProgressTracker {
   fraction(progress: StreamProgress): number | null {
     if (progress.total !== null && progress.total > 0)
       return Math.min(1, (progress.records + progress.unchanged) / progress.total);
-    const parentName = findStream(progress.stream)?.parent?.stream;
+    const parentName = (findStream(progress.stream) ?? findStream(progress.stream, 'enterprise'))?.parent
+      ?.stream;
     const parent = parentName === undefined ? undefined : this.streams.get(parentName);
     if (parent === undefined || parent.total === null || parent.total <= 0) return null;
     return Math.min(1, (parent.records + parent.unchanged) / parent.total);

@@ -15,6 +15,7 @@ import { parseMemoryLimit } from '../targets/duckdb-memory.js';
 import { type StreamWriteStats, writeEvents } from '../targets/event-writer.js';
 import type { Target, TargetKind } from '../targets/target.js';
 import { WorkerTarget } from '../targets/worker-target.js';
+import { claimScope, streamStates } from './database-scope.js';
 import { untilInterrupted } from './interruptible.js';
 import { type DisplayMode, ProgressDisplay } from './progress-display.js';
 import { type SummaryRow, summaryTable, summaryTotals } from './progress-format.js';
@@ -71,7 +72,7 @@ export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncRes
   const loaded = loadConfig(request);
   for (const warning of loaded.warnings) io.stderr.write(`devin-tap sync: warning: ${warning}\n`);
   const config = await resolveOrgId(loaded.config);
-  const names = selectStreams(options.streams);
+  const names = selectStreams(options.streams, config.scope);
   const database = options.database ?? defaultDatabase(options.target);
   const memoryLimit = memoryLimitOf(options, config);
   // Before the database is created or opened: a rejected token or an unreachable API leaves none.
@@ -84,6 +85,8 @@ export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncRes
   try {
     // Before any change: every table and view this sync would write must be absent or devin-tap's.
     await target.checkObjects([...names, ...VIEW_NAMES]);
+    const stored = await target.readState();
+    await claimScope(target, stored, config.scope);
     const history = await RunHistory.start(target, 'sync', io.now);
     try {
       const result = await syncInto(target, config, names, options, io);
@@ -112,7 +115,7 @@ async function syncInto(
   options: SyncOptions,
   io: SyncIo,
 ): Promise<SyncResult> {
-  const state = options.fullRefresh ? {} : await target.readState();
+  const state = options.fullRefresh ? {} : streamStates(await target.readState());
   const rejections = new Map<string, { count: number; reason: string }>();
   const tracker = new ProgressTracker();
   const mode: DisplayMode = options.quiet || options.json ? 'quiet' : io.stderr.isTTY ? 'live' : 'plain';

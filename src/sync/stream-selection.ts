@@ -1,9 +1,13 @@
 import { ConfigError } from '../tap/errors.js';
-import { STREAM_NAMES, STREAMS } from '../tap/streams/index.js';
+import { type StreamScope, streamNamesOf, streamsOf } from '../tap/streams/index.js';
 
 /** `--streams a,b` to stream names; without it, every stream selected by default (not session_messages). */
-export function selectStreams(option: string | undefined): string[] {
-  if (option === undefined) return STREAMS.filter((stream) => stream.selectedByDefault).map((s) => s.name);
+export function selectStreams(option: string | undefined, scope: StreamScope = 'organization'): string[] {
+  const STREAM_NAMES = streamNamesOf(scope);
+  if (option === undefined)
+    return streamsOf(scope)
+      .filter((stream) => stream.selectedByDefault)
+      .map((s) => s.name);
   const names = option
     .split(',')
     .map((name) => name.trim())

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonSchema } from './events.js';
 import { isJsonObject } from './json.js';
+import type { StreamDef } from './streams/index.js';
 
 /** The package root (holds catalog/), found from this module whether run from src/ or dist/src/. */
 export function packageRoot(): string {
@@ -25,4 +26,18 @@ export function streamSchema(stream: string): JsonSchema {
   if (!isJsonObject(parsed)) throw new Error(`catalog/${stream}.json is not a JSON object`);
   cache.set(stream, parsed);
   return parsed;
+}
+
+const schemas = new WeakMap<StreamDef, JsonSchema>();
+
+/** The stream's JSON Schema: catalog/<name>.json (or the definition's own), with its added columns. */
+export function schemaOf(def: StreamDef): JsonSchema {
+  const base = def.schema ?? streamSchema(def.name);
+  if (def.addedColumns === undefined) return base;
+  const cached = schemas.get(def);
+  if (cached) return cached;
+  const properties = isJsonObject(base.properties) ? base.properties : {};
+  const schema = { ...base, properties: { ...def.addedColumns, ...properties } };
+  schemas.set(def, schema);
+  return schema;
 }

@@ -1,4 +1,5 @@
 import { redact, type TapConfig } from './config.js';
+import { checkEnterpriseKey } from './enterprise-key.js';
 import { ApiError, errorMessage, RetryExhaustedError, RunEndingApiError } from './errors.js';
 import { giveUpMessage } from './give-up.js';
 import { createHttpClient, type HttpClient, type HttpOptions } from './http/http.js';
@@ -6,7 +7,7 @@ import type { JsonObject } from './json.js';
 import { probeRequest } from './read/probe.js';
 import { resolvePath } from './read/stream-path.js';
 import { displayBaseUrl } from './redact.js';
-import { STREAMS, type StreamDef } from './streams/index.js';
+import { type StreamDef, streamsOf } from './streams/index.js';
 
 export interface CheckResult {
   ok: boolean;
@@ -82,13 +83,14 @@ async function probeChild(
 export async function checkConnection(
   config: TapConfig,
   options: HttpOptions = {},
-  definitions: readonly StreamDef[] = STREAMS,
+  definitions: readonly StreamDef[] = streamsOf(config.scope),
 ): Promise<CheckResult> {
   const http = createHttpClient(config, {
     maxRetries: Math.min(config.maxRetries, CHECK_RETRIES),
     ...options,
   });
   try {
+    await checkEnterpriseKey(config, options);
     const roots = definitions.filter((stream) => !stream.parent);
     const lead = roots[0];
     if (!lead) throw new Error('no stream definitions');
@@ -113,6 +115,14 @@ export async function checkConnection(
   }
 }
 
+/** What the key reads, in words: the organization, or the enterprise (and which of its organizations). */
+export function scopeName(config: TapConfig): string {
+  if (config.scope === 'organization') return config.orgId;
+  return config.orgIds === null
+    ? 'the enterprise'
+    : `the enterprise (organizations ${config.orgIds.join(', ')})`;
+}
+
 function summarize(lead: StreamDef, probes: readonly Probe[], config: TapConfig): CheckResult {
   const unreadable = probes.filter(isForbidden).map((probe) => ({
     stream: probe.stream.name,
@@ -131,8 +141,8 @@ function summarize(lead: StreamDef, probes: readonly Probe[], config: TapConfig)
   const parts: string[] = [];
   parts.push(
     leadOk
-      ? `Connected to ${config.orgId}: ${lead.name} are readable`
-      : `Cannot read ${lead.name} of ${config.orgId}`,
+      ? `Connected to ${scopeName(config)}: ${lead.name} are readable`
+      : `Cannot read ${lead.name} of ${scopeName(config)}`,
   );
   if (unreadable.length > 0) {
     const list = unreadable.map(({ stream, permission }) => `${stream} (needs ${permission})`).join(', ');

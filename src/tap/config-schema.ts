@@ -32,6 +32,25 @@ export const CONFIG_SCHEMA: JsonObject = {
       examples: ['org-abc123'],
       order: 1,
     },
+    scope: {
+      type: 'string',
+      title: 'Scope',
+      description:
+        'organization (the default): one organization with an org-scoped key. enterprise: every organization of the enterprise with one enterprise service-user key (org_id is then not needed).',
+      enum: ['organization', 'enterprise'],
+      default: 'organization',
+      order: 15,
+    },
+    org_ids: {
+      type: 'array',
+      title: 'Organization IDs (enterprise scope)',
+      description:
+        'Enterprise scope only: read just these organizations (all of them when absent). May be given as DEVIN_ORG_IDS=org-a,org-b or --org-ids org-a,org-b.',
+      items: { type: 'string', pattern: '^org[-_]' },
+      uniqueItems: true,
+      examples: [['org-abc123', 'org-def456']],
+      order: 16,
+    },
     start_date: {
       type: 'string',
       title: 'Start date',
@@ -116,6 +135,16 @@ export const CONFIG_SCHEMA: JsonObject = {
       default: 90,
       order: 14,
     },
+    audit_history_days: {
+      type: 'integer',
+      title: 'Audit log history (days)',
+      description:
+        'Enterprise scope: how many days of audit_logs the first read asks for when no start_date is set; later reads start at the bookmark.',
+      minimum: 1,
+      maximum: 3650,
+      default: 365,
+      order: 17,
+    },
     duckdb_memory_limit: {
       type: 'string',
       title: 'DuckDB memory limit',
@@ -158,6 +187,9 @@ export const CONFIG_SCHEMA: JsonObject = {
 export const FIELD_EXPECTATIONS: Readonly<Record<string, string>> = {
   api_token: 'a Devin API key starting with "cog_" (in the config file or DEVIN_API_TOKEN)',
   org_id: 'an organization id starting with "org-" or "org_" (in the config file or DEVIN_ORG_ID)',
+  scope: '"organization" or "enterprise"',
+  org_ids:
+    'a list of organization ids, each starting with "org-" or "org_" (DEVIN_ORG_IDS / --org-ids: comma-separated)',
   start_date: 'a UTC date-time like 2025-01-01T00:00:00Z (YYYY-MM-DDTHH:MM:SSZ)',
   base_url: 'an http:// or https:// URL',
   page_size: 'an integer from 1 to 200',
@@ -167,6 +199,7 @@ export const FIELD_EXPECTATIONS: Readonly<Record<string, string>> = {
   lookback_window_seconds: 'an integer from 0 to 2592000 (30 days)',
   consumption_history_days: 'an integer from 1 to 3650',
   metrics_history_days: 'an integer from 1 to 3650',
+  audit_history_days: 'an integer from 1 to 3650',
   duckdb_memory_limit: 'a size such as 512MB or 2GB',
   max_response_mb: 'an integer from 1 to 1024',
   adaptive_concurrency: 'true or false',

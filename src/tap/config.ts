@@ -16,8 +16,14 @@ export {
 export { CONFIG_SCHEMA } from './config-schema.js';
 export { redact } from './redact.js';
 
+export type Scope = 'organization' | 'enterprise';
+
 export interface TapConfig {
   apiToken: string;
+  /** `organization`: one org, an org-scoped key; `enterprise`: every org (or `orgIds`), an enterprise key. */
+  scope: Scope;
+  /** Enterprise scope: only these organizations (null: all of them). */
+  orgIds: readonly string[] | null;
   /** '' until resolveOrgId has asked the API (org_id not configured). */
   orgId: string;
   /** 'api': org_id was not configured and GET /v3/enterprise/self named it. */
@@ -33,6 +39,8 @@ export interface TapConfig {
   /** How far back a windowed stream's first read goes when no start_date is set (days). */
   consumptionHistoryDays: number;
   metricsHistoryDays: number;
+  /** How far back the first read of audit_logs goes when no start_date is set (days). */
+  auditHistoryDays: number;
   /** DuckDB memory_limit for `devin-tap sync` (`duckdb_memory_limit`); unset: the machine's default. */
   duckdbMemoryLimit?: string;
   /** Cap on one decompressed response body, in MB (256 when absent). */
@@ -105,8 +113,16 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): TapConfig {
   if (!URL.canParse(baseUrl)) {
     throw new ConfigError(`Invalid config: "base_url" must be ${FIELD_EXPECTATIONS.base_url}`);
   }
+  const scope: Scope = data.scope === 'enterprise' ? 'enterprise' : 'organization';
+  if (scope === 'organization' && Array.isArray(data.org_ids)) {
+    throw new ConfigError(
+      'Invalid config: "org_ids" applies to scope "enterprise" only; at organization scope set "org_id"',
+    );
+  }
   return {
     apiToken: String(data.api_token),
+    scope,
+    orgIds: Array.isArray(data.org_ids) && data.org_ids.length > 0 ? data.org_ids.map(String) : null,
     ...(typeof data.org_id === 'string'
       ? { orgId: data.org_id, orgIdSource: 'config' as const }
       : { orgId: '' }),
@@ -119,6 +135,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv): TapConfig {
     lookbackWindowSeconds: Number(data.lookback_window_seconds),
     consumptionHistoryDays: Number(data.consumption_history_days),
     metricsHistoryDays: Number(data.metrics_history_days),
+    auditHistoryDays: Number(data.audit_history_days),
     ...(typeof data.duckdb_memory_limit === 'string' ? { duckdbMemoryLimit: data.duckdb_memory_limit } : {}),
     maxResponseMb: Number(data.max_response_mb),
     adaptiveConcurrency: data.adaptive_concurrency !== false,

@@ -13,6 +13,8 @@ export type JsonSchema = JsonObject;
 export interface Coverage {
   parents?: readonly string[];
   window?: { column: string; from: number; to: number };
+  /** Only rows whose `column` holds one of `values`, or null (an enterprise read limited by org_ids). */
+  values?: { column: string; values: readonly string[] };
 }
 export type StreamStatus = 'started' | 'running' | 'complete' | 'incomplete';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -62,6 +64,8 @@ export type TapEvent =
       message: string;
       failure: 'config_error' | 'system_error' | 'transient_error';
       internalMessage?: string;
+      /** What was read is kept (a state came first): only some parents' parts failed. */
+      partial?: true;
     }
   | { kind: 'log'; level: LogLevel; message: string }
   /** Progress for humans: emitted after each page; `total` where the API gives one. */

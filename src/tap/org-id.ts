@@ -18,7 +18,7 @@ function missing(why: string): ConfigError {
  * When that names no organization, the same config error as a missing org_id, with the reason.
  */
 export async function resolveOrgId(config: TapConfig, options: HttpOptions = {}): Promise<TapConfig> {
-  if (config.orgId !== '') return config;
+  if (config.orgId !== '' || config.scope === 'enterprise') return config;
   const http = createHttpClient(config, options);
   const context = { stream: 'org_id', permission: '(any)', counters: { requests: 0, retries: 0 } };
   let body: unknown;

@@ -1,17 +1,18 @@
 import type { TapConfig } from './config.js';
+import { checkEnterpriseKey } from './enterprise-key.js';
 import { ApiError, RetryExhaustedError, RunEndingApiError } from './errors.js';
 import { explainedGiveUp } from './give-up.js';
 import { createHttpClient, type HttpOptions } from './http/http.js';
 import { resolvePath } from './read/stream-path.js';
-import { findStream, STREAMS, type StreamDef } from './streams/index.js';
+import { findStream, type StreamDef, type StreamScope, streamsOf } from './streams/index.js';
 
 /** A stream of the selection whose endpoint needs no parent (a child's own parent otherwise). */
-function probeStream(names: readonly string[]): StreamDef | undefined {
-  const selected = STREAMS.filter((def) => names.includes(def.name));
+function probeStream(names: readonly string[], scope: StreamScope): StreamDef | undefined {
+  const selected = streamsOf(scope).filter((def) => names.includes(def.name));
   const top = selected.find((def) => def.parent === undefined);
   if (top) return top;
   const parent = selected[0]?.parent?.stream;
-  return parent === undefined ? undefined : findStream(parent);
+  return parent === undefined ? undefined : findStream(parent, scope);
 }
 
 /**
@@ -25,7 +26,8 @@ export async function preflight(
   names: readonly string[],
   options: HttpOptions = {},
 ): Promise<void> {
-  const def = probeStream(names);
+  await checkEnterpriseKey(config, options);
+  const def = probeStream(names, config.scope);
   if (def === undefined) return;
   const http = createHttpClient(config, options);
   const context = { stream: def.name, permission: def.permission, counters: { requests: 0, retries: 0 } };

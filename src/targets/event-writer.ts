@@ -108,8 +108,11 @@ export async function writeEvents(
       // While the target still writes the last commit, rows keep buffering (up to the limits):
       // the reader never waits for the writer, and a slow writer gets larger batches.
       if (now() - lastCommit >= interval && batches.committable && !batches.busy) await commit();
-    } else if (event.kind === 'stream_error') await handlers.fail(event.stream, event.message);
-    else if (event.kind === 'rejected') {
+    } else if (event.kind === 'stream_error') {
+      // Some parents failed, the rest was read to its end: keep it (a full refresh swaps it in).
+      if (event.partial) await handlers.complete(event.stream);
+      await handlers.fail(event.stream, event.message);
+    } else if (event.kind === 'rejected') {
       // Kept in the open transaction: committed with the next checkpoint, never part of a state.
       const { stream, reason, data: record, emittedAt: rejectedAt } = event;
       await target.reject([{ stream, reason, record, rejectedAt }]);

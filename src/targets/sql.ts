@@ -96,6 +96,11 @@ function coveredDeletes(
       dialect === 'duckdb' && kind === 'timestamp' ? `to_timestamp(${seconds})` : String(seconds);
     where.push(`${quoteIdent(column)} >= ${instant(from)} AND ${quoteIdent(column)} < ${instant(to)}`);
   }
+  if (coverage.values) {
+    const column = quoteIdent(coverage.values.column);
+    const list = coverage.values.values.map((value) => `'${value.replaceAll("'", "''")}'`).join(', ');
+    where.push(`(${column} IS NULL OR ${column} IN (${list}))`);
+  }
   const scoped =
     where.length > 0 ? [`DELETE FROM ${live} WHERE ${where.join(' AND ')}`] : [`DELETE FROM ${live}`];
   const keyed =

@@ -28,6 +28,8 @@ export interface Side extends Member {
   /** Where a child resumes between parent pages (null for the root). */
   progress: ChildProgress | null;
   error: unknown;
+  /** Parents whose part of a `per_parent` child failed (key -> the error); the rest is read. */
+  failedParents: Map<string, unknown>;
   failed: boolean;
 }
 
@@ -54,13 +56,25 @@ export function emittedBefore(child: Side, record: JsonObject): boolean {
 }
 
 /** What a full read of the member covers: its parents' rows, inside its window (see Coverage). */
-export function coverageOf({ def, plan }: Member): Coverage | undefined {
-  const parents = def.parent?.outlivesParent ? { parents: def.parent.copy } : {};
+export function coverageOf(
+  { def, plan }: Member,
+  root: StreamDef,
+  orgIds: readonly string[] | null,
+): Coverage | undefined {
+  // A root limited to some organizations: its children's rows of parents not read stay.
+  const limited = orgIds !== null && root.orgFilter !== undefined;
+  const parentKey = def.parent?.copy[0];
+  const parents = def.parent?.outlivesParent
+    ? { parents: def.parent.copy }
+    : limited && parentKey !== undefined
+      ? { parents: [parentKey] }
+      : {};
+  const values = def.orgFilter && orgIds !== null ? { values: { column: 'org_id', values: orgIds } } : {};
   const window =
     def.paging?.kind === 'window' && plan.window && def.cursorField
       ? { window: { column: def.cursorField, ...plan.window } }
       : {};
-  const coverage = { ...parents, ...window };
+  const coverage = { ...parents, ...window, ...values };
   return Object.keys(coverage).length > 0 ? coverage : undefined;
 }
 
@@ -109,10 +123,11 @@ export function finish(member: Side): TapEvent[] {
   const warning = pick?.warning(run.name) ?? member.ownMax?.warning(run.name) ?? null;
   const emitted = pick?.window.snapshot() ?? {};
   const partitions = member.partitions?.snapshot() ?? {};
+  const closing = member.failedParents.size > 0 ? run.partlyFailed(member.failedParents) : [run.complete()];
   return [
     run.progress(null),
     ...run.warn(warning),
     run.state(completedState(state, plan, maxSeenOf(member), emitted, partitions)),
-    run.complete(),
+    ...closing,
   ];
 }

@@ -1,5 +1,6 @@
 import type { TapConfig } from '../config.js';
 import type { HttpClient, Query, RequestContext } from '../http/http.js';
+import type { JsonObject } from '../json.js';
 import type { ReadPlan } from '../state/cursor-plan.js';
 import type { StreamDef } from '../streams/index.js';
 import { arrayPage } from './array-page.js';
@@ -18,6 +19,19 @@ export interface ReaderDeps {
   log: (message: string) => void;
 }
 
+/** The server-side filter of an enterprise list to the configured organizations, if it takes one. */
+function orgQuery(def: StreamDef, config: TapConfig): Query {
+  const param = def.orgFilter?.param;
+  return param === undefined || config.orgIds === null ? {} : { [param]: config.orgIds };
+}
+
+/** Whether a record of an enterprise list belongs to the organizations read (or to none of them). */
+export function inOrgScope(def: StreamDef, config: TapConfig, record: JsonObject): boolean {
+  if (def.orgFilter === undefined || config.orgIds === null) return true;
+  const orgId = record.org_id;
+  return typeof orgId !== 'string' || config.orgIds.includes(orgId);
+}
+
 /**
  * Every page of one endpoint of `def` at `path`, counted on `run`, in the paging the definition
  * declares: the v3 cursor list with the plan's server filters, `limit`/`offset`, one bare array, or
@@ -30,6 +44,8 @@ export function streamPages(
   path: string,
   plan: ReadPlan,
   startAfter: string | null,
+  /** Sent with every request besides the definition's own query (a parent's `?org_id=`). */
+  extra: Query = {},
 ): AsyncGenerator<PageResult> {
   const context: RequestContext = {
     stream: run.name,
@@ -39,7 +55,8 @@ export function streamPages(
     onRetry: deps.log,
   };
   const label = `${run.name} (GET ${path})`;
-  const get = (query: Query, at = path) => deps.http.getJson(at, { ...def.query, ...query }, context);
+  const fixed = { ...def.query, ...orgQuery(def, deps.config), ...extra };
+  const get = (query: Query, at = path) => deps.http.getJson(at, { ...fixed, ...query }, context);
   const paging = def.paging;
   switch (paging?.kind) {
     case 'window':
@@ -49,6 +66,7 @@ export function streamPages(
         startAfter,
         label,
         keyOf: (record) => recordKey(def, record),
+        pageSize: deps.config.pageSize,
       });
     case 'offset':
       return paginateOffset(

@@ -43,10 +43,19 @@ function smallestRequest(def: StreamDef, path: string, nowSeconds: number): Prob
       const part = paging.parts?.[0] ?? null;
       const unit = part?.align ?? paging.align;
       const [start, end] = requestWindows(nowSeconds - DAY, nowSeconds, 1, unit)[0] ?? [0, 0];
+      const answer = paging.answer;
+      const window = { [paging.afterParam]: start, [paging.beforeParam]: end };
+      if (answer.kind === 'pages') {
+        return {
+          path: fillPart(path, part),
+          query: { ...window, first: 1 },
+          records: (body) => parsePage(body, label).items,
+        };
+      }
       return {
         path: fillPart(path, part),
-        query: { [paging.afterParam]: start, [paging.beforeParam]: end },
-        records: (body) => parseWindow(body, paging.answer, label, start),
+        query: window,
+        records: (body) => parseWindow(body, answer, label, start),
       };
     }
   }

@@ -1,3 +1,4 @@
+import { RunEndingApiError } from '../errors.js';
 import type { TapEvent } from '../events.js';
 import type { JsonObject } from '../json.js';
 import { checkpointState } from '../state/cursor-plan.js';
@@ -18,12 +19,12 @@ import {
   type Side,
 } from './family-side.js';
 import { fanOut, type ParentBatch } from './fan-out.js';
-import { type ReaderDeps, streamPages } from './pages.js';
+import { inOrgScope, type ReaderDeps, streamPages } from './pages.js';
 import { isNotFound, parentGone } from './parent-gone.js';
 import { OwnCursor, RecordSelector } from './record-selector.js';
 import { shaper, splitByKey } from './record-shape.js';
 import { type SharedQuery, sharedQuery } from './shared-query.js';
-import { recordKey, resolvePath, withParentFields } from './stream-path.js';
+import { parentQuery, recordKey, resolvePath, withParentFields } from './stream-path.js';
 
 /**
  * A root stream and its selected children, in one read of the root's pages. Each new or changed
@@ -68,6 +69,7 @@ class FamilyRead {
       partitions: partitionsOf(member.plan),
       progress: null,
       error: null,
+      failedParents: new Map(),
       failed: false,
     });
     this.root = rootMember && side(rootMember, true);
@@ -95,7 +97,7 @@ class FamilyRead {
   async *events(): AsyncGenerator<TapEvent[]> {
     if (this.driver === undefined) return;
     yield this.members.flatMap((member) => [
-      ...member.run.opening(coverageOf(member)),
+      ...member.run.opening(coverageOf(member, this.rootDef, this.deps.config.orgIds)),
       ...partitionNotice(member),
     ]);
     try {
@@ -145,7 +147,8 @@ class FamilyRead {
       shared.startAfter,
     )) {
       pages += 1;
-      const { valid, rejected } = splitByKey(this.rootDef, page.items.map(this.shapeRoot));
+      const inScope = page.items.filter((item) => inOrgScope(this.rootDef, this.deps.config, item));
+      const { valid, rejected } = splitByKey(this.rootDef, inScope.map(this.shapeRoot));
       const records = root?.pick ? valid.filter((record) => root.pick?.select(record)) : [];
       const jobs = this.children.flatMap((child) =>
         child.error !== null
@@ -172,13 +175,18 @@ class FamilyRead {
     try {
       const path = resolvePath(child.def, deps.config.orgId, parent);
       const plan = planForParent(child.plan, key);
-      for await (const page of streamPages(deps, child.run, child.def, path, plan, null)) {
+      const query = parentQuery(child.def, parent);
+      for await (const page of streamPages(deps, child.run, child.def, path, plan, null, query)) {
         yield page.items.map((item) => child.run.shape(withParentFields(child.def, item, parent)));
         if (child.error !== null) return;
       }
     } catch (error) {
       if (signal.aborted || this.deps.signal.aborted) return;
       if (isNotFound(error) && (await parentGone(deps, child, this.rootDef, parent))) return;
+      if (child.def.parent?.failures === 'per_parent' && !(error instanceof RunEndingApiError)) {
+        child.failedParents.set(key, error);
+        return;
+      }
       child.error ??= error;
     }
   }
@@ -229,6 +237,8 @@ class FamilyRead {
     // A read cut short by an interrupt ends its children early: that is no parent done.
     if (child.failed || child.error !== null || child.progress === null || this.deps.signal.aborted)
       return [];
+    // A parent whose part failed keeps its old progress: the next run reads it again.
+    if (child.failedParents.has(key)) return [];
     child.progress.parentDone(key);
     const window = child.plan.window;
     // The bookmark so far (the data's own latest day, not the clock: the API's days may lag).

@@ -6,7 +6,7 @@ import { planRead, type SyncMode } from '../state/cursor-plan.js';
 import { isFutureCursor } from '../state/cursor-sanity.js';
 import type { TapState } from '../state/state.js';
 import { emptyState, parseStreamState } from '../state/stream-state.js';
-import { STREAMS, type StreamDef } from '../streams/index.js';
+import { type StreamDef, streamsOf } from '../streams/index.js';
 import { Channel } from './channel.js';
 import type { ReaderDeps } from './pages.js';
 import { type Member, readFamily } from './read-family.js';
@@ -126,7 +126,7 @@ function buildTasks(
   deps: ReaderDeps,
   now: () => number,
 ): { tasks: Task[]; notes: TapEvent[] } {
-  const defs = options.definitions ?? STREAMS;
+  const defs = options.definitions ?? streamsOf(options.config.scope);
   const modes = selectedModes(options.streams, defs);
   const members = new Map<string, Member>();
   for (const def of defs) {

@@ -1,11 +1,23 @@
-import { streamSchema } from '../catalog.js';
+import { schemaOf } from '../catalog.js';
+
+export { schemaOf };
+
 import type { JsonSchema } from '../events.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import { depthProblem } from '../json-depth.js';
 import type { SpreadRule, StreamDef } from '../streams/index.js';
 
-export function schemaOf(def: StreamDef): JsonSchema {
-  return def.schema ?? streamSchema(def.name);
+/** The derived key's value: the source fields joined by `:`, an absent or null one as ''. */
+function withDerivedKey(def: StreamDef): (record: JsonObject) => JsonObject {
+  const rule = def.derivedKey;
+  if (rule === undefined) return (record) => record;
+  return (record) => {
+    const parts = rule.from.map((field) => {
+      const value = record[field];
+      return value === undefined || value === null ? '' : String(value);
+    });
+    return { ...record, [rule.field]: parts.join(':') };
+  };
 }
 
 function typeOf(value: JsonValue): string[] {
@@ -73,7 +85,8 @@ export function shaper(def: StreamDef): (record: JsonObject) => JsonObject {
   const project = projector(schemaOf(def));
   const rules = def.spread ?? [];
   const iso = def.isoTimestamps ?? [];
-  return (record) => rules.reduce(spread, project(fromIso(record, iso)));
+  const derive = withDerivedKey(def);
+  return (record) => rules.reduce(spread, project(derive(fromIso(record, iso))));
 }
 
 /** What a key value of the wrong type is, for the reason kept with the rejected record. */

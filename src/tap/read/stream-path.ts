@@ -92,3 +92,18 @@ export function withParentFields(def: StreamDef, child: JsonObject, parent: Json
 export function recordKey(def: StreamDef, record: JsonObject): string {
   return def.primaryKey.map((field) => String(record[field])).join('|');
 }
+
+/** The query parameters a child takes from its parent (`?org_id=` of an enterprise session's messages). */
+export function parentQuery(def: StreamDef, parent: JsonObject): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [param, field] of Object.entries(def.parent?.query ?? {})) {
+    const value = parent[field];
+    if (typeof value !== 'string' || value === '') {
+      throw new SchemaError(
+        `${def.name}: a ${def.parent?.stream ?? 'parent'} record has no "${field}" (needed for ?${param}=)`,
+      );
+    }
+    query[param] = value;
+  }
+  return query;
+}

@@ -132,6 +132,26 @@ export class StreamRun {
     return message === null ? [] : [{ kind: 'log', level: 'warn', message: redact(message, this.config) }];
   }
 
+  /**
+   * The stream was read except for some parents' parts (an organization that answered 403): what was
+   * read is kept (its state came first), and the stream fails naming each parent and its error.
+   */
+  partlyFailed(failures: ReadonlyMap<string, unknown>): TapEvent[] {
+    const noun = (this.def.parent?.stream ?? 'parent').replace(/s$/, '');
+    const own = `${this.name}: `;
+    const parts = [...failures].map(([key, error]) => {
+      const message = errorMessage(error);
+      return `${noun} ${key}: ${message.startsWith(own) ? message.slice(own.length) : message}`;
+    });
+    const shown = parts.slice(0, 5).join('; ') + (parts.length > 5 ? `; and ${parts.length - 5} more` : '');
+    const text = `${own}${shown} (the other records are kept; this part is read again next run)`;
+    const failure = failureOf(failures.values().next().value);
+    return [
+      { kind: 'stream_error', stream: this.name, message: redact(text, this.config), failure, partial: true },
+      { kind: 'status', stream: this.name, status: 'incomplete' },
+    ];
+  }
+
   failed(error: unknown): TapEvent[] {
     const text = redact(errorMessage(error), this.config);
     const message = text.startsWith(`${this.name}:`) ? text : `${this.name}: ${text}`;

@@ -2,14 +2,22 @@ import { SchemaError } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../json.js';
 import type { WindowAnswer, WindowPaging, WindowPart } from '../streams/index.js';
 import { parseArray } from './array-page.js';
-import type { PageResult } from './paginate.js';
+import { type PageResult, paginate } from './paginate.js';
 import { requestWindows } from './periods.js';
 
 /** Fetches one window of one part (null: the stream has no parts); returns the raw JSON body. */
-export type WindowFetcher = (part: WindowPart | null, query: Record<string, number>) => Promise<unknown>;
+export type WindowFetcher = (
+  part: WindowPart | null,
+  query: Record<string, number | string>,
+) => Promise<unknown>;
 
 /** The records of one window's answer, as `answer` says they come; an aggregate is dated `start`. */
-export function parseWindow(raw: unknown, answer: WindowAnswer, label: string, start: number): JsonObject[] {
+export function parseWindow(
+  raw: unknown,
+  answer: Exclude<WindowAnswer, { kind: 'pages' }>,
+  label: string,
+  start: number,
+): JsonObject[] {
   if (answer.kind === 'array') return parseArray(raw, label);
   const what = answer.kind === 'list' ? answer.field : 'an aggregate object';
   const fail = (why: string): never => {
@@ -85,26 +93,45 @@ export async function* windowPages(
     startAfter: string | null;
     label: string;
     keyOf: (record: JsonObject) => string;
+    /** Items per page where each window's answer is a paged list. */
+    pageSize: number;
   },
 ): AsyncGenerator<PageResult> {
   const { paging } = options;
-  const seen = new Set<string>();
+  // Keys of this window and the one before: a record repeated at their boundary is yielded once.
+  let seen = new Set<string>();
+  let before = new Set<string>();
+  const firstSight = (key: string): boolean => {
+    if (seen.has(key) || before.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
   const requests = plannedRequests(paging, options.window, options.startAfter);
   for (const [index, request] of requests.entries()) {
+    [before, seen] = [seen, new Set()];
     const part = paging.parts?.[request.part] ?? null;
     const query = { [paging.afterParam]: request.start, [paging.beforeParam]: request.end };
-    const raw = await fetchWindow(part, query);
-    const items = lastOfEachKey(parseWindow(raw, paging.answer, options.label, request.start), options.keyOf)
-      .map((record) => (part ? { ...record, ...part.fields } : record))
-      .filter((record) => {
-        const key = options.keyOf(record);
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
     const following = requests[index + 1];
     const next = following ? cursorOf(paging, following) : null;
     const after = cursorOf(paging, request);
+    const answer = paging.answer;
+    if (answer.kind === 'pages') {
+      // A checkpoint inside a window resumes at the window's start: its records are upserted again.
+      const pages = paginate((page) => fetchWindow(part, { ...query, ...page }), {
+        pageSize: options.pageSize,
+        label: options.label,
+      });
+      for await (const page of pages) {
+        const items = page.items.filter((record) => firstSight(options.keyOf(record)));
+        const pageNext = page.next === null ? next : after;
+        yield { ...page, items, total: null, after, next: pageNext, hasNextPage: pageNext !== null };
+      }
+      continue;
+    }
+    const raw = await fetchWindow(part, query);
+    const items = lastOfEachKey(parseWindow(raw, answer, options.label, request.start), options.keyOf)
+      .map((record) => (part ? { ...record, ...part.fields } : record))
+      .filter((record) => firstSight(options.keyOf(record)));
     yield { items, endCursor: next, hasNextPage: next !== null, total: null, after, next };
   }
 }

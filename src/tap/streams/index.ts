@@ -1,5 +1,6 @@
 import { consumptionByUser } from './consumption-by-user.js';
 import { consumptionDaily } from './consumption-daily.js';
+import { ENTERPRISE_STREAMS } from './enterprise/index.js';
 import { idpUsers } from './idp-users.js';
 import { knowledgeNotes } from './knowledge-notes.js';
 import { metricsActiveUsers } from './metrics-active-users.js';
@@ -52,8 +53,27 @@ export const STREAMS: readonly StreamDef[] = [
   metricsSearches,
 ];
 
+export { ENTERPRISE_STREAMS } from './enterprise/index.js';
+
+/** The streams of the organization scope (the default). */
 export const STREAM_NAMES: readonly string[] = STREAMS.map((stream) => stream.name);
 
-export function findStream(name: string): StreamDef | undefined {
-  return STREAMS.find((stream) => stream.name === name);
+export type StreamScope = 'organization' | 'enterprise';
+
+/** The streams one scope reads (an enterprise reads the org streams' names through its own endpoints). */
+export function streamsOf(scope: StreamScope = 'organization'): readonly StreamDef[] {
+  return scope === 'enterprise' ? ENTERPRISE_STREAMS : STREAMS;
+}
+
+export function streamNamesOf(scope: StreamScope = 'organization'): readonly string[] {
+  return streamsOf(scope).map((stream) => stream.name);
+}
+
+/** Every stream name of either scope (a database's tables, the progress display's widths). */
+export const ALL_STREAM_NAMES: readonly string[] = [
+  ...new Set([...STREAM_NAMES, ...ENTERPRISE_STREAMS.map((stream) => stream.name)]),
+];
+
+export function findStream(name: string, scope: StreamScope = 'organization'): StreamDef | undefined {
+  return streamsOf(scope).find((stream) => stream.name === name);
 }

@@ -31,6 +31,18 @@ export interface StreamDef {
   readonly selectedByDefault: boolean;
   /** The JSON Schema, when it is not catalog/<name>.json (a definition made in a test). */
   readonly schema?: JsonObject;
+  /** Properties added to the catalog schema (an enterprise read adds the `org_id` it read for). */
+  readonly addedColumns?: Readonly<Record<string, JsonObject>>;
+  /**
+   * A key made from fields that may be absent (acu_limits: scope, org_id, user_id): `field` is their
+   * values joined by `:`, an absent one as '', so no record is ever rejected for want of a key.
+   */
+  readonly derivedKey?: { readonly field: string; readonly from: readonly string[] };
+  /**
+   * Enterprise lists holding every organization's records: with `org_ids` configured, only records of
+   * those organizations (or of none: enterprise-wide ones) are read; `param` asks the server to filter.
+   */
+  readonly orgFilter?: { readonly param?: string };
 }
 
 export type Paging = OffsetPaging | ArrayPaging | WindowPaging;
@@ -54,7 +66,9 @@ export type WindowAnswer =
   | { readonly kind: 'list'; readonly field: string }
   | { readonly kind: 'array' }
   /** The whole answer is one record for the window, with `dateField` set to the window's start. */
-  | { readonly kind: 'aggregate'; readonly dateField: string };
+  | { readonly kind: 'aggregate'; readonly dateField: string }
+  /** A v3 list envelope, paged with `first`/`after` inside each window (audit logs). */
+  | { readonly kind: 'pages' };
 
 /** UTC calendar periods; weeks run Monday to Sunday. */
 export type PeriodUnit = 'day' | 'week' | 'month';
@@ -74,7 +88,7 @@ export interface WindowPaging {
   readonly align?: PeriodUnit;
   readonly trailingDays: number;
   readonly history: {
-    readonly days: 'consumptionHistoryDays' | 'metricsHistoryDays';
+    readonly days: 'consumptionHistoryDays' | 'metricsHistoryDays' | 'auditHistoryDays';
     readonly startDate: 'always' | 'when_later';
   };
   /** One stream from several endpoints: each part fills path variables and adds fields to its records. */
@@ -97,6 +111,14 @@ export interface ParentLink {
   readonly bind: Readonly<Record<string, BindRule>>;
   /** parent fields copied into each child record */
   readonly copy: readonly string[];
+  /** query parameter -> parent field, sent with every request of the child (`?org_id=`). */
+  readonly query?: Readonly<Record<string, string>>;
+  /**
+   * `per_parent`: a failure reading one parent's children (a 403 in one organization) fails that
+   * parent's part only; the other parents' children are read and kept, then the stream reports the
+   * parents that failed. Absent: any failure fails the stream.
+   */
+  readonly failures?: 'per_parent';
   /**
    * `changed`: an incremental run reads the children of new or changed parents only (the parent's
    * cursor is the child's); `every`: every parent's children on every run, with the child's own rule.
