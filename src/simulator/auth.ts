@@ -1,4 +1,4 @@
-import { hash, hex8, TAG } from './random.js';
+import { hash, hex8, TAG } from './core/random.js';
 
 export const PERMISSIONS = [
   'ViewOrgSessions',

@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runCommand } from '../run-command.js';
 import { InputError } from '../tap/errors.js';
-import { MAX_USERS } from './gen-users.js';
-import { type HostileModes, MAX_BIG_MESSAGE_MB } from './hostile-modes.js';
+import { type HostileModes, MAX_BIG_MESSAGE_MB } from './hostile/hostile-modes.js';
 import type { SimulatorOptions } from './index.js';
+import { MAX_USERS } from './organization/gen-users.js';
 
 export interface SimulateIo {
   out: (line: string) => void;

@@ -1,28 +1,28 @@
 import type { JsonObject, JsonValue } from '../tap/json.js';
-import { handleApi } from './api.js';
-import type { Product } from './consumption.js';
-import type { ConsumptionWindow } from './consumption-reply.js';
-import { createOrgData } from './data.js';
-import { MAX_USERS } from './gen-users.js';
-import { HOSTILE_OFF, type HostileModes, resolveHostile } from './hostile-modes.js';
-import type { Period } from './metrics.js';
+import { handleApi } from './endpoints/api.js';
+import { HOSTILE_OFF, type HostileModes, resolveHostile } from './hostile/hostile-modes.js';
 import { Network, type NetworkOptions } from './network.js';
-import type { MetricKind } from './org-scope-view.js';
+import type { Product } from './organization/consumption.js';
+import type { ConsumptionWindow } from './organization/consumption-reply.js';
+import { createOrgData } from './organization/data.js';
+import { MAX_USERS } from './organization/gen-users.js';
+import type { Period } from './organization/metrics.js';
+import type { SessionChange } from './organization/session-store.js';
+import type { UserChange } from './organization/user-store.js';
 import { RunningSimulator } from './running-simulator.js';
 import { listen, type RequestLogEntry } from './server.js';
-import type { SessionChange } from './session-store.js';
-import type { UserChange } from './user-store.js';
+import type { MetricKind } from './views/org-scope-view.js';
 
-export { BILLING_DAY_START, PRODUCTS, type Product } from './consumption.js';
-export type { ConsumptionWindow } from './consumption-reply.js';
-export { MAX_USERS } from './gen-users.js';
-export type { HostileModes } from './hostile-modes.js';
-export { HOSTILE_AT, SECRET_VALUE_PREFIX } from './hostile-modes.js';
-export type { Period } from './metrics.js';
-export type { MetricKind } from './org-scope-view.js';
+export { SPECIAL } from './core/special.js';
+export type { HostileModes } from './hostile/hostile-modes.js';
+export { HOSTILE_AT, SECRET_VALUE_PREFIX } from './hostile/hostile-modes.js';
+export { BILLING_DAY_START, PRODUCTS, type Product } from './organization/consumption.js';
+export type { ConsumptionWindow } from './organization/consumption-reply.js';
+export { MAX_USERS } from './organization/gen-users.js';
+export type { Period } from './organization/metrics.js';
+export type { UserChange } from './organization/user-store.js';
 export type { RequestLogEntry } from './server.js';
-export { SPECIAL } from './special.js';
-export type { UserChange } from './user-store.js';
+export type { MetricKind } from './views/org-scope-view.js';
 
 export interface SimulatorOptions {
   /** Default 0 (pick a free port); the host is always 127.0.0.1. */

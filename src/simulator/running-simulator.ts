@@ -1,14 +1,14 @@
 import type { Server } from 'node:http';
 import type { JsonObject } from '../tap/json.js';
-import type { createOrgData } from './data.js';
-import { type HostileModes, resolveHostile } from './hostile-modes.js';
-import { hostileTargets, leakCanaries } from './hostile-targets.js';
+import { type HostileModes, resolveHostile } from './hostile/hostile-modes.js';
+import { hostileTargets, leakCanaries } from './hostile/hostile-targets.js';
 import type { HostileTargets, ResolvedOptions, Simulator } from './index.js';
 import type { Network, NetworkOptions } from './network.js';
-import { OrgScopeView } from './org-scope-view.js';
-import type { OrgStore } from './org-store.js';
+import type { createOrgData } from './organization/data.js';
+import type { OrgStore } from './organization/org-store.js';
+import type { SessionChange } from './organization/session-store.js';
 import { closeServer, type RequestLogEntry } from './server.js';
-import type { SessionChange } from './session-store.js';
+import { OrgScopeView } from './views/org-scope-view.js';
 
 type OrgData = ReturnType<typeof createOrgData>;
 

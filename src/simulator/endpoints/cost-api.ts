@@ -1,9 +1,9 @@
+import { type ApiResponse, ok, problem } from '../core/problem.js';
+import type { FieldError } from '../core/query.js';
+import type { Owner } from '../organization/consumption.js';
+import { type ConsumptionWindow, consumptionReply } from '../organization/consumption-reply.js';
 import type { ApiState, Route } from './api.js';
-import type { Owner } from './consumption.js';
-import { type ConsumptionWindow, consumptionReply } from './consumption-reply.js';
 import { listUsers } from './lists.js';
-import { type ApiResponse, ok, problem } from './problem.js';
-import type { FieldError } from './query.js';
 
 const MEMBERSHIP = 'ViewOrgMembership';
 const CONSUMPTION = 'ViewOrgConsumption';

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../tap/json.js';
+import type { JsonObject, JsonValue } from '../../tap/json.js';
 
 /** What a handler answers; the server turns it into an HTTP response. */
 export interface ApiResponse {

@@ -1,5 +1,5 @@
-import type { JsonObject } from '../tap/json.js';
-import { hash, hex8, Rng, TAG, unit } from './random.js';
+import type { JsonObject } from '../../tap/json.js';
+import { hash, hex8, Rng, TAG, unit } from '../core/random.js';
 
 const FIRST = ['Ada', 'Grace', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'Alan', 'Radia'];
 const LAST = ['Lovelace', 'Hopper', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'Kay'];

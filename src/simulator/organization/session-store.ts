@@ -1,10 +1,10 @@
-import type { JsonObject } from '../tap/json.js';
+import type { JsonObject } from '../../tap/json.js';
+import { hash, Rng, TAG } from '../core/random.js';
+import { type LogicalClock, SessionTimes } from '../core/timeline.js';
+import type { Hostile } from '../hostile/hostile.js';
 import { generateAnalysis, sessionSize } from './gen-insights.js';
 import { baseMessageCount, countUserMessages, generateMessage } from './gen-messages.js';
 import { generateSession, type SessionContext, statusDetail } from './gen-session.js';
-import type { Hostile } from './hostile.js';
-import { hash, Rng, TAG } from './random.js';
-import { type LogicalClock, SessionTimes } from './timeline.js';
 
 export interface SessionStoreOptions extends SessionContext {
   averageMessages: number;

@@ -1,6 +1,6 @@
-import type { JsonObject } from '../tap/json.js';
-import { hash, hex8, Rng, TAG, unit } from './random.js';
-import { REPOS } from './text.js';
+import type { JsonObject } from '../../tap/json.js';
+import { hash, hex8, Rng, TAG, unit } from '../core/random.js';
+import { REPOS } from '../core/text.js';
 
 const FIRST = ['Hedy', 'Edsger', 'Donald', 'Katherine', 'John', 'Shafi', 'Leslie', 'Sophie'];
 const LAST = ['Lamarr', 'Dijkstra', 'Knuth', 'Johnson', 'Backus', 'Goldwasser', 'Lamport', 'Wilson'];

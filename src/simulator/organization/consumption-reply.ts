@@ -1,4 +1,4 @@
-import type { JsonObject } from '../tap/json.js';
+import type { JsonObject } from '../../tap/json.js';
 import { BILLING_DAY_START, billingCycleStart, type Consumption, DAY, type Owner } from './consumption.js';
 
 /** The query of a consumption request: integer epoch seconds; both optional. */

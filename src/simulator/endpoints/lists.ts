@@ -1,11 +1,11 @@
-import type { JsonObject } from '../tap/json.js';
-import { type CursorPosition, decodeCursor, encodeCursor } from './cursor.js';
-import type { OrgStore } from './org-store.js';
-import { type ApiResponse, ok, problem } from './problem.js';
-import { type FieldError, invalidCursor, parseListQuery, parseTimeFilter } from './query.js';
-import { type IndexPage, sessionPage, sessionTotal } from './session-query.js';
-import type { SessionStore } from './session-store.js';
-import type { UserStore } from './user-store.js';
+import type { JsonObject } from '../../tap/json.js';
+import { type CursorPosition, decodeCursor, encodeCursor } from '../core/cursor.js';
+import { type ApiResponse, ok, problem } from '../core/problem.js';
+import { type FieldError, invalidCursor, parseListQuery, parseTimeFilter } from '../core/query.js';
+import type { OrgStore } from '../organization/org-store.js';
+import { type IndexPage, sessionPage, sessionTotal } from '../organization/session-query.js';
+import type { SessionStore } from '../organization/session-store.js';
+import type { UserStore } from '../organization/user-store.js';
 
 export interface ListRequest {
   params: URLSearchParams;

@@ -1,6 +1,6 @@
-import type { JsonObject } from '../tap/json.js';
-import { hash, Rng, TAG } from './random.js';
-import { paragraph, REPOS, sentence } from './text.js';
+import type { JsonObject } from '../../tap/json.js';
+import { hash, Rng, TAG } from '../core/random.js';
+import { paragraph, REPOS, sentence } from '../core/text.js';
 
 export interface OrgTimes {
   createdAt: number;

@@ -1,14 +1,14 @@
-import type { Tokens } from './auth.js';
-import type { Consumption } from './consumption.js';
+import type { Tokens } from '../auth.js';
+import { type ApiResponse, ok, problem } from '../core/problem.js';
+import type { Consumption } from '../organization/consumption.js';
+import type { OrgScope } from '../organization/org-scope.js';
+import type { OrgStore } from '../organization/org-store.js';
+import type { SessionStore } from '../organization/session-store.js';
+import type { UserStore } from '../organization/user-store.js';
 import { costRoute } from './cost-api.js';
 import { enterpriseSelf } from './enterprise-self.js';
 import { type ListRequest, listMessages, listOrgObjects, listSessions } from './lists.js';
-import type { OrgScope } from './org-scope.js';
 import { orgScopeRoute } from './org-scope-api.js';
-import type { OrgStore } from './org-store.js';
-import { type ApiResponse, ok, problem } from './problem.js';
-import type { SessionStore } from './session-store.js';
-import type { UserStore } from './user-store.js';
 
 export interface ApiState {
   orgId: string;

@@ -1,7 +1,7 @@
-import type { JsonObject, JsonValue } from '../tap/json.js';
-import { hash, Rng, TAG } from './random.js';
-import { SPECIAL } from './special.js';
-import { LANGUAGES, sentence, TOOLS } from './text.js';
+import type { JsonObject, JsonValue } from '../../tap/json.js';
+import { hash, Rng, TAG } from '../core/random.js';
+import { SPECIAL } from '../core/special.js';
+import { LANGUAGES, sentence, TOOLS } from '../core/text.js';
 
 export function sessionSize(messages: number): string {
   if (messages < 5) return 'xs';

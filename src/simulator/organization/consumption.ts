@@ -1,8 +1,8 @@
-import type { JsonObject } from '../tap/json.js';
-import { hash, TAG, unit } from './random.js';
+import type { JsonObject } from '../../tap/json.js';
+import { hash, TAG, unit } from '../core/random.js';
+import type { LogicalClock } from '../core/timeline.js';
+import { WINDOW_END, WINDOW_SPAN } from '../core/timeline.js';
 import type { SessionStore } from './session-store.js';
-import type { LogicalClock } from './timeline.js';
-import { WINDOW_END, WINDOW_SPAN } from './timeline.js';
 import type { UserStore } from './user-store.js';
 
 /** Billing days start at midnight PST, 08:00:00 UTC; `date` is that boundary. */

@@ -1,8 +1,8 @@
-import type { JsonObject, JsonValue } from '../tap/json.js';
+import type { JsonObject, JsonValue } from '../../tap/json.js';
+import { hash, Rng, TAG } from '../core/random.js';
+import { SPECIAL } from '../core/special.js';
+import { hugeMessage } from '../core/text.js';
 import { HOSTILE_AT, type HostileModes, SECRET_VALUE_PREFIX } from './hostile-modes.js';
-import { hash, Rng, TAG } from './random.js';
-import { SPECIAL } from './special.js';
-import { hugeMessage } from './text.js';
 
 const MIB = 1 << 20;
 

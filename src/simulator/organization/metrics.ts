@@ -1,4 +1,4 @@
-import type { JsonObject } from '../tap/json.js';
+import type { JsonObject } from '../../tap/json.js';
 import { sessionSize } from './gen-insights.js';
 import { searchCount } from './gen-org-scope.js';
 import { createdIn } from './session-query.js';

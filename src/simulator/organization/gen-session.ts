@@ -1,8 +1,8 @@
-import type { JsonObject, JsonValue } from '../tap/json.js';
-import type { IdCodec } from './ids.js';
-import { hash, Rng, TAG, unit } from './random.js';
-import { SPECIAL } from './special.js';
-import { REPOS, title } from './text.js';
+import type { JsonObject, JsonValue } from '../../tap/json.js';
+import type { IdCodec } from '../core/ids.js';
+import { hash, Rng, TAG, unit } from '../core/random.js';
+import { SPECIAL } from '../core/special.js';
+import { REPOS, title } from '../core/text.js';
 import type { UserStore } from './user-store.js';
 
 export const STATUSES = ['new', 'claimed', 'running', 'exit', 'error', 'suspended', 'resuming'] as const;

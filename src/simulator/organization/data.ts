@@ -1,14 +1,14 @@
-import type { ApiState } from './api.js';
-import { Tokens } from './auth.js';
+import { Tokens } from '../auth.js';
+import { ID_KIND, IdCodec } from '../core/ids.js';
+import { LogicalClock } from '../core/timeline.js';
+import type { ApiState } from '../endpoints/api.js';
+import { Hostile } from '../hostile/hostile.js';
+import type { HostileModes } from '../hostile/hostile-modes.js';
 import { Consumption } from './consumption.js';
 import { generateNote, generatePlaybook, generateSecret } from './gen-org.js';
-import { Hostile } from './hostile.js';
-import type { HostileModes } from './hostile-modes.js';
-import { ID_KIND, IdCodec } from './ids.js';
 import { OrgScope } from './org-scope.js';
 import { OrgStore } from './org-store.js';
 import { SessionStore } from './session-store.js';
-import { LogicalClock } from './timeline.js';
 import { UserStore } from './user-store.js';
 
 export interface DataOptions {

@@ -1,4 +1,6 @@
-import type { JsonObject } from '../tap/json.js';
+import type { JsonObject } from '../../tap/json.js';
+import { REPOS } from '../core/text.js';
+import { WINDOW_END } from '../core/timeline.js';
 import {
   baseAttachmentCount,
   generateAttachment,
@@ -9,8 +11,6 @@ import {
 import { Metrics } from './metrics.js';
 import type { OrgStore } from './org-store.js';
 import type { SessionStore } from './session-store.js';
-import { REPOS } from './text.js';
-import { WINDOW_END } from './timeline.js';
 import type { UserStore } from './user-store.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { JsonObject } from '../tap/json.js';
-import type { TimeFilter } from './session-query.js';
+import type { JsonObject } from '../../tap/json.js';
+import type { TimeFilter } from '../organization/session-query.js';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 200;

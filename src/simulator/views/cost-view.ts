@@ -1,10 +1,10 @@
-import type { JsonObject } from '../tap/json.js';
-import { billingCycleStart, billingDay, dayStart, type Owner } from './consumption.js';
-import { type ConsumptionWindow, consumptionReply } from './consumption-reply.js';
-import { byUser } from './cost-api.js';
-import type { createOrgData } from './data.js';
-import type { ConsumptionChange } from './index.js';
-import type { UserChange } from './user-store.js';
+import type { JsonObject } from '../../tap/json.js';
+import { byUser } from '../endpoints/cost-api.js';
+import type { ConsumptionChange } from '../index.js';
+import { billingCycleStart, billingDay, dayStart, type Owner } from '../organization/consumption.js';
+import { type ConsumptionWindow, consumptionReply } from '../organization/consumption-reply.js';
+import type { createOrgData } from '../organization/data.js';
+import type { UserChange } from '../organization/user-store.js';
 
 type OrgData = ReturnType<typeof createOrgData>;
 

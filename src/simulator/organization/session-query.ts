@@ -1,5 +1,5 @@
+import { MAX_SESSION_DURATION } from '../core/timeline.js';
 import type { SessionStore } from './session-store.js';
-import { MAX_SESSION_DURATION } from './timeline.js';
 
 /** Half-open ranges on epoch seconds: created_after <= created_at < created_before (same for updated). */
 export interface TimeFilter {

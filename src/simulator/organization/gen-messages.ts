@@ -1,8 +1,8 @@
-import type { JsonObject } from '../tap/json.js';
+import type { JsonObject } from '../../tap/json.js';
+import { hash, hex8, Rng, TAG, unit } from '../core/random.js';
+import { HUGE_MESSAGE_BYTES, MANY_MESSAGES, MIN_SPECIAL_MESSAGES, SPECIAL } from '../core/special.js';
+import { chatMessage, hugeMessage } from '../core/text.js';
 import { isUnicodeSession } from './gen-session.js';
-import { hash, hex8, Rng, TAG, unit } from './random.js';
-import { HUGE_MESSAGE_BYTES, MANY_MESSAGES, MIN_SPECIAL_MESSAGES, SPECIAL } from './special.js';
-import { chatMessage, hugeMessage } from './text.js';
 
 /** Messages a session was generated with (before any change): about `average`, specials fixed. */
 export function baseMessageCount(seed: number, index: number, baseCount: number, average: number): number {

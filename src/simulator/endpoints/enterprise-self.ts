@@ -1,5 +1,5 @@
+import { type ApiResponse, ok, problem } from '../core/problem.js';
 import type { ApiState } from './api.js';
-import { type ApiResponse, ok, problem } from './problem.js';
 
 export const SELF_PATH = '/v3/enterprise/self';
 

@@ -1,4 +1,5 @@
-import type { JsonObject } from '../tap/json.js';
+import type { JsonObject } from '../../tap/json.js';
+import type { Hostile } from '../hostile/hostile.js';
 import {
   DRAW,
   GROUP_SHARE,
@@ -12,7 +13,6 @@ import {
   skewedCdf,
   userId,
 } from './gen-users.js';
-import type { Hostile } from './hostile.js';
 import type { IndexPage } from './session-query.js';
 
 export interface UserChange {

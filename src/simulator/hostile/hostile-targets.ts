@@ -1,9 +1,9 @@
-import type { createOrgData } from './data.js';
+import { SPECIAL } from '../core/special.js';
+import type { HostileTargets } from '../index.js';
+import type { createOrgData } from '../organization/data.js';
+import type { OrgStore } from '../organization/org-store.js';
 import { hiddenValues } from './hostile.js';
 import { HOSTILE_AT } from './hostile-modes.js';
-import type { HostileTargets } from './index.js';
-import type { OrgStore } from './org-store.js';
-import { SPECIAL } from './special.js';
 
 type OrgData = ReturnType<typeof createOrgData>;
 

@@ -1,8 +1,8 @@
+import { type ApiResponse, ok, problem } from '../core/problem.js';
+import type { FieldError } from '../core/query.js';
+import type { Period } from '../organization/metrics.js';
 import type { ApiState, Route } from './api.js';
 import { type ListRequest, listItems } from './lists.js';
-import type { Period } from './metrics.js';
-import { type ApiResponse, ok, problem } from './problem.js';
-import type { FieldError } from './query.js';
 
 const MAX_LIMIT = 100;
 const PERIODS: Record<string, Period> = { dau: 'day', wau: 'week', mau: 'month' };

@@ -1,6 +1,6 @@
-import type { JsonObject, JsonValue } from '../tap/json.js';
+import type { JsonObject, JsonValue } from '../../tap/json.js';
+import type { Period } from '../organization/metrics.js';
 import { CostView } from './cost-view.js';
-import type { Period } from './metrics.js';
 
 /** The aggregate metrics endpoints that answer one object per window. */
 export type MetricKind = 'prs' | 'sessions' | 'searches' | 'usage';
