@@ -107,4 +107,6 @@ export const TAG = {
   attachment: 24,
   search: 25,
   idpUser: 26,
+  org: 27,
+  audit: 28,
 } as const;

@@ -9,7 +9,7 @@ const MEMBERSHIP = 'ViewOrgMembership';
 const CONSUMPTION = 'ViewOrgConsumption';
 
 /** time_after / time_before: integer epoch seconds, both optional. */
-function parseWindow(params: URLSearchParams, errors: FieldError[]): ConsumptionWindow {
+export function parseWindow(params: URLSearchParams, errors: FieldError[]): ConsumptionWindow {
   const window: ConsumptionWindow = {};
   for (const name of ['time_after', 'time_before'] as const) {
     const raw = params.get(name);

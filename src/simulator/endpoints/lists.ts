@@ -12,7 +12,7 @@ export interface ListRequest {
   instance: string;
 }
 
-interface PageSpec {
+export interface PageSpec {
   list: string;
   scope: number;
   page: (after: number | null, first: number) => IndexPage;
@@ -22,12 +22,12 @@ interface PageSpec {
   validPosition: (position: number) => boolean;
 }
 
-function unprocessable(request: ListRequest, errors: FieldError[]): ApiResponse {
+export function unprocessable(request: ListRequest, errors: FieldError[]): ApiResponse {
   return problem(422, errors.map((error) => error.msg).join('; '), request.instance, { errors });
 }
 
 /** The v3 list envelope around one keyset page. */
-function servePage(request: ListRequest, spec: PageSpec, errors: FieldError[]): ApiResponse {
+export function servePage(request: ListRequest, spec: PageSpec, errors: FieldError[]): ApiResponse {
   const query = parseListQuery(request.params, errors);
   let after: CursorPosition | null = null;
   if (query.after !== null) {

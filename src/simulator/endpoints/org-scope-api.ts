@@ -1,6 +1,6 @@
 import { type ApiResponse, ok, problem } from '../core/problem.js';
 import type { FieldError } from '../core/query.js';
-import type { Period } from '../organization/metrics.js';
+import type { Metrics, Period } from '../organization/metrics.js';
 import type { ApiState, Route } from './api.js';
 import { type ListRequest, listItems } from './lists.js';
 
@@ -11,12 +11,12 @@ function fieldError(name: string, msg: string, input: string): FieldError {
   return { loc: ['query', name], msg, type: 'value_error', input };
 }
 
-function unprocessable(request: ListRequest, errors: FieldError[]): ApiResponse {
+export function unprocessable(request: ListRequest, errors: FieldError[]): ApiResponse {
   return problem(422, errors.map((error) => error.msg).join('; '), request.instance, { errors });
 }
 
 /** A non-negative integer query parameter; `fallback` when absent (null: required). */
-function integerParam(
+export function integerParam(
   params: URLSearchParams,
   name: string,
   fallback: number | null,
@@ -49,34 +49,40 @@ function listSchedules(state: ApiState, request: ListRequest): ApiResponse {
   });
 }
 
-/** A metrics endpoint: time_after and time_before required (except on usage); unknown parameters ignored. */
+export function isMetricKind(kind: string): boolean {
+  return kind in PERIODS || ['active-users', 'prs', 'sessions', 'searches', 'usage'].includes(kind);
+}
+
+/** What a metrics endpoint answers from `metrics`: time_after and time_before required (except on usage). */
+export function answerMetric(metrics: Metrics, kind: string, request: ListRequest): ApiResponse {
+  const errors: FieldError[] = [];
+  const required = kind === 'usage' ? 0 : null;
+  const after = integerParam(request.params, 'time_after', required, errors);
+  const before = integerParam(request.params, 'time_before', kind === 'usage' ? 2 ** 40 : null, errors);
+  const minSessions = integerParam(request.params, 'min_sessions', 1, errors);
+  if (errors.length > 0) return unprocessable(request, errors);
+  const period = PERIODS[kind];
+  if (period) return ok(metrics.series(period, after, before, minSessions));
+  if (kind === 'active-users')
+    return ok({
+      active_users: metrics.activeUsers(after, before, minSessions),
+      start_time: after,
+      end_time: before,
+    });
+  if (kind === 'prs') return ok(metrics.prs(after, before));
+  if (kind === 'sessions') return ok(metrics.sessions(after, before));
+  if (kind === 'searches') return ok(metrics.searches(after, before));
+  if (kind === 'sessions-by-category') return ok({ categories: metrics.categories(after, before) });
+  return ok(metrics.usage(after, before));
+}
+
+/** A metrics endpoint; unknown parameters ignored. */
 function metricsRoute(kind: string): Route | null {
-  const known = kind in PERIODS || ['active-users', 'prs', 'sessions', 'searches', 'usage'].includes(kind);
-  if (!known) return null;
+  if (!isMetricKind(kind)) return null;
   return {
     permission: 'ViewOrgMetrics',
     alsoGrantedBy: 'ViewAccountMetrics',
-    handle: (state, request) => {
-      const errors: FieldError[] = [];
-      const required = kind === 'usage' ? 0 : null;
-      const after = integerParam(request.params, 'time_after', required, errors);
-      const before = integerParam(request.params, 'time_before', kind === 'usage' ? 2 ** 40 : null, errors);
-      const minSessions = integerParam(request.params, 'min_sessions', 1, errors);
-      if (errors.length > 0) return unprocessable(request, errors);
-      const { metrics } = state.org;
-      const period = PERIODS[kind];
-      if (period) return ok(metrics.series(period, after, before, minSessions));
-      if (kind === 'active-users')
-        return ok({
-          active_users: metrics.activeUsers(after, before, minSessions),
-          start_time: after,
-          end_time: before,
-        });
-      if (kind === 'prs') return ok(metrics.prs(after, before));
-      if (kind === 'sessions') return ok(metrics.sessions(after, before));
-      if (kind === 'searches') return ok(metrics.searches(after, before));
-      return ok(metrics.usage(after, before));
-    },
+    handle: (state, request) => answerMetric(state.org.metrics, kind, request),
   };
 }
 

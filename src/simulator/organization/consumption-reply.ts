@@ -1,5 +1,12 @@
 import type { JsonObject } from '../../tap/json.js';
-import { BILLING_DAY_START, billingCycleStart, type Consumption, DAY, type Owner } from './consumption.js';
+import {
+  BILLING_DAY_START,
+  billingCycleStart,
+  type Cents,
+  type Consumption,
+  DAY,
+  type Owner,
+} from './consumption.js';
 
 /** The query of a consumption request: integer epoch seconds; both optional. */
 export interface ConsumptionWindow {
@@ -28,16 +35,26 @@ export function consumptionReply(
   owner: Owner | readonly Owner[] | null,
   window: ConsumptionWindow,
 ): JsonObject {
+  return replyFromCents(consumption, window, (day) =>
+    owner === null
+      ? consumption.orgCents(day)
+      : Array.isArray(owner)
+        ? consumption.sumCents(owner, day)
+        : consumption.cents(owner as Owner, day),
+  );
+}
+
+/** The reply for any daily figures (`centsOf` a billing day), on `consumption`'s days and entry shape. */
+export function replyFromCents(
+  consumption: Consumption,
+  window: ConsumptionWindow,
+  centsOf: (day: number) => Cents,
+): JsonObject {
   const [first, last] = windowDays(consumption, window);
   const days: JsonObject[] = [];
   let total = 0;
   for (let day = first; day <= last; day++) {
-    const cents =
-      owner === null
-        ? consumption.orgCents(day)
-        : Array.isArray(owner)
-          ? consumption.sumCents(owner, day)
-          : consumption.cents(owner as Owner, day);
+    const cents = centsOf(day);
     const sum = cents.reduce((acc, value) => acc + value, 0);
     if (sum === 0) continue;
     total += sum;

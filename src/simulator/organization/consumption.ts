@@ -22,7 +22,7 @@ export type Owner =
   | { kind: 'session'; index: number };
 
 /** Centi-ACUs per product, in PRODUCTS order (integers, so every sum is exact). */
-type Cents = [number, number, number, number];
+export type Cents = [number, number, number, number];
 
 export function billingDay(epochSeconds: number): number {
   return Math.floor((epochSeconds - BILLING_DAY_START) / DAY);

@@ -9,7 +9,7 @@ import { generateNote, generatePlaybook, generateSecret } from './gen-org.js';
 import { OrgScope } from './org-scope.js';
 import { OrgStore } from './org-store.js';
 import { SessionStore } from './session-store.js';
-import { UserStore } from './user-store.js';
+import { type MemberSource, UserStore } from './user-store.js';
 
 export interface DataOptions {
   seed: number;
@@ -24,13 +24,22 @@ export interface DataOptions {
   schedules: number;
 }
 
+/** What the organizations of one enterprise share: the clock of changes, the keys, members of other orgs. */
+export interface SharedParts {
+  clock: LogicalClock;
+  tokens: Tokens;
+  members?: MemberSource;
+}
+
+export type OrgData = ApiState & { clock: LogicalClock; hostile: Hostile };
+
 /** Every store of one simulated organization, sharing one logical clock. Nothing is generated yet. */
-export function createOrgData(options: DataOptions): ApiState & { clock: LogicalClock; hostile: Hostile } {
+export function createOrgData(options: DataOptions, shared?: SharedParts): OrgData {
   const { seed, orgId } = options;
-  const clock = new LogicalClock();
-  const tokens = new Tokens(seed);
+  const clock = shared?.clock ?? new LogicalClock();
+  const tokens = shared?.tokens ?? new Tokens(seed, orgId);
   const hostile = new Hostile(seed, tokens.main, options.sessions, options.hostile);
-  const users = new UserStore(seed, orgId, options.users, hostile);
+  const users = new UserStore(seed, orgId, options.users, hostile, shared?.members);
   const playbooks = new OrgStore(
     seed,
     ID_KIND.playbook,

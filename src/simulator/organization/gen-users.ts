@@ -13,7 +13,7 @@ const UNICODE_NAMES = [
   'Ólöf Jónsdóttir',
   'محمد الأحمد',
 ];
-const ROLES = [
+export const ROLES = [
   { role_id: 'role-org-admin', role_name: 'Admin' },
   { role_id: 'role-org-member', role_name: 'Member' },
   { role_id: 'role-billing-viewer', role_name: 'Billing viewer' },

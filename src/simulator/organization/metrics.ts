@@ -15,14 +15,26 @@ export type Period = 'day' | 'week' | 'month';
  * on a day are the merged PRs of that day's sessions.
  */
 export class Metrics {
-  constructor(private readonly store: SessionStore) {}
+  private readonly stores: readonly SessionStore[];
+
+  /** One organization's sessions, or several (enterprise metrics: a member active in two orgs counts once). */
+  constructor(stores: SessionStore | readonly SessionStore[]) {
+    this.stores = Array.isArray(stores) ? stores : [stores as SessionStore];
+  }
 
   private created(after: number, before: number): JsonObject[] {
-    return createdIn(this.store, after, before).map((index) => ({
-      ...this.store.session(index),
-      searches: searchCount(this.store.options.seed, index),
-      size: sessionSize(this.store.messageCount(index)),
-    }));
+    return this.stores.flatMap((store) =>
+      createdIn(store, after, before).map((index) => ({
+        ...store.session(index),
+        searches: searchCount(store.options.seed, index),
+        size: sessionSize(store.messageCount(index)),
+      })),
+    );
+  }
+
+  /** Sessions created in [after, before) by category and subcategory, with their ACUs. */
+  categories(after: number, before: number): JsonObject[] {
+    return sessionsByCategory(this.created(after, before));
   }
 
   /** Distinct members (user_id) who created at least `minSessions` sessions in the window. */
@@ -97,6 +109,53 @@ export class Metrics {
       prs_merged_count: prs.prs_merged_count ?? 0,
     };
   }
+}
+
+interface Tally {
+  sessions: number;
+  cents: number;
+}
+
+const tallyOf = (map: Map<string, Tally>, key: string): Tally => {
+  const tally = map.get(key) ?? { sessions: 0, cents: 0 };
+  map.set(key, tally);
+  return tally;
+};
+
+function titleCase(text: string): string {
+  return text.replace(/[_/]+/g, ' ').replace(/^./, (first) => first.toUpperCase());
+}
+
+/** `categories` of `/metrics/sessions-by-category`; a session without a category counts as `uncategorized`. */
+function sessionsByCategory(sessions: readonly JsonObject[]): JsonObject[] {
+  const categories = new Map<string, { tally: Tally; subs: Map<string, Tally> }>();
+  for (const session of sessions) {
+    const category = typeof session.category === 'string' ? session.category : 'uncategorized';
+    const entry = categories.get(category) ?? { tally: { sessions: 0, cents: 0 }, subs: new Map() };
+    categories.set(category, entry);
+    const cents = Math.round(Number(session.acus_consumed) * 100);
+    entry.tally.sessions++;
+    entry.tally.cents += cents;
+    if (typeof session.subcategory !== 'string') continue;
+    const sub = tallyOf(entry.subs, session.subcategory);
+    sub.sessions++;
+    sub.cents += cents;
+  }
+  return [...categories.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([category, { tally, subs }]) => ({
+      category,
+      sessions_count: tally.sessions,
+      acus: tally.cents / 100,
+      subcategories: [...subs.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([id, sub]) => ({
+          subcategory_id: id,
+          display_name: titleCase(id.slice(id.indexOf('/') + 1)),
+          sessions_count: sub.sessions,
+          acus: sub.cents / 100,
+        })),
+    }));
 }
 
 function hasMergedPr(session: JsonObject): boolean {

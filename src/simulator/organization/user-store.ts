@@ -15,6 +15,9 @@ import {
 } from './gen-users.js';
 import type { IndexPage } from './session-query.js';
 
+/** Which generated member a base member is: (seed, index) of its own org, or another org's (a shared member). */
+export type MemberSource = (index: number) => { seed: number; index: number };
+
 export interface UserChange {
   name?: string | null;
   email?: string | null;
@@ -42,6 +45,7 @@ export class UserStore {
     private readonly orgId: string,
     readonly baseCount: number,
     private readonly hostile: Hostile,
+    private readonly source: MemberSource = (index) => ({ seed, index }),
   ) {
     this.cdf = skewedCdf(baseCount);
     const services = serviceUserCount(baseCount);
@@ -58,21 +62,31 @@ export class UserStore {
   user(index: number): JsonObject {
     const base =
       index < this.baseCount
-        ? generateUser(this.seed, this.orgId, index)
+        ? this.baseUser(index)
         : this.added[index - this.baseCount];
     if (!base) throw new RangeError(`user ${index} does not exist`);
     return this.hostile.user(index, { ...base, ...this.changes.get(index) });
   }
 
+  private baseUser(index: number): JsonObject {
+    const { seed, index: at } = this.source(index);
+    return generateUser(seed, this.orgId, at);
+  }
+
+  private baseUserId(index: number): string {
+    const { seed, index: at } = this.source(index);
+    return userId(seed, at);
+  }
+
   userIdAt(index: number): string {
-    return index < this.baseCount ? userId(this.seed, index) : String(this.user(index).user_id);
+    return index < this.baseCount ? this.baseUserId(index) : String(this.user(index).user_id);
   }
 
   /** The member index of a user id, or null. */
   indexOf(id: string): number | null {
     if (!this.byId) {
       this.byId = new Map();
-      for (let index = 0; index < this.baseCount; index++) this.byId.set(userId(this.seed, index), index);
+      for (let index = 0; index < this.baseCount; index++) this.byId.set(this.baseUserId(index), index);
       for (const [n, user] of this.added.entries()) this.byId.set(String(user.user_id), this.baseCount + n);
     }
     return this.byId.get(id) ?? null;
