@@ -60,10 +60,7 @@ export class UserStore {
   }
 
   user(index: number): JsonObject {
-    const base =
-      index < this.baseCount
-        ? this.baseUser(index)
-        : this.added[index - this.baseCount];
+    const base = index < this.baseCount ? this.baseUser(index) : this.added[index - this.baseCount];
     if (!base) throw new RangeError(`user ${index} does not exist`);
     return this.hostile.user(index, { ...base, ...this.changes.get(index) });
   }

@@ -9,8 +9,14 @@ import type { UserChange } from '../organization/user-store.js';
 type OrgData = ReturnType<typeof createOrgData>;
 
 /** The simulator's members and consumption: ground truth for tests, and the changes they make. */
+/** Records a change in the enterprise audit log (the action, what it touched). */
+export type AuditNote = (action: string, data: JsonObject) => void;
+
 export class CostView {
-  constructor(protected readonly data: OrgData) {}
+  constructor(
+    protected readonly data: OrgData,
+    protected readonly note: AuditNote = () => {},
+  ) {}
 
   *users(): Generator<JsonObject> {
     const { users } = this.data;
@@ -51,12 +57,15 @@ export class CostView {
   }
 
   addUser(user: UserChange = {}): string {
-    return this.data.users.add(user);
+    const id = this.data.users.add(user);
+    this.note('member.added', { user_id: id });
+    return id;
   }
 
   updateUser(userId: string, change: UserChange): void {
     const member = this.member(userId);
     this.data.users.update(member.index, change);
+    this.note('member.updated', { user_id: userId });
   }
 
   /**
@@ -65,6 +74,7 @@ export class CostView {
    */
   removeUser(userId: string, history: 'kept' | 'gone' = 'kept'): void {
     this.data.users.remove(this.member(userId).index, history);
+    this.note('member.removed', { user_id: userId });
   }
 
   addConsumption(change: ConsumptionChange): void {

@@ -29,7 +29,9 @@ export class OrgScopeView extends CostView {
 
   /** One more attachment on a session; the session's updated_at moves. Returns the new attachment. */
   addAttachment(sessionId: string): JsonObject {
-    return this.data.org.addAttachment(this.liveIndex(sessionId));
+    const attachment = this.data.org.addAttachment(this.liveIndex(sessionId));
+    this.note('session.attachment_added', { session_id: sessionId });
+    return attachment;
   }
 
   /** What `/metrics/{dau|wau|mau}` answers for [after, before). */
