@@ -62,8 +62,18 @@ export function metricDays(from: number, now: number): number[] {
   return days;
 }
 
+/** The ground-truth methods the org-scope streams need: the simulator's, or one organization's (`sim.organization(id)`). */
+export type OrgTruthSource = Pick<
+  Simulator,
+  'metric' | 'activeUsers' | 'idpUsers' | 'schedules' | 'repositories' | 'sessions' | 'attachments'
+>;
+
 /** What each new stream must yield for a metrics read from `from` to `now`, from the simulator's own data. */
-export function expectedOrgScope(sim: Simulator, from: number, now: number): Record<string, JsonObject[]> {
+export function expectedOrgScope(
+  sim: OrgTruthSource,
+  from: number,
+  now: number,
+): Record<string, JsonObject[]> {
   const days = metricDays(from, now);
   const daily = (kind: 'prs' | 'sessions' | 'searches') =>
     days.map((date) => ({ ...sim.metric(kind, date, date + DAY), date }));

@@ -105,6 +105,30 @@ describe('devin-tap simulate', () => {
     await run;
   });
 
+  it('--orgs N serves an enterprise and prints its organizations and an enterprise config', async () => {
+    const out: string[] = [];
+    let stop = (): void => {};
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    const args = ['simulate', '--sessions', '9', '--users', '6', '--orgs', '3', '--org-id', 'org_acme'];
+    const run = program(out, [], stopped).parseAsync(args, { from: 'user' });
+    await linesPrinted(out, 4);
+    expect(out[2]).toBe('enterprise of 3 organizations: org_acme, org_acme-02, org_acme-03');
+    const config = JSON.parse(out[3] ?? '') as { api_token: string; base_url: string; scope: string };
+    expect(config.scope).toBe('enterprise');
+    const orgs = await apiFetch(config.base_url, '/v3/enterprise/organizations', config.api_token);
+    expect((orgs.body.items as { org_id: string }[]).map((org) => org.org_id)).toEqual([
+      'org_acme',
+      'org_acme-02',
+      'org_acme-03',
+    ]);
+    const sessions = await apiFetch(config.base_url, orgPath('org_acme-03', '/sessions'), config.api_token);
+    expect(sessions.body.total).toBe(3);
+    stop();
+    await run;
+  });
+
   it.each([
     [['--hostile', 'keyless,loud'], '--hostile'],
     [['--big-message-mb', '5000'], '--big-message-mb'],
@@ -115,6 +139,8 @@ describe('devin-tap simulate', () => {
     [['--fault-rate', '1.5'], '--fault-rate'],
     [['--latency-ms', '2.5'], '--latency-ms'],
     [['--org-id', 'acme'], '--org-id'],
+    [['--orgs', '0'], '--orgs'],
+    [['--orgs', '51'], '--orgs'],
   ])('rejects %j with an error naming the option', async (args, option) => {
     const err: string[] = [];
     const run = program([], err, Promise.resolve()).parseAsync(['simulate', ...args], { from: 'user' });

@@ -1,9 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runCommand } from '../run-command.js';
 import { InputError } from '../tap/errors.js';
-import { MAX_USERS } from './gen-users.js';
-import { type HostileModes, MAX_BIG_MESSAGE_MB } from './hostile-modes.js';
+import { MAX_ORGS } from './enterprise/orgs.js';
+import { type HostileModes, MAX_BIG_MESSAGE_MB } from './hostile/hostile-modes.js';
 import type { SimulatorOptions } from './index.js';
+import { MAX_USERS } from './organization/gen-users.js';
 
 export interface SimulateIo {
   out: (line: string) => void;
@@ -95,9 +96,13 @@ async function serve(options: SimulatorOptions, io: SimulateIo): Promise<number>
     }
     throw error;
   });
-  const { sessions, messagesPerSession, seed, users } = sim.options;
+  const { sessions, messagesPerSession, seed, users, orgs } = sim.options;
   io.out(`Devin API v3 simulator listening on ${sim.baseUrl}`);
   io.out(JSON.stringify(sim.config()));
+  if (orgs > 1) {
+    io.out(`enterprise of ${orgs} organizations: ${sim.orgIds.join(', ')}`);
+    io.out(JSON.stringify(sim.enterpriseConfig()));
+  }
   io.err(
     `seed ${seed}, ${sessions} sessions (about ${messagesPerSession} messages each), ${users} members; Ctrl-C to stop`,
   );
@@ -130,7 +135,18 @@ export function simulateCommand(io: SimulateIo = DEFAULT_IO): Command {
     .option('--latency-ms <n>', 'delay before every response, in ms', integer(0, 600_000), 0)
     .option('--rate-limit <n>', 'requests per second before 429 (0 = off)', integer(0, 1_000_000), 0)
     .option('--fault-rate <f>', 'fraction of requests that fail: 5xx, dropped, truncated', fraction, 0)
-    .option('--org-id <id>', 'organization id', orgId, 'org-sim0001')
+    .option(
+      '--org-id <id>',
+      'organization id (the first organization of the enterprise)',
+      orgId,
+      'org-sim0001',
+    )
+    .option(
+      '--orgs <n>',
+      `organizations in the enterprise (1 to ${MAX_ORGS}); each after the first is a third of its size`,
+      integer(1, MAX_ORGS),
+      1,
+    )
     .option(
       '--hostile <modes>',
       `hostile data, comma-separated: ${Object.keys(HOSTILE_FLAGS).join(', ')}, or all`,

@@ -1,28 +1,34 @@
 import type { JsonObject, JsonValue } from '../tap/json.js';
-import { handleApi } from './api.js';
-import type { Product } from './consumption.js';
-import type { ConsumptionWindow } from './consumption-reply.js';
-import { createOrgData } from './data.js';
-import { MAX_USERS } from './gen-users.js';
-import { HOSTILE_OFF, type HostileModes, resolveHostile } from './hostile-modes.js';
-import type { Period } from './metrics.js';
+import { handleApi } from './endpoints/api.js';
+import { createEnterprise } from './enterprise/enterprise.js';
+import { MAX_ORGS } from './enterprise/orgs.js';
+import { HOSTILE_OFF, type HostileModes, resolveHostile } from './hostile/hostile-modes.js';
 import { Network, type NetworkOptions } from './network.js';
-import type { MetricKind } from './org-scope-view.js';
+import type { Product } from './organization/consumption.js';
+import type { ConsumptionWindow } from './organization/consumption-reply.js';
+import { MAX_USERS } from './organization/gen-users.js';
+import type { Period } from './organization/metrics.js';
+import type { SessionChange } from './organization/session-store.js';
+import type { UserChange } from './organization/user-store.js';
 import { RunningSimulator } from './running-simulator.js';
 import { listen, type RequestLogEntry } from './server.js';
-import type { SessionChange } from './session-store.js';
-import type { UserChange } from './user-store.js';
+import type { EnterpriseView } from './views/enterprise-view.js';
+import type { MetricKind } from './views/org-scope-view.js';
+import type { OrgView as OrganizationView } from './views/org-view.js';
 
-export { BILLING_DAY_START, PRODUCTS, type Product } from './consumption.js';
-export type { ConsumptionWindow } from './consumption-reply.js';
-export { MAX_USERS } from './gen-users.js';
-export type { HostileModes } from './hostile-modes.js';
-export { HOSTILE_AT, SECRET_VALUE_PREFIX } from './hostile-modes.js';
-export type { Period } from './metrics.js';
-export type { MetricKind } from './org-scope-view.js';
+export { SPECIAL } from './core/special.js';
+export { MAX_ORGS } from './enterprise/orgs.js';
+export type { HostileModes } from './hostile/hostile-modes.js';
+export { HOSTILE_AT, SECRET_VALUE_PREFIX } from './hostile/hostile-modes.js';
+export { BILLING_DAY_START, PRODUCTS, type Product } from './organization/consumption.js';
+export type { ConsumptionWindow } from './organization/consumption-reply.js';
+export { MAX_USERS } from './organization/gen-users.js';
+export type { Period } from './organization/metrics.js';
+export type { UserChange } from './organization/user-store.js';
 export type { RequestLogEntry } from './server.js';
-export { SPECIAL } from './special.js';
-export type { UserChange } from './user-store.js';
+export type { EnterpriseView } from './views/enterprise-view.js';
+export type { MetricKind } from './views/org-scope-view.js';
+export type { OrgView as OrganizationView } from './views/org-view.js';
 
 export interface SimulatorOptions {
   /** Default 0 (pick a free port); the host is always 127.0.0.1. */
@@ -48,6 +54,11 @@ export interface SimulatorOptions {
   requestLogLimit?: number;
   /** Hostile data (all off by default); `setHostile` switches them later. */
   hostile?: Partial<HostileModes>;
+  /**
+   * Organizations of the enterprise (1..50, default 1). The first is the organization the other options
+   * describe; each further one is a third of its size, with its own data and some of its members.
+   */
+  orgs?: number;
 }
 
 export type ResolvedOptions = Required<Omit<SimulatorOptions, 'hostile'>> & { hostile: HostileModes };
@@ -149,6 +160,24 @@ export interface Simulator {
   leakCanaries(): string[];
   readonly requestLog: readonly RequestLogEntry[];
   clearRequestLog(): void;
+  /** The enterprise's organizations, the first being `orgId` (one unless `orgs` was given). */
+  readonly orgIds: readonly string[];
+  /** An enterprise key: every enterprise permission, and every org permission in each organization. */
+  readonly enterpriseToken: string;
+  /** An enterprise key without ManageBilling (403 on the enterprise consumption routes only). */
+  readonly noBillingToken: string;
+  /** A new enterprise key holding every enterprise permission but `permissions`. */
+  enterpriseTokenWithout(permissions: readonly string[]): string;
+  /** An organization's own key (org-scoped: 403 on enterprise paths and on other organizations). */
+  orgToken(orgId: string): string;
+  /** One organization's ground truth and changes (the first's are this object's own methods). */
+  organization(orgId: string): OrganizationView;
+  /** What the `/v3/enterprise/...` endpoints answer (ground truth for tests). */
+  readonly enterprise: EnterpriseView;
+  /** A config for an enterprise read: the enterprise key, `scope: enterprise`, no org_id. */
+  enterpriseConfig(): { api_token: string; base_url: string; scope: 'enterprise' };
+  /** Make the enterprise keys get 403 on one org-scope path of one organization (e.g. `secrets`). */
+  denyOrgPath(orgId: string, path: string, denied?: boolean): void;
   close(): Promise<void>;
 }
 
@@ -168,6 +197,7 @@ const DEFAULTS: ResolvedOptions = {
   orgId: 'org-sim0001',
   requestLogLimit: 200_000,
   hostile: HOSTILE_OFF,
+  orgs: 1,
 };
 
 const COUNTS = [
@@ -194,6 +224,8 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
   if (resolved.port > 65_535) throw new RangeError('port must be from 0 to 65535');
   if (resolved.sessions > 0xffff_ffff) throw new RangeError('sessions must be below 2^32');
   if (resolved.users > MAX_USERS) throw new RangeError(`users must be at most ${MAX_USERS}`);
+  if (!Number.isSafeInteger(resolved.orgs) || resolved.orgs < 1 || resolved.orgs > MAX_ORGS)
+    throw new RangeError(`orgs must be an integer from 1 to ${MAX_ORGS}`);
   if (!/^org[-_][A-Za-z0-9_-]+$/.test(resolved.orgId))
     throw new RangeError('orgId must start with org- or org_');
   return resolved;
@@ -201,16 +233,16 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const resolved = resolveOptions(options);
-  const data = createOrgData(resolved);
+  const enterprise = createEnterprise(resolved, resolved.orgs);
   const network = new Network(resolved.seed, resolved);
   const log: RequestLogEntry[] = [];
   const { server, port } = await listen(resolved.port, {
     network,
-    handle: (method, url, authorization) => handleApi(data, method, url, authorization),
+    handle: (method, url, authorization) => handleApi(enterprise, method, url, authorization),
     log: (entry) => {
       if (log.length >= resolved.requestLogLimit) log.splice(0, Math.ceil(resolved.requestLogLimit / 2));
       log.push(entry);
     },
   });
-  return new RunningSimulator(server, port, resolved, data, network, log);
+  return new RunningSimulator(server, port, resolved, enterprise, network, log);
 }

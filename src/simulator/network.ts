@@ -1,4 +1,4 @@
-import { hash, Rng, TAG } from './random.js';
+import { hash, Rng, TAG } from './core/random.js';
 
 export interface NetworkOptions {
   latencyMs: number;

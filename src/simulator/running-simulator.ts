@@ -1,43 +1,58 @@
 import type { Server } from 'node:http';
-import type { JsonObject } from '../tap/json.js';
-import type { createOrgData } from './data.js';
-import { type HostileModes, resolveHostile } from './hostile-modes.js';
-import { hostileTargets, leakCanaries } from './hostile-targets.js';
+import { ENTERPRISE_PERMISSIONS } from './auth.js';
+import type { Enterprise } from './enterprise/enterprise.js';
+import { type HostileModes, resolveHostile } from './hostile/hostile-modes.js';
+import { hostileTargets, leakCanaries } from './hostile/hostile-targets.js';
 import type { HostileTargets, ResolvedOptions, Simulator } from './index.js';
 import type { Network, NetworkOptions } from './network.js';
-import { OrgScopeView } from './org-scope-view.js';
-import type { OrgStore } from './org-store.js';
+import type { OrgData } from './organization/data.js';
 import { closeServer, type RequestLogEntry } from './server.js';
-import type { SessionChange } from './session-store.js';
+import { EnterpriseView } from './views/enterprise-view.js';
+import { OrgView } from './views/org-view.js';
 
-type OrgData = ReturnType<typeof createOrgData>;
-
-function known(index: number | null, id: string): number {
-  if (index === null) throw new RangeError(`unknown id: ${id}`);
-  return index;
+function noteIn(enterprise: Enterprise, orgId: string) {
+  return (action: string, data: Parameters<Enterprise['audit']['record']>[3]) => {
+    enterprise.audit.record(action, enterprise.clock.now(), orgId, data);
+  };
 }
 
-/** The programmatic face of a listening simulator: ground truth, changes, network knobs, request log. */
-export class RunningSimulator extends OrgScopeView implements Simulator {
+function firstOrg(enterprise: Enterprise): OrgData {
+  const org = enterprise.orgs[0];
+  if (!org) throw new RangeError('an enterprise has at least one organization');
+  return org;
+}
+
+/**
+ * The programmatic face of a listening simulator: ground truth, changes, network knobs, request log.
+ * Its org-scope methods are the first organization's; `organization(id)` gives any organization's.
+ */
+export class RunningSimulator extends OrgView implements Simulator {
   readonly baseUrl: string;
-  readonly orgId: string;
   readonly token: string;
   readonly options: ResolvedOptions;
+  readonly orgIds: readonly string[];
+  readonly enterpriseToken: string;
+  readonly noBillingToken: string;
+  readonly enterprise: EnterpriseView;
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly server: Server,
     port: number,
     options: ResolvedOptions,
-    data: OrgData,
+    private readonly whole: Enterprise,
     private readonly network: Network,
     private readonly log: RequestLogEntry[],
   ) {
-    super(data);
+    const data = firstOrg(whole);
+    super(data, noteIn(whole, data.orgId));
     this.baseUrl = `http://127.0.0.1:${port}`;
-    this.orgId = options.orgId;
     this.token = data.tokens.main;
     this.options = { ...options, port };
+    this.orgIds = whole.orgs.map((org) => org.orgId);
+    this.enterpriseToken = whole.enterpriseToken;
+    this.noBillingToken = this.enterpriseTokenWithout(['ManageBilling']);
+    this.enterprise = new EnterpriseView(whole);
   }
 
   get requestLog(): readonly RequestLogEntry[] {
@@ -48,78 +63,36 @@ export class RunningSimulator extends OrgScopeView implements Simulator {
     return this.data.tokens.restricted(permissions);
   }
 
+  enterpriseTokenWithout(permissions: readonly string[]): string {
+    return this.whole.tokens.enterprise(ENTERPRISE_PERMISSIONS.filter((name) => !permissions.includes(name)));
+  }
+
+  orgToken(orgId: string): string {
+    this.organization(orgId);
+    return this.whole.tokens.orgKey(orgId);
+  }
+
+  organization(orgId: string): OrgView {
+    const org = this.whole.orgs[this.whole.position(orgId)];
+    if (!org) throw new RangeError(`unknown organization id: ${orgId}`);
+    return new OrgView(org, noteIn(this.whole, orgId));
+  }
+
+  denyOrgPath(orgId: string, path: string, denied = true): void {
+    this.organization(orgId);
+    this.whole.denials.set(orgId, path, denied);
+  }
+
   config(): { api_token: string; org_id: string; base_url: string } {
     return { api_token: this.token, org_id: this.orgId, base_url: this.baseUrl };
   }
 
-  /** Live session indexes, newest first (the API's order). */
-  private *liveSessions(): Generator<number> {
-    const { sessions } = this.data;
-    for (let index = sessions.size - 1; index >= 0; index--) if (sessions.isLive(index)) yield index;
-  }
-
-  private sessionIndex(sessionId: string): number {
-    const index = this.data.sessions.indexOf(sessionId);
-    if (index === null) throw new RangeError(`unknown session id: ${sessionId}`);
-    return index;
-  }
-
-  *sessions(): Generator<JsonObject> {
-    for (const index of this.liveSessions()) yield this.data.sessions.session(index);
-  }
-
-  *insights(): Generator<JsonObject> {
-    for (const index of this.liveSessions()) yield this.data.sessions.insight(index);
-  }
-
-  *messages(sessionId: string): Generator<JsonObject> {
-    const index = this.sessionIndex(sessionId);
-    const { sessions } = this.data;
-    for (let ordinal = 0; ordinal < sessions.messageCount(index); ordinal++)
-      yield sessions.message(index, ordinal);
-  }
-
-  playbooks(): Iterable<JsonObject> {
-    return this.data.playbooks.all();
-  }
-
-  secrets(): Iterable<JsonObject> {
-    return this.data.secrets.all();
-  }
-
-  knowledgeNotes(): Iterable<JsonObject> {
-    return this.data.notes.all();
-  }
-
-  addSessions(count: number): string[] {
-    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError('count must be an integer >= 0');
-    return this.data.sessions.add(count);
-  }
-
-  updateSession(sessionId: string, change: SessionChange): void {
-    const extra = change.newMessages;
-    if (extra !== undefined && (!Number.isSafeInteger(extra) || extra < 0)) {
-      throw new RangeError('newMessages must be an integer >= 0');
-    }
-    this.data.sessions.update(this.sessionIndex(sessionId), change);
-  }
-
-  deleteSession(sessionId: string): void {
-    this.data.sessions.delete(this.sessionIndex(sessionId));
+  enterpriseConfig(): { api_token: string; base_url: string; scope: 'enterprise' } {
+    return { api_token: this.enterpriseToken, base_url: this.baseUrl, scope: 'enterprise' };
   }
 
   holdClock(held: boolean): void {
     this.data.clock.held = held;
-  }
-
-  updatePlaybook(playbookId: string): void {
-    const store: OrgStore = this.data.playbooks;
-    store.update(known(store.indexOf(playbookId), playbookId));
-  }
-
-  deletePlaybook(playbookId: string): void {
-    const store: OrgStore = this.data.playbooks;
-    store.delete(known(store.indexOf(playbookId), playbookId));
   }
 
   setNetwork(options: Partial<NetworkOptions>): void {
@@ -138,7 +111,7 @@ export class RunningSimulator extends OrgScopeView implements Simulator {
   }
 
   leakCanaries(): string[] {
-    return leakCanaries(this.data);
+    return [...leakCanaries(this.data), this.enterpriseToken];
   }
 
   clearRequestLog(): void {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type ApiResponse, problem } from './core/problem.js';
 import type { Fault, Network } from './network.js';
-import { type ApiResponse, problem } from './problem.js';
 
 export interface RequestLogEntry {
   method: string;
