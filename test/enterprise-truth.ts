@@ -167,13 +167,8 @@ function enterpriseWide(
       }),
     ),
     billing_cycles: e.billingCycles(),
-    acu_limits: e.acuLimits().map((row) => ({
-      acu_limit_key: acuLimitKey(row),
-      scope: row.scope ?? null,
-      org_id: row.org_id ?? null,
-      user_id: row.user_id ?? null,
-      cycle_acu_limit: row.cycle_acu_limit ?? null,
-    })),
+    // As served (an absent org_id or user_id stays absent), with the key the tap derives.
+    acu_limits: e.acuLimits().map((row) => ({ ...row, acu_limit_key: acuLimitKey(row) })),
     audit_logs: e.auditLogs(),
   };
 }
