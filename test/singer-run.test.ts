@@ -10,7 +10,10 @@ import { type ReadOptions, readStreams } from '../src/tap/read/read.js';
 import type { TapState } from '../src/tap/state/state.js';
 
 const config: TapConfig = {
-  apiToken: 'cog_test', scope: "organization", orgIds: null, auditHistoryDays: 365,
+  apiToken: 'cog_test',
+  scope: 'organization',
+  orgIds: null,
+  auditHistoryDays: 365,
   orgId: 'org-test',
   startDate: null,
   baseUrl: 'http://127.0.0.1:9',

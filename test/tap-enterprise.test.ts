@@ -60,7 +60,10 @@ describe('enterprise scope: one key, every organization', () => {
     const [, second] = sim.orgIds;
     sim.denyOrgPath(String(second), 'secrets');
     try {
-      const events = await collect(enterpriseConfig(sim), configured(['secrets', 'schedules'], 'incremental'));
+      const events = await collect(
+        enterpriseConfig(sim),
+        configured(['secrets', 'schedules'], 'incremental'),
+      );
       expect(statusesOf(events, 'schedules')).toEqual(['started', 'running', 'complete']);
       expect(statusesOf(events, 'secrets').at(-1)).toBe('incomplete');
       const error = events.find((event) => event.kind === 'stream_error' && event.stream === 'secrets');
@@ -70,7 +73,9 @@ describe('enterprise scope: one key, every organization', () => {
       const orgsRead = new Set(recordsOf(events, 'secrets').map((record) => record.org_id));
       expect(orgsRead).toEqual(new Set(sim.orgIds.filter((id) => id !== second)));
       // The state came before the error: what was read is kept.
-      const kinds = events.filter((event) => 'stream' in event && event.stream === 'secrets').map((e) => e.kind);
+      const kinds = events
+        .filter((event) => 'stream' in event && event.stream === 'secrets')
+        .map((e) => e.kind);
       expect(kinds.lastIndexOf('state')).toBeLessThan(kinds.indexOf('stream_error'));
     } finally {
       sim.denyOrgPath(String(second), 'secrets', false);
@@ -79,7 +84,10 @@ describe('enterprise scope: one key, every organization', () => {
 
   it('a key without ManageBilling: the cost streams fail naming it, the others complete', async () => {
     const config = enterpriseConfig(sim, { api_token: sim.noBillingToken });
-    const events = await collect(config, configured(['consumption_daily', 'billing_cycles', 'roles'], 'incremental'));
+    const events = await collect(
+      config,
+      configured(['consumption_daily', 'billing_cycles', 'roles'], 'incremental'),
+    );
     expect(statusesOf(events, 'roles').at(-1)).toBe('complete');
     for (const stream of ['consumption_daily', 'billing_cycles']) {
       expect(statusesOf(events, stream).at(-1), stream).toBe('incomplete');

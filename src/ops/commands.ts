@@ -5,7 +5,7 @@ import { wrapText } from '../io/wrap-text.js';
 import { runCommand } from '../run-command.js';
 import { selectStreams } from '../sync/stream-selection.js';
 import { InputError } from '../tap/errors.js';
-import { STREAM_NAMES } from '../tap/streams/index.js';
+import { ALL_STREAM_NAMES } from '../tap/streams/index.js';
 import type { TargetKind } from '../targets/target.js';
 import type { CommandLogOptions } from './log-options.js';
 import { addLogOptions } from './log-options.js';
@@ -58,13 +58,13 @@ interface ResetFlags extends CommandLogOptions {
 function resetCommand(): Command {
   return addLogOptions(new Command('reset'))
     .description("clear streams' state (and rows with --drop-rows) so the next sync reads them again")
-    .requiredOption('--streams <list>', `comma-separated streams: ${STREAM_NAMES.join(',')}`)
+    .requiredOption('--streams <list>', `comma-separated streams: ${ALL_STREAM_NAMES.join(',')}`)
     .option('--database <path>', DATABASE_HELP, DEFAULT_DATABASE)
     .option('--drop-rows', "also delete the streams' rows")
     .option('--yes', 'do not ask for confirmation')
     .action((flags: ResetFlags) =>
       runCommand(async () => {
-        const streams = selectStreams(flags.streams);
+        const streams = selectStreams(flags.streams, 'any');
         const { kind } = resolveDatabase(flags.database, undefined);
         const { confirmReset, resetSummary } = await import('./reset-view.js');
         const plan = { database: flags.database, kind, streams, dropRows: flags.dropRows === true };

@@ -47,7 +47,9 @@ export function syncCommand(): Command {
     .action((flags: SyncFlags) =>
       runCommand(async () => {
         const { path, kind } = resolveDatabase(flags.database, flags.target);
-        const names = selectStreams(flags.streams);
+        // Checked against either scope here; against the configured one once the config is read.
+        const names =
+          flags.streams === undefined ? ['the default streams'] : selectStreams(flags.streams, 'any');
         const quiet = flags.quiet === true || flags.json === true;
         // Before the heavy modules load, someone at a terminal sees at once that the sync has begun.
         if (!quiet && process.stderr.isTTY)

@@ -1,13 +1,18 @@
 import { ConfigError } from '../tap/errors.js';
-import { type StreamScope, streamNamesOf, streamsOf } from '../tap/streams/index.js';
+import { ALL_STREAM_NAMES, type StreamScope, streamNamesOf, streamsOf } from '../tap/streams/index.js';
 
 /** `--streams a,b` to stream names; without it, every stream selected by default (not session_messages). */
-export function selectStreams(option: string | undefined, scope: StreamScope = 'organization'): string[] {
-  const STREAM_NAMES = streamNamesOf(scope);
+export function selectStreams(
+  option: string | undefined,
+  scope: StreamScope | 'any' = 'organization',
+): string[] {
+  // 'any': a database's streams, of either scope (reset), or a check before the config is read.
+  const STREAM_NAMES = scope === 'any' ? ALL_STREAM_NAMES : streamNamesOf(scope);
   if (option === undefined)
-    return streamsOf(scope)
+    return (scope === 'any' ? [...streamsOf('organization'), ...streamsOf('enterprise')] : streamsOf(scope))
       .filter((stream) => stream.selectedByDefault)
-      .map((s) => s.name);
+      .map((s) => s.name)
+      .filter((name, index, all) => all.indexOf(name) === index);
   const names = option
     .split(',')
     .map((name) => name.trim())

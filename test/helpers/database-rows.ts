@@ -3,9 +3,9 @@
  * what the simulator served: timestamps back to epoch seconds, JSON columns parsed, SQLite 0/1
  * back to booleans, `_extra` merged back in, `_extracted_at` dropped.
  */
-import { streamSchema } from '../../src/tap/catalog.js';
+import { schemaOf } from '../../src/tap/catalog.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../src/tap/json.js';
-import { findStream } from '../../src/tap/streams/index.js';
+import { findStream, type StreamScope } from '../../src/tap/streams/index.js';
 import { type ColumnKind, columnKind } from '../../src/targets/column-types.js';
 import type { TargetKind } from '../../src/targets/target.js';
 import { query, tableRows } from '../targets-helpers.js';
@@ -31,8 +31,14 @@ export function withoutNulls(row: JsonObject): JsonObject {
   return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null && value !== undefined));
 }
 
-function kindsOf(stream: string, columns: readonly TableColumn[]): Map<string, ColumnKind> {
-  const properties = streamSchema(stream).properties;
+function kindsOf(
+  stream: string,
+  columns: readonly TableColumn[],
+  scope: StreamScope,
+): Map<string, ColumnKind> {
+  const def = findStream(stream, scope) ?? findStream(stream, 'enterprise');
+  if (def === undefined) throw new Error(`no stream ${stream}`);
+  const properties = schemaOf(def).properties;
   const schema = isJsonObject(properties) ? properties : {};
   return new Map(columns.map(({ name }) => [name, columnKind(name, schema[name])]));
 }
@@ -55,13 +61,18 @@ function toApiRow(row: JsonObject): JsonObject {
  * Every row of a stream's table as API JSON (top-level nulls dropped; compare with `withoutNulls`
  * of the expected record), ordered by the primary key.
  */
-export async function databaseRows(kind: TargetKind, path: string, stream: string): Promise<JsonObject[]> {
+export async function databaseRows(
+  kind: TargetKind,
+  path: string,
+  stream: string,
+  scope: StreamScope = 'organization',
+): Promise<JsonObject[]> {
   const columns = (await tableColumns(kind, path, stream)).filter((c) => c.name !== '_extracted_at');
-  const kinds = kindsOf(stream, columns);
+  const kinds = kindsOf(stream, columns, scope);
   const named = (wanted: ColumnKind) =>
     columns.filter((c) => c.name !== '_extra' && kinds.get(c.name) === wanted).map((c) => c.name);
   const json = [...named('json'), ...(columns.some((c) => c.name === '_extra') ? ['_extra'] : [])];
-  const keys = findStream(stream)?.primaryKey ?? [];
+  const keys = (findStream(stream, scope) ?? findStream(stream, 'enterprise'))?.primaryKey ?? [];
   const rows = await tableRows(
     kind,
     path,
