@@ -1,8 +1,8 @@
 import { openReadOnly, type ReportDatabase, type Row } from '../report/database.js';
 import { isJsonObject, parseJson } from '../tap/json.js';
-import { ALL_STREAM_NAMES as STREAM_NAMES } from '../tap/streams/index.js';
+import { streamNamesOf } from '../tap/streams/index.js';
 import { quoteIdent } from '../targets/table-layout.js';
-import { REFRESH_PREFIX, SINGER_STATE_KEY, STATE_TABLE } from '../targets/target.js';
+import { REFRESH_PREFIX, SCOPE_STATE_KEY, SINGER_STATE_KEY, STATE_TABLE } from '../targets/target.js';
 import { lastRuns, type RunStatusRow } from './run-status.js';
 
 export const REJECTED_TABLE = '_devin_tap_rejected';
@@ -105,7 +105,11 @@ export async function databaseStatus(path: string, runs: number): Promise<Databa
     const states = await stateRows(db, tables);
     const rejected = await rejectedCounts(db, tables);
     const streams: StreamStatusRow[] = [];
-    for (const stream of STREAM_NAMES) streams.push(await streamStatus(db, stream, tables, states, rejected));
+    // The streams of the scope the database holds (an enterprise database records it).
+    const scope =
+      parseState(states.get(SCOPE_STATE_KEY)?.state).scope === 'enterprise' ? 'enterprise' : 'organization';
+    for (const stream of streamNamesOf(scope))
+      streams.push(await streamStatus(db, stream, tables, states, rejected));
     return { streams, runs: await lastRuns(db, tables, runs) };
   } finally {
     db.close();

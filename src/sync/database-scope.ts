@@ -2,10 +2,7 @@ import type { Scope } from '../tap/config.js';
 import { ConfigError } from '../tap/errors.js';
 import { isJsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
-import type { Target } from '../targets/target.js';
-
-/** Key of `_devin_tap_state` recording which scope the database holds. */
-export const SCOPE_STATE_KEY = '_scope';
+import { SCOPE_STATE_KEY, type Target } from '../targets/target.js';
 
 const SCOPE_WORDS: Readonly<Record<Scope, string>> = {
   organization: 'one organization (scope organization)',

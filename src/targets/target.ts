@@ -90,6 +90,8 @@ export interface Target {
 /** Key of `_devin_tap_state` holding the last Singer STATE of `devin-tap load`. */
 export const SINGER_STATE_KEY = '_singer';
 export const STATE_TABLE = '_devin_tap_state';
+/** Key of `_devin_tap_state` recording the scope the database holds (`{"scope": "enterprise"}`). */
+export const SCOPE_STATE_KEY = '_scope';
 /** Records the tap would not emit (no valid primary key, ...): stream, reason, record JSON, rejected_at. */
 export const REJECTED_TABLE = '_devin_tap_rejected';
 /** Prefix of every table devin-tap keeps for itself: no stream may be named so. */
