@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { type InterruptSignal, interruptOf } from '../interrupts.js';
+import { inputRecord, inputSchema, timeFieldsOf } from '../protocol/timestamps.js';
 import { InputError } from '../tap/errors.js';
 import type { JsonObject } from '../tap/json.js';
 import { depthProblem, shallowRecord } from '../tap/json-depth.js';
@@ -78,6 +79,8 @@ class SingerLoader {
     if (text.trim() === '') return;
     const message = parseSingerLine(text, line);
     if (message.type === 'SCHEMA') {
+      // Instants come as ISO 8601 strings (earlier taps: epoch seconds); stored as `sync` stores them.
+      message.schema = inputSchema(message.schema);
       if (!this.changed) await this.options.beforeFirstChange?.(message.stream);
       this.changed = true;
       const buffer = this.buffers.get(message.stream) ?? new RowBuffer(this.limits);
@@ -101,6 +104,7 @@ class SingerLoader {
         throw new InputError(`line ${line}: RECORD for stream ${message.stream} before its SCHEMA`);
       stats.records += 1;
       const shape = this.keys.get(message.stream);
+      if (shape) message.record = inputRecord(message.record, timeFieldsOf(shape.schema));
       const problem =
         (shape ? keyProblem(message.record, shape.keys, shape.schema) : null) ?? depthProblem(message.record);
       if (problem !== null) {
