@@ -7,6 +7,7 @@ import type { JsonObject } from '../tap/json.js';
 import { depthProblem, shallowRecord } from '../tap/json-depth.js';
 import { type BatchLimits, DEFAULT_LIMITS, RowBuffer } from '../targets/row-buffer.js';
 import { SINGER_STATE_KEY, type Target } from '../targets/target.js';
+import { migrationMessage } from '../targets/time-migration.js';
 import { keyProblem } from './key-check.js';
 import { readLines } from './lines.js';
 import { parseSingerLine } from './singer-message.js';
@@ -85,9 +86,10 @@ class SingerLoader {
       this.changed = true;
       const buffer = this.buffers.get(message.stream) ?? new RowBuffer(this.limits);
       await this.flush(message.stream, buffer);
-      await this.options.target.prepare([
-        { name: message.stream, schema: message.schema, keys: message.keys },
-      ]);
+      const stream = { name: message.stream, schema: message.schema, keys: message.keys };
+      const migrated = migrationMessage(await this.options.target.migrate([stream]));
+      if (migrated !== null) this.options.log(migrated);
+      await this.options.target.prepare([stream]);
       this.buffers.set(message.stream, buffer);
       this.keys.set(message.stream, { keys: message.keys, schema: message.schema });
       this.summary.streams[message.stream] ??= {

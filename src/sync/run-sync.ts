@@ -6,14 +6,17 @@ import { createLogger, type LogFormat } from '../ops/logger.js';
 import { RunHistory } from '../ops/run-history.js';
 import { StreamLog } from '../ops/stream-log.js';
 import { VIEW_NAMES } from '../report/views.js';
+import { streamSchema } from '../tap/catalog.js';
 import { redact, type TapConfig } from '../tap/config.js';
 import type { LogLevel, TapEvent } from '../tap/events.js';
 import { resolveOrgId } from '../tap/org-id.js';
 import { preflight } from '../tap/preflight.js';
 import { type ConfiguredStream, readStreams } from '../tap/read/read.js';
+import { STREAMS } from '../tap/streams/index.js';
 import { parseMemoryLimit } from '../targets/duckdb-memory.js';
 import { type StreamWriteStats, writeEvents } from '../targets/event-writer.js';
 import type { Target, TargetKind } from '../targets/target.js';
+import { migrationMessage } from '../targets/time-migration.js';
 import { WorkerTarget } from '../targets/worker-target.js';
 import { untilInterrupted } from './interruptible.js';
 import { type DisplayMode, ProgressDisplay } from './progress-display.js';
@@ -61,6 +64,20 @@ export interface SyncResult {
   seconds: number;
 }
 
+/**
+ * Tables an earlier devin-tap wrote with other time column types are retyped before anything else,
+ * every stream's in one transaction (the views read every table); said once, when it happens.
+ */
+async function migrateTimeColumns(target: Target, stderr: Writable): Promise<void> {
+  const schemas = STREAMS.map((def) => ({
+    name: def.name,
+    schema: streamSchema(def.name),
+    keys: def.primaryKey,
+  }));
+  const message = migrationMessage(await target.migrate(schemas));
+  if (message !== null) stderr.write(`devin-tap sync: ${message}\n`);
+}
+
 export function defaultDatabase(kind: TargetKind): string {
   return kind === 'duckdb' ? './devin.duckdb' : './devin.sqlite';
 }
@@ -84,6 +101,7 @@ export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncRes
   try {
     // Before any change: every table and view this sync would write must be absent or devin-tap's.
     await target.checkObjects([...names, ...VIEW_NAMES]);
+    await migrateTimeColumns(target, io.stderr);
     const history = await RunHistory.start(target, 'sync', io.now);
     try {
       const result = await syncInto(target, config, names, options, io);
