@@ -51,12 +51,14 @@ describe('devin-tap spec and discover', () => {
       const cursor = findStream(String(stream.name))?.cursorField;
       const modes = cursor === null ? ['full_refresh'] : ['full_refresh', 'incremental'];
       expect(stream.supported_sync_modes).toEqual(modes);
-      expect(stream.source_defined_cursor).toBe(true);
+      // A stream without a cursor declares none: no source-defined cursor, no empty cursor field.
+      expect(stream.source_defined_cursor).toBe(cursor !== null);
+      expect(stream.default_cursor_field).toEqual(cursor === null ? undefined : [cursor]);
       expect(stream.is_resumable).toBe(true);
       const properties = (stream.json_schema as { properties: JsonObject }).properties;
       for (const [key] of stream.source_defined_primary_key as string[][])
         expect(properties).toHaveProperty(key as string);
-      for (const field of stream.default_cursor_field as string[]) expect(properties).toHaveProperty(field);
+      if (cursor) expect(properties).toHaveProperty(cursor);
     }
   });
 

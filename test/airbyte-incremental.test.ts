@@ -3,6 +3,7 @@ import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
 import { type AirbyteMessage, airbyteMessages, configuredCatalog } from './helpers/airbyte-protocol.js';
+import { asTapRecord } from './helpers/destination-records.js';
 import { expectOnlyTrailingWindow } from './helpers/ground-truth.js';
 import { CLI, runCli, tempDir, writeJson } from './helpers/run-cli.js';
 
@@ -59,7 +60,8 @@ describe('Airbyte incremental reads', () => {
       messages,
       records: messages
         .filter((m) => m.type === 'RECORD')
-        .map((m) => m.record as unknown as Read['records'][number]),
+        .map((m) => ({ ...m.record, data: asTapRecord(String(m.record?.stream), m.record?.data ?? {}) }))
+        .map((record) => record as unknown as Read['records'][number]),
       states: messages.filter((m) => m.type === 'STATE').map((m) => m.state as unknown as StateMessage),
     };
   }

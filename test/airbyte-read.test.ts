@@ -3,6 +3,7 @@ import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
 import { type AirbyteMessage, airbyteMessages, configuredCatalog } from './helpers/airbyte-protocol.js';
+import { asTapRecord } from './helpers/destination-records.js';
 import { expectedRecords, PRIMARY_KEY } from './helpers/ground-truth.js';
 import { CLI, runCli, tempDir, writeJson } from './helpers/run-cli.js';
 
@@ -13,7 +14,7 @@ function recordsByStream(messages: readonly AirbyteMessage[]): Record<string, Js
   for (const message of messages) {
     if (message.record === undefined) continue;
     const rows = grouped[message.record.stream] ?? [];
-    rows.push(message.record.data);
+    rows.push(asTapRecord(message.record.stream, message.record.data));
     grouped[message.record.stream] = rows;
   }
   return grouped;

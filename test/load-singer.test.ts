@@ -23,6 +23,7 @@ function logged(target: Target, log: string[]): Target {
     kind: target.kind,
     path: target.path,
     prepare: (streams) => target.prepare(streams),
+    migrate: (streams) => target.migrate(streams),
     write: async (stream, rows, at) => {
       log.push(`write ${stream} ${rows.length}`);
       return target.write(stream, rows, at);

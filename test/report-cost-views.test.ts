@@ -28,12 +28,18 @@ describe.each(KINDS)('cost views in %s', (kind) => {
 
   it('acu_daily: one row per billing day with the product split, summing to the org total', async () => {
     const days = entries(sim.consumptionDaily(consumptionWindow()));
-    const rows = await query(kind, database, 'SELECT * FROM acu_daily ORDER BY billing_day_start');
+    // billing_day_start is a time column: TIMESTAMPTZ in DuckDB, epoch seconds in SQLite.
+    const seconds = kind === 'duckdb' ? 'CAST(epoch(billing_day_start) AS BIGINT)' : 'billing_day_start';
+    const rows = await query(
+      kind,
+      database,
+      `SELECT *, ${seconds} AS start_seconds FROM acu_daily ORDER BY billing_day_start`,
+    );
     expect(rows.length).toBe(days.length);
     for (const [index, day] of days.entries()) {
       const row = rows[index] as JsonObject;
       const products = day.acus_by_product as Record<string, number>;
-      expect(Number(row.billing_day_start)).toBe(day.date);
+      expect(row.start_seconds).toBe(day.date);
       expect(String(row.billing_day).slice(0, 10)).toBe(
         new Date(Number(day.date) * 1000).toISOString().slice(0, 10),
       );

@@ -38,10 +38,10 @@ const sqlFor = (dialect: 'duckdb' | 'sqlite') => ({
   bucket: (granularity: 'day' | 'week' | 'month'): string =>
     dialect === 'duckdb'
       ? granularity === 'month'
-        ? `strftime(to_timestamp(date) AT TIME ZONE 'UTC', '%Y-%m')`
+        ? `strftime(date AT TIME ZONE 'UTC', '%Y-%m')`
         : granularity === 'week'
-          ? `strftime(date_trunc('week', to_timestamp(date) AT TIME ZONE 'UTC'), '%Y-%m-%d')`
-          : `strftime(to_timestamp(date) AT TIME ZONE 'UTC', '%Y-%m-%d')`
+          ? `strftime(date_trunc('week', date AT TIME ZONE 'UTC'), '%Y-%m-%d')`
+          : `strftime(date AT TIME ZONE 'UTC', '%Y-%m-%d')`
       : granularity === 'month'
         ? `strftime('%Y-%m', date, 'unixepoch')`
         : granularity === 'week'
@@ -73,7 +73,11 @@ async function lastDay(query: Query, sessionDay: string): Promise<number> {
 
 describe.each(['duckdb', 'sqlite'] as const)('figures on %s', (dialect) => {
   const sql = sqlFor(dialect);
-  const div = (q: string): string => (dialect === 'sqlite' ? q.replaceAll('//', '/') : q);
+  // A billing `date` is a time column: TIMESTAMPTZ in DuckDB (its epoch seconds here), epoch seconds in SQLite.
+  const div = (q: string): string =>
+    dialect === 'sqlite'
+      ? q.replaceAll('//', '/')
+      : q.replaceAll('date // 86400', 'CAST(epoch(date) AS BIGINT) // 86400');
 
   it('totals, billed cost, cost per merged PR and per active user match SQL, for all and the last 30 days', async () => {
     const { path, payload } = await fixture(dialect);

@@ -18,7 +18,15 @@ describe.each(KINDS)('views of the organization scope (%s)', (kind) => {
   afterAll(() => sim.close());
 
   it('daily_adoption: per UTC day, the figures the sessions served add up to', async () => {
-    const rows = await query(kind, database, 'SELECT * FROM daily_adoption ORDER BY day_start');
+    // day_start is a time column: TIMESTAMPTZ in DuckDB, epoch seconds in SQLite.
+    const seconds = kind === 'duckdb' ? 'CAST(epoch(day_start) AS BIGINT)' : 'day_start';
+    const rows = (
+      await query(
+        kind,
+        database,
+        `SELECT *, ${seconds} AS start_seconds FROM daily_adoption ORDER BY day_start`,
+      )
+    ).map((row): JsonObject => ({ ...row, day_start: row.start_seconds ?? null }));
     const today = Math.floor(Date.now() / 1000 / DAY) * DAY;
     expect(rows.map((row) => Number(row.day_start))).toEqual(
       Array.from({ length: 91 }, (_, n) => today - (90 - n) * DAY),

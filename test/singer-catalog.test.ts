@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { outputSchema } from '../src/protocol/timestamps.js';
 import { automaticFields, discoverCatalog, schemaFields } from '../src/singer/catalog.js';
 import { defaultSelection, parseSingerCatalog, type Selection } from '../src/singer/selection.js';
 import { streamSchema } from '../src/tap/catalog.js';
@@ -51,7 +52,8 @@ describe('discover catalog', () => {
       // A stream without a cursor (users) is FULL_TABLE and has no replication key.
       expect(entry.replication_key).toBe(def?.cursorField ?? undefined);
       expect(entry.replication_method).toBe(def?.cursorField === null ? 'FULL_TABLE' : 'INCREMENTAL');
-      expect(entry.schema).toEqual(streamSchema(entry.tap_stream_id));
+      // The catalog's schema as targets see it: time fields ISO 8601 date-times.
+      expect(entry.schema).toEqual(outputSchema(streamSchema(entry.tap_stream_id)));
     }
   });
 

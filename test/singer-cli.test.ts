@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { findStream, STREAM_NAMES, STREAMS } from '../src/tap/streams/index.js';
+import { asTapRecord } from './helpers/destination-records.js';
 import { expectedRecords, expectOnlyTrailingWindow, PRIMARY_KEY } from './helpers/ground-truth.js';
 import { jsonLines, runCli, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
 
@@ -58,7 +59,7 @@ function select(entries: Entry[], streams: Record<string, readonly string[]>): s
 function records(messages: readonly Message[], stream: string): JsonObject[] {
   return messages
     .filter((m) => m.type === 'RECORD' && m.stream === stream)
-    .map((m) => m.record as JsonObject);
+    .map((m) => asTapRecord(stream, m.record as JsonObject));
 }
 
 function omit(row: JsonObject, fields: readonly string[]): JsonObject {

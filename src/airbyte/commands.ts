@@ -14,17 +14,19 @@ import {
   errorTrace,
   logMessage,
   specMessage,
+  type TimeFields,
 } from '../protocol/airbyte.js';
 import { JsonLinesWriter, writeJsonLine } from '../protocol/json-lines.js';
 import { schemaOf } from '../tap/catalog.js';
 import { checkConnection } from '../tap/check.js';
-import { CONFIG_SCHEMA, redact } from '../tap/config.js';
+import { redact, SOURCE_SPEC } from '../tap/config.js';
 import { checkEnterpriseKey } from '../tap/enterprise-key.js';
 import { CatalogError, StateError } from '../tap/errors.js';
 import type { LogLevel } from '../tap/events.js';
 import { resolveOrgId } from '../tap/org-id.js';
 import { readEventBatches } from '../tap/read/read.js';
-import { streamsOf } from '../tap/streams/index.js';
+import { type StreamScope, streamsOf } from '../tap/streams/index.js';
+import { timestampFields } from '../tap/timestamps.js';
 import { parseConfiguredCatalog } from './configured-catalog.js';
 import { parseAirbyteState } from './state-input.js';
 
@@ -42,7 +44,7 @@ export interface AirbyteIo {
 }
 
 export async function runSpec(io: AirbyteIo): Promise<number> {
-  await writeJsonLine(io.out, specMessage(CONFIG_SCHEMA, DOCUMENTATION_URL));
+  await writeJsonLine(io.out, specMessage(SOURCE_SPEC, DOCUMENTATION_URL));
   return 0;
 }
 
@@ -86,6 +88,12 @@ export interface ReadArgs {
   state?: string;
 }
 
+/** Each stream's time fields, from its catalog schema: RECORDs carry them as ISO 8601 strings. */
+function catalogTimeFields(scope: StreamScope): TimeFields {
+  const fields = new Map(streamsOf(scope).map((def) => [def.name, timestampFields(schemaOf(def))]));
+  return (stream) => fields.get(stream) ?? [];
+}
+
 const AIRBYTE_LEVEL = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' } as const;
 
 /**
@@ -109,6 +117,7 @@ export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
   let failedStreams = 0;
   const writer = new JsonLinesWriter(io.out);
   const signal = io.signal === undefined ? {} : { signal: io.signal };
+  const timeFields = catalogTimeFields(config.scope);
   const logLines: string[] = [];
   const logger = createLogger({
     level: io.logLevel ?? 'info',
@@ -131,7 +140,7 @@ export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
         for (const line of logLines.splice(0)) await write(line);
         // Logs and rejected records reach Airbyte through the logger (it applies --log-level).
         if (event.kind === 'log' || event.kind === 'rejected') continue;
-        const line = encodeAirbyteLine(event, event.kind === 'record' ? 0 : io.now());
+        const line = encodeAirbyteLine(event, event.kind === 'record' ? 0 : io.now(), timeFields);
         if (line !== null) await write(line);
       }
     }

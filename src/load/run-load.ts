@@ -1,11 +1,13 @@
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { type InterruptSignal, interruptOf } from '../interrupts.js';
+import { inputRecord, inputSchema, timeFieldsOf } from '../protocol/timestamps.js';
 import { InputError } from '../tap/errors.js';
 import type { JsonObject } from '../tap/json.js';
 import { depthProblem, shallowRecord } from '../tap/json-depth.js';
 import { type BatchLimits, DEFAULT_LIMITS, RowBuffer } from '../targets/row-buffer.js';
 import { SINGER_STATE_KEY, type Target } from '../targets/target.js';
+import { migrationMessage } from '../targets/time-migration.js';
 import { keyProblem } from './key-check.js';
 import { readLines } from './lines.js';
 import { parseSingerLine } from './singer-message.js';
@@ -78,13 +80,16 @@ class SingerLoader {
     if (text.trim() === '') return;
     const message = parseSingerLine(text, line);
     if (message.type === 'SCHEMA') {
+      // Instants come as ISO 8601 strings (earlier taps: epoch seconds); stored as `sync` stores them.
+      message.schema = inputSchema(message.schema);
       if (!this.changed) await this.options.beforeFirstChange?.(message.stream);
       this.changed = true;
       const buffer = this.buffers.get(message.stream) ?? new RowBuffer(this.limits);
       await this.flush(message.stream, buffer);
-      await this.options.target.prepare([
-        { name: message.stream, schema: message.schema, keys: message.keys },
-      ]);
+      const stream = { name: message.stream, schema: message.schema, keys: message.keys };
+      const migrated = migrationMessage(await this.options.target.migrate([stream]));
+      if (migrated !== null) this.options.log(migrated);
+      await this.options.target.prepare([stream]);
       this.buffers.set(message.stream, buffer);
       this.keys.set(message.stream, { keys: message.keys, schema: message.schema });
       this.summary.streams[message.stream] ??= {
@@ -101,6 +106,7 @@ class SingerLoader {
         throw new InputError(`line ${line}: RECORD for stream ${message.stream} before its SCHEMA`);
       stats.records += 1;
       const shape = this.keys.get(message.stream);
+      if (shape) message.record = inputRecord(message.record, timeFieldsOf(shape.schema));
       const problem =
         (shape ? keyProblem(message.record, shape.keys, shape.schema) : null) ?? depthProblem(message.record);
       if (problem !== null) {

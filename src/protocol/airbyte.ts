@@ -1,5 +1,6 @@
 import type { JsonSchema, StreamStatus, TapEvent } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
+import { outputRecord, outputSchema } from './timestamps.js';
 
 /** Airbyte protocol messages, as plain JSON objects (see airbyte_protocol.yaml). */
 export type AirbyteMessage = JsonObject & { type: string };
@@ -15,14 +16,24 @@ const STATUS: Record<StreamStatus, string> = {
 
 const LOG_LEVEL = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' } as const;
 
-/** Pure encoder: one tap event to at most one Airbyte message. `now` is epoch milliseconds. */
-export function encodeAirbyte(event: TapEvent, now: number): AirbyteMessage | null {
+/** A stream's time fields (catalog-marked), emitted as ISO 8601 strings. */
+export type TimeFields = (stream: string) => readonly string[];
+const NO_TIME_FIELDS: TimeFields = () => [];
+
+/**
+ * Pure encoder: one tap event to at most one Airbyte message. `now` is epoch milliseconds; the
+ * record's `timeFields` (epoch seconds in the tap) are written as ISO 8601 UTC strings.
+ */
+export function encodeAirbyte(
+  event: TapEvent,
+  now: number,
+  timeFields: TimeFields = NO_TIME_FIELDS,
+): AirbyteMessage | null {
   switch (event.kind) {
-    case 'record':
-      return {
-        type: 'RECORD',
-        record: { stream: event.stream, data: event.data, emitted_at: event.emittedAt },
-      };
+    case 'record': {
+      const data = outputRecord(event.data, timeFields(event.stream));
+      return { type: 'RECORD', record: { stream: event.stream, data, emitted_at: event.emittedAt } };
+    }
     case 'state':
       return {
         type: 'STATE',
@@ -62,16 +73,21 @@ const RECORD_PREFIXES = new Map<string, string>();
  * encodeAirbyte as one JSON line, byte for byte what JSON.stringify of its message gives. A RECORD
  * (nearly every line) is built around JSON.stringify(data): no wrapper objects to allocate and walk.
  */
-export function encodeAirbyteLine(event: TapEvent, now: number): string | null {
+export function encodeAirbyteLine(
+  event: TapEvent,
+  now: number,
+  timeFields: TimeFields = NO_TIME_FIELDS,
+): string | null {
   if (event.kind === 'record') {
     let prefix = RECORD_PREFIXES.get(event.stream);
     if (prefix === undefined) {
       prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(event.stream)},"data":`;
       RECORD_PREFIXES.set(event.stream, prefix);
     }
-    return `${prefix}${JSON.stringify(event.data)},"emitted_at":${JSON.stringify(event.emittedAt)}}}`;
+    const data = outputRecord(event.data, timeFields(event.stream));
+    return `${prefix}${JSON.stringify(data)},"emitted_at":${JSON.stringify(event.emittedAt)}}}`;
   }
-  const message = encodeAirbyte(event, now);
+  const message = encodeAirbyte(event, now, timeFields);
   return message === null ? null : JSON.stringify(message);
 }
 
@@ -120,17 +136,24 @@ export interface AirbyteStreamDescription {
   cursorField: string | null;
 }
 
+/**
+ * The discovered catalog: schemas as destinations see them (time fields ISO 8601 date-times). A
+ * stream without a cursor is full_refresh only and declares no cursor (no empty cursor field).
+ */
 export function catalogMessage(streams: readonly AirbyteStreamDescription[]): AirbyteMessage {
   return {
     type: 'CATALOG',
     catalog: {
       streams: streams.map((stream) => ({
         name: stream.name,
-        json_schema: stream.schema,
-        supported_sync_modes:
-          stream.cursorField === null ? ['full_refresh'] : ['full_refresh', 'incremental'],
-        source_defined_cursor: true,
-        default_cursor_field: stream.cursorField === null ? [] : [stream.cursorField],
+        json_schema: outputSchema(stream.schema),
+        ...(stream.cursorField === null
+          ? { supported_sync_modes: ['full_refresh'], source_defined_cursor: false }
+          : {
+              supported_sync_modes: ['full_refresh', 'incremental'],
+              source_defined_cursor: true,
+              default_cursor_field: [stream.cursorField],
+            }),
         source_defined_primary_key: stream.primaryKey.map((key) => [key]),
         is_resumable: true,
       })),

@@ -1,6 +1,7 @@
 import type { JsonSchema, TapEvent } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
+import { outputRecord, outputSchema, timeFieldsOf } from './timestamps.js';
 
 /** Singer messages, as plain JSON objects. Only these three types go to stdout. */
 export type SingerMessage = JsonObject & { type: 'SCHEMA' | 'RECORD' | 'STATE' };
@@ -12,6 +13,8 @@ export interface SingerContext {
   /** Bookmarks of every stream after this event (see reduceBookmarks). */
   bookmarks: TapState;
   deselected: DeselectedFields;
+  /** Each stream's schema as its SCHEMA event gave it: its time fields are written as ISO 8601. */
+  schemas?: ReadonlyMap<string, JsonSchema>;
 }
 
 /** Pure state reducer: the Singer STATE value carries the latest bookmark of every stream. */
@@ -27,19 +30,22 @@ export function encodeSinger(event: TapEvent, context: SingerContext): SingerMes
       const message: SingerMessage = {
         type: 'SCHEMA',
         stream: event.stream,
-        schema: selectSchema(event.schema, context.deselected.get(event.stream)),
+        schema: selectSchema(outputSchema(event.schema), context.deselected.get(event.stream)),
         key_properties: [...event.keys],
       };
       if (event.cursorField !== null) message.bookmark_properties = [event.cursorField];
       return message;
     }
-    case 'record':
+    case 'record': {
+      const schema = context.schemas?.get(event.stream);
+      const data = schema === undefined ? event.data : outputRecord(event.data, timeFieldsOf(schema));
       return {
         type: 'RECORD',
         stream: event.stream,
-        record: selectRecord(event.data, context.deselected.get(event.stream)),
+        record: selectRecord(data, context.deselected.get(event.stream)),
         time_extracted: new Date(event.emittedAt).toISOString(),
       };
+    }
     case 'state':
       return stateMessage(context.bookmarks);
     case 'status':

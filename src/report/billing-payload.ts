@@ -9,17 +9,29 @@ import { columnOr, tableColumns } from './table-columns.js';
 
 const PRODUCT_COLUMNS = ['devin', 'cascade', 'terminal', 'review'] as const;
 
-function billingSql(table: string, columns: ReadonlySet<string>, bounds: DayBounds, extra: string): string {
+/** A billing day's start as epoch seconds: a DuckDB time column is TIMESTAMPTZ, a SQLite one an integer. */
+function epochOf(db: ReportDatabase): string {
+  return db.dialect === 'duckdb' ? 'CAST(epoch(date) AS BIGINT)' : 'date';
+}
+
+function billingSql(
+  db: ReportDatabase,
+  table: string,
+  columns: ReadonlySet<string>,
+  bounds: DayBounds,
+  extra: string,
+): string {
+  const date = epochOf(db);
   const products = PRODUCT_COLUMNS.map(
     (p) => `coalesce(${columnOr(columns, `acus_${p}`, '0')}, 0) AS ${p}`,
   ).join(', ');
   const where = [
     'date IS NOT NULL',
-    plausibleEpoch('date'),
-    bounds.sinceDay === null ? '' : `date >= ${bounds.sinceDay * 86_400}`,
-    bounds.untilDay === null ? '' : `date < ${(bounds.untilDay + 1) * 86_400}`,
+    plausibleEpoch(date),
+    bounds.sinceDay === null ? '' : `${date} >= ${bounds.sinceDay * 86_400}`,
+    bounds.untilDay === null ? '' : `${date} < ${(bounds.untilDay + 1) * 86_400}`,
   ].filter((clause) => clause !== '');
-  return `SELECT ${extra}date, ${columnOr(columns, 'acus', 'NULL')} AS acus, ${products}
+  return `SELECT ${extra}${date} AS date, ${columnOr(columns, 'acus', 'NULL')} AS acus, ${products}
     FROM ${table} WHERE ${where.join(' AND ')} ORDER BY date`;
 }
 
@@ -48,7 +60,7 @@ const emptyBilling = (): BillingColumns => ({
 export async function loadBilling(db: ReportDatabase, bounds: DayBounds): Promise<BillingColumns | null> {
   const columns = await tableColumns(db, 'consumption_daily');
   if (!columns.has('date')) return null;
-  const rows = await db.all(billingSql('consumption_daily', columns, bounds, ''));
+  const rows = await db.all(billingSql(db, 'consumption_daily', columns, bounds, ''));
   if (rows.length === 0) return null;
   const billing = emptyBilling();
   for (const row of rows) pushBilling(billing, row);
@@ -63,7 +75,7 @@ export async function loadUserBilling(
 ): Promise<UserBillingColumns | null> {
   const columns = await tableColumns(db, 'consumption_by_user');
   if (!columns.has('date') || !columns.has('user_id')) return null;
-  const rows = await db.all(billingSql('consumption_by_user', columns, bounds, 'user_id, '));
+  const rows = await db.all(billingSql(db, 'consumption_by_user', columns, bounds, 'user_id, '));
   if (rows.length === 0) return null;
   const billing: UserBillingColumns = { ...emptyBilling(), actor: [] };
   for (const row of rows) {
@@ -80,7 +92,7 @@ export async function implausibleBillingDays(db: ReportDatabase): Promise<number
   for (const table of ['consumption_daily', 'consumption_by_user']) {
     if (!(await tableColumns(db, table)).has('date')) continue;
     const rows = await db.all(
-      `SELECT count(*) AS n FROM ${table} WHERE date IS NOT NULL AND NOT ${plausibleEpoch('date')}`,
+      `SELECT count(*) AS n FROM ${table} WHERE date IS NOT NULL AND NOT ${plausibleEpoch(epochOf(db))}`,
     );
     count += Number(rows[0]?.n ?? 0);
   }

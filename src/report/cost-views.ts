@@ -1,24 +1,16 @@
 import type { Dialect, DialectSql } from './dialect.js';
 import { personColumns } from './person-columns.js';
-import { plausibleEpoch } from './plausible.js';
 
 /** The cost views, created when their source tables exist (after the session views they join). */
 export const COST_VIEW_NAMES = ['acu_daily', 'user_spend'] as const;
 
-/** UTC calendar date of an epoch-seconds integer column (a billing day starts at 08:00 UTC on it). */
-export function epochDay(dialect: Dialect, column: string): string {
-  const day =
-    dialect === 'duckdb'
-      ? `CAST(to_timestamp(${column}) AT TIME ZONE 'UTC' AS DATE)`
-      : `date(${column}, 'unixepoch')`;
-  // An implausible date (2^53 - 1, milliseconds) keeps its row but has no day: to_timestamp fails on it.
-  return `CASE WHEN ${plausibleEpoch(column)} THEN ${day} END`;
-}
-
-/** The organization's billed ACUs per billing day, with the product split. */
-function acuDaily(dialect: Dialect): string {
+/**
+ * The organization's billed ACUs per billing day, with the product split. `date` is a time column
+ * like every other (DuckDB TIMESTAMPTZ, SQLite epoch seconds): a billing day starts at 08:00 UTC on it.
+ */
+function acuDaily(sql: DialectSql): string {
   return `SELECT
-  ${epochDay(dialect, 'c.date')} AS billing_day,
+  ${sql.day('c.date')} AS billing_day,
   c.date AS billing_day_start,
   c.acus,
   c.acus_devin, c.acus_cascade, c.acus_terminal, c.acus_review
@@ -73,14 +65,14 @@ ${joins.join('\n')}`;
 
 /** CREATE VIEW statements of the cost views whose sources exist; `tables` includes session_facts when created. */
 export function costViewStatements(
-  dialect: Dialect,
+  _dialect: Dialect,
   sql: DialectSql,
   tables: ReadonlySet<string>,
   temporary: boolean,
 ): string[] {
   const statements: string[] = [];
   if (tables.has('consumption_daily'))
-    statements.push(...sql.createView('acu_daily', acuDaily(dialect), temporary));
+    statements.push(...sql.createView('acu_daily', acuDaily(sql), temporary));
   if (tables.has('users') || tables.has('idp_users') || tables.has('consumption_by_user'))
     statements.push(...sql.createView('user_spend', userSpend(sql, tables), temporary));
   return statements;

@@ -1,4 +1,3 @@
-import { epochDay } from './cost-views.js';
 import type { Dialect, DialectSql, SqlType } from './dialect.js';
 
 /** The organization views, created when their source tables exist. */
@@ -32,7 +31,7 @@ const FIGURES = [
  * Per UTC day, the API's own adoption figures: active users, sessions created, PRs merged and
  * searches, each from its metrics stream (a typed NULL when that stream was not synced).
  */
-function dailyAdoption(dialect: Dialect, sql: DialectSql, tables: ReadonlySet<string>): string {
+function dailyAdoption(sql: DialectSql, tables: ReadonlySet<string>): string {
   const present = FIGURES.filter((figure) => tables.has(figure.table));
   const days = present.map((figure) => `SELECT date FROM (${figure.select}) AS f`).join('\nUNION\n');
   const int: SqlType = 'int';
@@ -45,7 +44,7 @@ function dailyAdoption(dialect: Dialect, sql: DialectSql, tables: ReadonlySet<st
     (figure) => `LEFT JOIN (${figure.select}) AS ${figure.column} ON ${figure.column}.date = d.date`,
   );
   return `SELECT
-  ${epochDay(dialect, 'd.date')} AS day,
+  ${sql.day('d.date')} AS day,
   d.date AS day_start,
   ${columns.join(',\n  ')}
 FROM (${days}) AS d
@@ -64,14 +63,14 @@ FROM schedules`;
 
 /** CREATE VIEW statements of the organization views whose sources exist. */
 export function orgViewStatements(
-  dialect: Dialect,
+  _dialect: Dialect,
   sql: DialectSql,
   tables: ReadonlySet<string>,
   temporary: boolean,
 ): string[] {
   const statements: string[] = [];
   if (FIGURES.some((figure) => tables.has(figure.table)))
-    statements.push(...sql.createView('daily_adoption', dailyAdoption(dialect, sql, tables), temporary));
+    statements.push(...sql.createView('daily_adoption', dailyAdoption(sql, tables), temporary));
   if (tables.has('schedules'))
     statements.push(...sql.createView('schedule_health', SCHEDULE_HEALTH, temporary));
   return statements;

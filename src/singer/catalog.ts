@@ -1,3 +1,4 @@
+import { outputSchema } from '../protocol/timestamps.js';
 import { schemaOf } from '../tap/catalog.js';
 import type { JsonSchema } from '../tap/events.js';
 import { isJsonObject, type JsonObject } from '../tap/json.js';
@@ -46,7 +47,7 @@ export function catalogEntry(def: StreamDef, schema: JsonSchema): JsonObject {
   return {
     tap_stream_id: def.name,
     stream: def.name,
-    schema,
+    schema: outputSchema(schema),
     key_properties: [...def.primaryKey],
     ...(def.cursorField === null ? {} : { replication_key: def.cursorField }),
     replication_method: def.cursorField === null ? 'FULL_TABLE' : 'INCREMENTAL',

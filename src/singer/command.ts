@@ -7,7 +7,7 @@ import { readJsonFile } from '../io/read-json-file.js';
 import { createLogger, type LogFormat, type Logger } from '../ops/logger.js';
 import { StreamLog } from '../ops/stream-log.js';
 import { flushStream } from '../protocol/json-lines.js';
-import { CONFIG_SCHEMA, readConfigFile, redact, type TapConfig } from '../tap/config.js';
+import { readConfigFile, redact, SOURCE_SPEC, type TapConfig } from '../tap/config.js';
 import { checkEnterpriseKey } from '../tap/enterprise-key.js';
 import { CatalogError, InputError, StateError } from '../tap/errors.js';
 import type { LogLevel, TapEvent } from '../tap/events.js';
@@ -100,8 +100,8 @@ export async function runSingerCommand(args: SingerArgs, io: SingerIo): Promise<
 
 async function about(args: SingerArgs, io: SingerIo): Promise<number> {
   const version = packageVersion();
-  if (args.format === 'markdown') io.stdout.write(aboutMarkdown(CONFIG_SCHEMA, version));
-  else io.stdout.write(`${JSON.stringify(aboutJson(CONFIG_SCHEMA, version), null, 2)}\n`);
+  if (args.format === 'markdown') io.stdout.write(aboutMarkdown(SOURCE_SPEC, version));
+  else io.stdout.write(`${JSON.stringify(aboutJson(SOURCE_SPEC, version), null, 2)}\n`);
   await flushStream(io.stdout);
   return 0;
 }

@@ -3,7 +3,7 @@ import { JsonLinesWriter } from '../protocol/json-lines.js';
 import { encodeSinger, reduceBookmarks, singerLogLine } from '../protocol/singer.js';
 import { schemaOf } from '../tap/catalog.js';
 import type { TapConfig } from '../tap/config.js';
-import type { LogLevel, TapEvent } from '../tap/events.js';
+import type { JsonSchema, LogLevel, TapEvent } from '../tap/events.js';
 import type { ConfiguredStream, ReadOptions } from '../tap/read/read.js';
 import type { TapState } from '../tap/state/state.js';
 import { findStream, type StreamScope } from '../tap/streams/index.js';
@@ -48,6 +48,7 @@ export async function runTap(options: RunOptions): Promise<RunResult> {
   const metrics = new MetricsTracker();
   const withSchema = new Set<string>();
   let bookmarks: TapState = { ...options.state };
+  const schemas = new Map<string, JsonSchema>();
   const readOptions: ReadOptions = {
     config: options.config,
     streams,
@@ -59,7 +60,8 @@ export async function runTap(options: RunOptions): Promise<RunResult> {
     for await (const event of options.read(readOptions)) {
       for (const ordered of withSchemaFirst(event, withSchema, options.config.scope)) {
         bookmarks = reduceBookmarks(bookmarks, ordered);
-        const message = encodeSinger(ordered, { bookmarks, deselected });
+        if (ordered.kind === 'schema') schemas.set(ordered.stream, ordered.schema);
+        const message = encodeSinger(ordered, { bookmarks, deselected, schemas });
         if (message !== null) await writer.write(message);
       }
       const line = singerLogLine(event);

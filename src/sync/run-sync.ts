@@ -6,14 +6,17 @@ import { createLogger, type LogFormat } from '../ops/logger.js';
 import { RunHistory } from '../ops/run-history.js';
 import { StreamLog } from '../ops/stream-log.js';
 import { VIEW_NAMES } from '../report/views.js';
-import { redact, type TapConfig } from '../tap/config.js';
+import { schemaOf } from '../tap/catalog.js';
+import { redact, type Scope, type TapConfig } from '../tap/config.js';
 import type { LogLevel, TapEvent } from '../tap/events.js';
 import { resolveOrgId } from '../tap/org-id.js';
 import { preflight } from '../tap/preflight.js';
 import { type ConfiguredStream, readStreams } from '../tap/read/read.js';
+import { streamsOf } from '../tap/streams/index.js';
 import { parseMemoryLimit } from '../targets/duckdb-memory.js';
 import { type StreamWriteStats, writeEvents } from '../targets/event-writer.js';
 import type { Target, TargetKind } from '../targets/target.js';
+import { migrationMessage } from '../targets/time-migration.js';
 import { WorkerTarget } from '../targets/worker-target.js';
 import { claimScope, streamStates } from './database-scope.js';
 import { untilInterrupted } from './interruptible.js';
@@ -62,6 +65,20 @@ export interface SyncResult {
   seconds: number;
 }
 
+/**
+ * Tables an earlier devin-tap wrote with other time column types are retyped before anything else,
+ * every stream's in one transaction (the views read every table); said once, when it happens.
+ */
+async function migrateTimeColumns(target: Target, stderr: Writable, scope: Scope): Promise<void> {
+  const schemas = streamsOf(scope).map((def) => ({
+    name: def.name,
+    schema: schemaOf(def),
+    keys: def.primaryKey,
+  }));
+  const message = migrationMessage(await target.migrate(schemas));
+  if (message !== null) stderr.write(`devin-tap sync: ${message}\n`);
+}
+
 export function defaultDatabase(kind: TargetKind): string {
   return kind === 'duckdb' ? './devin.duckdb' : './devin.sqlite';
 }
@@ -87,6 +104,7 @@ export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncRes
     await target.checkObjects([...names, ...VIEW_NAMES]);
     const stored = await target.readState();
     await claimScope(target, stored, config.scope);
+    await migrateTimeColumns(target, io.stderr, config.scope);
     const history = await RunHistory.start(target, 'sync', io.now);
     try {
       const result = await syncInto(target, config, names, options, io);

@@ -183,6 +183,20 @@ export const CONFIG_SCHEMA: JsonObject = {
   },
 };
 
+/**
+ * Fields only `devin-tap sync` (the DuckDB target) and `devin-tap report` read: valid in their
+ * config files and validated there, but no part of the source's spec.
+ */
+export const TARGET_FIELDS: readonly string[] = ['duckdb_memory_limit', 'acu_price_usd'];
+
+/** The source spec (`spec`, Singer's settings): the config schema without the target fields. */
+export const SOURCE_SPEC: JsonObject = {
+  ...CONFIG_SCHEMA,
+  properties: Object.fromEntries(
+    Object.entries(CONFIG_SCHEMA.properties as JsonObject).filter(([name]) => !TARGET_FIELDS.includes(name)),
+  ),
+};
+
 /** What each field expects, in words: every validation message names the field and this. */
 export const FIELD_EXPECTATIONS: Readonly<Record<string, string>> = {
   api_token: 'a Devin API key starting with "cog_" (in the config file or DEVIN_API_TOKEN)',

@@ -13,7 +13,7 @@ export {
   envName,
   typedValue,
 } from '../io/config-fields.js';
-export { CONFIG_SCHEMA } from './config-schema.js';
+export { CONFIG_SCHEMA, SOURCE_SPEC, TARGET_FIELDS } from './config-schema.js';
 export { redact } from './redact.js';
 
 export type Scope = 'organization' | 'enterprise';

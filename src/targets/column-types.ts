@@ -1,5 +1,6 @@
 import type { JsonValue } from '../tap/json.js';
 import { isJsonObject } from '../tap/json.js';
+import { isTimestampProperty } from '../tap/timestamps.js';
 
 /** What a column holds; each maps to one SQL type per database. */
 export type ColumnKind = 'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'json';
@@ -26,7 +27,8 @@ const SCALAR_KINDS: Readonly<Record<string, ColumnKind>> = {
 
 /**
  * The column kind of one top-level property. Nullable types resolve to the non-null type; integer
- * properties named `*_at` are epoch-second timestamps; anything ambiguous is JSON.
+ * properties the catalog marks as timestamps (or, from another tap, named `*_at`) are epoch-second
+ * timestamps; anything ambiguous is JSON.
  */
 export function columnKind(name: string, property: JsonValue | undefined): ColumnKind {
   const declared = isJsonObject(property) ? property.type : undefined;
@@ -34,7 +36,8 @@ export function columnKind(name: string, property: JsonValue | undefined): Colum
   const nonNull = types.filter((type) => type !== 'null');
   const only = nonNull.length === 1 ? nonNull[0] : undefined;
   const kind = typeof only === 'string' ? (SCALAR_KINDS[only] ?? 'json') : 'json';
-  return kind === 'integer' && name.endsWith('_at') ? 'timestamp' : kind;
+  const timestamp = isTimestampProperty(property) || name.endsWith('_at');
+  return kind === 'integer' && timestamp ? 'timestamp' : kind;
 }
 
 /** DuckDB's spelling of each type in information_schema.columns.data_type. */

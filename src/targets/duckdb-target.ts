@@ -23,6 +23,7 @@ import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql,
 import { decodeState, encodeState } from './state-rows.js';
 import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from './table-layout.js';
 import {
+  type MigratedColumns,
   REJECTED_TABLE,
   type RejectedRecord,
   STATE_TABLE,
@@ -30,6 +31,7 @@ import {
   type Target,
   type WriteStats,
 } from './target.js';
+import { epochColumns, type TimeMigration, timeMigration } from './time-migration.js';
 
 /** A string literal (only names and fixed words are spliced this way). */
 function sqlText(text: string): string {
@@ -112,6 +114,26 @@ export class DuckdbTarget implements Target {
   prepare(streams: readonly StreamSchema[]): Promise<void> {
     return this.serial(async () => {
       for (const stream of streams) await this.prepareStream(stream);
+    });
+  }
+
+  migrate(streams: readonly StreamSchema[]): Promise<MigratedColumns[]> {
+    return this.serial(async () => {
+      const ours = new Set(
+        (await existingObjects(this.connection))
+          .filter((object) => object.type === 'table' && object.devinShaped)
+          .map((object) => object.name),
+      );
+      const migrations: TimeMigration[] = [];
+      for (const stream of streams.filter((candidate) => ours.has(candidate.name))) {
+        const existing = await columnsOf(this.connection, stream.name);
+        const columns = epochColumns(stream, existing);
+        if (columns.length > 0) migrations.push(timeMigration(stream, existing, columns));
+      }
+      await this.ddl(migrations.flatMap((migration) => migration.statements));
+      this.counts.clear();
+      this.fresh.clear();
+      return migrations.map(({ table, columns }) => ({ table, columns: [...columns] }));
     });
   }
 

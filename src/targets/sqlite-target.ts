@@ -22,6 +22,7 @@ import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js'
 import { decodeState, encodeState } from './state-rows.js';
 import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from './table-layout.js';
 import {
+  type MigratedColumns,
   REJECTED_TABLE,
   type RejectedRecord,
   STATE_TABLE,
@@ -79,6 +80,11 @@ export class SqliteTarget implements Target {
       db?.close();
       throw sqliteError(path, error);
     }
+  }
+
+  /** SQLite stores every time column as epoch seconds, as earlier versions did: nothing to retype. */
+  migrate(_streams: readonly StreamSchema[]): Promise<MigratedColumns[]> {
+    return Promise.resolve([]);
   }
 
   async prepare(streams: readonly StreamSchema[]): Promise<void> {

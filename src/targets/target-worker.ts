@@ -25,6 +25,8 @@ function run(target: Target, call: TargetCall): Promise<unknown> {
   switch (call.method) {
     case 'prepare':
       return target.prepare(a[0] as StreamSchema[]);
+    case 'migrate':
+      return target.migrate(a[0] as StreamSchema[]);
     case 'write':
       return target.write(a[0] as string, a[1] as JsonObject[], a[2] as number[] | undefined);
     case 'checkpoint':

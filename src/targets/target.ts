@@ -30,6 +30,12 @@ export interface WriteStats {
 
 export type TargetKind = 'duckdb' | 'sqlite';
 
+/** A table whose columns `migrate` retyped. */
+export interface MigratedColumns {
+  table: string;
+  columns: string[];
+}
+
 /**
  * A database that stream rows land in. Calls are made one at a time (await each).
  *
@@ -43,6 +49,12 @@ export interface Target {
   readonly path: string;
   /** Creates missing tables and adds missing columns. Nothing is ever dropped or retyped. */
   prepare(streams: readonly StreamSchema[]): Promise<void>;
+  /**
+   * Retypes, in one transaction, the time columns of these streams' existing tables that an earlier
+   * devin-tap stored otherwise (DuckDB: BIGINT epoch seconds, now TIMESTAMPTZ); rows are unchanged.
+   * Returns what was retyped ([] when nothing was, always on SQLite: epoch seconds there as before).
+   */
+  migrate(streams: readonly StreamSchema[]): Promise<MigratedColumns[]>;
   /**
    * Upserts on the primary key (appends when the stream has no keys); within one call the last row
    * of a key wins. `extractedAt` (epoch ms per row) defaults to now.

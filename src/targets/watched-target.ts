@@ -4,7 +4,7 @@ import type { Coverage } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import type { RunRecord } from './runs-table.js';
-import type { RejectedRecord, StreamSchema, Target, WriteStats } from './target.js';
+import type { MigratedColumns, RejectedRecord, StreamSchema, Target, WriteStats } from './target.js';
 
 function identity(path: string): Stats | undefined {
   return statSync(path, { throwIfNoEntry: false });
@@ -52,6 +52,9 @@ export class WatchedTarget implements Target {
 
   prepare(streams: readonly StreamSchema[]): Promise<void> {
     return this.inner.prepare(streams);
+  }
+  migrate(streams: readonly StreamSchema[]): Promise<MigratedColumns[]> {
+    return this.committing(() => this.inner.migrate(streams));
   }
   write(stream: string, rows: readonly JsonObject[], extractedAt?: readonly number[]): Promise<WriteStats> {
     return this.inner.write(stream, rows, extractedAt);

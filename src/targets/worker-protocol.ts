@@ -11,6 +11,7 @@ export interface WorkerOptions {
 /** The Target methods the worker runs, by name (their arguments travel as a structured clone). */
 export type TargetCall =
   | { method: 'prepare'; args: unknown[] }
+  | { method: 'migrate'; args: unknown[] }
   | { method: 'write'; args: unknown[] }
   | { method: 'checkpoint'; args: unknown[] }
   | { method: 'readState'; args: [] }

@@ -5,7 +5,14 @@ import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import type { OpenTargetOptions } from './open-target.js';
 import type { RunRecord } from './runs-table.js';
-import type { RejectedRecord, StreamSchema, Target, TargetKind, WriteStats } from './target.js';
+import type {
+  MigratedColumns,
+  RejectedRecord,
+  StreamSchema,
+  Target,
+  TargetKind,
+  WriteStats,
+} from './target.js';
 import type {
   CallRequest,
   TargetCall,
@@ -72,6 +79,10 @@ export class WorkerTarget implements Target {
 
   prepare(streams: readonly StreamSchema[]): Promise<void> {
     return this.call({ method: 'prepare', args: [streams] }) as Promise<void>;
+  }
+
+  migrate(streams: readonly StreamSchema[]): Promise<MigratedColumns[]> {
+    return this.call({ method: 'migrate', args: [streams] }) as Promise<MigratedColumns[]>;
   }
 
   write(stream: string, rows: readonly JsonObject[], extractedAt?: readonly number[]): Promise<WriteStats> {

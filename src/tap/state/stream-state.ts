@@ -1,5 +1,6 @@
 import { StateError } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../json.js';
+import { epochSecondsFromIso } from '../timestamps.js';
 import { isFutureCursor, isPlausibleCursor } from './cursor-sanity.js';
 import type { StreamState } from './state.js';
 
@@ -127,7 +128,10 @@ export function parseStreamState(
   if (raw.stream !== stream) return fail(`it belongs to stream ${JSON.stringify(raw.stream)}`);
   const unknown = Object.keys(raw).filter((key) => !KNOWN_FIELDS.has(key));
   if (unknown.length > 0) return fail(`unknown field(s) ${unknown.map((key) => `"${key}"`).join(', ')}`);
-  const cursor = numberOrNull(raw.cursor, 'cursor', fail);
+  // Emitted as epoch seconds; an ISO 8601 instant (the form records show it in) is read too.
+  const cursor = numberOrNull(epochSecondsFromIso(raw.cursor), 'cursor', (why) =>
+    fail(`${why} (epoch seconds; an ISO 8601 instant like 2026-01-05T08:00:00Z is read too)`),
+  );
   const usable = (value: number, now: number) => isPlausibleCursor(value, now) || isFutureCursor(value, now);
   if (cursor !== null && nowSeconds !== undefined && !usable(cursor, nowSeconds)) {
     fail(
