@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../src/tap/json.js';
-import { defaultMemoryLimit, parseMemoryLimit } from '../src/targets/duckdb-memory.js';
+import { defaultMemoryLimit, parseMemoryLimit } from '../src/targets/duckdb/memory.js';
 import { openTarget } from '../src/targets/open-target.js';
 import { CLI, runCli } from './helpers/run-cli.js';
 import { dbPath, query, tempDir } from './targets-helpers.js';

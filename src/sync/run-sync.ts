@@ -11,7 +11,7 @@ import type { LogLevel, TapEvent } from '../tap/events.js';
 import { resolveOrgId } from '../tap/org-id.js';
 import { preflight } from '../tap/preflight.js';
 import { type ConfiguredStream, readStreams } from '../tap/read/read.js';
-import { parseMemoryLimit } from '../targets/duckdb-memory.js';
+import { parseMemoryLimit } from '../targets/duckdb/memory.js';
 import { type StreamWriteStats, writeEvents } from '../targets/event-writer.js';
 import type { Target, TargetKind } from '../targets/target.js';
 import { WorkerTarget } from '../targets/worker-target.js';

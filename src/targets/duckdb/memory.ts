@@ -1,5 +1,5 @@
 import { totalmem } from 'node:os';
-import { TargetError } from '../tap/errors.js';
+import { TargetError } from '../../tap/errors.js';
 
 const MB = 1024 * 1024;
 /** Enough for a 50 MB value and a table of 1,000 columns (each column pins its own 256 KB blocks). */

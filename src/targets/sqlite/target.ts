@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
-import { TargetError } from '../tap/errors.js';
-import type { Coverage } from '../tap/events.js';
-import type { JsonObject } from '../tap/json.js';
-import type { TapState } from '../tap/state/state.js';
-import type { Dialect } from './column-types.js';
+import { TargetError } from '../../tap/errors.js';
+import type { Coverage } from '../../tap/events.js';
+import type { JsonObject } from '../../tap/json.js';
+import type { TapState } from '../../tap/state/state.js';
+import type { Dialect } from '../column-types.js';
 import {
   type DbObject,
   type ExistingObject,
@@ -13,14 +13,12 @@ import {
   Ownership,
   objectsTableSql,
   rejectedTableSql,
-} from './owned-objects.js';
-import { type ShapedRow, shapeBatch } from './rows.js';
-import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from './runs-table.js';
-import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from './sql.js';
-import { sqliteError } from './sqlite-errors.js';
-import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
-import { decodeState, encodeState } from './state-rows.js';
-import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from './table-layout.js';
+} from '../owned-objects.js';
+import { type ShapedRow, shapeBatch } from '../rows.js';
+import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from '../runs-table.js';
+import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from '../sql.js';
+import { decodeState, encodeState } from '../state-rows.js';
+import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from '../table-layout.js';
 import {
   REJECTED_TABLE,
   type RejectedRecord,
@@ -28,7 +26,9 @@ import {
   type StreamSchema,
   type Target,
   type WriteStats,
-} from './target.js';
+} from '../target.js';
+import { sqliteError } from './errors.js';
+import { type SqliteStatements, sqliteStatements } from './statements.js';
 
 const DIALECT: Dialect = 'sqlite';
 

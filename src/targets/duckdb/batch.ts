@@ -1,8 +1,8 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import type { ColumnKind } from './column-types.js';
-import type { Cell, ShapedRow } from './rows.js';
-import { writtenColumns } from './sql.js';
-import { EXTRA_COLUMN, EXTRACTED_AT_COLUMN, quoteIdent, type TableLayout } from './table-layout.js';
+import type { ColumnKind } from '../column-types.js';
+import type { Cell, ShapedRow } from '../rows.js';
+import { writtenColumns } from '../sql.js';
+import { EXTRA_COLUMN, EXTRACTED_AT_COLUMN, quoteIdent, type TableLayout } from '../table-layout.js';
 
 /** Staging column types: what the appender writes; converted to the table's types by the upsert. */
 const STAGING_TYPES: Readonly<Record<ColumnKind, string>> = {

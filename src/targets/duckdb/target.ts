@@ -1,14 +1,10 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { TargetError } from '../tap/errors.js';
-import type { Coverage } from '../tap/events.js';
-import type { JsonObject } from '../tap/json.js';
-import type { TapState } from '../tap/state/state.js';
-import type { Dialect } from './column-types.js';
-import { matchingRowsSql, stageRows, upsertSql, writeSql } from './duckdb-batch.js';
-import { columnsOf, existingObjects, primaryKey, recordedObjects } from './duckdb-catalog.js';
-import { duckdbError } from './duckdb-errors.js';
-import { defaultMemoryLimit } from './duckdb-memory.js';
-import { FreshTables } from './fresh-keys.js';
+import { TargetError } from '../../tap/errors.js';
+import type { Coverage } from '../../tap/events.js';
+import type { JsonObject } from '../../tap/json.js';
+import type { TapState } from '../../tap/state/state.js';
+import type { Dialect } from '../column-types.js';
+import { FreshTables } from '../fresh-keys.js';
 import {
   type DbObject,
   META_TABLES,
@@ -16,12 +12,12 @@ import {
   Ownership,
   objectsTableSql,
   rejectedTableSql,
-} from './owned-objects.js';
-import { type ShapedBatch, shapeBatch } from './rows.js';
-import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from './runs-table.js';
-import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from './sql.js';
-import { decodeState, encodeState } from './state-rows.js';
-import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from './table-layout.js';
+} from '../owned-objects.js';
+import { type ShapedBatch, shapeBatch } from '../rows.js';
+import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from '../runs-table.js';
+import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from '../sql.js';
+import { decodeState, encodeState } from '../state-rows.js';
+import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from '../table-layout.js';
 import {
   REJECTED_TABLE,
   type RejectedRecord,
@@ -29,7 +25,11 @@ import {
   type StreamSchema,
   type Target,
   type WriteStats,
-} from './target.js';
+} from '../target.js';
+import { matchingRowsSql, stageRows, upsertSql, writeSql } from './batch.js';
+import { columnsOf, existingObjects, primaryKey, recordedObjects } from './catalog.js';
+import { duckdbError } from './errors.js';
+import { defaultMemoryLimit } from './memory.js';
 
 /** A string literal (only names and fixed words are spliced this way). */
 function sqlText(text: string): string {
