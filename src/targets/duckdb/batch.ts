@@ -45,6 +45,11 @@ export function createStagingSql(staging: string, layout: TableLayout, withSeen 
   return `CREATE OR REPLACE TEMP TABLE ${quoteIdent(staging)} (${columns.join(', ')})`;
 }
 
+/** Frees a staged batch once written: a temp table's rows stay in memory until it is dropped. */
+export function dropStagingSql(staging: string): string {
+  return `DROP TABLE IF EXISTS temp.main.${quoteIdent(staging)}`;
+}
+
 /** The staging rows converted to the table's column types (epoch seconds and ms to TIMESTAMPTZ). */
 function convertedSql(staging: string, layout: TableLayout, where = ''): string {
   const expressions = stagingColumns(layout).map(([name, kind]) => {

@@ -26,7 +26,7 @@ import {
   type Target,
   type WriteStats,
 } from '../target.js';
-import { matchingRowsSql, stageRows, upsertSql, writeSql } from './batch.js';
+import { dropStagingSql, matchingRowsSql, stageRows, upsertSql, writeSql } from './batch.js';
 import { columnsOf, existingObjects, primaryKey, recordedObjects } from './catalog.js';
 import { duckdbError } from './errors.js';
 import { defaultMemoryLimit } from './memory.js';
@@ -41,8 +41,8 @@ const DIALECT: Dialect = 'duckdb';
 /**
  * DuckDB shares its process with the reader, so its memory is bounded:
  * - memory_limit caps the buffer pool; beyond it DuckDB spills to `<database>.tmp`, beside the file.
- *   The default fits the machine (see defaultMemoryLimit): 128MB failed on one 30 MB message and on
- *   a 500-property schema, and every rerun failed the same way.
+ *   The default is what the writer needs (see defaultMemoryLimit), not a share of the machine: a
+ *   bigger pool only caches more of the tables, so memory grew with the organization.
  * - This build uses glibc malloc, which keeps freed memory in the process: a flush threshold of
  *   1MB makes DuckDB return it (malloc_trim) after each task and each bulk deallocation.
  */
@@ -127,6 +127,7 @@ export class DuckdbTarget implements Target {
       if (layout.keys.length === 0) {
         await stageRows(this.connection, `_stage_${table}`, layout, shaped);
         await this.connection.run(upsertSql(table, `_stage_${table}`, layout));
+        await this.connection.run(dropStagingSql(`_stage_${table}`));
         return { inserted: shaped.length, updated: 0, ...kept };
       }
       // Keys are unique within the batch: every staged row either inserts or updates one row.
@@ -136,6 +137,7 @@ export class DuckdbTarget implements Target {
       // A full refresh is compared with the live rows it replaces, an upsert with the table it writes.
       const compared = await this.compareStaged(stream, table, layout, before);
       for (const sql of writeSql(table, `_stage_${table}`, layout, seen)) await this.connection.run(sql);
+      await this.connection.run(dropStagingSql(`_stage_${table}`));
       const after = await this.rowCount(table);
       const existing = table === stream ? shaped.length - (after - before) : compared.existing;
       const unchanged = compared.same > 0 ? { unchanged: compared.same } : {};

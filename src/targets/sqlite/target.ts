@@ -4,6 +4,7 @@ import type { Coverage } from '../../tap/events.js';
 import type { JsonObject } from '../../tap/json.js';
 import type { TapState } from '../../tap/state/state.js';
 import type { Dialect } from '../column-types.js';
+import { FreshTables } from '../fresh-keys.js';
 import {
   type DbObject,
   type ExistingObject,
@@ -45,6 +46,10 @@ export class SqliteTarget implements Target {
   /** Streams in a full refresh, with what their read covers. */
   private readonly refreshing = new Map<string, Coverage | undefined>();
   private readonly statements = new Map<string, SqliteStatements>();
+  /** Keyed tables seen empty: a row whose key was never written needs no look-up (see FreshTables). */
+  private readonly fresh = new FreshTables();
+  /** Tables whose rows were counted for `fresh` since it was last forgotten. */
+  private readonly counted = new Set<string>();
   private readonly ownership: Ownership;
   /** Whether the state, rejected and objects tables exist (created on the first write). */
   private metaReady: boolean;
@@ -102,7 +107,13 @@ export class SqliteTarget implements Target {
         rejected.map(({ record, reason }) => ({ stream, reason, record, rejectedAt: now })),
       );
       // A full refresh is compared with the live rows it replaces.
-      const stats = this.insert(this.statementsOf(table, layout), this.statementsOf(stream, layout), shaped);
+      const seen = table === stream ? this.seen(table, layout, shaped) : null;
+      const stats = this.insert(
+        this.statementsOf(table, layout),
+        this.statementsOf(stream, layout),
+        shaped,
+        seen,
+      );
       return rejected.length === 0 ? stats : { ...stats, rejected: rejected.length };
     });
   }
@@ -132,6 +143,7 @@ export class SqliteTarget implements Target {
       this.db.exec(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`);
       this.db.exec(createTableSql(DIALECT, staging, layout));
       this.statements.delete(staging);
+      this.forget();
       this.refreshing.set(stream, coverage);
     });
   }
@@ -148,6 +160,7 @@ export class SqliteTarget implements Target {
       this.commit();
       this.refreshing.delete(stream);
       this.statements.delete(refreshTable(stream));
+      this.forget();
     });
   }
 
@@ -203,6 +216,7 @@ export class SqliteTarget implements Target {
   async recordRun(run: RunRecord): Promise<void> {
     this.guard(() => {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.forget();
       this.ensureMeta();
       this.begin();
       this.db.prepare(upsertRunSql(DIALECT)).run(...runParameters(run));
@@ -221,6 +235,7 @@ export class SqliteTarget implements Target {
     try {
       return work();
     } catch (error) {
+      this.forget();
       throw sqliteError(this.path, error);
     }
   }
@@ -293,14 +308,36 @@ export class SqliteTarget implements Target {
     return statements;
   }
 
+  /** Rows may reach a table another way (a swap, a rollback): every key may be stored again. */
+  private forget(): void {
+    this.fresh.clear();
+    this.counted.clear();
+  }
+
+  /** Per row, whether its key may be stored already (null: every row may). */
+  private seen(table: string, layout: TableLayout, rows: readonly ShapedRow[]): boolean[] | null {
+    if (layout.keys.length === 0) return null;
+    if (!this.counted.has(table)) {
+      const count = this.db
+        .prepare(`SELECT count(*) FROM ${quoteIdent(table)}`)
+        .pluck()
+        .get();
+      this.fresh.counted(table, Number(count));
+      this.counted.add(table);
+    }
+    return this.fresh.seen(table, layout, rows);
+  }
+
+  /** Upserts the rows; a row whose key was never written is new without a look-up. */
   private insert(
     statements: SqliteStatements,
     live: SqliteStatements,
     rows: readonly ShapedRow[],
+    seen: readonly boolean[] | null,
   ): WriteStats {
     const counts = { new: 0, same: 0, changed: 0 };
-    for (const row of rows) {
-      counts[live.compare(row)] += 1;
+    for (const [index, row] of rows.entries()) {
+      counts[seen?.[index] === false ? 'new' : live.compare(row)] += 1;
       statements.upsert(row);
     }
     const unchanged = counts.same > 0 ? { unchanged: counts.same } : {};
