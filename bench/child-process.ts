@@ -9,19 +9,28 @@ export interface ChildRun {
   /** User + system CPU seconds of this process (the simulator's, in the benches) while the child ran. */
   parentCpuSeconds: number;
   stdoutLines: number;
+  /** Resident set (VmRSS) every 50 ms: seconds since the start, MB. */
+  rssSamples: { seconds: number; mb: number }[];
   code: number | null;
   stderrTail: string;
 }
 
-/** Peak resident set (VmHWM) of a live process, in MB; 0 once it has gone. */
-function peakRss(pid: number): number {
+/** Peak (VmHWM) and current (VmRSS) resident set of a live process, in MB; 0 once it has gone. */
+function residentSet(pid: number): { peak: number; now: number } {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-    return kb ? Number(kb) / 1024 : 0;
+    const mb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
+    return { peak: mb('VmHWM'), now: mb('VmRSS') };
   } catch {
-    return 0;
+    return { peak: 0, now: 0 };
   }
+}
+
+/** The resident set sampled nearest after `share` (0..1) of the run, in MB. */
+export function rssAt(run: ChildRun, share: number): number {
+  const at = run.seconds * share;
+  const sample = run.rssSamples.find((s) => s.seconds >= at) ?? run.rssSamples.at(-1);
+  return sample?.mb ?? 0;
 }
 
 const TICKS_PER_SECOND = 100; // USER_HZ: getconf CLK_TCK on Linux
@@ -52,25 +61,23 @@ export function runChild(
     let peak = 0;
     let cpu = 0;
     let stderr = '';
+    const rssSamples: { seconds: number; mb: number }[] = [];
+    const sample = () => {
+      if (child.pid === undefined) return;
+      const rss = residentSet(child.pid);
+      peak = Math.max(peak, rss.peak);
+      cpu = Math.max(cpu, cpuSeconds(child.pid));
+      if (rss.now > 0) rssSamples.push({ seconds: (performance.now() - started) / 1000, mb: rss.now });
+    };
     child.stdout.on('data', (chunk: Buffer) => {
       for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-2000);
     });
-    const sampler = setInterval(() => {
-      if (child.pid !== undefined) {
-        peak = Math.max(peak, peakRss(child.pid));
-        cpu = Math.max(cpu, cpuSeconds(child.pid));
-      }
-    }, 50);
+    const sampler = setInterval(sample, 50);
     child.on('error', reject);
-    child.on('exit', () => {
-      if (child.pid !== undefined) {
-        peak = Math.max(peak, peakRss(child.pid));
-        cpu = Math.max(cpu, cpuSeconds(child.pid));
-      }
-    });
+    child.on('exit', sample);
     child.on('close', (code) => {
       clearInterval(sampler);
       const parent = process.cpuUsage(parentCpu);
@@ -80,6 +87,7 @@ export function runChild(
         seconds: (performance.now() - started) / 1000,
         peakRssMb: peak,
         stdoutLines: lines,
+        rssSamples,
         code,
         stderrTail: stderr,
       });

@@ -10,17 +10,16 @@
 //     requests, <= 3 s at 100,000 sessions).
 // CPU seconds are printed because the machine is shared: wall ratios move with its load, CPU less.
 // The floors ignore fields outside the catalog (the sync keeps them in _extra).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import Database from 'better-sqlite3';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
 import type { TargetKind } from '../src/targets/target.js';
 import { type ChildRun, runChild } from './child-process.js';
 import { duckdbFloor, sqliteFloor } from './load-floors.js';
 import { writeNdjson } from './ndjson-records.js';
+import { countRows, writeConfigAndCatalog } from './sync-setup.js';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -46,39 +45,6 @@ interface Figures {
 
 function ensureOk(label: string, run: ChildRun): void {
   if (run.code !== 0) throw new Error(`${label} exited ${run.code}: ${run.stderrTail}`);
-}
-
-async function countRows(kind: TargetKind, path: string): Promise<number> {
-  const sql = STREAM_NAMES.map((s) => `(SELECT count(*) FROM "${s}")`).join(' + ');
-  if (kind === 'sqlite') {
-    const db = new Database(path, { readonly: true });
-    try {
-      return Number(Object.values(db.prepare(`SELECT ${sql} AS n`).get() as object)[0]);
-    } finally {
-      db.close();
-    }
-  }
-  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
-  const connection = await instance.connect();
-  try {
-    return Number((await connection.runAndReadAll(`SELECT (${sql})::BIGINT`)).getRows()[0]?.[0]);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
-
-function writeConfigAndCatalog(sim: Simulator, dir: string): { config: string; catalog: string } {
-  const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ ...sim.config(), page_size: 200, max_concurrency: 8 }));
-  const catalog = join(dir, 'catalog.json');
-  const streams = STREAM_NAMES.map((name) => ({
-    stream: { name },
-    sync_mode: 'full_refresh',
-    destination_sync_mode: 'overwrite',
-  }));
-  writeFileSync(catalog, JSON.stringify({ streams }));
-  return { config, catalog };
 }
 
 const cpu = (run: ChildRun) =>

@@ -1,7 +1,8 @@
 // Read benchmark (issue: foundation §8). Prints figures; asserts nothing.
 //  1. throughput: `devin-tap read` of all six streams from a zero-latency simulator (20,000 sessions x
 //     20 messages) against a floor measured in the same run (bench/floor-reader: same pages, same
-//     concurrency, parse only); peak RSS of the tap process.
+//     concurrency, parse only) and a second floor that also writes the same Airbyte RECORD lines to
+//     stdout (the tap's output work, done bare); peak RSS of the tap process.
 //  2. latency: wall time with 50 ms per request against the bound requests x 50 ms / max_concurrency,
 //     split into start-up, requests and exit, with the floor's wall at the same latency.
 //  3. a 100 MB page: peak RSS of `devin-tap read` of one playbooks page holding a 100 MB body,
@@ -71,14 +72,11 @@ async function throughput(): Promise<void> {
     }),
   );
   try {
-    const floor = await runChild(floorReader, [
-      sim.baseUrl,
-      sim.orgId,
-      sim.token,
-      String(PAGE_SIZE),
-      String(CONCURRENCY),
-    ]);
+    const floorArgs = [sim.baseUrl, sim.orgId, sim.token, String(PAGE_SIZE), String(CONCURRENCY)];
+    const floor = await runChild(floorReader, floorArgs);
     ensureOk('floor', floor);
+    const encodingFloor = await runChild(floorReader, [...floorArgs, 'encode']);
+    ensureOk('encoding floor', encodingFloor);
     sim.clearRequestLog();
     const tap = await runChild(cli, ['read', '--config', config, '--catalog', catalog]);
     ensureOk('devin-tap read', tap);
@@ -91,16 +89,21 @@ async function throughput(): Promise<void> {
     console.log(
       `floor (bare fetch + parse): ${floor.seconds.toFixed(2)} s, ${Math.round(floorRate).toLocaleString()} records/s`,
     );
+    const encodingRate = records / encodingFloor.seconds;
+    console.log(
+      `floor (fetch + parse + Airbyte lines): ${encodingFloor.seconds.toFixed(2)} s, ${Math.round(encodingRate).toLocaleString()} records/s, peak RSS ${encodingFloor.peakRssMb.toFixed(0)} MB`,
+    );
     console.log(
       `devin-tap read:             ${tap.seconds.toFixed(2)} s, ${Math.round(tapRate).toLocaleString()} records/s`,
     );
     console.log(`ratio to floor: ${(tapRate / floorRate).toFixed(2)} (aim >= 0.8)`);
+    console.log(`ratio to the encoding floor: ${(tapRate / encodingRate).toFixed(2)} (aim >= 0.95)`);
     // The simulator runs in this process and shares the machine's cores with the reader, so wall
     // times move with the load; CPU seconds show what each reader itself costs.
     const cpu = (run: ChildRun) =>
       `${run.cpuSeconds.toFixed(1)} s (simulator and bench: ${run.parentCpuSeconds.toFixed(1)} s)`;
     console.log(
-      `CPU: floor ${cpu(floor)}, devin-tap read ${cpu(tap)}, read / floor ${(tap.cpuSeconds / floor.cpuSeconds).toFixed(2)} (aim <= 1.5), load average ${loadavg()[0]?.toFixed(1)}`,
+      `CPU: floor ${cpu(floor)}, encoding floor ${cpu(encodingFloor)}, devin-tap read ${cpu(tap)}, read / floor ${(tap.cpuSeconds / floor.cpuSeconds).toFixed(2)} (aim <= 1.5), load average ${loadavg()[0]?.toFixed(1)}`,
     );
     console.log(`peak RSS of devin-tap read: ${tap.peakRssMb.toFixed(0)} MB (aim <= 150 MB)`);
     await httpLayer(sim);

@@ -12,7 +12,7 @@ import type { JsonObject } from '../src/tap/json.js';
 import { readStreams } from '../src/tap/read/read.js';
 import { findStream } from '../src/tap/streams/index.js';
 import { writeEvents } from '../src/targets/event-writer.js';
-import { openTarget } from '../src/targets/target.js';
+import { openTarget } from '../src/targets/open-target.js';
 
 export type StreamRows = Record<string, readonly JsonObject[]>;
 

@@ -4,33 +4,23 @@ import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const SOURCES = ['src/tap/errors.ts', 'src/tap/json.ts', 'src/tap/state/state.ts'];
-const TARGET_FILES = [
-  'column-types',
-  'database-file',
-  'fresh-keys',
-  'duckdb-batch',
-  'duckdb-catalog',
-  'duckdb-errors',
-  'duckdb-memory',
-  'duckdb-target',
-  'open-target',
-  'owned-objects',
-  'rows',
-  'runs-table',
-  'sql',
-  'sqlite-errors',
-  'sqlite-statements',
-  'sqlite-target',
-  'state-rows',
-  'table-layout',
-  'target',
-  'watched-target',
-];
+const ENTRY = 'src/targets/open-target.ts';
+
+/** The source files `entry` imports, directly or not (relative imports only), itself included. */
+function importedSources(entry: string): string[] {
+  const seen = new Set<string>([entry]);
+  for (const file of seen) {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    for (const [, spec] of text.matchAll(/from '(\.[^']+)\.js'/g)) {
+      seen.add(join(dirname(file), `${spec}.ts`));
+    }
+  }
+  return [...seen];
+}
 
 /** Transpiles the target modules into `dir` so that a plain `node` child process can import them. */
 export function compileTargets(dir: string): string {
-  for (const file of [...SOURCES, ...TARGET_FILES.map((name) => `src/targets/${name}.ts`)]) {
+  for (const file of importedSources(ENTRY)) {
     const output = ts.transpileModule(readFileSync(join(ROOT, file), 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     }).outputText;
@@ -40,7 +30,7 @@ export function compileTargets(dir: string): string {
   }
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  return join(dir, 'src/targets/open-target.js');
+  return join(dir, ENTRY.replace(/\.ts$/, '.js'));
 }
 
 /** Starts `node` on a module script; resolves once it prints a line starting with `ready`. */

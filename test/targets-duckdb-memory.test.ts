@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../src/tap/json.js';
-import { defaultMemoryLimit, parseMemoryLimit } from '../src/targets/duckdb-memory.js';
+import { defaultMemoryLimit, parseMemoryLimit } from '../src/targets/duckdb/memory.js';
 import { openTarget } from '../src/targets/open-target.js';
 import { CLI, runCli } from './helpers/run-cli.js';
 import { dbPath, query, tempDir } from './targets-helpers.js';
@@ -18,10 +18,11 @@ const schemaLine = (stream: string, properties: object, keys: string[]) =>
 const recordLine = (stream: string, record: object) => JSON.stringify({ type: 'RECORD', stream, record });
 
 describe('DuckDB memory limit', () => {
-  it('defaults to a quarter of the machine, at least 512MB and at most 4GB', () => {
-    expect(defaultMemoryLimit(1 * GB)).toBe('512MB');
-    expect(defaultMemoryLimit(8 * GB)).toBe('2048MB');
-    expect(defaultMemoryLimit(64 * GB)).toBe('4096MB');
+  it("defaults to what the writer needs, whatever the machine's size (less only on a tiny one)", () => {
+    expect(defaultMemoryLimit(1 * GB)).toBe('256MB');
+    expect(defaultMemoryLimit(64 * GB)).toBe('256MB');
+    expect(defaultMemoryLimit(512 * 1024 * 1024)).toBe('128MB');
+    expect(defaultMemoryLimit(128 * 1024 * 1024)).toBe('64MB');
     expect(defaultMemoryLimit()).toMatch(/^\d+MB$/);
   });
 
@@ -92,7 +93,7 @@ describe('DuckDB memory limit', () => {
     expect(starved.stdout).toBe('{"bookmarks":{"notes":1}}\n');
     expect(await query('duckdb', path, 'SELECT id FROM notes')).toEqual([{ id: 1 }]);
 
-    const rerun = await runCli(CLI, args, { input });
+    const rerun = await runCli(CLI, [...args, '--memory-limit', '1GB'], { input });
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(await query('duckdb', path, 'SELECT id, length(body) AS n FROM notes ORDER BY id')).toEqual([
       { id: 1, n: 5 },

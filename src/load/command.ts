@@ -34,7 +34,7 @@ export function loadCommand(): Command {
         const { openTarget } = await import('../targets/open-target.js');
         const { loadWithHistory } = await import('./load-with-history.js');
         const database = resolveDatabase(flags.database, flags.target);
-        const { parseMemoryLimit } = await import('../targets/duckdb-memory.js');
+        const { parseMemoryLimit } = await import('../targets/duckdb/memory.js');
         const memoryLimit =
           flags.memoryLimit === undefined
             ? {}

@@ -13,7 +13,7 @@ import { resolveOrgId } from '../tap/org-id.js';
 import { preflight } from '../tap/preflight.js';
 import { type ConfiguredStream, readStreams } from '../tap/read/read.js';
 import { streamsOf } from '../tap/streams/index.js';
-import { parseMemoryLimit } from '../targets/duckdb-memory.js';
+import { parseMemoryLimit } from '../targets/duckdb/memory.js';
 import { type StreamWriteStats, writeEvents } from '../targets/event-writer.js';
 import type { Target, TargetKind } from '../targets/target.js';
 import { migrationMessage } from '../targets/time-migration.js';

@@ -68,8 +68,13 @@ export class FreshTables {
     const filter = this.filters.get(table);
     if (!filter || layout.keys.length === 0) return null;
     const indexes = keyIndexes(layout);
+    const [only] = indexes;
+    const keyOf =
+      indexes.length === 1 && only !== undefined
+        ? (row: ShapedRow) => String(row.cells[only])
+        : (row: ShapedRow) => indexes.map((index) => String(row.cells[index])).join('\u0000');
     return rows.map((row) => {
-      const key = indexes.map((index) => String(row.cells[index])).join('\u0000');
+      const key = keyOf(row);
       const maybe = filter.mightHave(key);
       filter.add(key);
       return maybe;

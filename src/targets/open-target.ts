@@ -1,9 +1,8 @@
 import { errorMessage, TargetError } from '../tap/errors.js';
 import { checkDatabasePath, removeCreatedFiles } from './database-file.js';
-import { DuckdbTarget } from './duckdb-target.js';
-import { IN_USE } from './sqlite-errors.js';
-import { SqliteTarget } from './sqlite-target.js';
-import type { Target, TargetKind } from './target.js';
+import { DuckdbTarget } from './duckdb/target.js';
+import { SqliteTarget } from './sqlite/target.js';
+import { IN_USE, type Target, type TargetKind } from './target.js';
 import { WatchedTarget } from './watched-target.js';
 
 export interface OpenTargetOptions {

@@ -159,7 +159,11 @@ export class StreamBatches {
   private write(stream: string, progress: StreamProgress, taken: TakenRows): void {
     this.bufferedBytes -= taken.bytes;
     this.chain(async () => {
-      const written = await this.target.write(stream, taken.rows, taken.extractedAt);
+      const writing = this.target.write(stream, taken.rows, taken.extractedAt);
+      // A target on another thread has its copy now: the rows need not live until it is done.
+      taken.rows = [];
+      taken.extractedAt = [];
+      const written = await writing;
       progress.stats.inserted += written.inserted;
       progress.stats.updated += written.updated;
       if (written.unchanged) progress.stats.unchanged = (progress.stats.unchanged ?? 0) + written.unchanged;

@@ -110,5 +110,5 @@ export const REJECTED_TABLE = '_devin_tap_rejected';
 export const META_PREFIX = '_devin_tap_';
 /** Prefix of the staging tables that hold a full refresh in progress. */
 export const REFRESH_PREFIX = '_devin_tap_refresh_';
-
-export { openTarget } from './open-target.js';
+/** How a database another process writes to is named, in both engines' errors. */
+export const IN_USE = 'is in use by another process';

@@ -26,6 +26,12 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+/**
+ * The thread's young generation: batches live from one call to the next, so a small nursery costs
+ * a few more scavenges and keeps tens of MB of the default out of the resident set.
+ */
+const YOUNG_GENERATION_MB = 12;
+
 /** How long `close` waits for the thread to finish closing the database before it is stopped. */
 const CLOSE_DEADLINE_MS = 60_000;
 
@@ -62,7 +68,10 @@ export class WorkerTarget implements Target {
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
       ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
     };
-    const worker = new Worker(new URL('./target-worker.js', import.meta.url), { workerData: data });
+    const worker = new Worker(new URL('./target-worker.js', import.meta.url), {
+      workerData: data,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     return new Promise((resolve, reject) => {
       const early = (error: Error) => reject(new TargetError(`cannot open ${path}: ${error.message}`));
       worker.once('error', early);

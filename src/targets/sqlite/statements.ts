@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { Cell, ShapedRow } from './rows.js';
-import { keyIndexes } from './rows.js';
-import { writtenColumns } from './sql.js';
-import { quoteIdent, type TableLayout } from './table-layout.js';
+import type { Cell, ShapedRow } from '../rows.js';
+import { keyIndexes } from '../rows.js';
+import { writtenColumns } from '../sql.js';
+import { quoteIdent, type TableLayout } from '../table-layout.js';
 
 type SqliteValue = string | number | null;
 

@@ -1,5 +1,5 @@
-import { errorMessage, TargetError } from '../tap/errors.js';
-import { IN_USE } from './sqlite-errors.js';
+import { errorMessage, TargetError } from '../../tap/errors.js';
+import { IN_USE } from '../target.js';
 
 /**
  * Turns a DuckDB error into a TargetError naming the database file. Running out of memory says how

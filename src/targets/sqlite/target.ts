@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
-import { TargetError } from '../tap/errors.js';
-import type { Coverage } from '../tap/events.js';
-import type { JsonObject } from '../tap/json.js';
-import type { TapState } from '../tap/state/state.js';
-import type { Dialect } from './column-types.js';
+import { TargetError } from '../../tap/errors.js';
+import type { Coverage } from '../../tap/events.js';
+import type { JsonObject } from '../../tap/json.js';
+import type { TapState } from '../../tap/state/state.js';
+import type { Dialect } from '../column-types.js';
+import { FreshTables } from '../fresh-keys.js';
 import {
   type DbObject,
   type ExistingObject,
@@ -13,14 +14,12 @@ import {
   Ownership,
   objectsTableSql,
   rejectedTableSql,
-} from './owned-objects.js';
-import { type ShapedRow, shapeBatch } from './rows.js';
-import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from './runs-table.js';
-import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from './sql.js';
-import { sqliteError } from './sqlite-errors.js';
-import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
-import { decodeState, encodeState } from './state-rows.js';
-import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from './table-layout.js';
+} from '../owned-objects.js';
+import { type ShapedRow, shapeBatch } from '../rows.js';
+import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from '../runs-table.js';
+import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from '../sql.js';
+import { decodeState, encodeState } from '../state-rows.js';
+import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from '../table-layout.js';
 import {
   type MigratedColumns,
   REJECTED_TABLE,
@@ -29,7 +28,9 @@ import {
   type StreamSchema,
   type Target,
   type WriteStats,
-} from './target.js';
+} from '../target.js';
+import { sqliteError } from './errors.js';
+import { type SqliteStatements, sqliteStatements } from './statements.js';
 
 const DIALECT: Dialect = 'sqlite';
 
@@ -46,6 +47,10 @@ export class SqliteTarget implements Target {
   /** Streams in a full refresh, with what their read covers. */
   private readonly refreshing = new Map<string, Coverage | undefined>();
   private readonly statements = new Map<string, SqliteStatements>();
+  /** Keyed tables seen empty: a row whose key was never written needs no look-up (see FreshTables). */
+  private readonly fresh = new FreshTables();
+  /** Tables whose rows were counted for `fresh` since it was last forgotten. */
+  private readonly counted = new Set<string>();
   private readonly ownership: Ownership;
   /** Whether the state, rejected and objects tables exist (created on the first write). */
   private metaReady: boolean;
@@ -108,7 +113,13 @@ export class SqliteTarget implements Target {
         rejected.map(({ record, reason }) => ({ stream, reason, record, rejectedAt: now })),
       );
       // A full refresh is compared with the live rows it replaces.
-      const stats = this.insert(this.statementsOf(table, layout), this.statementsOf(stream, layout), shaped);
+      const seen = table === stream ? this.seen(table, layout, shaped) : null;
+      const stats = this.insert(
+        this.statementsOf(table, layout),
+        this.statementsOf(stream, layout),
+        shaped,
+        seen,
+      );
       return rejected.length === 0 ? stats : { ...stats, rejected: rejected.length };
     });
   }
@@ -138,6 +149,7 @@ export class SqliteTarget implements Target {
       this.db.exec(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`);
       this.db.exec(createTableSql(DIALECT, staging, layout));
       this.statements.delete(staging);
+      this.forget();
       this.refreshing.set(stream, coverage);
     });
   }
@@ -154,6 +166,7 @@ export class SqliteTarget implements Target {
       this.commit();
       this.refreshing.delete(stream);
       this.statements.delete(refreshTable(stream));
+      this.forget();
     });
   }
 
@@ -209,6 +222,7 @@ export class SqliteTarget implements Target {
   async recordRun(run: RunRecord): Promise<void> {
     this.guard(() => {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.forget();
       this.ensureMeta();
       this.begin();
       this.db.prepare(upsertRunSql(DIALECT)).run(...runParameters(run));
@@ -227,6 +241,7 @@ export class SqliteTarget implements Target {
     try {
       return work();
     } catch (error) {
+      this.forget();
       throw sqliteError(this.path, error);
     }
   }
@@ -299,14 +314,36 @@ export class SqliteTarget implements Target {
     return statements;
   }
 
+  /** Rows may reach a table another way (a swap, a rollback): every key may be stored again. */
+  private forget(): void {
+    this.fresh.clear();
+    this.counted.clear();
+  }
+
+  /** Per row, whether its key may be stored already (null: every row may). */
+  private seen(table: string, layout: TableLayout, rows: readonly ShapedRow[]): boolean[] | null {
+    if (layout.keys.length === 0) return null;
+    if (!this.counted.has(table)) {
+      const count = this.db
+        .prepare(`SELECT count(*) FROM ${quoteIdent(table)}`)
+        .pluck()
+        .get();
+      this.fresh.counted(table, Number(count));
+      this.counted.add(table);
+    }
+    return this.fresh.seen(table, layout, rows);
+  }
+
+  /** Upserts the rows; a row whose key was never written is new without a look-up. */
   private insert(
     statements: SqliteStatements,
     live: SqliteStatements,
     rows: readonly ShapedRow[],
+    seen: readonly boolean[] | null,
   ): WriteStats {
     const counts = { new: 0, same: 0, changed: 0 };
-    for (const row of rows) {
-      counts[live.compare(row)] += 1;
+    for (const [index, row] of rows.entries()) {
+      counts[seen?.[index] === false ? 'new' : live.compare(row)] += 1;
       statements.upsert(row);
     }
     const unchanged = counts.same > 0 ? { unchanged: counts.same } : {};

@@ -1,7 +1,5 @@
-import { errorMessage, TargetError } from '../tap/errors.js';
-
-/** How a database another process writes to is named, in both engines' errors. */
-export const IN_USE = 'is in use by another process';
+import { errorMessage, TargetError } from '../../tap/errors.js';
+import { IN_USE } from '../target.js';
 
 const MESSAGES: Readonly<Record<string, string>> = {
   SQLITE_BUSY: `${IN_USE} (SQLite allows one writer; a sync, load or reset is running on it?)`,

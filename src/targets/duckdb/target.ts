@@ -1,14 +1,10 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { TargetError } from '../tap/errors.js';
-import type { Coverage } from '../tap/events.js';
-import type { JsonObject } from '../tap/json.js';
-import type { TapState } from '../tap/state/state.js';
-import type { Dialect } from './column-types.js';
-import { matchingRowsSql, stageRows, upsertSql, writeSql } from './duckdb-batch.js';
-import { columnsOf, existingObjects, primaryKey, recordedObjects } from './duckdb-catalog.js';
-import { duckdbError } from './duckdb-errors.js';
-import { defaultMemoryLimit } from './duckdb-memory.js';
-import { FreshTables } from './fresh-keys.js';
+import { TargetError } from '../../tap/errors.js';
+import type { Coverage } from '../../tap/events.js';
+import type { JsonObject } from '../../tap/json.js';
+import type { TapState } from '../../tap/state/state.js';
+import type { Dialect } from '../column-types.js';
+import { FreshTables } from '../fresh-keys.js';
 import {
   type DbObject,
   META_TABLES,
@@ -16,12 +12,12 @@ import {
   Ownership,
   objectsTableSql,
   rejectedTableSql,
-} from './owned-objects.js';
-import { type ShapedBatch, shapeBatch } from './rows.js';
-import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from './runs-table.js';
-import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from './sql.js';
-import { decodeState, encodeState } from './state-rows.js';
-import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from './table-layout.js';
+} from '../owned-objects.js';
+import { type ShapedBatch, shapeBatch } from '../rows.js';
+import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from '../runs-table.js';
+import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from '../sql.js';
+import { decodeState, encodeState } from '../state-rows.js';
+import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from '../table-layout.js';
 import {
   type MigratedColumns,
   REJECTED_TABLE,
@@ -30,8 +26,12 @@ import {
   type StreamSchema,
   type Target,
   type WriteStats,
-} from './target.js';
-import { epochColumns, type TimeMigration, timeMigration } from './time-migration.js';
+} from '../target.js';
+import { epochColumns, type TimeMigration, timeMigration } from '../time-migration.js';
+import { dropStagingSql, matchingRowsSql, stageRows, upsertSql, writeSql } from './batch.js';
+import { columnsOf, existingObjects, primaryKey, recordedObjects } from './catalog.js';
+import { duckdbError } from './errors.js';
+import { defaultMemoryLimit } from './memory.js';
 
 /** A string literal (only names and fixed words are spliced this way). */
 function sqlText(text: string): string {
@@ -43,8 +43,8 @@ const DIALECT: Dialect = 'duckdb';
 /**
  * DuckDB shares its process with the reader, so its memory is bounded:
  * - memory_limit caps the buffer pool; beyond it DuckDB spills to `<database>.tmp`, beside the file.
- *   The default fits the machine (see defaultMemoryLimit): 128MB failed on one 30 MB message and on
- *   a 500-property schema, and every rerun failed the same way.
+ *   The default is what the writer needs (see defaultMemoryLimit), not a share of the machine: a
+ *   bigger pool only caches more of the tables, so memory grew with the organization.
  * - This build uses glibc malloc, which keeps freed memory in the process: a flush threshold of
  *   1MB makes DuckDB return it (malloc_trim) after each task and each bulk deallocation.
  */
@@ -149,6 +149,7 @@ export class DuckdbTarget implements Target {
       if (layout.keys.length === 0) {
         await stageRows(this.connection, `_stage_${table}`, layout, shaped);
         await this.connection.run(upsertSql(table, `_stage_${table}`, layout));
+        await this.connection.run(dropStagingSql(`_stage_${table}`));
         return { inserted: shaped.length, updated: 0, ...kept };
       }
       // Keys are unique within the batch: every staged row either inserts or updates one row.
@@ -158,6 +159,7 @@ export class DuckdbTarget implements Target {
       // A full refresh is compared with the live rows it replaces, an upsert with the table it writes.
       const compared = await this.compareStaged(stream, table, layout, before);
       for (const sql of writeSql(table, `_stage_${table}`, layout, seen)) await this.connection.run(sql);
+      await this.connection.run(dropStagingSql(`_stage_${table}`));
       const after = await this.rowCount(table);
       const existing = table === stream ? shaped.length - (after - before) : compared.existing;
       const unchanged = compared.same > 0 ? { unchanged: compared.same } : {};

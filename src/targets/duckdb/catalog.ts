@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type DbObject, type ExistingObject, OBJECTS_TABLE, type ObjectType } from './owned-objects.js';
-import type { ExistingColumn } from './table-layout.js';
+import { type DbObject, type ExistingObject, OBJECTS_TABLE, type ObjectType } from '../owned-objects.js';
+import type { ExistingColumn } from '../table-layout.js';
 
 /** A table's columns in order ([] when the table does not exist). */
 export async function columnsOf(connection: DuckDBConnection, table: string): Promise<ExistingColumn[]> {

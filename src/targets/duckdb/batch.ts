@@ -1,8 +1,8 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import type { ColumnKind } from './column-types.js';
-import type { Cell, ShapedRow } from './rows.js';
-import { writtenColumns } from './sql.js';
-import { EXTRA_COLUMN, EXTRACTED_AT_COLUMN, quoteIdent, type TableLayout } from './table-layout.js';
+import type { ColumnKind } from '../column-types.js';
+import type { Cell, ShapedRow } from '../rows.js';
+import { writtenColumns } from '../sql.js';
+import { EXTRA_COLUMN, EXTRACTED_AT_COLUMN, quoteIdent, type TableLayout } from '../table-layout.js';
 
 /** Staging column types: what the appender writes; converted to the table's types by the upsert. */
 const STAGING_TYPES: Readonly<Record<ColumnKind, string>> = {
@@ -43,6 +43,11 @@ export function createStagingSql(staging: string, layout: TableLayout, withSeen 
   });
   if (withSeen) columns.push(`${SEEN_COLUMN} BOOLEAN`);
   return `CREATE OR REPLACE TEMP TABLE ${quoteIdent(staging)} (${columns.join(', ')})`;
+}
+
+/** Frees a staged batch once written: a temp table's rows stay in memory until it is dropped. */
+export function dropStagingSql(staging: string): string {
+  return `DROP TABLE IF EXISTS temp.main.${quoteIdent(staging)}`;
 }
 
 /** The staging rows converted to the table's column types (epoch seconds and ms to TIMESTAMPTZ). */
