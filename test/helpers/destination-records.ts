@@ -7,7 +7,7 @@
 import { expect } from 'vitest';
 import { streamSchema } from '../../src/tap/catalog.js';
 import type { JsonObject } from '../../src/tap/json.js';
-import { STREAM_NAMES } from '../../src/tap/streams/index.js';
+import { ALL_STREAM_NAMES as STREAM_NAMES } from '../../src/tap/streams/index.js';
 import { timestampFields } from '../../src/tap/timestamps.js';
 
 export const ISO_SECOND = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
