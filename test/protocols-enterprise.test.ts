@@ -3,8 +3,10 @@ import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { ENTERPRISE_STREAMS, enterpriseKey, expectedEnterprise } from './enterprise-truth.js';
 import { airbyteMessages, configuredCatalog } from './helpers/airbyte-protocol.js';
+import { databaseRows, withoutNulls } from './helpers/database-rows.js';
 import { asTapRecord } from './helpers/destination-records.js';
 import { CLI, jsonLines, runCli, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
+import { pipeTapIntoLoad } from './helpers/singer-pipe.js';
 
 const DAY = 86_400;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -61,6 +63,20 @@ describe('enterprise scope in Airbyte and Singer modes', () => {
       expect(keyed(stream, fromAirbyte[stream] ?? []), `airbyte ${stream}`).toEqual(want);
       if (!optIn.has(stream))
         expect(keyed(stream, fromSinger[stream] ?? []), `singer ${stream}`).toEqual(want);
+    }
+  });
+
+  it('tap-devin | devin-tap load fills both engines exactly as the simulator serves', async () => {
+    const expected = expectedEnterprise(sim, { now: nowSeconds(), metricsFrom: nowSeconds() - 90 * DAY });
+    for (const kind of ['duckdb', 'sqlite'] as const) {
+      const database = `${dir}/loaded.${kind}`;
+      const piped = await pipeTapIntoLoad(['--config', config], ['--target', kind, '--database', database]);
+      expect(piped.loadCode, piped.stderr).toBe(0);
+      for (const stream of ENTERPRISE_STREAMS.filter((name) => !name.startsWith('session_'))) {
+        const rows = (await databaseRows(kind, database, stream, 'enterprise')).map(withoutNulls);
+        const want = (expected[stream] ?? []).map(withoutNulls);
+        expect(keyed(stream, rows), `${kind} ${stream}`).toEqual(keyed(stream, want));
+      }
     }
   });
 });
