@@ -75,7 +75,7 @@ export function syncCommand(): Command {
           },
           target: kind,
           database: path,
-          streams: names.join(','),
+          ...(flags.streams === undefined ? {} : { streams: names.join(',') }),
           fullRefresh: flags.fullRefresh === true,
           quiet: flags.quiet === true,
           json: flags.json === true,

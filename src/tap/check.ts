@@ -5,7 +5,7 @@ import { giveUpMessage } from './give-up.js';
 import { createHttpClient, type HttpClient, type HttpOptions } from './http/http.js';
 import type { JsonObject } from './json.js';
 import { probeRequest } from './read/probe.js';
-import { resolvePath } from './read/stream-path.js';
+import { parentQuery, resolvePath } from './read/stream-path.js';
 import { displayBaseUrl } from './redact.js';
 import { type StreamDef, streamsOf } from './streams/index.js';
 
@@ -40,7 +40,8 @@ async function probe(
       resolvePath(stream, config.orgId, parent),
       Math.floor(Date.now() / 1000),
     );
-    const items = request.records(await http.getJson(request.path, request.query, context));
+    const query = { ...request.query, ...(parent ? parentQuery(stream, parent) : {}) };
+    const items = request.records(await http.getJson(request.path, query, context));
     return items[0] ? { stream, outcome: 'ok', first: items[0] } : { stream, outcome: 'ok' };
   } catch (error) {
     return { stream, outcome: 'error', error };
