@@ -61,6 +61,18 @@ describe.each(KINDS)('%s: devin-tap sync --scope enterprise', (kind) => {
     expect(logs.length).toBeGreaterThan((expected.audit_logs ?? []).length);
   });
 
+  it('without --streams reads the enterprise default streams (the opt-in ones left out)', async () => {
+    const dir = syncTempDir();
+    const database = databasePath(dir, kind);
+    const run = await runSync(['--config', configOf(dir), '--target', kind, '--database', database]);
+    expect(run.code, run.stderr).toBe(0);
+    const streams = (run.summary?.streams ?? []).map((row) => row.stream);
+    expect(streams).toContain('organizations');
+    expect(streams).toContain('audit_logs');
+    expect(streams).not.toContain('session_messages');
+    expect(streams).not.toContain('session_attachments');
+  });
+
   it('refuses an org-scoped key, and a database of the other scope, before anything changes', async () => {
     const dir = syncTempDir();
     const fresh = databasePath(dir, kind, 'never');
