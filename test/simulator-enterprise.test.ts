@@ -176,6 +176,11 @@ describe('enterprise simulator: lists', () => {
     expect(await all(ent('members/service-users'), 3)).toEqual(sim.enterprise.serviceUsers());
     expect(await all(ent('members/idp-groups'), 2)).toEqual(sim.enterprise.idpGroups());
     expect(await all(ent('roles'), 2)).toEqual(sim.enterprise.roles());
+    const second = sim.orgIds[1] as string;
+    const ofSecond = await all(ent(`organizations/${second}/members/users`));
+    expect(ofSecond.map((user) => user.user_id).sort()).toEqual(
+      [...sim.organization(second).users()].map((user) => user.user_id).sort(),
+    );
   });
 });
 
@@ -309,6 +314,10 @@ describe('enterprise simulator: audit log and metrics', () => {
     );
     expect((await call(ent(`audit-logs?time_after=${from - 2 * DAY}&time_before=${last}`))).status).toBe(422);
     expect((await call(ent(`audit-logs?time_before=${last}`))).status).toBe(422);
+    const second = sim.orgIds[1] as string;
+    const action = String(truth[0]?.action);
+    const filteredRows = await all(ent(`organizations/${second}/audit-logs?order=asc&action=${action}`), 5);
+    expect(filteredRows).toEqual(truth.filter((row) => row.org_id === second && row.action === action));
   });
 
   it('grows when a test changes data, in the organization changed', async () => {

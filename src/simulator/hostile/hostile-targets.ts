@@ -1,7 +1,7 @@
 import { SPECIAL } from '../core/special.js';
-import type { HostileTargets } from '../index.js';
 import type { createOrgData } from '../organization/data.js';
 import type { OrgStore } from '../organization/org-store.js';
+import type { HostileTargets } from '../types.js';
 import { hiddenValues } from './hostile.js';
 import { HOSTILE_AT } from './hostile-modes.js';
 

@@ -1,10 +1,10 @@
 import type { JsonObject } from '../../tap/json.js';
 import { byUser } from '../endpoints/cost-api.js';
-import type { ConsumptionChange } from '../index.js';
 import { billingCycleStart, billingDay, dayStart, type Owner } from '../organization/consumption.js';
 import { type ConsumptionWindow, consumptionReply } from '../organization/consumption-reply.js';
 import type { createOrgData } from '../organization/data.js';
 import type { UserChange } from '../organization/user-store.js';
+import type { ConsumptionChange } from '../types.js';
 
 type OrgData = ReturnType<typeof createOrgData>;
 
