@@ -332,7 +332,7 @@ describe('enterprise simulator: audit log and metrics', () => {
       ['member.updated', sim.orgId],
       ['session.created', second],
     ]);
-    expect((newest[1]?.data as JsonObject).session_id).toBe(added);
+    expect(((newest[1]?.data ?? {}) as JsonObject).session_id).toBe(added);
     const since = Number(newest[1]?.created_at);
     const tail = items((await call(ent(`audit-logs?order=asc&time_after=${since}`))).body);
     expect(tail.map((row) => row.action)).toEqual(['session.created', 'member.updated']);
@@ -357,7 +357,7 @@ describe('enterprise simulator: audit log and metrics', () => {
       sessions.reduce((sum, row) => sum + cents(row.acus_consumed), 0),
     );
     const bugs = categories.find((row) => row.category === 'bug_fixing');
-    const subs = (bugs?.subcategories as JsonObject[]).reduce(
+    const subs = ((bugs?.subcategories ?? []) as JsonObject[]).reduce(
       (sum, row) => sum + Number(row.sessions_count),
       0,
     );
