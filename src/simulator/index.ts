@@ -1,9 +1,9 @@
-import { handleApi } from './endpoints/api.js';
 import { createEnterprise } from './enterprise/enterprise.js';
 import { MAX_ORGS } from './enterprise/orgs.js';
 import { HOSTILE_OFF, resolveHostile } from './hostile/hostile-modes.js';
 import { Network } from './network.js';
 import { MAX_USERS } from './organization/gen-users.js';
+import { handleApi } from './router.js';
 import { RunningSimulator } from './running-simulator.js';
 import { listen, type RequestLogEntry } from './server.js';
 import type { ResolvedOptions, Simulator, SimulatorOptions } from './types.js';

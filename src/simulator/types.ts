@@ -1,17 +1,19 @@
 import type { JsonObject, JsonValue } from '../tap/json.js';
 import type { HostileModes } from './hostile/hostile-modes.js';
+import type { HostileTargets } from './hostile/hostile-targets.js';
 import type { NetworkOptions } from './network.js';
-import type { Product } from './organization/consumption.js';
 import type { ConsumptionWindow } from './organization/consumption-reply.js';
 import type { Period } from './organization/metrics.js';
 import type { SessionChange } from './organization/session-store.js';
 import type { UserChange } from './organization/user-store.js';
 import type { RequestLogEntry } from './server.js';
+import type { ConsumptionChange } from './views/cost-view.js';
 import type { EnterpriseView } from './views/enterprise-view.js';
 import type { MetricKind } from './views/org-scope-view.js';
 import type { OrgView as OrganizationView } from './views/org-view.js';
 
 /** The simulator's options and its programmatic face (re-exported by index.ts). */
+export type { ConsumptionChange, HostileTargets };
 
 export interface SimulatorOptions {
   /** Default 0 (pick a free port); the host is always 127.0.0.1. */
@@ -45,36 +47,6 @@ export interface SimulatorOptions {
 }
 
 export type ResolvedOptions = Required<Omit<SimulatorOptions, 'hostile'>> & { hostile: HostileModes };
-
-/** More ACUs on one billing day: for `userId`, else `serviceUserId`, else nobody listed. */
-export interface ConsumptionChange {
-  userId?: string;
-  serviceUserId?: string;
-  /** Any time inside the billing day (epoch seconds); default the last billing day. */
-  date?: number;
-  product: Product;
-  acus: number;
-}
-
-/** The records each switched-on hostile mode strikes (ids as the simulator knows them internally). */
-export interface HostileTargets {
-  millisecondCursor: { sessionId: string | null; playbookId: string | null };
-  keyless: {
-    sessionId: string | null;
-    playbookIds: string[];
-    secretId: string | null;
-    noteId: string | null;
-    userId: string | null;
-  };
-  nestedSecret: { secretIds: string[] };
-  echoToken: {
-    sessionId: string | null;
-    playbookId: string | null;
-    noteId: string | null;
-    userId: string | null;
-  };
-  bigMessage: { sessionId: string | null; ordinal: number };
-}
 
 export interface Simulator {
   readonly baseUrl: string;

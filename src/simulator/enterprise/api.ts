@@ -11,14 +11,8 @@ import {
   enterpriseServiceUsers,
   enterpriseUsers,
 } from './people.js';
+import type { EnterpriseRoute } from './route.js';
 import { organizations } from './view-data.js';
-
-export interface EnterpriseRoute {
-  /** The enterprise permission the key needs (null: any enterprise key). */
-  permission: string | null;
-  alsoGrantedBy?: string;
-  handle: (enterprise: Enterprise, request: ListRequest) => ApiResponse;
-}
 
 const SESSIONS = 'ViewAccountSessions';
 const MEMBERSHIP = 'ManageAccountMembership';
