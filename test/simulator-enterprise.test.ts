@@ -232,6 +232,7 @@ describe('enterprise simulator: keys', () => {
       const refused = await call(orgPath(second, '/secrets'));
       expect(refused.status).toBe(403);
       expect(String(refused.body.detail)).toContain(second);
+      expect(refused.body.required_permission).toBe('ManageOrgSecrets');
       expect((await call(orgPath(first, '/secrets'))).status).toBe(200);
       expect((await call(orgPath(second, '/playbooks'))).status).toBe(200);
       expect((await call(orgPath(second, '/secrets'), sim.orgToken(second))).status).toBe(200);

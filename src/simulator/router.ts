@@ -57,13 +57,19 @@ function orgRefusal(
   orgId: string,
   rest: readonly string[],
   instance: string,
+  permission: string,
 ) {
   if (role.orgId !== null && role.orgId !== orgId) {
     return problem(403, `This key belongs to organization ${role.orgId}, not ${orgId}`, instance);
   }
   const path = rest.join('/');
   if (role.orgId === null && enterprise.denials.has(orgId, path)) {
-    return problem(403, `The enterprise key may not read ${path} of organization ${orgId}`, instance);
+    return problem(
+      403,
+      `The API key's role lacks the ${permission} permission in organization ${orgId}`,
+      instance,
+      { required_permission: permission },
+    );
   }
   return null;
 }
@@ -93,7 +99,7 @@ export function handleApi(
   if (!found || orgId === undefined) return problem(404, `No route for ${method} ${instance}`, instance);
   const state = enterprise.orgs[enterprise.position(orgId)];
   if (!state) return problem(404, `Organization '${orgId}' not found`, instance);
-  const refused = orgRefusal(enterprise, role, orgId, rest, instance);
+  const refused = orgRefusal(enterprise, role, orgId, rest, instance, found.permission);
   if (refused) return refused;
   const granted = permissions.has(found.permission) || permissions.has(found.alsoGrantedBy ?? '');
   if (!granted) {

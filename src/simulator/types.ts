@@ -121,7 +121,7 @@ export interface Simulator {
   readonly enterpriseToken: string;
   /** An enterprise key without ManageBilling (403 on the enterprise consumption routes only). */
   readonly noBillingToken: string;
-  /** A new enterprise key holding every enterprise permission but `permissions`. */
+  /** A new enterprise key holding every enterprise and inherited org permission but `permissions`. */
   enterpriseTokenWithout(permissions: readonly string[]): string;
   /** An organization's own key (org-scoped: 403 on enterprise paths and on other organizations). */
   orgToken(orgId: string): string;
