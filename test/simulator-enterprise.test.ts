@@ -29,9 +29,9 @@ const cents = (value: unknown) => Math.round(Number(value ?? 0) * 100);
 const product = (day: JsonObject, name: string) => cents((day.acus_by_product as JsonObject)[name]);
 
 /** Every item of a v3 list, page by page (`first` small, cursors URL-encoded). */
-async function all(path: string, first = 7, token = sim.enterpriseToken): Promise<JsonObject[]> {
+async function all(path: string, first = 7, token = sim.enterpriseToken, cursor = ''): Promise<JsonObject[]> {
   const rows: JsonObject[] = [];
-  let after = '';
+  let after = cursor === '' ? '' : `&after=${encodeURIComponent(cursor)}`;
   const join = path.includes('?') ? '&' : '?';
   for (;;) {
     const { status, body } = await call(`${path}${join}first=${first}${after}`, token);
@@ -144,6 +144,24 @@ describe('enterprise simulator: lists', () => {
     expect(limited).toEqual([...sim.organization(second).insights()]);
     const recent = await call(ent(`sessions?created_after=${times[10]}`));
     expect(recent.body.total).toBe(truth.filter((row) => Number(row.created_at) >= Number(times[10])).length);
+  });
+
+  it('keeps its cursor when sessions are added mid-pagination; updated_after finds the changed ones', async () => {
+    const before = sim.orgIds
+      .flatMap((id) => [...sim.organization(id).sessions()])
+      .map((row) => row.session_id);
+    const firstPage = await call(ent('sessions?first=10'));
+    const third = sim.orgIds[2] as string;
+    const [added] = sim.organization(third).addSessions(1);
+    const rest = await all(ent('sessions'), 13, sim.enterpriseToken, String(firstPage.body.end_cursor));
+    const seen = [...items(firstPage.body), ...rest].map((row) => row.session_id);
+    expect(seen).toHaveLength(before.length);
+    expect(new Set(seen)).toEqual(new Set(before));
+    const since = Number([...sim.organization(third).sessions()][0]?.created_at);
+    const changed = String([...sim.organization(sim.orgIds[1] as string).sessions()][4]?.session_id);
+    sim.organization(sim.orgIds[1] as string).updateSession(changed, { status: 'exit' });
+    const fresh = await all(ent(`sessions?updated_after=${since}`));
+    expect(fresh.map((row) => row.session_id).sort()).toEqual([added, changed].sort());
   });
 
   it('serves messages and attachments with org_id, playbooks and notes across orgs', async () => {
