@@ -29,9 +29,9 @@ const cents = (value: unknown) => Math.round(Number(value ?? 0) * 100);
 const product = (day: JsonObject, name: string) => cents((day.acus_by_product as JsonObject)[name]);
 
 /** Every item of a v3 list, page by page (`first` small, cursors URL-encoded). */
-async function all(path: string, first = 7, token = sim.enterpriseToken): Promise<JsonObject[]> {
+async function all(path: string, first = 7, token = sim.enterpriseToken, cursor = ''): Promise<JsonObject[]> {
   const rows: JsonObject[] = [];
-  let after = '';
+  let after = cursor === '' ? '' : `&after=${encodeURIComponent(cursor)}`;
   const join = path.includes('?') ? '&' : '?';
   for (;;) {
     const { status, body } = await call(`${path}${join}first=${first}${after}`, token);
@@ -146,6 +146,24 @@ describe('enterprise simulator: lists', () => {
     expect(recent.body.total).toBe(truth.filter((row) => Number(row.created_at) >= Number(times[10])).length);
   });
 
+  it('keeps its cursor when sessions are added mid-pagination; updated_after finds the changed ones', async () => {
+    const before = sim.orgIds
+      .flatMap((id) => [...sim.organization(id).sessions()])
+      .map((row) => row.session_id);
+    const firstPage = await call(ent('sessions?first=10'));
+    const third = sim.orgIds[2] as string;
+    const [added] = sim.organization(third).addSessions(1);
+    const rest = await all(ent('sessions'), 13, sim.enterpriseToken, String(firstPage.body.end_cursor));
+    const seen = [...items(firstPage.body), ...rest].map((row) => row.session_id);
+    expect(seen).toHaveLength(before.length);
+    expect(new Set(seen)).toEqual(new Set(before));
+    const since = Number([...sim.organization(third).sessions()][0]?.created_at);
+    const changed = String([...sim.organization(sim.orgIds[1] as string).sessions()][4]?.session_id);
+    sim.organization(sim.orgIds[1] as string).updateSession(changed, { status: 'exit' });
+    const fresh = await all(ent(`sessions?updated_after=${since}`));
+    expect(fresh.map((row) => row.session_id).sort()).toEqual([added, changed].sort());
+  });
+
   it('serves messages and attachments with org_id, playbooks and notes across orgs', async () => {
     const third = sim.orgIds[2] as string;
     const org = sim.organization(third);
@@ -176,6 +194,11 @@ describe('enterprise simulator: lists', () => {
     expect(await all(ent('members/service-users'), 3)).toEqual(sim.enterprise.serviceUsers());
     expect(await all(ent('members/idp-groups'), 2)).toEqual(sim.enterprise.idpGroups());
     expect(await all(ent('roles'), 2)).toEqual(sim.enterprise.roles());
+    const second = sim.orgIds[1] as string;
+    const ofSecond = await all(ent(`organizations/${second}/members/users`));
+    expect(ofSecond.map((user) => user.user_id).sort()).toEqual(
+      [...sim.organization(second).users()].map((user) => user.user_id).sort(),
+    );
   });
 });
 
@@ -227,6 +250,7 @@ describe('enterprise simulator: keys', () => {
       const refused = await call(orgPath(second, '/secrets'));
       expect(refused.status).toBe(403);
       expect(String(refused.body.detail)).toContain(second);
+      expect(refused.body.required_permission).toBe('ManageOrgSecrets');
       expect((await call(orgPath(first, '/secrets'))).status).toBe(200);
       expect((await call(orgPath(second, '/playbooks'))).status).toBe(200);
       expect((await call(orgPath(second, '/secrets'), sim.orgToken(second))).status).toBe(200);
@@ -309,6 +333,10 @@ describe('enterprise simulator: audit log and metrics', () => {
     );
     expect((await call(ent(`audit-logs?time_after=${from - 2 * DAY}&time_before=${last}`))).status).toBe(422);
     expect((await call(ent(`audit-logs?time_before=${last}`))).status).toBe(422);
+    const second = sim.orgIds[1] as string;
+    const action = String(truth[0]?.action);
+    const filteredRows = await all(ent(`organizations/${second}/audit-logs?order=asc&action=${action}`), 5);
+    expect(filteredRows).toEqual(truth.filter((row) => row.org_id === second && row.action === action));
   });
 
   it('grows when a test changes data, in the organization changed', async () => {
@@ -323,7 +351,7 @@ describe('enterprise simulator: audit log and metrics', () => {
       ['member.updated', sim.orgId],
       ['session.created', second],
     ]);
-    expect((newest[1]?.data as JsonObject).session_id).toBe(added);
+    expect(((newest[1]?.data ?? {}) as JsonObject).session_id).toBe(added);
     const since = Number(newest[1]?.created_at);
     const tail = items((await call(ent(`audit-logs?order=asc&time_after=${since}`))).body);
     expect(tail.map((row) => row.action)).toEqual(['session.created', 'member.updated']);
@@ -348,7 +376,7 @@ describe('enterprise simulator: audit log and metrics', () => {
       sessions.reduce((sum, row) => sum + cents(row.acus_consumed), 0),
     );
     const bugs = categories.find((row) => row.category === 'bug_fixing');
-    const subs = (bugs?.subcategories as JsonObject[]).reduce(
+    const subs = ((bugs?.subcategories ?? []) as JsonObject[]).reduce(
       (sum, row) => sum + Number(row.sessions_count),
       0,
     );

@@ -71,10 +71,14 @@ export class Tokens {
     return token;
   }
 
-  /** An enterprise key holding `permissions` (and every org permission, inherited in each organization). */
-  enterprise(permissions: readonly string[]): string {
+  /**
+   * An enterprise key holding `permissions` and every org permission (inherited in each organization)
+   * but those in `without`.
+   */
+  enterprise(permissions: readonly string[], without: readonly string[] = []): string {
     const token = this.make('e', ++this.enterpriseCount);
-    this.roles.set(token, { permissions: new Set([...permissions, ...PERMISSIONS]), orgId: null });
+    const held = [...permissions, ...PERMISSIONS].filter((name) => !without.includes(name));
+    this.roles.set(token, { permissions: new Set(held), orgId: null });
     return token;
   }
 

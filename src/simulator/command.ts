@@ -3,8 +3,8 @@ import { runCommand } from '../run-command.js';
 import { InputError } from '../tap/errors.js';
 import { MAX_ORGS } from './enterprise/orgs.js';
 import { type HostileModes, MAX_BIG_MESSAGE_MB } from './hostile/hostile-modes.js';
-import type { SimulatorOptions } from './index.js';
 import { MAX_USERS } from './organization/gen-users.js';
+import type { SimulatorOptions } from './types.js';
 
 export interface SimulateIo {
   out: (line: string) => void;

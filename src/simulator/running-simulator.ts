@@ -3,10 +3,10 @@ import { ENTERPRISE_PERMISSIONS } from './auth.js';
 import type { Enterprise } from './enterprise/enterprise.js';
 import { type HostileModes, resolveHostile } from './hostile/hostile-modes.js';
 import { hostileTargets, leakCanaries } from './hostile/hostile-targets.js';
-import type { HostileTargets, ResolvedOptions, Simulator } from './index.js';
 import type { Network, NetworkOptions } from './network.js';
 import type { OrgData } from './organization/data.js';
 import { closeServer, type RequestLogEntry } from './server.js';
+import type { HostileTargets, ResolvedOptions, Simulator } from './types.js';
 import { EnterpriseView } from './views/enterprise-view.js';
 import { OrgView } from './views/org-view.js';
 
@@ -64,7 +64,7 @@ export class RunningSimulator extends OrgView implements Simulator {
   }
 
   enterpriseTokenWithout(permissions: readonly string[]): string {
-    return this.whole.tokens.enterprise(ENTERPRISE_PERMISSIONS.filter((name) => !permissions.includes(name)));
+    return this.whole.tokens.enterprise(ENTERPRISE_PERMISSIONS, permissions);
   }
 
   orgToken(orgId: string): string {

@@ -1,5 +1,17 @@
 import type { JsonObject } from '../../tap/json.js';
-import type { TimeFilter } from '../organization/session-query.js';
+
+/** Half-open ranges on epoch seconds: created_after <= created_at < created_before (same for updated). */
+export interface TimeFilter {
+  createdAfter?: number;
+  createdBefore?: number;
+  updatedAfter?: number;
+  updatedBefore?: number;
+}
+
+export interface IndexPage {
+  indexes: number[];
+  hasNext: boolean;
+}
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 200;

@@ -2,8 +2,9 @@ import { type ApiResponse, ok, problem } from '../core/problem.js';
 import type { FieldError } from '../core/query.js';
 import type { Owner } from '../organization/consumption.js';
 import { type ConsumptionWindow, consumptionReply } from '../organization/consumption-reply.js';
-import type { ApiState, Route } from './api.js';
+import type { ApiState } from '../organization/data.js';
 import { listUsers } from './lists.js';
+import type { Route } from './route.js';
 
 const MEMBERSHIP = 'ViewOrgMembership';
 const CONSUMPTION = 'ViewOrgConsumption';

@@ -1,8 +1,9 @@
 import { type ApiResponse, ok, problem } from '../core/problem.js';
 import type { FieldError } from '../core/query.js';
+import type { ApiState } from '../organization/data.js';
 import type { Metrics, Period } from '../organization/metrics.js';
-import type { ApiState, Route } from './api.js';
 import { type ListRequest, listItems } from './lists.js';
+import type { Route } from './route.js';
 
 const MAX_LIMIT = 100;
 const PERIODS: Record<string, Period> = { dau: 'day', wau: 'week', mau: 'month' };

@@ -1,9 +1,10 @@
 import { type ApiResponse, ok, problem } from '../core/problem.js';
 import { type ListRequest, listItems, listMessages } from '../endpoints/lists.js';
 import type { OrgData } from '../organization/data.js';
+import type { OrgStore } from '../organization/org-store.js';
 import { auditRoute, costRoute, metricsRoute } from './cost-api.js';
 import type { Enterprise } from './enterprise.js';
-import { listConcatenated, listEnterpriseSessions } from './lists.js';
+import { type ConcatSource, listConcatenated, listEnterpriseSessions } from './lists.js';
 import {
   enterpriseIdpGroups,
   enterpriseIdpUsers,
@@ -11,14 +12,8 @@ import {
   enterpriseServiceUsers,
   enterpriseUsers,
 } from './people.js';
+import type { EnterpriseRoute } from './route.js';
 import { organizations } from './view-data.js';
-
-export interface EnterpriseRoute {
-  /** The enterprise permission the key needs (null: any enterprise key). */
-  permission: string | null;
-  alsoGrantedBy?: string;
-  handle: (enterprise: Enterprise, request: ListRequest) => ApiResponse;
-}
 
 const SESSIONS = 'ViewAccountSessions';
 const MEMBERSHIP = 'ManageAccountMembership';
@@ -88,6 +83,15 @@ function membersRoute(kind: string | undefined, orgId: string | null): Enterpris
   });
 }
 
+/** Each organization's store of one kind (playbooks, notes), one after the other. */
+function each(store: (org: OrgData) => OrgStore): ConcatSource {
+  return {
+    page: (org, after, first) => store(org).page(after, first),
+    item: (org, index) => store(org).item(index),
+    total: (org) => store(org).total(),
+  };
+}
+
 const LISTS: Record<string, EnterpriseRoute> = {
   organizations: {
     permission: 'ManageOrganizations',
@@ -100,11 +104,7 @@ const LISTS: Record<string, EnterpriseRoute> = {
     listConcatenated(
       e.orgs,
       'enterprise-playbooks',
-      {
-        page: (o, a, f) => o.playbooks.page(a, f),
-        item: (o, i) => o.playbooks.item(i),
-        total: (o) => o.playbooks.total(),
-      },
+      each((o) => o.playbooks),
       r,
     ),
   ),
@@ -114,11 +114,7 @@ const LISTS: Record<string, EnterpriseRoute> = {
       return listConcatenated(
         e.orgs,
         'enterprise-notes',
-        {
-          page: (o, a, f) => o.notes.page(a, f),
-          item: (o, i) => o.notes.item(i),
-          total: (o) => o.notes.total(),
-        },
+        each((o) => o.notes),
         r,
       );
     const rows = e.orgs.flatMap((org) => [...org.notes.all()]).filter((note) => note.access_type === access);

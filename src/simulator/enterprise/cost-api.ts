@@ -6,7 +6,6 @@ import { type ListRequest, listItems, servePage, unprocessable } from '../endpoi
 import { answerMetric, isMetricKind } from '../endpoints/org-scope-api.js';
 import type { ConsumptionWindow } from '../organization/consumption-reply.js';
 import { Metrics } from '../organization/metrics.js';
-import type { EnterpriseRoute } from './api.js';
 import {
   acuLimits,
   billingCycles,
@@ -18,6 +17,7 @@ import {
 import type { Enterprise } from './enterprise.js';
 import { selectedOrgs } from './lists.js';
 import { enterpriseUsers } from './people.js';
+import type { EnterpriseRoute } from './route.js';
 
 const BILLING = 'ManageBilling';
 /** The longest time range an audit-log query may span. */

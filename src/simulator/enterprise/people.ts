@@ -28,8 +28,25 @@ function assignment(item: JsonValue): JsonObject {
   return { role: { ...role, role_type: 'org' }, org_id: orgId };
 }
 
-/** Members with a direct role, once each across the organizations, with one assignment per organization. */
+const cache = new WeakMap<Enterprise, { stamp: string; rows: JsonObject[] }>();
+
+/**
+ * Members with a direct role, once each across the organizations, with one assignment per organization.
+ * Shared, not to be changed: cached while no member changes (every change goes through the audit log) and no hostile mode switches.
+ */
 export function enterpriseUsers(enterprise: Enterprise): JsonObject[] {
+  const stamp = [
+    enterprise.audit.all().length,
+    ...enterprise.orgs.map((org) => `${org.users.size}${JSON.stringify(org.hostile.modes)}`),
+  ].join('|');
+  const cached = cache.get(enterprise);
+  if (cached?.stamp === stamp) return cached.rows;
+  const rows = mergeUsers(enterprise);
+  cache.set(enterprise, { stamp, rows });
+  return rows;
+}
+
+function mergeUsers(enterprise: Enterprise): JsonObject[] {
   const byId = new Map<string, JsonObject>();
   const out: JsonObject[] = [];
   for (const org of enterprise.orgs) {

@@ -1,11 +1,30 @@
 import { SPECIAL } from '../core/special.js';
-import type { HostileTargets } from '../index.js';
 import type { createOrgData } from '../organization/data.js';
 import type { OrgStore } from '../organization/org-store.js';
 import { hiddenValues } from './hostile.js';
 import { HOSTILE_AT } from './hostile-modes.js';
 
 type OrgData = ReturnType<typeof createOrgData>;
+
+/** The records each switched-on hostile mode strikes (ids as the simulator knows them internally). */
+export interface HostileTargets {
+  millisecondCursor: { sessionId: string | null; playbookId: string | null };
+  keyless: {
+    sessionId: string | null;
+    playbookIds: string[];
+    secretId: string | null;
+    noteId: string | null;
+    userId: string | null;
+  };
+  nestedSecret: { secretIds: string[] };
+  echoToken: {
+    sessionId: string | null;
+    playbookId: string | null;
+    noteId: string | null;
+    userId: string | null;
+  };
+  bigMessage: { sessionId: string | null; ordinal: number };
+}
 
 function orgId(store: OrgStore, index: number): string | null {
   return index < store.count ? store.ids.id(index) : null;

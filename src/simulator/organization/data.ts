@@ -1,7 +1,6 @@
 import { Tokens } from '../auth.js';
 import { ID_KIND, IdCodec } from '../core/ids.js';
 import { LogicalClock } from '../core/timeline.js';
-import type { ApiState } from '../endpoints/api.js';
 import { Hostile } from '../hostile/hostile.js';
 import type { HostileModes } from '../hostile/hostile-modes.js';
 import { Consumption } from './consumption.js';
@@ -22,6 +21,19 @@ export interface DataOptions {
   hostile: HostileModes;
   users: number;
   schedules: number;
+}
+
+/** One organization's stores, as its endpoints read them. */
+export interface ApiState {
+  orgId: string;
+  tokens: Tokens;
+  sessions: SessionStore;
+  playbooks: OrgStore;
+  secrets: OrgStore;
+  notes: OrgStore;
+  users: UserStore;
+  consumption: Consumption;
+  org: OrgScope;
 }
 
 /** What the organizations of one enterprise share: the clock of changes, the keys, members of other orgs. */

@@ -1,8 +1,8 @@
 import type { JsonObject } from '../../tap/json.js';
 import type { IdCodec } from '../core/ids.js';
+import type { IndexPage } from '../core/query.js';
 import { type LogicalClock, orgObjectTimes } from '../core/timeline.js';
 import type { OrgTimes } from './gen-org.js';
-import type { IndexPage } from './session-query.js';
 
 export type OrgGenerator = (id: string, index: number, times: OrgTimes) => JsonObject;
 

@@ -1,18 +1,8 @@
+import type { IndexPage, TimeFilter } from '../core/query.js';
 import { MAX_SESSION_DURATION } from '../core/timeline.js';
 import type { SessionStore } from './session-store.js';
 
-/** Half-open ranges on epoch seconds: created_after <= created_at < created_before (same for updated). */
-export interface TimeFilter {
-  createdAfter?: number;
-  createdBefore?: number;
-  updatedAfter?: number;
-  updatedBefore?: number;
-}
-
-export interface IndexPage {
-  indexes: number[];
-  hasNext: boolean;
-}
+export type { IndexPage, TimeFilter };
 
 /** First index in [0, size) whose created_at >= at (created_at strictly increases with the index). */
 function lowerBound(store: SessionStore, at: number): number {

@@ -1,4 +1,5 @@
 import type { JsonObject } from '../../tap/json.js';
+import type { IndexPage } from '../core/query.js';
 import type { Hostile } from '../hostile/hostile.js';
 import {
   DRAW,
@@ -13,7 +14,6 @@ import {
   skewedCdf,
   userId,
 } from './gen-users.js';
-import type { IndexPage } from './session-query.js';
 
 /** Which generated member a base member is: (seed, index) of its own org, or another org's (a shared member). */
 export type MemberSource = (index: number) => { seed: number; index: number };

@@ -1,7 +1,12 @@
 import type { JsonObject } from '../../tap/json.js';
 import { byUser } from '../endpoints/cost-api.js';
-import type { ConsumptionChange } from '../index.js';
-import { billingCycleStart, billingDay, dayStart, type Owner } from '../organization/consumption.js';
+import {
+  billingCycleStart,
+  billingDay,
+  dayStart,
+  type Owner,
+  type Product,
+} from '../organization/consumption.js';
 import { type ConsumptionWindow, consumptionReply } from '../organization/consumption-reply.js';
 import type { createOrgData } from '../organization/data.js';
 import type { UserChange } from '../organization/user-store.js';
@@ -9,6 +14,16 @@ import type { UserChange } from '../organization/user-store.js';
 type OrgData = ReturnType<typeof createOrgData>;
 
 /** The simulator's members and consumption: ground truth for tests, and the changes they make. */
+/** More ACUs on one billing day: for `userId`, else `serviceUserId`, else nobody listed. */
+export interface ConsumptionChange {
+  userId?: string;
+  serviceUserId?: string;
+  /** Any time inside the billing day (epoch seconds); default the last billing day. */
+  date?: number;
+  product: Product;
+  acus: number;
+}
+
 /** Records a change in the enterprise audit log (the action, what it touched). */
 export type AuditNote = (action: string, data: JsonObject) => void;
 

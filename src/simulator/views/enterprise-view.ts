@@ -43,7 +43,7 @@ export class EnterpriseView {
 
   /** `/members/users`: each member once, one role assignment per organization. */
   users(): JsonObject[] {
-    return enterpriseUsers(this.enterprise);
+    return enterpriseUsers(this.enterprise).map((row) => structuredClone(row));
   }
 
   idpUsers(): JsonObject[] {
