@@ -1,8 +1,8 @@
-import { RunEndingApiError } from '../errors.js';
 import type { TapEvent } from '../events.js';
 import type { JsonObject } from '../json.js';
 import { checkpointState } from '../state/cursor-plan.js';
 import type { StreamDef } from '../streams/index.js';
+import { readChildren } from './child-pages.js';
 import { ChildProgress } from './child-progress.js';
 import {
   type BatchMeta,
@@ -14,17 +14,15 @@ import {
   maxSeenOf,
   partitionNotice,
   partitionsOf,
-  planForParent,
   rejectedParents,
   type Side,
 } from './family-side.js';
 import { fanOut, type ParentBatch } from './fan-out.js';
 import { inOrgScope, type ReaderDeps, streamPages } from './pages.js';
-import { isNotFound, parentGone } from './parent-gone.js';
 import { OwnCursor, RecordSelector } from './record-selector.js';
 import { shaper, splitByKey } from './record-shape.js';
 import { type SharedQuery, sharedQuery } from './shared-query.js';
-import { parentQuery, recordKey, resolvePath, withParentFields } from './stream-path.js';
+import { recordKey, resolvePath } from './stream-path.js';
 
 /**
  * A root stream and its selected children, in one read of the root's pages. Each new or changed
@@ -102,9 +100,13 @@ class FamilyRead {
     ]);
     try {
       const concurrency = this.deps.config.maxConcurrency;
-      for await (const event of fanOut(this.batches(), (job, s) => this.readChildren(job, s), {
-        concurrency,
-      })) {
+      for await (const event of fanOut(
+        this.batches(),
+        (job, s) => readChildren(this.deps, this.rootDef, job, s),
+        {
+          concurrency,
+        },
+      )) {
         const events =
           event.kind === 'batch'
             ? this.onBatch(event.meta)
@@ -163,31 +165,6 @@ class FamilyRead {
       const pageKeys = valid.map((parent) => recordKey(this.rootDef, parent));
       const meta = { next: page.next, total: page.total, pages, records, rejected, maxSeen, pageKeys };
       yield { meta, parents: jobs, expand: jobs };
-    }
-  }
-
-  private async *readChildren(
-    { child, parent, key }: Job,
-    signal: AbortSignal,
-  ): AsyncGenerator<readonly JsonObject[]> {
-    if (child.error !== null) return;
-    const deps = { ...this.deps, signal: AbortSignal.any([this.deps.signal, signal]) };
-    try {
-      const path = resolvePath(child.def, deps.config.orgId, parent);
-      const plan = planForParent(child.plan, key);
-      const query = parentQuery(child.def, parent);
-      for await (const page of streamPages(deps, child.run, child.def, path, plan, null, query)) {
-        yield page.items.map((item) => child.run.shape(withParentFields(child.def, item, parent)));
-        if (child.error !== null) return;
-      }
-    } catch (error) {
-      if (signal.aborted || this.deps.signal.aborted) return;
-      if (isNotFound(error) && (await parentGone(deps, child, this.rootDef, parent))) return;
-      if (child.def.parent?.failures === 'per_parent' && !(error instanceof RunEndingApiError)) {
-        child.failedParents.set(key, error);
-        return;
-      }
-      child.error ??= error;
     }
   }
 

@@ -1,0 +1,39 @@
+import { RunEndingApiError } from '../errors.js';
+import type { JsonObject } from '../json.js';
+import type { StreamDef } from '../streams/index.js';
+import { type Job, planForParent } from './family-side.js';
+import { type ReaderDeps, streamPages } from './pages.js';
+import { isNotFound, parentGone } from './parent-gone.js';
+import { parentQuery, resolvePath, withParentFields } from './stream-path.js';
+
+/**
+ * Every page of one parent's children, shaped, the parent's fields copied in. A 404 whose parent is
+ * gone is skipped; a failure of a `per_parent` child is that parent's alone (kept in
+ * `failedParents`); any other failure is the child stream's (`error`), and its other reads stop.
+ */
+export async function* readChildren(
+  deps: ReaderDeps,
+  rootDef: StreamDef,
+  { child, parent, key }: Job,
+  signal: AbortSignal,
+): AsyncGenerator<readonly JsonObject[]> {
+  if (child.error !== null) return;
+  const scoped = { ...deps, signal: AbortSignal.any([deps.signal, signal]) };
+  try {
+    const path = resolvePath(child.def, deps.config.orgId, parent);
+    const plan = planForParent(child.plan, key);
+    const query = parentQuery(child.def, parent);
+    for await (const page of streamPages(scoped, child.run, child.def, path, plan, null, query)) {
+      yield page.items.map((item) => child.run.shape(withParentFields(child.def, item, parent)));
+      if (child.error !== null) return;
+    }
+  } catch (error) {
+    if (signal.aborted || deps.signal.aborted) return;
+    if (isNotFound(error) && (await parentGone(scoped, child, rootDef, parent))) return;
+    if (child.def.parent?.failures === 'per_parent' && !(error instanceof RunEndingApiError)) {
+      child.failedParents.set(key, error);
+      return;
+    }
+    child.error ??= error;
+  }
+}
