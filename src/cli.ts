@@ -10,7 +10,7 @@ import { reportCommand } from './report/command.js';
 import { reportErrorAndExit } from './run-command.js';
 import { simulateCommand } from './simulator/command.js';
 import { syncCommand } from './sync/command.js';
-import { STREAM_NAMES } from './tap/streams/index.js';
+import { ENTERPRISE_ONLY_NAMES, STREAM_NAMES } from './tap/streams/index.js';
 
 type AirbyteCommands = typeof import('./airbyte/commands.js');
 type AirbyteFlags = ConfigFlags & CommandLogOptions;
@@ -64,7 +64,7 @@ program.addCommand(
 program.addCommand(
   addConfigOptions(new Command('discover'))
     .description(
-      `Airbyte: print the catalog of the ${STREAM_NAMES.length} streams (${STREAM_NAMES.join(', ')})`,
+      `Airbyte: print the catalog of the ${STREAM_NAMES.length} streams (${STREAM_NAMES.join(', ')}); with scope enterprise also ${ENTERPRISE_ONLY_NAMES.join(', ')}`,
     )
     .action((flags: AirbyteFlags) =>
       airbyte(flags, (c, io) => c.runDiscover(configRequest(flags, process.env), io)),

@@ -5,7 +5,7 @@ import { addConfigFieldOptions } from './io/command-options.js';
 import { TAP_DESCRIPTION, TAP_NAME } from './singer/about.js';
 import { runSingerCommand, type SingerArgs } from './singer/command.js';
 import { packageVersion } from './singer/version.js';
-import { STREAM_NAMES } from './tap/streams/index.js';
+import { ENTERPRISE_ONLY_NAMES, STREAM_NAMES } from './tap/streams/index.js';
 
 const io = {
   stdout: process.stdout,
@@ -36,7 +36,7 @@ const program = addConfigFieldOptions(new Command(TAP_NAME))
   )
   .option(
     '-d, --discover',
-    `print the Singer catalog of the ${STREAM_NAMES.length} streams (${STREAM_NAMES.join(', ')})`,
+    `print the Singer catalog of the ${STREAM_NAMES.length} streams (${STREAM_NAMES.join(', ')}); with scope enterprise also ${ENTERPRISE_ONLY_NAMES.join(', ')}`,
   )
   .option('--catalog <file>', 'Singer catalog selecting streams and fields to read')
   .option('-p, --properties <file>', 'legacy name of --catalog')

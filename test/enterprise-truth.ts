@@ -121,6 +121,7 @@ function acrossOrgs(sim: Simulator, orgIds: readonly string[]): Record<string, J
         [...org.messages(String(session.session_id))].map((message) => ({
           ...message,
           session_id: session.session_id ?? null,
+          org_id: session.org_id ?? null,
         })),
       ),
     ),
@@ -130,6 +131,7 @@ function acrossOrgs(sim: Simulator, orgIds: readonly string[]): Record<string, J
           ...attachment,
           session_id: session.session_id ?? null,
           updated_at: session.updated_at ?? null,
+          org_id: session.org_id ?? null,
         })),
       ),
     ),

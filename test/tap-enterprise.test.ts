@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { parseConfig, type TapConfig } from '../src/tap/config.js';
+import { checkEnterpriseKey } from '../src/tap/enterprise-key.js';
 import { ENTERPRISE_STREAMS as DEFINED } from '../src/tap/streams/index.js';
 import { ENTERPRISE_KEYS, ENTERPRISE_STREAMS, expectedEnterprise } from './enterprise-truth.js';
 import { byKey, collect, configured, finalState, recordsOf, statusesOf } from './tap-read-helpers.js';
@@ -54,6 +55,12 @@ describe('enterprise scope: one key, every organization', () => {
     expect(byOrg(third)).toBeGreaterThanOrEqual(89);
     expect(byOrg(first)).toBeLessThanOrEqual(5);
     expect(seen('metrics_prs', after).has(third)).toBe(true);
+    // An enterprise list keeps one bookmark: read from the start once it covers a new organization.
+    const thirdSessions = [...sim.organization(String(third)).sessions()].map((s) => s.session_id).sort();
+    const readSessions = recordsOf(after, 'sessions').filter((s) => s.org_id === third);
+    expect(readSessions.map((s) => s.session_id).sort()).toEqual(thirdSessions);
+    const state = finalState(after).sessions as { org_ids?: unknown };
+    expect(state.org_ids).toEqual([first, second, third]);
   });
 
   it('a 403 in one organization fails that part only, naming the org and the permission', async () => {
@@ -71,7 +78,15 @@ describe('enterprise scope: one key, every organization', () => {
         new RegExp(`organization ${second}.*ManageOrgSecrets`),
       );
       const orgsRead = new Set(recordsOf(events, 'secrets').map((record) => record.org_id));
-      expect(orgsRead).toEqual(new Set(sim.orgIds.filter((id) => id !== second)));
+      const others = sim.orgIds.filter((id) => id !== second);
+      expect(orgsRead).toEqual(new Set(others));
+      // A full refresh replaces the rows of the organizations read in full: not the failed one's.
+      const coverage = error && 'coverage' in error ? error.coverage : undefined;
+      expect(coverage?.values?.values.slice().sort()).toEqual([...others].sort());
+      const complete = events.find(
+        (event) => event.kind === 'status' && event.stream === 'schedules' && event.status === 'complete',
+      );
+      expect(complete && 'coverage' in complete ? complete.coverage?.values?.values.length : 0).toBe(3);
       // The state came before the error: what was read is kept.
       const kinds = events
         .filter((event) => 'stream' in event && event.stream === 'secrets')
@@ -94,5 +109,20 @@ describe('enterprise scope: one key, every organization', () => {
       const error = events.find((event) => event.kind === 'stream_error' && event.stream === stream);
       expect(error && 'message' in error ? error.message : '').toContain('ManageBilling');
     }
+  });
+
+  it('names org_ids the enterprise does not have, and a key that cannot list the organizations', async () => {
+    const typo = enterpriseConfig(sim, { org_ids: [sim.orgIds[0], 'org-typo'] });
+    await expect(checkEnterpriseKey(typo)).rejects.toThrow(
+      /"org_ids" names organization\(s\) this enterprise does not have: org-typo \(it has org-/,
+    );
+    const cannotList = enterpriseConfig(sim, {
+      api_token: sim.enterpriseTokenWithout(['ManageOrganizations']),
+    });
+    await expect(checkEnterpriseKey(cannotList)).rejects.toThrow(
+      /enterprise key's role lacks the ManageOrganizations/,
+    );
+    const orgKey = enterpriseConfig(sim, { api_token: sim.token });
+    await expect(checkEnterpriseKey(orgKey)).rejects.toThrow(/not an enterprise key.*organization org-/);
   });
 });

@@ -141,4 +141,40 @@ describe.each(KINDS)('%s full refresh', (kind) => {
       'stays@100=1',
     ]);
   });
+
+  it('with the coverage the read ended on: the organizations read in full, none other', async () => {
+    const secrets = schemaOf('secrets', { org_id: { type: 'string' }, id: { type: 'string' } }, [
+      'org_id',
+      'id',
+    ]);
+    const path = dbPath(dir, kind);
+    const target = await openTarget(kind, path);
+    await target.prepare([secrets]);
+    await target.write('secrets', [
+      { org_id: 'org-read', id: 'old' }, // read again, no longer served: removed
+      { org_id: 'org-empty', id: 'old' }, // read in full, now has none: removed
+      { org_id: 'org-failed', id: 'a' }, // its read failed part-way: kept
+      { org_id: 'org-failed', id: 'b' },
+      { org_id: 'org-not-read', id: 'x' }, // left out of org_ids: kept
+    ]);
+    await target.checkpoint({});
+    await target.beginFullRefresh('secrets', { parents: ['org_id'] });
+    await target.write('secrets', [
+      { org_id: 'org-read', id: 'new' },
+      { org_id: 'org-failed', id: 'a' }, // the one page it read before failing
+    ]);
+    await target.completeFullRefresh(
+      'secrets',
+      {},
+      { values: { column: 'org_id', values: ['org-read', 'org-empty'] } },
+    );
+    await target.close();
+    const rows = await query(kind, path, 'SELECT org_id, id FROM secrets ORDER BY org_id, id');
+    expect(rows.map((row) => `${row.org_id}/${row.id}`)).toEqual([
+      'org-failed/a',
+      'org-failed/b',
+      'org-not-read/x',
+      'org-read/new',
+    ]);
+  });
 });

@@ -5,7 +5,7 @@ import { resolveDatabase } from '../io/database-option.js';
 import { addLogOptions, type CommandLogOptions } from '../ops/log-options.js';
 import { levelEnabled } from '../ops/logger.js';
 import { runCommand } from '../run-command.js';
-import { STREAM_NAMES } from '../tap/streams/index.js';
+import { ENTERPRISE_ONLY_NAMES, STREAM_NAMES } from '../tap/streams/index.js';
 import type { TargetKind } from '../targets/target.js';
 import { selectStreams } from './stream-selection.js';
 
@@ -35,7 +35,7 @@ export function syncCommand(): Command {
     )
     .option(
       '--streams <list>',
-      `comma-separated streams (default: all but session_messages): ${STREAM_NAMES.join(',')}`,
+      `comma-separated streams (default: all but the opt-in session_messages, session_attachments): ${STREAM_NAMES.join(',')}; with scope enterprise also ${ENTERPRISE_ONLY_NAMES.join(',')}`,
     )
     .option('--full-refresh', "read everything and replace each stream's rows atomically")
     .option('--quiet', 'no progress and no summary table (warnings and errors only)')

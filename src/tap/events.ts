@@ -56,7 +56,11 @@ export type TapEvent =
    * `rejectedCount`: records rejected in that span (Airbyte sourceStats.rejectedRecordCount).
    */
   | { kind: 'state'; stream: string; state: StreamState; recordCount: number; rejectedCount?: number }
-  | { kind: 'status'; stream: string; status: StreamStatus }
+  /**
+   * `coverage` on `complete` (and on a partial `stream_error`): what the read turned out to cover
+   * (the parents read in full), which replaces the schema event's for a full refresh's swap.
+   */
+  | { kind: 'status'; stream: string; status: StreamStatus; coverage?: Coverage }
   /** A stream failed; the others go on. `failure` maps to Airbyte's failure_type. */
   | {
       kind: 'stream_error';
@@ -66,6 +70,7 @@ export type TapEvent =
       internalMessage?: string;
       /** What was read is kept (a state came first): only some parents' parts failed. */
       partial?: true;
+      coverage?: Coverage;
     }
   | { kind: 'log'; level: LogLevel; message: string }
   /** Progress for humans: emitted after each page; `total` where the API gives one. */

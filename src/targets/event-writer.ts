@@ -1,4 +1,4 @@
-import type { TapEvent } from '../tap/events.js';
+import type { Coverage, TapEvent } from '../tap/events.js';
 import type { BatchLimits } from './row-buffer.js';
 import { StreamBatches, type StreamWriteStats } from './stream-batches.js';
 import type { Target } from './target.js';
@@ -76,7 +76,7 @@ export async function writeEvents(
         progress.refreshing = true;
       }
     },
-    complete: async (stream: string) => {
+    complete: async (stream: string, coverage?: Coverage) => {
       const progress = batches.progressOf(stream);
       if (!progress.refreshing || progress.stats.error !== null) return;
       await batches.writeAll(stream);
@@ -85,7 +85,7 @@ export async function writeEvents(
       const held = progress.heldState ? { [stream]: progress.heldState } : {};
       lastCommit = now();
       const states = { ...batches.takePending(), ...held };
-      await target.completeFullRefresh(stream, states);
+      await target.completeFullRefresh(stream, states, coverage);
       progress.refreshing = false;
       options.onCommitted?.([...Object.keys(states), stream]);
     },
@@ -110,7 +110,7 @@ export async function writeEvents(
       if (now() - lastCommit >= interval && batches.committable && !batches.busy) await commit();
     } else if (event.kind === 'stream_error') {
       // Some parents failed, the rest was read to its end: keep it (a full refresh swaps it in).
-      if (event.partial) await handlers.complete(event.stream);
+      if (event.partial) await handlers.complete(event.stream, event.coverage);
       await handlers.fail(event.stream, event.message);
     } else if (event.kind === 'rejected') {
       // Kept in the open transaction: committed with the next checkpoint, never part of a state.
@@ -118,7 +118,8 @@ export async function writeEvents(
       await target.reject([{ stream, reason, record, rejectedAt }]);
     } else if (event.kind === 'status' && event.status === 'incomplete') {
       await handlers.fail(event.stream, batches.progressOf(event.stream).stats.error ?? 'stream incomplete');
-    } else if (event.kind === 'status' && event.status === 'complete') await handlers.complete(event.stream);
+    } else if (event.kind === 'status' && event.status === 'complete')
+      await handlers.complete(event.stream, event.coverage);
   };
 
   try {

@@ -36,7 +36,11 @@ function run(target: Target, call: TargetCall): Promise<unknown> {
     case 'beginFullRefresh':
       return target.beginFullRefresh(a[0] as string, a[1] as Coverage | undefined);
     case 'completeFullRefresh':
-      return target.completeFullRefresh(a[0] as string, a[1] as TapState | undefined);
+      return target.completeFullRefresh(
+        a[0] as string,
+        a[1] as TapState | undefined,
+        a[2] as Coverage | undefined,
+      );
     case 'abortFullRefresh':
       return target.abortFullRefresh(a[0] as string);
     case 'reject':

@@ -71,7 +71,8 @@ export interface Target {
    * the old rows in place.
    */
   beginFullRefresh(stream: string, coverage?: Coverage): Promise<void>;
-  completeFullRefresh(stream: string, state?: TapState): Promise<void>;
+  /** `coverage`, when given, is what the read turned out to cover (it replaces the one given at the start). */
+  completeFullRefresh(stream: string, state?: TapState, coverage?: Coverage): Promise<void>;
   abortFullRefresh(stream: string): Promise<void>;
   /**
    * Keeps rejected records in `_devin_tap_rejected`, in the open transaction (committed with the next

@@ -68,8 +68,8 @@ export class WatchedTarget implements Target {
   beginFullRefresh(stream: string, coverage?: Coverage): Promise<void> {
     return this.inner.beginFullRefresh(stream, coverage);
   }
-  completeFullRefresh(stream: string, state?: TapState): Promise<void> {
-    return this.committing(() => this.inner.completeFullRefresh(stream, state));
+  completeFullRefresh(stream: string, state?: TapState, coverage?: Coverage): Promise<void> {
+    return this.committing(() => this.inner.completeFullRefresh(stream, state, coverage));
   }
   abortFullRefresh(stream: string): Promise<void> {
     return this.inner.abortFullRefresh(stream);

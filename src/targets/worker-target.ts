@@ -110,8 +110,8 @@ export class WorkerTarget implements Target {
     return this.call({ method: 'beginFullRefresh', args: [stream, coverage] }) as Promise<void>;
   }
 
-  completeFullRefresh(stream: string, state?: TapState): Promise<void> {
-    return this.call({ method: 'completeFullRefresh', args: [stream, state] }) as Promise<void>;
+  completeFullRefresh(stream: string, state?: TapState, coverage?: Coverage): Promise<void> {
+    return this.call({ method: 'completeFullRefresh', args: [stream, state, coverage] }) as Promise<void>;
   }
 
   abortFullRefresh(stream: string): Promise<void> {

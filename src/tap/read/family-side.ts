@@ -14,6 +14,10 @@ export interface Member {
   run: StreamRun;
   state: CursorState;
   plan: ReadPlan;
+  /** The organizations this read covers, recorded in its states (null: all, or not an enterprise list). */
+  orgIds: readonly string[] | null;
+  /** The stored state was set aside: it covered fewer organizations than this read. */
+  widened: boolean;
 }
 
 /**
@@ -30,6 +34,14 @@ export interface Side extends Member {
   error: unknown;
   /** Parents whose part of a `per_parent` child failed (key -> the error); the rest is read. */
   failedParents: Map<string, unknown>;
+  /** What a full read covers, as the schema event said. */
+  coverage: Coverage | undefined;
+  /**
+   * A `per_parent` child that outlives its parents: the parents read in full (their first copied
+   * field's values). A full refresh replaces exactly their rows: a parent that now has none loses
+   * its old ones, a parent that failed keeps them.
+   */
+  readParents: Set<string> | null;
   failed: boolean;
 }
 
@@ -118,16 +130,31 @@ export function maxSeenOf(member: Side): number | null {
   return member.pick?.maxSeen ?? member.ownMax?.max ?? null;
 }
 
+/** The coverage a full refresh swaps by, once the read is over (undefined: the opening one stands). */
+function finalCoverage(member: Side): Coverage | undefined {
+  const column = member.def.parent?.copy[0];
+  if (member.readParents === null || column === undefined) return undefined;
+  const { parents: _byStaging, ...rest } = member.coverage ?? {};
+  return { ...rest, values: { column, values: [...member.readParents] } };
+}
+
 export function finish(member: Side): TapEvent[] {
   const { run, state, plan, pick } = member;
   const warning = pick?.warning(run.name) ?? member.ownMax?.warning(run.name) ?? null;
   const emitted = pick?.window.snapshot() ?? {};
   const partitions = member.partitions?.snapshot() ?? {};
-  const closing = member.failedParents.size > 0 ? run.partlyFailed(member.failedParents) : [run.complete()];
+  const coverage = finalCoverage(member);
+  const closing =
+    member.failedParents.size > 0
+      ? run.partlyFailed(member.failedParents, coverage)
+      : [run.complete(coverage)];
   return [
     run.progress(null),
     ...run.warn(warning),
-    run.state(completedState(state, plan, maxSeenOf(member), emitted, partitions)),
+    run.state({
+      ...completedState(state, plan, maxSeenOf(member), emitted, partitions),
+      orgIds: member.orgIds,
+    }),
     ...closing,
   ];
 }

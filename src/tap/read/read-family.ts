@@ -68,6 +68,9 @@ class FamilyRead {
       progress: null,
       error: null,
       failedParents: new Map(),
+      coverage: coverageOf(member, rootDef, deps.config.orgIds),
+      readParents:
+        member.def.parent?.failures === 'per_parent' && member.def.parent.outlivesParent ? new Set() : null,
       failed: false,
     });
     this.root = rootMember && side(rootMember, true);
@@ -95,7 +98,7 @@ class FamilyRead {
   async *events(): AsyncGenerator<TapEvent[]> {
     if (this.driver === undefined) return;
     yield this.members.flatMap((member) => [
-      ...member.run.opening(coverageOf(member, this.rootDef, this.deps.config.orgIds)),
+      ...member.run.opening(member.coverage),
       ...partitionNotice(member),
     ]);
     try {
@@ -210,12 +213,15 @@ class FamilyRead {
   }
 
   /** Every child of one parent was read: a checkpoint of the child about once a second. */
-  private onParentDone({ child, key }: Job): TapEvent[] {
+  private onParentDone({ child, key, parent }: Job): TapEvent[] {
     // A read cut short by an interrupt ends its children early: that is no parent done.
     if (child.failed || child.error !== null || child.progress === null || this.deps.signal.aborted)
       return [];
     // A parent whose part failed keeps its old progress: the next run reads it again.
     if (child.failedParents.has(key)) return [];
+    const copied = child.def.parent?.copy[0];
+    const value = copied === undefined ? undefined : parent[copied];
+    if (typeof value === 'string') child.readParents?.add(value);
     child.progress.parentDone(key);
     const window = child.plan.window;
     // The bookmark so far (the data's own latest day, not the clock: the API's days may lag).
@@ -231,7 +237,8 @@ class FamilyRead {
   private checkpoint(member: Side, progress: Parameters<typeof checkpointState>[2]): TapEvent {
     const plan = member.plan.window ? member.plan : { ...member.plan, ...this.shared };
     const partitions = member.partitions?.snapshot() ?? {};
-    return member.run.state(checkpointState(member.state, plan, progress, partitions));
+    const state = checkpointState(member.state, plan, progress, partitions);
+    return member.run.state({ ...state, orgIds: member.orgIds });
   }
 
   private onBatchDone(meta: BatchMeta): TapEvent[] {

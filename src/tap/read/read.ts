@@ -70,17 +70,31 @@ function parentOf(def: StreamDef, defs: readonly StreamDef[]): StreamDef | null 
 
 type Task = AsyncGenerator<TapEvent[]>;
 
-function member(def: StreamDef, mode: SyncMode, options: ReadOptions, now: () => number): Member {
+function member(
+  def: StreamDef,
+  parent: StreamDef | null,
+  mode: SyncMode,
+  options: ReadOptions,
+  now: () => number,
+): Member {
   const nowSeconds = Math.floor(now() / 1000);
   const { config } = options;
   // A full refresh ignores the state entirely; an incremental read rejects a bad one.
-  const state =
+  const stored =
     mode === 'incremental'
       ? parseStreamState(def.name, options.state?.[def.name], nowSeconds)
       : emptyState(def.name);
+  const orgScoped = isOrgScoped(def, parent);
+  // A list read for fewer organizations than now: its bookmark says nothing of the others.
+  const widened = orgScoped && widens(stored.orgIds, config.orgIds);
+  const state = widened ? emptyState(def.name) : stored;
+  const orgIds = orgScoped ? config.orgIds : state.orgIds;
   const paging = def.paging?.kind === 'window' ? def.paging : undefined;
   const historySeconds = paging ? config[paging.history.days] * DAY : 0;
-  const window = paging && { historySeconds, trailingSeconds: paging.trailingDays * DAY };
+  const trailingSeconds = paging?.trailingLookback
+    ? config.lookbackWindowSeconds
+    : (paging?.trailingDays ?? 0) * DAY;
+  const window = paging && { historySeconds, trailingSeconds };
   // `when_later`: start_date only narrows the history (metrics); `always`: it replaces it (consumption).
   const startDate =
     paging?.history.startDate === 'when_later' && config.startDate !== null
@@ -94,7 +108,19 @@ function member(def: StreamDef, mode: SyncMode, options: ReadOptions, now: () =>
     ...(window ? { window } : {}),
     partitioned: isPartitioned(def),
   });
-  return { def, run: new StreamRun(def, config, now), state, plan };
+  return { def, run: new StreamRun(def, config, now), state, plan, orgIds, widened };
+}
+
+/** An enterprise list limited by `org_ids`, or a child read for its changed records only. */
+function isOrgScoped(def: StreamDef, parent: StreamDef | null): boolean {
+  if (def.orgFilter !== undefined) return true;
+  return parent?.orgFilter !== undefined && def.parent?.reread === 'changed';
+}
+
+/** Whether `now` reads an organization `before` did not (null: every organization). */
+function widens(before: readonly string[] | null, now: readonly string[] | null): boolean {
+  if (before === null) return false;
+  return now === null || now.some((orgId) => !before.includes(orgId));
 }
 
 /** A windowed child read for every parent keeps its progress per parent. */
@@ -106,6 +132,10 @@ function isPartitioned(def: StreamDef): boolean {
 function notices(picked: Member, nowSeconds: number): TapEvent[] {
   const { def, plan, state } = picked;
   const events: TapEvent[] = [];
+  if (picked.widened && def.cursorField !== null) {
+    const message = `${def.name}: read from the start: org_ids now holds organizations the last read left out (${state.orgIds?.join(', ') ?? 'all'} before)`;
+    events.push({ kind: 'log', level: 'info', message });
+  }
   if (plan.mode === 'incremental' && def.cursorField === null) {
     const message = `${def.name}: incremental requested, but the stream has no cursor: it is read in full (full refresh)`;
     events.push({ kind: 'log', level: 'info', message });
@@ -130,9 +160,9 @@ function buildTasks(
   const modes = selectedModes(options.streams, defs);
   const members = new Map<string, Member>();
   for (const def of defs) {
-    parentOf(def, defs);
+    const parent = parentOf(def, defs);
     const mode = modes.get(def.name);
-    if (mode !== undefined) members.set(def.name, member(def, mode, options, now));
+    if (mode !== undefined) members.set(def.name, member(def, parent, mode, options, now));
   }
   const nowSeconds = Math.floor(now() / 1000);
   const notes = [...members.values()].flatMap((picked) => notices(picked, nowSeconds));

@@ -124,8 +124,8 @@ export class StreamRun {
     return { kind: 'state', stream: this.name, state: serializeState(state), recordCount, rejectedCount };
   }
 
-  complete(): TapEvent {
-    return { kind: 'status', stream: this.name, status: 'complete' };
+  complete(coverage?: Coverage): TapEvent {
+    return { kind: 'status', stream: this.name, status: 'complete', ...(coverage ? { coverage } : {}) };
   }
 
   warn(message: string | null): TapEvent[] {
@@ -136,7 +136,7 @@ export class StreamRun {
    * The stream was read except for some parents' parts (an organization that answered 403): what was
    * read is kept (its state came first), and the stream fails naming each parent and its error.
    */
-  partlyFailed(failures: ReadonlyMap<string, unknown>): TapEvent[] {
+  partlyFailed(failures: ReadonlyMap<string, unknown>, coverage?: Coverage): TapEvent[] {
     const noun = (this.def.parent?.stream ?? 'parent').replace(/s$/, '');
     const own = `${this.name}: `;
     const parts = [...failures].map(([key, error]) => {
@@ -147,7 +147,14 @@ export class StreamRun {
     const text = `${own}${shown} (the other records are kept; this part is read again next run)`;
     const failure = failureOf(failures.values().next().value);
     return [
-      { kind: 'stream_error', stream: this.name, message: redact(text, this.config), failure, partial: true },
+      {
+        kind: 'stream_error',
+        stream: this.name,
+        message: redact(text, this.config),
+        failure,
+        partial: true,
+        ...(coverage ? { coverage } : {}),
+      },
       { kind: 'status', stream: this.name, status: 'incomplete' },
     ];
   }

@@ -179,5 +179,6 @@ export function completedState(
     recent: Object.fromEntries(kept),
     checkpoint: null,
     partitions,
+    orgIds: state.orgIds,
   };
 }

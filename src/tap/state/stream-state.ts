@@ -51,13 +51,41 @@ export interface CursorState {
   checkpoint: Checkpoint | null;
   /** Parent key -> epoch second its children were read through (windowed children only). */
   partitions: Readonly<Record<string, number>>;
+  /**
+   * The organizations an enterprise list was read for (`org_ids`); null: all of them. A later read of
+   * more organizations reads the list from the start: the bookmark says nothing of the others.
+   */
+  orgIds: readonly string[] | null;
 }
 
 export function emptyState(stream: string): CursorState {
-  return { version: STATE_VERSION, stream, cursor: null, recent: {}, checkpoint: null, partitions: {} };
+  return {
+    version: STATE_VERSION,
+    stream,
+    cursor: null,
+    recent: {},
+    checkpoint: null,
+    partitions: {},
+    orgIds: null,
+  };
 }
 
-const KNOWN_FIELDS = new Set(['version', 'stream', 'cursor', 'recent', 'checkpoint', 'partitions']);
+const KNOWN_FIELDS = new Set([
+  'version',
+  'stream',
+  'cursor',
+  'recent',
+  'checkpoint',
+  'partitions',
+  'org_ids',
+]);
+
+function parseOrgIds(raw: unknown, fail: (why: string) => never): readonly string[] | null {
+  if (raw === undefined || raw === null) return null;
+  if (!Array.isArray(raw) || !raw.every((id) => typeof id === 'string'))
+    return fail('"org_ids" must be a list of organization ids');
+  return raw;
+}
 
 function numberOrNull(value: unknown, field: string, fail: (why: string) => never): number | null {
   if (value === null || value === undefined) return null;
@@ -146,6 +174,7 @@ export function parseStreamState(
     recent: parseKeyTimes(raw.recent, 'recent', fail),
     checkpoint: parseCheckpoint(raw.checkpoint, fail),
     partitions: parseKeyTimes(raw.partitions, 'partitions', fail),
+    orgIds: parseOrgIds(raw.org_ids, fail),
   };
 }
 
@@ -167,5 +196,6 @@ export function serializeState(state: CursorState): JsonObject {
         }
       : null,
     ...(Object.keys(state.partitions).length > 0 ? { partitions: { ...state.partitions } } : {}),
+    ...(state.orgIds === null ? {} : { org_ids: [...state.orgIds] }),
   };
 }

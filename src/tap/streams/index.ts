@@ -74,6 +74,11 @@ export const ALL_STREAM_NAMES: readonly string[] = [
   ...new Set([...STREAM_NAMES, ...ENTERPRISE_STREAMS.map((stream) => stream.name)]),
 ];
 
+/** Streams only an enterprise read has (named in help texts beside the organization's). */
+export const ENTERPRISE_ONLY_NAMES: readonly string[] = ENTERPRISE_STREAMS.map(
+  (stream) => stream.name,
+).filter((name) => !STREAM_NAMES.includes(name));
+
 export function findStream(name: string, scope: StreamScope = 'organization'): StreamDef | undefined {
   return streamsOf(scope).find((stream) => stream.name === name);
 }

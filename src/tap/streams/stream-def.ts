@@ -87,6 +87,8 @@ export interface WindowPaging {
   /** Windows start and end on these period boundaries (absent: anywhere, the last one ends now). */
   readonly align?: PeriodUnit;
   readonly trailingDays: number;
+  /** Later reads start `lookback_window_seconds` before the bookmark instead of `trailingDays`. */
+  readonly trailingLookback?: true;
   readonly history: {
     readonly days: 'consumptionHistoryDays' | 'metricsHistoryDays' | 'auditHistoryDays';
     readonly startDate: 'always' | 'when_later';

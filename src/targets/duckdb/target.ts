@@ -200,12 +200,12 @@ export class DuckdbTarget implements Target {
     });
   }
 
-  completeFullRefresh(stream: string, state: TapState = {}): Promise<void> {
+  completeFullRefresh(stream: string, state: TapState = {}, final?: Coverage): Promise<void> {
     return this.serial(async () => {
       if (!this.refreshing.has(stream))
         throw new TargetError(`stream ${stream}: no full refresh in progress`);
       await this.begin();
-      const coverage = this.refreshing.get(stream);
+      const coverage = final ?? this.refreshing.get(stream);
       for (const sql of swapSql(DIALECT, stream, refreshTable(stream), this.layoutOf(stream), coverage)) {
         await this.connection.run(sql);
       }

@@ -154,12 +154,12 @@ export class SqliteTarget implements Target {
     });
   }
 
-  async completeFullRefresh(stream: string, state: TapState = {}): Promise<void> {
+  async completeFullRefresh(stream: string, state: TapState = {}, final?: Coverage): Promise<void> {
     this.guard(() => {
       if (!this.refreshing.has(stream))
         throw new TargetError(`stream ${stream}: no full refresh in progress`);
       this.begin();
-      const coverage = this.refreshing.get(stream);
+      const coverage = final ?? this.refreshing.get(stream);
       for (const sql of swapSql(DIALECT, stream, refreshTable(stream), this.layoutOf(stream), coverage))
         this.db.exec(sql);
       this.writeState(state);

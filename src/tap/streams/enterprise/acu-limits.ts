@@ -11,6 +11,7 @@ export const acuLimits = {
   primaryKey: ['acu_limit_key'],
   cursorField: null,
   permission: BILLING_PERMISSION,
+  orgFilter: {},
   derivedKey: { field: 'acu_limit_key', from: ['scope', 'org_id', 'user_id'] },
   selectedByDefault: true,
 } as const satisfies StreamDef;

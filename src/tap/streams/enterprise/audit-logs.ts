@@ -2,7 +2,8 @@ import type { StreamDef } from '../stream-def.js';
 
 /**
  * The enterprise audit trail, oldest first, in windows of at most 100 days (the API's limit), each
- * paged; later reads start a day before the bookmark. Emails and names in it are personal data.
+ * paged; later reads start `lookback_window_seconds` before the bookmark. With `org_ids`, only those
+ * organizations' entries (and the enterprise's own) are kept. Emails and names are personal data.
  */
 export const auditLogs = {
   name: 'audit_logs',
@@ -11,13 +12,15 @@ export const auditLogs = {
   cursorField: 'created_at',
   permission: 'ManageEnterpriseSettings',
   query: { order: 'asc' },
+  orgFilter: {},
   paging: {
     kind: 'window',
     answer: { kind: 'pages' },
     afterParam: 'time_after',
     beforeParam: 'time_before',
     maxDaysPerRequest: 100,
-    trailingDays: 1,
+    trailingDays: 0,
+    trailingLookback: true,
     history: { days: 'auditHistoryDays', startDate: 'always' },
   },
   selectedByDefault: true,
