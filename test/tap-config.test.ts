@@ -36,9 +36,30 @@ describe('parseConfig', () => {
       lookbackWindowSeconds: 3600,
       consumptionHistoryDays: 400,
       metricsHistoryDays: 90,
+      auditHistoryDays: 365,
+      scope: 'organization',
+      orgIds: null,
       maxResponseMb: 256,
       adaptiveConcurrency: true,
     });
+  });
+
+  it('reads scope and org_ids (a comma list from the environment), and refuses org_ids at organization scope', () => {
+    const enterprise = parseConfig(
+      { api_token: TOKEN, scope: 'enterprise' },
+      { DEVIN_ORG_IDS: 'org-a, org_b' },
+    );
+    expect(enterprise.scope).toBe('enterprise');
+    expect(enterprise.orgIds).toEqual(['org-a', 'org_b']);
+    expect(() => parseConfig({ ...valid, org_ids: ['org-a'] }, {})).toThrow(
+      /"org_ids" applies to scope "enterprise" only/,
+    );
+    expect(() => parseConfig({ ...valid, scope: 'company' }, {})).toThrow(
+      /"scope" must be "organization" or "enterprise"/,
+    );
+    expect(() => parseConfig({ api_token: TOKEN, scope: 'enterprise', org_ids: ['acme'] }, {})).toThrow(
+      /"org_ids" must be/,
+    );
   });
 
   it('converts start_date to epoch seconds and trims a trailing slash from base_url', () => {

@@ -33,8 +33,11 @@ describe('parseStreamState', () => {
       recent: { 'devin-a': 950 },
       checkpoint: { after: 'c+/=', lowerBound: 900, upperBound: NOW, maxSeen: 990, pages: null, done: [] },
       partitions: {},
+      orgIds: null,
     });
     expect(serializeState(parsed)).toEqual(full);
+    const limited = { ...full, org_ids: ['org-a'] };
+    expect(serializeState(parseStreamState('sessions', limited))).toEqual(limited);
     const paged = { ...full, checkpoint: { ...full.checkpoint, pages: 4 } };
     expect(serializeState(parseStreamState('sessions', paged))).toEqual(paged);
   });
@@ -202,6 +205,7 @@ describe('checkpointState and completedState', () => {
       recent: { fresh: 1150, late: 1101, edge: 1100 },
       checkpoint: null,
       partitions: {},
+      orgIds: null,
     });
   });
 
