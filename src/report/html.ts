@@ -161,10 +161,10 @@ function streamsFooter(streams: readonly StreamCount[]): string {
     .join('\n');
   return `<footer>
 <h2>Data in this database</h2>
-<table class="streams"><thead><tr><th scope="col">Stream</th><th scope="col">Rows</th><th scope="col">Last synced</th></tr></thead>
+<div class="scroll-x"><table class="streams"><thead><tr><th scope="col">Stream</th><th scope="col">Rows</th><th scope="col">Last synced</th></tr></thead>
 <tbody>
 ${cells}
-</tbody></table>
+</tbody></table></div>
 <p>Session days are UTC days of creation; billing days start at 08:00 UTC and carry their date. Weeks are ISO
 weeks (Monday to Sunday). Merge rate: merged pull requests over all pull requests the sessions opened. Active
 users: users with a session (or billed ACUs) in the period. Presets (last 7/30/90 days) end on the last day
