@@ -142,7 +142,7 @@ function adoptionPanel(payload: Payload, extras: Extras): PanelSpec {
       'Sessions per user',
       'Merged PRs per user',
     ];
-    return `<h3>Per ${grain}</h3>${table(E.htmlTable(headers, rows, `Active users per ${grain}`))}`;
+    return `<div><h3>Per ${grain}</h3>${table(E.htmlTable(headers, rows, `Active users per ${grain}`))}</div>`;
   });
   return {
     id: 'adoption',
