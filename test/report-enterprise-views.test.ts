@@ -188,6 +188,31 @@ describe.each(['duckdb', 'sqlite'] as const)('enterprise views in %s', (dialect)
     });
   });
 
+  it('daily_adoption sums the organizations’ rows of a day (an enterprise has one per org and day)', async () => {
+    const int = dialect === 'duckdb' ? 'BIGINT' : 'INTEGER';
+    const text = dialect === 'duckdb' ? 'VARCHAR' : 'TEXT';
+    const day = FIRST_DAY * DAY;
+    const rows = ORGS.flatMap((org, o) =>
+      [0, 1].map((n) => `('${org.org_id}', 'day', ${day + n * DAY}, ${day + (n + 1) * DAY}, ${3 + o + n})`),
+    );
+    const statements = [
+      `CREATE TABLE metrics_active_users (org_id ${text}, period ${text}, start_time ${int}, end_time ${int}, active_users ${int})`,
+      `INSERT INTO metrics_active_users VALUES ${rows.join(', ')}`,
+      `INSERT INTO metrics_active_users VALUES ('org-alpha', 'week', ${day}, ${day + 7 * DAY}, 40)`,
+      ...viewStatements(dialect, new Set(['sessions', 'metrics_active_users'])),
+    ];
+    counter += 1;
+    const path = join(dir, `a${counter}.${dialect}`);
+    await writeDatabase(dialect, path, { sessions });
+    await withDatabase(dialect, path, statements, async (query) => {
+      const got = await query('SELECT day_start, active_users FROM daily_adoption ORDER BY day_start');
+      expect(got.map((row) => [n(row.day_start), n(row.active_users)])).toEqual([
+        [day, 3 + 4 + 5],
+        [day + DAY, 4 + 5 + 6],
+      ]);
+    });
+  });
+
   it('an org database has none of them, and session_facts’ org_name is NULL', async () => {
     await enterprise(dialect, [], async (query, views) => {
       for (const name of ['org_spend', 'cycle_budget', 'category_daily']) expect(views.has(name)).toBe(false);

@@ -172,8 +172,10 @@ async function loadRepoSpend(db: ReportDatabase, from: string, to: string): Prom
 
 async function loadActiveUsers(db: ReportDatabase): Promise<ActiveUsersRow[]> {
   const rows = await db.all(
-    `SELECT period, start_time, active_users FROM metrics_active_users
-     WHERE period IN ('day', 'week', 'month') AND active_users IS NOT NULL ORDER BY period, start_time`,
+    // An enterprise database has a row per organization: summed (a member of two counts in each).
+    `SELECT period, start_time, sum(active_users) AS active_users FROM metrics_active_users
+     WHERE period IN ('day', 'week', 'month') AND active_users IS NOT NULL
+     GROUP BY period, start_time ORDER BY period, start_time`,
   );
   return rows.map((row) => ({
     period: row.period as ActiveUsersRow['period'],
