@@ -43,7 +43,7 @@ let sim: Simulator;
 let sessions: JsonObject[];
 
 beforeAll(async () => {
-  sim = await startSimulator({ seed: 13, sessions: 90, messagesPerSession: 0 });
+  sim = await startSimulator({ seed: 13, sessions: 90, messagesPerSession: 0, schedules: 8 });
   sessions = (simulatorRows(sim, ['sessions']).sessions ?? []).map((session, i) => ({
     ...session,
     org_id: ORG_OF[i % ORG_OF.length] ?? null,
@@ -79,7 +79,7 @@ async function database(dialect: Dialect, variant: Variant): Promise<string> {
   const path = join(dir, `r${counter}.${dialect}`);
   await writeDatabase(dialect, path, {
     sessions,
-    ...(variant.metrics ? { metrics_active_users: activeUserRows() } : {}),
+    ...(variant.metrics ? { metrics_active_users: activeUserRows(), schedules: sim.schedules() } : {}),
   });
   await withDatabase(dialect, path, enterpriseStatements(dialect, variant.tables), async () => {});
   return path;
@@ -111,6 +111,12 @@ describe.each(['duckdb', 'sqlite'] as const)('the report on %s', (dialect) => {
       const adoption = panel(html, 'adoption');
       expect(adoption).toContain(variant.metrics ? 'metrics_active_users' : 'Derived from sessions');
       expect(summary.sessions).toBeGreaterThan(0);
+      const failing = sim.schedules().filter((s) => Number(s.consecutive_failures) > 0);
+      expect(failing.length).toBeGreaterThan(0);
+      const listed = [...panel(html, 'failing-schedules').matchAll(/<th scope="row">(?:<bdi>)?([^<]*)/g)];
+      expect(listed.map((m) => m[1]).sort()).toEqual(
+        variant.metrics ? failing.map((s) => String(s.name ?? s.scheduled_session_id)).sort() : [],
+      );
       if (!enterprise) return;
       const cycle = summary.cycle as Record<string, unknown>;
       const last = CYCLES[1] ?? { after: 0, before: 0 };
