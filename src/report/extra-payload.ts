@@ -1,11 +1,12 @@
 /**
- * What the report reads beyond the embedded columns, from the views (the same SQL in both engines):
- * the billing cycle against its limits, spend by organization and by repository over the window the
- * page opens on, adoption from the metrics streams, and the schedules that keep failing.
+ * What the report reads beyond the embedded columns, from the views and tables (the same SQL in both
+ * engines): the billing cycle against its limits, spend by organization and by repository over the
+ * window the page opens on, adoption from the metrics streams, and the schedules that keep failing.
  */
 import type { ReportDatabase, Row, SqlValue } from './database.js';
 import { UNOWNED_LABEL } from './enterprise-views.js';
 import type { CycleCard } from './payload.js';
+import { orgActivity, repoSpend, windowSessions } from './window-spend.js';
 
 export interface CycleRow {
   scope: 'enterprise' | 'org';
@@ -99,75 +100,23 @@ async function loadOrgSpend(
   db: ReportDatabase,
   from: string,
   to: string,
-  facts: boolean,
+  activity: Map<string | null, { sessions: number; merged: number }> | null,
 ): Promise<SpendRow[]> {
-  const perOrg = facts
-    ? `SELECT org_id, count(*) AS sessions, sum(prs_merged) AS merged FROM session_facts
-       WHERE created_date BETWEEN '${from}' AND '${to}' GROUP BY org_id`
-    : 'SELECT NULL AS org_id, 0 AS sessions, 0 AS merged';
   const rows = await db.all(
-    `SELECT s.org_id, max(s.org_name) AS org_name, sum(s.acus) AS acus, max(f.sessions) AS sessions,
-       max(f.merged) AS merged
-     FROM org_spend AS s
-     LEFT JOIN (${perOrg}) AS f ON f.org_id = s.org_id
-     WHERE s.billing_day BETWEEN '${from}' AND '${to}'
-     GROUP BY s.org_id ORDER BY sum(s.acus) DESC`,
+    `SELECT org_id, max(org_name) AS org_name, sum(acus) AS acus FROM org_spend
+     WHERE billing_day BETWEEN '${from}' AND '${to}' GROUP BY org_id ORDER BY sum(acus) DESC`,
   );
-  return rows.map((row) => ({
-    label: text(row.org_name) ?? (row.org_id === null ? UNOWNED_LABEL : String(row.org_id)),
-    id: text(row.org_id),
-    acus: num(row.acus),
-    sessions: row.org_id === null ? null : num(row.sessions),
-    merged: row.org_id === null ? null : num(row.merged),
-  }));
-}
-
-/** owner/name of a pull request's URL (github.com/o/r/pull/1, gitlab.com/g/s/r/-/merge_requests/1). */
-export function repositoryOf(url: string): string | null {
-  const match = /^[a-z]+:\/\/[^/]+\/(.+?)\/(?:pull|pulls|-|merge_requests|pull-requests)\//i.exec(url);
-  return match?.[1] ?? null;
-}
-
-/**
- * Each session's reported ACUs split evenly over the repositories its pull requests name; sessions
- * that name none are one row. Merged PRs per repository.
- */
-async function loadRepoSpend(db: ReportDatabase, from: string, to: string): Promise<SpendRow[]> {
-  const inWindow = `created_date BETWEEN '${from}' AND '${to}'`;
-  const prs = await db.all(
-    `SELECT p.session_id, p.pr_url, lower(p.pr_state) AS state FROM pr_outcomes AS p
-     JOIN session_facts AS f ON f.session_id = p.session_id WHERE f.${inWindow}`,
-  );
-  const sessions = await db.all(`SELECT session_id, acus_consumed FROM session_facts WHERE ${inWindow}`);
-  const repos = new Map<string, Set<string>>();
-  const merged = new Map<string, number>();
-  for (const pr of prs) {
-    const repo = typeof pr.pr_url === 'string' ? repositoryOf(pr.pr_url) : null;
-    if (repo === null) continue;
-    const id = String(pr.session_id);
-    repos.set(id, (repos.get(id) ?? new Set()).add(repo));
-    if (pr.state === 'merged') merged.set(repo, (merged.get(repo) ?? 0) + 1);
-  }
-  const byRepo = new Map<string | null, { acus: number; sessions: number }>();
-  for (const session of sessions) {
-    const named = [...(repos.get(String(session.session_id)) ?? [])];
-    const keys = named.length === 0 ? [null] : named;
-    for (const key of keys) {
-      const entry = byRepo.get(key) ?? { acus: 0, sessions: 0 };
-      entry.acus += num(session.acus_consumed) / keys.length;
-      entry.sessions += 1;
-      byRepo.set(key, entry);
-    }
-  }
-  return [...byRepo.entries()]
-    .map(([id, entry]) => ({
-      label: id ?? 'no repository named (no pull request)',
+  return rows.map((row) => {
+    const id = text(row.org_id);
+    const own = id === null || activity === null ? null : (activity.get(id) ?? { sessions: 0, merged: 0 });
+    return {
+      label: text(row.org_name) ?? id ?? UNOWNED_LABEL,
       id,
-      acus: entry.acus,
-      sessions: entry.sessions,
-      merged: id === null ? null : (merged.get(id) ?? 0),
-    }))
-    .sort((a, b) => b.acus - a.acus || a.label.localeCompare(b.label));
+      acus: num(row.acus),
+      sessions: own?.sessions ?? null,
+      merged: own?.merged ?? null,
+    };
+  });
 }
 
 async function loadActiveUsers(db: ReportDatabase): Promise<ActiveUsersRow[]> {
@@ -209,14 +158,15 @@ export async function loadExtras(
   const present = await views(db);
   const from = window === null ? null : iso(window.start);
   const to = window === null ? null : iso(window.end);
-  const inWindow = from !== null && to !== null;
+  const sessions = window === null ? null : await windowSessions(db, tables, window.start, window.end + 1);
+  const orgSpend =
+    present.has('org_spend') && from !== null && to !== null
+      ? await loadOrgSpend(db, from, to, sessions === null ? null : orgActivity(sessions))
+      : null;
   return {
     cycle: present.has('cycle_budget') ? await loadCycle(db) : null,
-    orgSpend:
-      present.has('org_spend') && inWindow
-        ? await loadOrgSpend(db, from, to, present.has('session_facts'))
-        : null,
-    repoSpend: present.has('pr_outcomes') && inWindow ? await loadRepoSpend(db, from, to) : null,
+    orgSpend,
+    repoSpend: sessions === null ? null : repoSpend(sessions),
     activeUsers: tables.has('metrics_active_users') ? await loadActiveUsers(db) : null,
     failingSchedules: present.has('schedule_health') ? await loadFailing(db) : null,
   };
