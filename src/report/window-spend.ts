@@ -29,23 +29,29 @@ export async function windowSessions(
     db.dialect === 'duckdb'
       ? `s.created_at >= to_timestamp(${a}) AND s.created_at < to_timestamp(${b})`
       : `s.created_at >= ${a} AND s.created_at < ${b}`;
-  const sessions = await db.all(
+  // Column by column: much faster than rows for DuckDB's 100,000-row results.
+  const sessions = await db.columns(
     `SELECT s.session_id, s.org_id, s.acus_consumed FROM ${base} AS s WHERE ${where}`,
   );
-  const prs = await db.all(
+  const prs = await db.columns(
     `SELECT s.session_id, pr.value ->> '$.pr_url' AS pr_url, lower(pr.value ->> '$.pr_state') AS state
      FROM ${base} AS s, json_each(s.pull_requests) AS pr
      WHERE lower(json_type(s.pull_requests)) = 'array' AND ${where}`,
   );
+  const ids = sessions.session_id ?? [];
+  const urls = prs.pr_url ?? [];
   return {
-    sessions: sessions.map((row) => ({
-      id: String(row.session_id),
-      org: row.org_id === null || row.org_id === undefined ? null : String(row.org_id),
-      acus: Number(row.acus_consumed ?? 0),
-    })),
-    prs: prs.flatMap((row) =>
-      typeof row.pr_url === 'string'
-        ? [{ session: String(row.session_id), url: row.pr_url, merged: row.state === 'merged' }]
+    sessions: ids.map((id, i) => {
+      const org = sessions.org_id?.[i] ?? null;
+      return {
+        id: String(id),
+        org: org === null ? null : String(org),
+        acus: Number(sessions.acus_consumed?.[i] ?? 0),
+      };
+    }),
+    prs: urls.flatMap((url, i) =>
+      typeof url === 'string'
+        ? [{ session: String(prs.session_id?.[i]), url, merged: prs.state?.[i] === 'merged' }]
         : [],
     ),
   };
