@@ -148,6 +148,34 @@ describe.each(['duckdb', 'sqlite'] as const)('enterprise views in %s', (dialect)
     });
   });
 
+  it('cycle_budget binds and agrees whether the cycle bounds are integers or (DuckDB) timestamps', async () => {
+    const read = (query: Query) =>
+      query(
+        'SELECT cycle_start, cycle_end, scope, org_id, acus, elapsed_days FROM cycle_budget ORDER BY 1, 3, 4',
+      );
+    let integers: Row[] = [];
+    await enterprise(dialect, ENTERPRISE_TABLES, async (query) => {
+      integers = await read(query);
+    });
+    if (dialect === 'sqlite') return;
+    counter += 1;
+    const path = join(dir, `t${counter}.${dialect}`);
+    await writeDatabase(dialect, path, { sessions });
+    const tables = ENTERPRISE_TABLES.filter((t) => t !== 'billing_cycles');
+    const statements = [
+      ...enterpriseStatements(dialect, tables),
+      'CREATE TABLE billing_cycles ("after" TIMESTAMPTZ PRIMARY KEY, "before" TIMESTAMPTZ)',
+      ...CYCLES.map(
+        (c) => `INSERT INTO billing_cycles VALUES (to_timestamp(${c.after}), to_timestamp(${c.before}))`,
+      ),
+      ...viewStatements(dialect, new Set(['sessions', ...ENTERPRISE_TABLES])),
+    ];
+    await withDatabase(dialect, path, statements, async (query) => {
+      expect(await read(query)).toEqual(integers);
+    });
+    expect(integers.length).toBe(CYCLES.length * (1 + ORGS.length));
+  });
+
   it('category_daily: one row per org, day, category and subcategory, figures as served', async () => {
     await enterprise(dialect, ENTERPRISE_TABLES, async (query) => {
       const rows = await query(

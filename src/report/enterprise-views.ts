@@ -107,6 +107,16 @@ function lastBilled(tables: ReadonlySet<string>): string {
 }
 
 /**
+ * Epoch seconds of a column stored as an epoch-second integer or (DuckDB) as a TIMESTAMPTZ: through
+ * text, which both types cast to, so the view binds whichever way the table was laid out.
+ */
+function epochSeconds(dialect: Dialect, column: string): string {
+  if (dialect === 'sqlite') return column;
+  const text = `CAST(${column} AS VARCHAR)`;
+  return `coalesce(TRY_CAST(${text} AS BIGINT), CAST(epoch(TRY_CAST(${text} AS TIMESTAMPTZ)) AS BIGINT))`;
+}
+
+/**
  * Per billing cycle, the enterprise row and one row per organization: the ACU limit (the org's own
  * acu_limits row, else its max_cycle_acu_limit), the ACUs billed in [after, before), the share of the
  * limit burnt so far, and the projection to the cycle's end at the cycle's average daily rate so far
@@ -114,10 +124,14 @@ function lastBilled(tables: ReadonlySet<string>): string {
  */
 function cycleBudget(dialect: Dialect, sql: DialectSql, tables: ReadonlySet<string>): string {
   const real = sql.type('real');
-  return `WITH cycles AS (
+  return `WITH bounds AS (
+  SELECT ${epochSeconds(dialect, '"after"')} AS "after", ${epochSeconds(dialect, '"before"')} AS "before"
+  FROM billing_cycles
+),
+cycles AS (
   SELECT cy."after", cy."before",
     ${lastBilled(tables)} AS last_billed
-  FROM billing_cycles AS cy
+  FROM bounds AS cy
   WHERE cy."after" IS NOT NULL AND cy."before" > cy."after"
 ),
 spend AS (
