@@ -106,6 +106,13 @@ const MONEY_PROBE = `(() => [...document.querySelectorAll('#sessions thead th, #
       boxRight: Math.min(wrap.getBoundingClientRect().right, document.documentElement.clientWidth) };
   }))()`;
 
+/** Runs in the page: the people chart's name axis (its labels as drawn, its width) against the chart's. */
+const PEOPLE_AXIS_PROBE = `(() => {
+  const chart = (window.reportCharts ?? []).find((c) => c.canvas.id === 'chart-people');
+  const axis = chart.scales.y;
+  return { labels: axis.ticks.map((t) => String(t.label)), axis: axis.width, chart: chart.width };
+})()`;
+
 async function open(report: string, width: number): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width, height: 900 }, offline: true });
   const page = await context.newPage();
@@ -144,6 +151,14 @@ describe.runIf(chromiumPath !== null)('report layout', () => {
         for (const count of shape.cardRows) expect(count).toBe(width === 390 ? 2 : 4);
         expect(shape.textAlign).toBe('left');
         expect(shape.numberAlign).toBe('right');
+        const people = (await page.evaluate(PEOPLE_AXIS_PROBE)) as {
+          labels: string[];
+          axis: number;
+          chart: number;
+        };
+        expect(people.labels.length).toBeGreaterThan(0);
+        for (const label of people.labels) expect(label.length).toBeLessThanOrEqual(width === 390 ? 14 : 24);
+        expect(people.axis).toBeLessThan(people.chart / 2);
         if (width === 1400) {
           const money = (await page.evaluate(MONEY_PROBE)) as {
             header: string;
