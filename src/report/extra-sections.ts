@@ -11,6 +11,9 @@ import type { Payload } from './payload.js';
 import { adoption, type Grain, weeklyCostPerPr } from './trends.js';
 
 const table = (html: string) => `<div class="table-wrap">${html}</div>`;
+/** A chart's numbers: open in the static page, folded once the chart is drawn (as page-sections does). */
+const chartTable = (html: string) =>
+  `<details class="chart-data" open><summary>Data table</summary><div class="table-wrap">${html}</div></details>`;
 const per = (part: number, whole: number): string => (whole > 0 ? E.fmtNumber(part / whole) : '–');
 
 function cyclePanel(extras: Extras, price: number | null): PanelSpec | null {
@@ -93,11 +96,13 @@ function trendPanel(payload: Payload, price: number | null): PanelSpec {
   const unit = price === null ? 'ACUs' : 'Cost';
   return {
     id: 'cost-per-pr-trend',
+    wide: true,
+    chart: 'chart-cost-per-pr',
     title: `${unit} per merged PR by week`,
     description: escapeHtml(
       'Billed ACUs of each ISO week over the merged pull requests of the sessions created that week, for the weeks both billing and sessions cover; a week they cover only in part is marked partial.',
     ),
-    body: table(
+    body: chartTable(
       E.htmlTable(
         ['Week starting', `Billed (${unit})`, 'Merged PRs', `${unit} per merged PR`],
         weeks.map((w) => [

@@ -4,6 +4,9 @@
  */
 
 import type { ActiveUsersRow } from './extra-payload.js';
+
+export { type WeekCost, weeklyCostPerPr } from './client/weekly.js';
+
 import { ACTOR_USER, type Payload } from './payload.js';
 
 export type Grain = 'day' | 'week' | 'month';
@@ -22,49 +25,6 @@ export function periodEnd(grain: Grain, start: number): number {
   if (grain === 'week') return start + 7;
   const date = new Date(start * 86_400_000);
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1) / 86_400_000;
-}
-
-export interface WeekCost {
-  week: number;
-  billedAcus: number;
-  merged: number;
-  perMergedPr: number | null;
-  /** The week is not wholly inside the days both billing and sessions cover. */
-  partial: boolean;
-}
-
-const span = (days: readonly number[]): [number, number] | null =>
-  days.length === 0 ? null : [Math.min(...days), Math.max(...days)];
-
-/** Billed ACUs over merged PRs (of sessions created that week), for the weeks both billing and sessions cover. */
-export function weeklyCostPerPr(payload: Payload): WeekCost[] {
-  const billing = payload.billing;
-  const sessions = payload.sessions;
-  const billed = billing === null ? null : span(billing.day);
-  const created = span(sessions.day);
-  if (billing === null || billed === null || created === null) return [];
-  const from = Math.max(billed[0], created[0]);
-  const to = Math.min(billed[1], created[1]);
-  if (from > to) return [];
-  const weeks = new Map<number, { acus: number; merged: number }>();
-  for (let week = periodStart('week', from); week <= to; week += 7) weeks.set(week, { acus: 0, merged: 0 });
-  billing.day.forEach((day, i) => {
-    const entry = day >= from && day <= to ? weeks.get(periodStart('week', day)) : undefined;
-    if (entry === undefined) return;
-    const products = [billing.devin, billing.cascade, billing.terminal, billing.review, billing.other];
-    entry.acus += products.reduce((sum, column) => sum + (column[i] ?? 0), 0) / 100;
-  });
-  sessions.day.forEach((day, i) => {
-    const entry = day >= from && day <= to ? weeks.get(periodStart('week', day)) : undefined;
-    if (entry !== undefined) entry.merged += sessions.merged[i] ?? 0;
-  });
-  return [...weeks.entries()].map(([week, entry]) => ({
-    week,
-    billedAcus: entry.acus,
-    merged: entry.merged,
-    perMergedPr: entry.merged > 0 ? entry.acus / entry.merged : null,
-    partial: week < from || week + 6 > to,
-  }));
 }
 
 export interface AdoptionRow {
@@ -99,7 +59,7 @@ export function adoption(
   const fromMetrics = new Map((metrics ?? []).filter((m) => m.period === grain).map((m) => [m.start, m]));
   const starts = [...new Set([...rows.keys(), ...fromMetrics.keys()])].sort((a, b) => b - a).slice(0, count);
   const today = Math.floor(Date.parse(payload.meta.generatedAt) / 86_400_000);
-  const first = span(s.day)?.[0] ?? Number.POSITIVE_INFINITY;
+  const first = s.day.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
   return starts.map((start) => {
     const entry = rows.get(start);
     const metric = fromMetrics.get(start);

@@ -121,7 +121,27 @@ export function chartSpecs(f: Figures): ChartSpec[] {
         ? 'Week starting (Monday, UTC)'
         : 'Month (UTC)';
   const people = f.people.slice(0, 15);
+  const weeks = f.weekly;
+  const weekly: ChartSpec = {
+    id: 'chart-cost-per-pr',
+    config: barConfig(
+      weeks.map(
+        (w) => `${new Date(w.week * 86_400_000).toISOString().slice(0, 10)}${w.partial ? ' (partial)' : ''}`,
+      ),
+      [
+        {
+          label: f.price === null ? 'ACUs per merged PR' : 'USD per merged PR',
+          data: weeks.map((w) => (w.perMergedPr ?? 0) * (f.price ?? 1)),
+          color: '#4e79a7',
+        },
+      ],
+      { x: 'Week starting (Monday, UTC)', y: f.price === null ? 'ACUs per merged PR' : 'USD per merged PR' },
+      false,
+      false,
+    ),
+  };
   return [
+    weekly,
     seriesSpec('chart-spend', f.spend, f.source === 'estimated' ? x : billingAxis(f), 'ACUs'),
     seriesSpec('chart-acus-by-category', f.acusByCategory, x, 'ACUs'),
     seriesSpec('chart-pr-outcomes', f.prsByState, x, 'Pull requests'),

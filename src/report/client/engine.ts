@@ -41,6 +41,7 @@ import {
   sessionUrl,
 } from './sessions-table.js';
 import { UNPACK_FUNCTIONS, unpackPayload } from './unpack.js';
+import { WEEKLY_FUNCTIONS, weeklyCostPerPr } from './weekly.js';
 
 export const ENGINE = {
   resolvePeriod,
@@ -57,6 +58,7 @@ export const ENGINE = {
   sizeRows,
   playbookRows,
   outcomeRows,
+  weeklyCostPerPr,
   computeView,
   esc,
   fmtNumber,
@@ -95,6 +97,7 @@ const FUNCTIONS: Function[] = [
   ...CHART_FUNCTIONS,
   ...SESSIONS_TABLE_FUNCTIONS,
   ...UNPACK_FUNCTIONS,
+  ...WEEKLY_FUNCTIONS,
 ];
 
 /** Script text declaring every engine function and `const E`, the object the functions call through. */

@@ -9,6 +9,7 @@ import type { PeopleFigures, PersonRow, peopleFigures } from './people.js';
 import type { dayText, Period, resolvePeriod } from './period.js';
 import type { BillingScan, billedAcus, CostSource, scanBilling } from './scan-billing.js';
 import type { SessionScan, scanSessions, sessionAcus, Tally } from './scan-sessions.js';
+import type { WeekCost, weeklyCostPerPr } from './weekly.js';
 
 export interface Counted {
   label: string;
@@ -75,6 +76,8 @@ export interface Figures {
   forecast: MonthForecast | null;
   /** The enterprise's current billing cycle against its limit (cycle_budget), whatever the view. */
   cycle: CycleCard | null;
+  /** Cost per merged PR per ISO week over the whole file (billing and sessions both), whatever the view. */
+  weekly: WeekCost[];
 }
 
 export interface Engine {
@@ -91,6 +94,7 @@ export interface Engine {
   sizeRows: typeof sizeRows;
   playbookRows: typeof playbookRows;
   outcomeRows: typeof outcomeRows;
+  weeklyCostPerPr: typeof weeklyCostPerPr;
 }
 
 export function ratio(part: number, whole: number): number | null {
@@ -143,7 +147,12 @@ export function computeView(E: Engine, payload: Payload, choice: ViewChoice): Fi
   const previousText = prev === null ? '' : `${E.dayText(prev.start)} to ${E.dayText(prev.end)}`;
   const figures = buildFigures(E, payload, period, scan, billing, people, previousAcus, previousText);
   const forecast = E.monthForecast(payload, payload.meta.budgetUsd ?? null);
-  return withRatioWindow(E, payload, choice, { ...figures, forecast, cycle: payload.meta.cycle ?? null });
+  return withRatioWindow(E, payload, choice, {
+    ...figures,
+    forecast,
+    cycle: payload.meta.cycle ?? null,
+    weekly: E.weeklyCostPerPr(payload),
+  });
 }
 
 /** Cost per merged PR and per active user over the days both sides cover (see Figures.ratioWindow). */
@@ -241,6 +250,7 @@ export function buildFigures(
     outcomes: E.outcomeRows(scan),
     forecast: null,
     cycle: null,
+    weekly: [],
   };
 }
 
