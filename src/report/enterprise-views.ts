@@ -4,8 +4,11 @@
  * database (no organizations, consumption_by_org, billing_cycles or metrics_categories) has none of them.
  * billing_cycles.after/before, consumption_*.date and metrics_categories.date are epoch-second integers.
  */
+
+import { categoryDaily } from './category-views.js';
 import { epochDay } from './cost-views.js';
 import type { Dialect, DialectSql } from './dialect.js';
+import { orgJoin, orgName } from './org-names.js';
 
 export const ENTERPRISE_VIEW_NAMES = ['org_spend', 'cycle_budget', 'category_daily'] as const;
 
@@ -13,14 +16,6 @@ export const ENTERPRISE_VIEW_NAMES = ['org_spend', 'cycle_budget', 'category_dai
 export const UNOWNED_LABEL = 'not owned by any organization';
 
 const PRODUCTS = ['acus', 'acus_devin', 'acus_cascade', 'acus_terminal', 'acus_review'] as const;
-
-/** The organization's name by org_id: `alias.name`, or a typed NULL without an organizations table. */
-export function orgName(sql: DialectSql, tables: ReadonlySet<string>, alias: string): string {
-  return tables.has('organizations') ? `${alias}.name` : sql.nullOf('text');
-}
-
-const orgJoin = (tables: ReadonlySet<string>, alias: string, on: string): string =>
-  tables.has('organizations') ? `LEFT JOIN organizations AS ${alias} ON ${alias}.org_id = ${on}` : '';
 
 /**
  * Per organization and billing day, its billed ACUs (consumption_by_org); with consumption_daily, one
@@ -160,42 +155,6 @@ SELECT
     THEN (coalesce(acus, 0) + coalesce(acus, 0) / elapsed_days * (cycle_days - elapsed_days)) / acu_limit END
     AS projected_burn
 FROM measured`;
-}
-
-/**
- * metrics_categories unnested: one row per organization, day, category and subcategory (a category
- * without subcategories keeps one row, subcategory NULL). sessions/acus are the subcategory's (the
- * category's on its NULL row); category_sessions/category_acus repeat the category's own figures.
- */
-function categoryDaily(dialect: Dialect, sql: DialectSql, tables: ReadonlySet<string>): string {
-  const real = sql.type('real');
-  const int = sql.type('int');
-  const head = (sub: string) => `SELECT
-  m.org_id, ${orgName(sql, tables, 'o')} AS org_name,
-  ${epochDay(dialect, 'm.date')} AS day, m.date AS day_start,
-  c.value ->> '$.category' AS category,
-  CAST(c.value ->> '$.sessions_count' AS ${int}) AS category_sessions,
-  CAST(c.value ->> '$.acus' AS ${real}) AS category_acus,
-  ${sub}`;
-  const isArray = (json: string) => `lower(json_type(${json})) = 'array'`;
-  const subs = `${head(`sc.value ->> '$.subcategory_id' AS subcategory_id,
-  sc.value ->> '$.display_name' AS subcategory,
-  CAST(sc.value ->> '$.sessions_count' AS ${int}) AS sessions,
-  CAST(sc.value ->> '$.acus' AS ${real}) AS acus`)}
-FROM metrics_categories AS m
-${orgJoin(tables, 'o', 'm.org_id')},
-  json_each(m.categories) AS c, json_each(c.value -> '$.subcategories') AS sc
-WHERE ${isArray('m.categories')} AND ${isArray("c.value -> '$.subcategories'")}`;
-  const bare = `${head(`${sql.nullOf('text')}, ${sql.nullOf('text')},
-  CAST(c.value ->> '$.sessions_count' AS ${int}),
-  CAST(c.value ->> '$.acus' AS ${real})`)}
-FROM metrics_categories AS m
-${orgJoin(tables, 'o', 'm.org_id')},
-  json_each(m.categories) AS c
-WHERE ${isArray('m.categories')}
-  AND (NOT coalesce(${isArray("c.value -> '$.subcategories'")}, FALSE)
-    OR json_array_length(c.value -> '$.subcategories') = 0)`;
-  return `${subs}\nUNION ALL\n${bare}`;
 }
 
 /** CREATE VIEW statements of the enterprise views whose sources exist. */

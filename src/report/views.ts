@@ -1,6 +1,7 @@
 import { costViewStatements } from './cost-views.js';
 import { type Dialect, type DialectSql, dialectSql, type SqlType } from './dialect.js';
-import { enterpriseViewStatements, orgName } from './enterprise-views.js';
+import { enterpriseViewStatements } from './enterprise-views.js';
+import { orgName } from './org-names.js';
 import { orgViewStatements } from './org-views.js';
 import { personColumns } from './person-columns.js';
 
