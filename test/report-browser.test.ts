@@ -276,9 +276,10 @@ describe.runIf(chromiumPath !== null)('report in a browser', () => {
     expect(text).toContain('consumption_by_user has not been synced');
     expect(text).toContain('The playbooks stream has not been synced');
     const notes = await page.locator('.note').allTextContents();
-    expect(notes).toHaveLength(2);
+    expect(notes).toHaveLength(3);
     expect(notes[0]).toMatch(/sessions_insights stream, which has not been synced/);
     expect(notes[1]).toMatch(/session_messages was not synced/);
+    expect(notes[2]).toMatch(/Needs billed ACUs \(consumption_daily\)/);
     await page.screenshot({ path: join(OUTPUT, 'report-partial.png'), fullPage: true });
     await opened.context.close();
   });

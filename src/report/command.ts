@@ -27,7 +27,10 @@ export function reportCommand(): Command {
     .option('--since <YYYY-MM-DD>', 'only data from this day on (UTC) is embedded')
     .option('--until <YYYY-MM-DD>', 'only data up to this day (UTC, inclusive) is embedded')
     .option('--acu-price <USD>', 'price of one ACU in US dollars: every ACU figure also in dollars')
-    .option('--config <file...>', 'config files; acu_price_usd in them sets the price (--acu-price wins)')
+    .option(
+      '--config <file...>',
+      'config files; acu_price_usd in them sets the price (--acu-price wins), budget_usd_monthly the budget (--budget-usd wins)',
+    )
     .option(
       '--budget-usd <USD>',
       "a monthly budget: the month's forecast is shown against it (needs a price)",

@@ -3,6 +3,8 @@
 import { BOOT_SCRIPT } from './boot-script.js';
 import { ENGINE, engineSource } from './client/engine.js';
 import type { Figures } from './client/figures.js';
+import type { Extras } from './extra-payload.js';
+import { extraPanels } from './extra-sections.js';
 import { escapeHtml, prose } from './html-escape.js';
 import { REPORT_CSS } from './html-style.js';
 import type { StreamCount } from './load-payload.js';
@@ -46,6 +48,7 @@ export function renderReport(
   streams: readonly StreamCount[],
   chartLibrary: string,
   period: ViewChoice['period'] = INITIAL_VIEW.period,
+  extras: Extras | null = null,
 ): string {
   const figures = ENGINE.computeView(ENGINE, payload, { ...INITIAL_VIEW, period });
   const parts = ENGINE.renderParts(ENGINE, payload, figures);
@@ -74,6 +77,7 @@ ${parts.cards ?? ''}
 ${banner === null ? '' : `<p class="banner" role="status">${prose(banner)}</p>`}
 <div class="grid">
 ${panels(payload, parts).map(renderPanel).join('\n')}
+${extras === null ? '' : extraPanels(payload, extras, figures.period.text).map(renderPanel).join('\n')}
 ${sessionsPanel(payload, figures)}
 </div>
 ${streamsFooter(streams)}
@@ -157,10 +161,10 @@ function streamsFooter(streams: readonly StreamCount[]): string {
     .join('\n');
   return `<footer>
 <h2>Data in this database</h2>
-<table class="streams"><thead><tr><th scope="col">Stream</th><th scope="col">Rows</th><th scope="col">Last synced</th></tr></thead>
+<div class="scroll-x"><table class="streams"><thead><tr><th scope="col">Stream</th><th scope="col">Rows</th><th scope="col">Last synced</th></tr></thead>
 <tbody>
 ${cells}
-</tbody></table>
+</tbody></table></div>
 <p>Session days are UTC days of creation; billing days start at 08:00 UTC and carry their date. Weeks are ISO
 weeks (Monday to Sunday). Merge rate: merged pull requests over all pull requests the sessions opened. Active
 users: users with a session (or billed ACUs) in the period. Presets (last 7/30/90 days) end on the last day

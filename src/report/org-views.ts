@@ -8,28 +8,31 @@ const FIGURES = [
   {
     column: 'active_users',
     table: 'metrics_active_users',
-    select: "SELECT start_time AS date, active_users AS value FROM metrics_active_users WHERE period = 'day'",
+    select:
+      "SELECT start_time AS date, sum(active_users) AS value FROM metrics_active_users WHERE period = 'day' GROUP BY start_time",
   },
   {
     column: 'sessions_created',
     table: 'metrics_sessions',
-    select: 'SELECT date, sessions_created_count AS value FROM metrics_sessions',
+    select: 'SELECT date, sum(sessions_created_count) AS value FROM metrics_sessions GROUP BY date',
   },
   {
     column: 'prs_merged',
     table: 'metrics_prs',
-    select: 'SELECT date, prs_merged_count AS value FROM metrics_prs',
+    select: 'SELECT date, sum(prs_merged_count) AS value FROM metrics_prs GROUP BY date',
   },
   {
     column: 'searches',
     table: 'metrics_searches',
-    select: 'SELECT date, searches_created_count AS value FROM metrics_searches',
+    select: 'SELECT date, sum(searches_created_count) AS value FROM metrics_searches GROUP BY date',
   },
 ] as const;
 
 /**
  * Per UTC day, the API's own adoption figures: active users, sessions created, PRs merged and
- * searches, each from its metrics stream (a typed NULL when that stream was not synced).
+ * searches, each from its metrics stream (a typed NULL when that stream was not synced). An enterprise
+ * database holds one row per organization and day: the figures are summed over them (a member active
+ * in two organizations counts in each).
  */
 function dailyAdoption(sql: DialectSql, tables: ReadonlySet<string>): string {
   const present = FIGURES.filter((figure) => tables.has(figure.table));

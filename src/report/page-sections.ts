@@ -137,8 +137,8 @@ function countPanel(
 export function sessionsPanel(payload: Payload, f: Figures): string {
   const headers = ENGINE.sessionHeaders(payload)
     .map(
-      ([key, label]) =>
-        `<th scope="col" aria-sort="${key === 'created' && label === 'Created' ? 'descending' : 'none'}"><button type="button" data-sort="${key}">${escapeHtml(label)}</button></th>`,
+      ([key, label], k) =>
+        `<th scope="col"${k <= 5 ? ' class="text"' : ''} aria-sort="${key === 'created' && label === 'Created' ? 'descending' : 'none'}"><button type="button" data-sort="${key}">${escapeHtml(label)}</button></th>`,
     )
     .join('');
   const order = f.matched;

@@ -27,8 +27,21 @@ export interface PayloadMeta {
   lastDay: number | null;
   /** A session's URL is urlBase + its id without the `devin-` prefix, unless sessions.url has it. */
   urlBase: string | null;
+  /** The enterprise's current billing cycle (cycle_budget), null without cycles and billing. */
+  cycle?: CycleCard | null;
   /** Rows left out of every period: a date or created_at that is no plausible instant (see plausible.ts). */
   leftOut: number;
+}
+
+/** The current billing cycle's enterprise row: days since 1970-01-01, ACUs. */
+export interface CycleCard {
+  startDay: number;
+  lastDay: number;
+  elapsedDays: number;
+  cycleDays: number;
+  acus: number;
+  limit: number | null;
+  projected: number | null;
 }
 
 export interface SessionColumns {

@@ -54,9 +54,13 @@ function checkedPrice(source: string, value: unknown): number {
   return price;
 }
 
-/** acu_price_usd from the config files (a later file wins); null when none sets it. */
-function priceFromConfig(paths: readonly string[]): number | null {
-  let price: number | null = null;
+/** A positive number field from the config files (a later file wins); null when none sets it. */
+function numberFromConfig(
+  paths: readonly string[],
+  field: string,
+  checked: (source: string, value: unknown) => number,
+): number | null {
+  let found: number | null = null;
   for (const path of paths) {
     let parsed: unknown;
     if (!existsSync(path)) throw new InputError(`Config file "${path}" does not exist`);
@@ -69,14 +73,29 @@ function priceFromConfig(paths: readonly string[]): number | null {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new InputError(`Config file "${path}" must hold a JSON object`);
     }
-    const value = (parsed as Record<string, unknown>).acu_price_usd;
-    if (value !== undefined && value !== null) price = checkedPrice(`"acu_price_usd" in ${path}`, value);
+    const value = (parsed as Record<string, unknown>)[field];
+    if (value !== undefined && value !== null) found = checked(`"${field}" in ${path}`, value);
   }
-  return price;
+  return found;
+}
+
+function checkedBudgetValue(source: string, value: unknown): number {
+  const budget = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof budget !== 'number' || !Number.isFinite(budget) || budget <= 0) {
+    const shown = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+    throw new InputError(`${source} must be a positive number of US dollars a month, got ${shown}`);
+  }
+  return budget;
+}
+
+/** --budget-usd wins over budget_usd_monthly in a config file (a report setting); null when neither. */
+export function resolveBudget(flag: string | undefined, configPaths: readonly string[]): number | null {
+  if (flag !== undefined) return checkedBudget(flag);
+  return numberFromConfig(configPaths, 'budget_usd_monthly', checkedBudgetValue);
 }
 
 /** --acu-price wins over acu_price_usd in a config file; null when neither is given. */
 export function resolvePrice(flag: string | undefined, configPaths: readonly string[]): number | null {
   if (flag !== undefined) return checkedPrice('--acu-price', flag);
-  return priceFromConfig(configPaths);
+  return numberFromConfig(configPaths, 'acu_price_usd', checkedPrice);
 }

@@ -28,6 +28,17 @@ export interface ReportSummary {
     budget_usd: number | null;
     basis: string;
   } | null;
+  /** The enterprise's current billing cycle against its ACU limit (cycle_budget); null without one. */
+  cycle: {
+    start: string;
+    end: string;
+    spent_acus: number;
+    limit_acus: number | null;
+    projected_acus: number | null;
+    spent_usd: number | null;
+    projected_usd: number | null;
+    basis: string;
+  } | null;
 }
 
 const cents = (value: number | null): number | null =>
@@ -49,6 +60,23 @@ export function reportSummary(f: Figures, streams: readonly StreamCount[]): Repo
     sessions: f.sessions.sessions,
     last_synced: Object.fromEntries(streams.map((stream) => [stream.name, stream.lastSynced])),
     forecast: forecastSummary(f),
+    cycle: cycleSummary(f),
+  };
+}
+
+function cycleSummary(f: Figures): ReportSummary['cycle'] {
+  const c = f.cycle;
+  if (c === null) return null;
+  const usd = (acus: number | null) => (acus === null || f.price === null ? null : cents(acus * f.price));
+  return {
+    start: dayText(c.startDay),
+    end: dayText(c.lastDay),
+    spent_acus: cents(c.acus) ?? 0,
+    limit_acus: c.limit,
+    projected_acus: cents(c.projected),
+    spent_usd: usd(c.acus),
+    projected_usd: usd(c.projected),
+    basis: `billed ACUs (consumption_daily) from ${dayText(c.startDay)}, ${c.elapsedDays} of ${c.cycleDays} days; projected at the cycle's average daily rate so far`,
   };
 }
 

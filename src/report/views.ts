@@ -1,5 +1,7 @@
 import { costViewStatements } from './cost-views.js';
 import { type Dialect, type DialectSql, dialectSql, type SqlType } from './dialect.js';
+import { enterpriseViewStatements } from './enterprise-views.js';
+import { orgName } from './org-names.js';
 import { orgViewStatements } from './org-views.js';
 import { personColumns } from './person-columns.js';
 
@@ -24,6 +26,8 @@ interface Sources {
   users: boolean;
   /** idp_users: members through identity-provider groups, named too. */
   idpUsers: boolean;
+  /** Every table present (organizations names a session's org in an enterprise database). */
+  tables: ReadonlySet<string>;
 }
 
 /**
@@ -43,7 +47,10 @@ export function viewStatements(
       : null;
   const sql = dialectSql(dialect);
   const temporary = options.temporary ?? false;
-  const orgViews = orgViewStatements(dialect, sql, tables, temporary);
+  const orgViews = [
+    ...orgViewStatements(dialect, sql, tables, temporary),
+    ...enterpriseViewStatements(dialect, sql, tables, temporary),
+  ];
   if (base === null) return [...costViewStatements(dialect, sql, tables, temporary), ...orgViews];
   const sources: Sources = {
     base,
@@ -51,6 +58,7 @@ export function viewStatements(
     messages: tables.has('session_messages'),
     users: tables.has('users'),
     idpUsers: tables.has('idp_users'),
+    tables,
   };
   const selects: Record<ViewName, string> = {
     session_facts: sessionFacts(sql, sources, options.since),
@@ -92,6 +100,7 @@ function sessionFacts(sql: DialectSql, sources: Sources, since: number | undefin
       : '',
     sources.users ? 'LEFT JOIN users AS u ON u.user_id = s.user_id' : '',
     sources.idpUsers ? 'LEFT JOIN idp_users AS iu ON iu.user_id = s.user_id' : '',
+    sources.tables.has('organizations') ? 'LEFT JOIN organizations AS org ON org.org_id = s.org_id' : '',
   ].filter((join) => join !== '');
   const person = personColumns(sql, sources.users, sources.idpUsers);
   const analysis = (path: string, arrow: '->' | '->>'): string => `${i}.analysis ${arrow} '$.${path}'`;
@@ -119,7 +128,9 @@ function sessionFacts(sql: DialectSql, sources: Sources, since: number | undefin
   ${ins(`${i}.num_user_messages`, 'int')} AS num_user_messages,
   ${ins(`${i}.num_devin_messages`, 'int')} AS num_devin_messages,
   ${ins(`${i}.num_user_messages + ${i}.num_devin_messages`, 'int')} AS num_messages,
-  ${sources.messages ? 'coalesce(m.n, 0)' : sql.nullOf('int')} AS messages_synced
+  ${sources.messages ? 'coalesce(m.n, 0)' : sql.nullOf('int')} AS messages_synced,
+  s.org_id,
+  ${orgName(sql, sources.tables, 'org')} AS org_name
 FROM ${sources.base} AS s
 ${joins.join('\n')}${since === undefined ? '' : `\nWHERE ${sql.atOrAfter('s.created_at', since)}`}`;
 }

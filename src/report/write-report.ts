@@ -2,11 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { InputError } from '../tap/errors.js';
 import { chartLibrarySource } from './chart-library.js';
+import { ENGINE } from './client/engine.js';
 import { openReadOnly } from './database.js';
-import { renderReport } from './html.js';
+import { cycleCard, loadExtras } from './extra-payload.js';
+import { INITIAL_VIEW, renderReport } from './html.js';
 import { loadPayload, streamCounts } from './load-payload.js';
 import type { Payload } from './payload.js';
-import { checkedBudget, checkedDay, checkedPeriod, resolvePrice } from './report-options.js';
+import { checkedDay, checkedPeriod, resolveBudget, resolvePrice } from './report-options.js';
 
 export interface ReportOptions {
   database: string;
@@ -35,7 +37,7 @@ export async function writeReport(options: ReportOptions): Promise<Payload> {
   }
   const price = resolvePrice(options.acuPrice, options.configPaths ?? []);
   const period = checkedPeriod(options.period ?? 'last-30-days');
-  const budgetUsd = options.budgetUsd === undefined ? null : checkedBudget(options.budgetUsd);
+  const budgetUsd = resolveBudget(options.budgetUsd, options.configPaths ?? []);
   const db = await openReadOnly(options.database);
   let html: string;
   let payload: Payload;
@@ -49,7 +51,12 @@ export async function writeReport(options: ReportOptions): Promise<Payload> {
       budgetUsd,
       now: options.now ?? new Date(),
     });
-    html = renderReport(payload, await streamCounts(db), chartLibrarySource(), period);
+    const opening = ENGINE.resolvePeriod(payload.meta, { ...INITIAL_VIEW, period });
+    const window =
+      opening.start === null || opening.end === null ? null : { start: opening.start, end: opening.end };
+    const extras = await loadExtras(db, await db.tables(), window);
+    payload.meta.cycle = cycleCard(extras);
+    html = renderReport(payload, await streamCounts(db), chartLibrarySource(), period, extras);
   } finally {
     db.close();
   }

@@ -35,6 +35,11 @@ export function seriesColor(name: string, index: number): string {
   return palette[index % palette.length] ?? '#bab0ac';
 }
 
+interface ShortenedAxis {
+  getLabelForValue(value: number): string;
+  chart: { width: number };
+}
+
 export function barConfig(
   labels: readonly string[],
   datasets: { label: string; data: number[]; color: string }[],
@@ -45,7 +50,20 @@ export function barConfig(
   const axis = (text: string, value: boolean): Record<string, unknown> => ({
     stacked,
     title: { display: true, text, font: { weight: 'bold' } },
-    ...(value ? { beginAtZero: true } : { grid: { display: false } }),
+    ...(value
+      ? { beginAtZero: true }
+      : {
+          grid: { display: false },
+          // Long names (people, categories) are shortened on the axis, whole in the tooltip: a narrow
+          // chart keeps its labels instead of cutting them at the edge.
+          ticks: {
+            callback(this: ShortenedAxis, tick: number): string {
+              const label = String(this.getLabelForValue(tick));
+              const max = horizontal && this.chart.width < 500 ? 14 : 24;
+              return label.length > max ? `${label.slice(0, max - 1)}…` : label;
+            },
+          },
+        }),
   });
   return {
     type: 'bar',
@@ -103,7 +121,27 @@ export function chartSpecs(f: Figures): ChartSpec[] {
         ? 'Week starting (Monday, UTC)'
         : 'Month (UTC)';
   const people = f.people.slice(0, 15);
+  const weeks = f.weekly;
+  const weekly: ChartSpec = {
+    id: 'chart-cost-per-pr',
+    config: barConfig(
+      weeks.map(
+        (w) => `${new Date(w.week * 86_400_000).toISOString().slice(0, 10)}${w.partial ? ' (partial)' : ''}`,
+      ),
+      [
+        {
+          label: f.price === null ? 'ACUs per merged PR' : 'USD per merged PR',
+          data: weeks.map((w) => (w.perMergedPr ?? 0) * (f.price ?? 1)),
+          color: '#4e79a7',
+        },
+      ],
+      { x: 'Week starting (Monday, UTC)', y: f.price === null ? 'ACUs per merged PR' : 'USD per merged PR' },
+      false,
+      false,
+    ),
+  };
   return [
+    weekly,
     seriesSpec('chart-spend', f.spend, f.source === 'estimated' ? x : billingAxis(f), 'ACUs'),
     seriesSpec('chart-acus-by-category', f.acusByCategory, x, 'ACUs'),
     seriesSpec('chart-pr-outcomes', f.prsByState, x, 'Pull requests'),

@@ -3,7 +3,16 @@
  * and serialized into the page, where they run on the embedded data. Each function reaches the others
  * of its own file by name and the rest through the engine object `E`, so its source text runs as is.
  */
+import { CARD_FUNCTIONS, renderCards } from './cards.js';
 import { CHART_FUNCTIONS, chartSpecs } from './chart-specs.js';
+import {
+  counted,
+  FIGURE_ROW_FUNCTIONS,
+  outcomeRows,
+  playbookRows,
+  sizeRows,
+  spendSeries,
+} from './figure-rows.js';
 import { computeView, FIGURE_FUNCTIONS } from './figures.js';
 import { FORECAST_FUNCTIONS, monthForecast } from './forecast.js';
 import {
@@ -32,6 +41,7 @@ import {
   sessionUrl,
 } from './sessions-table.js';
 import { UNPACK_FUNCTIONS, unpackPayload } from './unpack.js';
+import { WEEKLY_FUNCTIONS, weeklyCostPerPr } from './weekly.js';
 
 export const ENGINE = {
   resolvePeriod,
@@ -43,6 +53,12 @@ export const ENGINE = {
   billedAcus,
   peopleFigures,
   monthForecast,
+  spendSeries,
+  counted,
+  sizeRows,
+  playbookRows,
+  outcomeRows,
+  weeklyCostPerPr,
   computeView,
   esc,
   fmtNumber,
@@ -54,6 +70,7 @@ export const ENGINE = {
   plainText,
   userText,
   renderParts,
+  renderCards,
   renderPeople,
   renderPlaybooks,
   chartSpecs,
@@ -70,14 +87,17 @@ const FUNCTIONS: Function[] = [
   ...SCAN_FUNCTIONS,
   ...BILLING_FUNCTIONS,
   ...FIGURE_FUNCTIONS,
+  ...FIGURE_ROW_FUNCTIONS,
   ...FORECAST_FUNCTIONS,
   ...PEOPLE_FUNCTIONS,
   ...FORMAT_FUNCTIONS,
   ...RENDER_FUNCTIONS,
+  ...CARD_FUNCTIONS,
   ...RENDER_PEOPLE_FUNCTIONS,
   ...CHART_FUNCTIONS,
   ...SESSIONS_TABLE_FUNCTIONS,
   ...UNPACK_FUNCTIONS,
+  ...WEEKLY_FUNCTIONS,
 ];
 
 /** Script text declaring every engine function and `const E`, the object the functions call through. */

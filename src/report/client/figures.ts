@@ -2,12 +2,14 @@
  * Pure, and serialized into the page (Function.prototype.toString): use only arguments, globals, the
  * functions of this file, and the engine `E` passed in (the other client files' functions).
  */
-import type { Payload, ViewChoice } from '../payload.js';
+import type { CycleCard, Payload, ViewChoice } from '../payload.js';
+import type { counted, outcomeRows, playbookRows, sizeRows, spendSeries } from './figure-rows.js';
 import type { MonthForecast, monthForecast } from './forecast.js';
 import type { PeopleFigures, PersonRow, peopleFigures } from './people.js';
 import type { dayText, Period, resolvePeriod } from './period.js';
 import type { BillingScan, billedAcus, CostSource, scanBilling } from './scan-billing.js';
 import type { SessionScan, scanSessions, sessionAcus, Tally } from './scan-sessions.js';
+import type { WeekCost, weeklyCostPerPr } from './weekly.js';
 
 export interface Counted {
   label: string;
@@ -72,6 +74,10 @@ export interface Figures {
   outcomes: { label: string; sessions: number; acus: number; share: number | null }[];
   /** This month's spend so far and where it is heading (billing data only; whatever the view). */
   forecast: MonthForecast | null;
+  /** The enterprise's current billing cycle against its limit (cycle_budget), whatever the view. */
+  cycle: CycleCard | null;
+  /** Cost per merged PR per ISO week over the whole file (billing and sessions both), whatever the view. */
+  weekly: WeekCost[];
 }
 
 export interface Engine {
@@ -83,6 +89,12 @@ export interface Engine {
   billedAcus: typeof billedAcus;
   peopleFigures: typeof peopleFigures;
   monthForecast: typeof monthForecast;
+  spendSeries: typeof spendSeries;
+  counted: typeof counted;
+  sizeRows: typeof sizeRows;
+  playbookRows: typeof playbookRows;
+  outcomeRows: typeof outcomeRows;
+  weeklyCostPerPr: typeof weeklyCostPerPr;
 }
 
 export function ratio(part: number, whole: number): number | null {
@@ -133,9 +145,14 @@ export function computeView(E: Engine, payload: Payload, choice: ViewChoice): Fi
       : (E.billedAcus(payload, choice, prev.start, prev.end) ??
           E.sessionAcus(payload, choice, prev.start, prev.end)) / 100;
   const previousText = prev === null ? '' : `${E.dayText(prev.start)} to ${E.dayText(prev.end)}`;
-  const figures = buildFigures(payload, period, scan, billing, people, previousAcus, previousText);
+  const figures = buildFigures(E, payload, period, scan, billing, people, previousAcus, previousText);
   const forecast = E.monthForecast(payload, payload.meta.budgetUsd ?? null);
-  return withRatioWindow(E, payload, choice, { ...figures, forecast });
+  return withRatioWindow(E, payload, choice, {
+    ...figures,
+    forecast,
+    cycle: payload.meta.cycle ?? null,
+    weekly: E.weeklyCostPerPr(payload),
+  });
 }
 
 /** Cost per merged PR and per active user over the days both sides cover (see Figures.ratioWindow). */
@@ -168,6 +185,7 @@ export function withRatioWindow(E: Engine, payload: Payload, choice: ViewChoice,
 }
 
 export function buildFigures(
+  E: Engine,
   payload: Payload,
   period: Period,
   scan: SessionScan,
@@ -195,7 +213,7 @@ export function buildFigures(
       previousAcus === null
         ? null
         : { acus: previousAcus, text: previousText, change: ratio(acus - previousAcus, previousAcus) },
-    spend: spendSeries(period, scan, billing),
+    spend: E.spendSeries(period, scan, billing),
     acusByCategory: {
       labels: period.labels,
       series: payload.dims.category.map((name, i) => ({
@@ -211,9 +229,9 @@ export function buildFigures(
         { name: 'closed', values: scan.prsByState.closed },
       ],
     },
-    status: counted(payload.dims.status, scan.byStatus),
-    origin: counted(payload.dims.origin, scan.byOrigin),
-    sizes: sizeRows(payload.dims.size, scan.bySize),
+    status: E.counted(payload.dims.status, scan.byStatus),
+    origin: E.counted(payload.dims.origin, scan.byOrigin),
+    sizes: E.sizeRows(payload.dims.size, scan.bySize),
     withInsights: scan.withInsights,
     messages: ['0', '1–5', '6–10', '11–20', '21–50', '51–100', '101–200', '201+'].map((label, i) => ({
       label,
@@ -225,85 +243,15 @@ export function buildFigures(
     serviceUsers: people.services,
     serviceUserCount: people.serviceCount,
     unattributed: people.unattributed,
-    playbooks: playbookRows(payload, scan),
+    playbooks: E.playbookRows(payload, scan),
     noPlaybookSessions:
       scan.total.sessions - [...scan.byPlaybook.values()].reduce((a, t) => a + t.sessions, 0),
     matched: scan.matched,
-    outcomes: outcomeRows(scan),
+    outcomes: E.outcomeRows(scan),
     forecast: null,
+    cycle: null,
+    weekly: [],
   };
 }
 
-/** Labels in outcomeOf's order (scan-sessions). */
-function outcomeRows(scan: SessionScan): Figures['outcomes'] {
-  const labels = ['merged PR', 'failed or stopped', 'PR not merged', 'no PR'];
-  return scan.byOutcome.map((tally, i) => ({
-    label: labels[i] ?? '',
-    sessions: tally.sessions,
-    acus: tally.acus / 100,
-    share: ratio(tally.acus, scan.total.acus),
-  }));
-}
-
-function spendSeries(period: Period, scan: SessionScan, billing: BillingScan): Series {
-  if (billing.source === 'estimated') {
-    return {
-      labels: period.labels,
-      series: [{ name: 'sessions (estimated)', values: scan.acusByBucket.map((v) => v / 100) }],
-    };
-  }
-  const names = ['devin', 'cascade', 'terminal', 'review', 'other'];
-  return {
-    labels: period.labels,
-    series: names
-      .map((name, p) => ({ name, values: (billing.byProduct[p] ?? []).map((v) => v / 100) }))
-      .filter((s, p) => p < 4 || s.values.some((v) => v > 0)),
-  };
-}
-
-function counted(labels: readonly string[], counts: readonly number[]): Counted[] {
-  return labels
-    .map((label, i) => ({ label, count: counts[i] ?? 0 }))
-    .filter((row) => row.count > 0)
-    .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
-}
-
-function sizeRows(labels: readonly string[], counts: readonly number[]): Counted[] {
-  const order = ['xs', 's', 'm', 'l', 'xl'];
-  const rank = (label: string): number => (order.includes(label) ? order.indexOf(label) : order.length);
-  const all = [...new Set([...order, ...labels])];
-  return all
-    .map((label) => ({ label, count: counts[labels.indexOf(label)] ?? 0 }))
-    .sort((a, b) => rank(a.label) - rank(b.label) || a.label.localeCompare(b.label));
-}
-
-function playbookRows(payload: Payload, scan: SessionScan): PlaybookRow[] {
-  return [...scan.byPlaybook.entries()]
-    .map(([playbook, t]) => ({
-      playbook,
-      title: payload.playbooks.title[playbook] ?? '',
-      sessions: t.sessions,
-      acus: t.acus / 100,
-      merged: t.merged,
-      prs: t.prs,
-      mergeRate: ratio(t.merged, t.prs),
-    }))
-    .sort(
-      (a, b) =>
-        b.acus - a.acus || b.sessions - a.sessions || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0),
-    );
-}
-
-export const FIGURE_FUNCTIONS = [
-  ratio,
-  daySpan,
-  jointRange,
-  computeView,
-  withRatioWindow,
-  buildFigures,
-  spendSeries,
-  outcomeRows,
-  counted,
-  sizeRows,
-  playbookRows,
-];
+export const FIGURE_FUNCTIONS = [ratio, daySpan, jointRange, computeView, withRatioWindow, buildFigures];

@@ -82,16 +82,24 @@ export function fmtAmount(acus: number | null, price: number | null): string {
   return price === null ? fmtNumber(acus) : fmtMoney(acus * price);
 }
 
+/** A cell that reads as a number (amounts, shares, counts, '–'): right-aligned; any other text is left-aligned. */
+export function isNumeric(cell: string): boolean {
+  return /^(?:[−+-]?\$?[\d,.]+(?:%| ACUs)?|[–-]|\d[\d,]* \/ \d[\d,]*)$/.test(cell.trim());
+}
+
 export function htmlTable(
   headers: readonly string[],
   rows: readonly (readonly string[])[],
   caption: string,
 ): string {
-  const head = headers.map((h) => `<th scope="col">${esc(h)}</th>`).join('');
+  // A column is text when its first row's cell is: its header aligns with it.
+  const text = headers.map((_, i) => i > 0 && rows[0] !== undefined && !isNumeric(rows[0][i] ?? ''));
+  const cls = (i: number) => (text[i] ? ' class="text"' : '');
+  const head = headers.map((h, i) => `<th scope="col"${cls(i)}>${esc(h)}</th>`).join('');
   const body = rows
     .map(
       (row) =>
-        `<tr>${row.map((cell, i) => (i === 0 ? `<th scope="row">${userText(cell)}</th>` : `<td>${userText(cell)}</td>`)).join('')}</tr>`,
+        `<tr>${row.map((cell, i) => (i === 0 ? `<th scope="row">${userText(cell)}</th>` : `<td${cls(i)}>${userText(cell)}</td>`)).join('')}</tr>`,
     )
     .join('\n');
   const empty =
@@ -112,5 +120,6 @@ export const FORMAT_FUNCTIONS = [
   fmtChange,
   fmtAcus,
   fmtAmount,
+  isNumeric,
   htmlTable,
 ];

@@ -14,7 +14,7 @@ function personTable(
   acusHeader: string,
   price: number | null,
 ): string {
-  return E.htmlTable(
+  return `<div class="scroll-x">${E.htmlTable(
     [first, acusHeader, ...(price === null ? [] : ['Cost']), 'Sessions', 'Merged PRs', 'Merge rate'],
     rows.map((r) => [
       r.label,
@@ -25,7 +25,7 @@ function personTable(
       E.fmtShare(r.mergeRate),
     ]),
     first === 'User' ? 'Top users' : 'Service users',
-  );
+  )}</div>`;
 }
 
 export function renderPeople(E: RenderEngine, payload: Payload, f: Figures): string {

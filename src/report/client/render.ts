@@ -3,6 +3,7 @@
  * functions of this file and the engine `E`. HTML for the parts of the page that change with the view.
  */
 import type { Payload } from '../payload.js';
+import type { renderCards } from './cards.js';
 import type { Counted, Figures, Series } from './figures.js';
 import type {
   esc,
@@ -15,6 +16,7 @@ import type {
   plainText,
   userText,
 } from './format.js';
+import type { dayText } from './period.js';
 import type { renderPeople, renderPlaybooks } from './render-people.js';
 
 export interface RenderEngine {
@@ -29,78 +31,8 @@ export interface RenderEngine {
   userText: typeof userText;
   renderPeople: typeof renderPeople;
   renderPlaybooks: typeof renderPlaybooks;
-}
-
-function costLabel(f: Figures): string {
-  if (f.price === null) return f.source === 'estimated' ? 'ACUs (estimated from sessions)' : 'Billed ACUs';
-  return f.source === 'estimated' ? 'Cost (estimated from sessions)' : 'Billed cost';
-}
-
-/** Where the ratio cards' window is not the period's, the hint says which days they cover. */
-function ratioHint(E: RenderEngine, f: Figures, what: string, count: number): string {
-  const window = f.ratioWindow;
-  if (window === null) return `no days with both billing and sessions, ${f.period.text}`;
-  const same = window.start === f.period.start && window.end === f.period.end;
-  return `${E.fmtNumber(count)} ${what}${same ? '' : `, over ${window.text} (the days with both billing and sessions)`}`;
-}
-
-/** This month: the forecast, what is spent so far, against the budget when there is one. */
-function forecastCard(E: RenderEngine, f: Figures): [string, string, string, string] {
-  const m = f.forecast;
-  if (m === null) return ['forecast', 'Forecast this month', '-', 'needs consumption_daily (billed ACUs)'];
-  const budget =
-    m.budgetAcus === null || m.budgetAcus <= 0
-      ? ''
-      : `; ${E.fmtShare(m.forecast / m.budgetAcus)} of the budget of ${E.fmtAmount(m.budgetAcus, f.price)}`;
-  const hint = `${E.fmtAmount(m.monthToDate, f.price)} so far in ${m.month}${budget}. Basis: ${m.basis}`;
-  return ['forecast', `Forecast ${m.month}`, E.fmtAmount(m.forecast, f.price), hint];
-}
-
-export function renderCards(E: RenderEngine, f: Figures): string {
-  const unit = f.price === null ? 'ACUs' : 'Cost';
-  const acus = `${E.fmtNumber(f.acus)} ACUs`;
-  const cards: [string, string, string, string][] = [
-    [
-      'cost',
-      costLabel(f),
-      E.fmtAmount(f.acus, f.price),
-      f.source === 'estimated' ? `${acus}, estimated from sessions` : `${acus} billed, ${f.period.text}`,
-    ],
-    [
-      'per-pr',
-      `${unit} per merged PR`,
-      E.fmtAmount(f.perMergedPr, f.price),
-      ratioHint(E, f, 'merged pull requests', f.ratioWindow?.merged ?? 0),
-    ],
-    [
-      'per-user',
-      `${unit} per active user`,
-      E.fmtAmount(f.perActiveUser, f.price),
-      ratioHint(E, f, 'active users', f.ratioWindow?.activeUsers ?? 0),
-    ],
-    [
-      'change',
-      'Change vs previous period',
-      E.fmtChange(f.previous?.change ?? null),
-      f.previous === null
-        ? 'no data for the previous period'
-        : `${E.fmtAmount(f.previous.acus, f.price)}${f.price === null ? ' ACUs' : ''}, ${f.previous.text}`,
-    ],
-    forecastCard(E, f),
-    ['sessions', 'Sessions', E.fmtNumber(f.sessions.sessions), `created ${f.period.text}`],
-    [
-      'merge-rate',
-      'Merge rate',
-      E.fmtShare(f.mergeRate),
-      `${E.fmtNumber(f.sessions.merged)} of ${E.fmtNumber(f.sessions.prs)} pull requests merged`,
-    ],
-  ];
-  return cards
-    .map(
-      ([id, label, value, hint]) =>
-        `<div class="card" data-card="${id}"><div class="label">${E.esc(label)}</div><div class="value">${E.esc(value)}</div><div class="hint">${E.esc(hint)}</div></div>`,
-    )
-    .join('\n');
+  renderCards: typeof renderCards;
+  dayText: typeof dayText;
 }
 
 export function seriesTable(
@@ -176,7 +108,7 @@ export function renderParts(E: RenderEngine, payload: Payload, f: Figures): Reco
       ? `Estimated from the ACUs each session reports (by the UTC day it was created): ${estimateReason(payload, f)}. One bar per ${f.period.granularity}.`
       : `Billed ACUs per billing day (a billing day starts at 08:00 UTC)${f.source === 'user' ? ' for the selected user' : ''}, one bar per ${f.period.granularity}, stacked by product.`;
   return {
-    cards: renderCards(E, f),
+    cards: E.renderCards(E, f),
     'spend-info': E.esc(spendInfo),
     'spend-table': seriesTable(E, f.spend, first, 'ACUs', f.price),
     'category-table': seriesTable(E, f.acusByCategory, first, 'ACUs', f.price),
@@ -198,10 +130,6 @@ export function renderParts(E: RenderEngine, payload: Payload, f: Figures): Reco
 
 export const RENDER_FUNCTIONS = [
   outcomeTable,
-  costLabel,
-  ratioHint,
-  forecastCard,
-  renderCards,
   seriesTable,
   countTable,
   bucketName,

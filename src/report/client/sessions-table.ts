@@ -80,7 +80,10 @@ export function sessionRows(
         ...(price === null ? [] : [E.esc(E.fmtMoney(acus * price))]),
         E.esc(`${s.merged[i] ?? 0} / ${s.prs[i] ?? 0}`),
       ];
-      return `<tr data-session="${i}">${cells.map((c, k) => (k === 1 ? `<th scope="row">${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`;
+      // Created, user, origin, category and status are text: left-aligned, as their headers.
+      const cell = (c: string, k: number) =>
+        k === 1 ? `<th scope="row">${c}</th>` : k <= 5 ? `<td class="text">${c}</td>` : `<td>${c}</td>`;
+      return `<tr data-session="${i}">${cells.map(cell).join('')}</tr>`;
     })
     .join('\n');
 }
