@@ -8,6 +8,7 @@ import { type BatchLimits, DEFAULT_LIMITS, RowBuffer } from '../targets/row-buff
 import { SINGER_STATE_KEY, type Target } from '../targets/target.js';
 import { keyProblem } from './key-check.js';
 import { readLines } from './lines.js';
+import { RereadScopes } from './reread-scopes.js';
 import { parseSingerLine } from './singer-message.js';
 
 export interface LoadOptions {
@@ -66,6 +67,7 @@ class SingerLoader {
   private readonly limits: BatchLimits;
   private readonly now: () => number;
   private changed = false;
+  private readonly scopes = new RereadScopes();
 
   constructor(private readonly options: LoadOptions) {
     this.summary = options.summary ?? emptyLoadSummary();
@@ -86,6 +88,7 @@ class SingerLoader {
         { name: message.stream, schema: message.schema, keys: message.keys },
       ]);
       this.buffers.set(message.stream, buffer);
+      this.scopes.schema(message.stream, message.reread);
       this.keys.set(message.stream, { keys: message.keys, schema: message.schema });
       this.summary.streams[message.stream] ??= {
         records: 0,
@@ -106,10 +109,13 @@ class SingerLoader {
       if (problem !== null) {
         const record = shallowRecord(message.record);
         await this.reject(message.stream, stats, problem, record, message.extractedAt, line);
-      } else if (buffer.push(message.record, message.extractedAt ?? this.now(), text.length)) {
-        await this.flush(message.stream, buffer);
+      } else {
+        this.scopes.record(message.stream, message.record);
+        if (buffer.push(message.record, message.extractedAt ?? this.now(), text.length))
+          await this.flush(message.stream, buffer);
       }
     } else if (message.type === 'STATE') {
+      this.scopes.state();
       await this.commit(message.value);
       // What Singer targets emit: the state's value, one JSON line; Meltano passes it to --state.
       await writeLine(this.options.output, JSON.stringify(message.value));
@@ -125,6 +131,9 @@ class SingerLoader {
   /** Writes every buffered row and commits them, with the Singer state when given. */
   async commit(state?: JsonObject): Promise<void> {
     for (const [stream, buffer] of this.buffers) await this.flush(stream, buffer);
+    // A re-read replaces its scope's rows: the days it no longer sends go (see RereadScope).
+    for (const { stream, scope, kept } of this.scopes.takeComplete())
+      await this.options.target.clearScope(stream, scope, kept);
     await this.options.target.checkpoint(state ? { [SINGER_STATE_KEY]: state } : {});
     this.summary.committed += this.written;
     this.written = 0;

@@ -12,7 +12,15 @@ export interface SingerContext {
   /** Bookmarks of every stream after this event (see reduceBookmarks). */
   bookmarks: TapState;
   deselected: DeselectedFields;
+  /** The last SCHEMA message of each stream (a `reread` event repeats it). */
+  schemas?: ReadonlyMap<string, SingerMessage>;
 }
+
+/**
+ * A SCHEMA message's key naming the scope of the records that follow (see RereadScope): Singer has
+ * no message for it, and a SCHEMA may be repeated; targets other than `devin-tap load` ignore it.
+ */
+export const REREAD_KEY = 'devin_tap_reread';
 
 /** Pure state reducer: the Singer STATE value carries the latest bookmark of every stream. */
 export function reduceBookmarks(bookmarks: TapState, event: TapEvent): TapState {
@@ -42,6 +50,12 @@ export function encodeSinger(event: TapEvent, context: SingerContext): SingerMes
       };
     case 'state':
       return stateMessage(context.bookmarks);
+    case 'reread': {
+      const schema = context.schemas?.get(event.stream);
+      if (schema === undefined) return null;
+      const { window, match } = event.scope;
+      return { ...schema, [REREAD_KEY]: { ...window, match } };
+    }
     case 'status':
     case 'progress':
     case 'log':

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { JsonLinesWriter } from '../protocol/json-lines.js';
-import { encodeSinger, reduceBookmarks, singerLogLine } from '../protocol/singer.js';
+import { encodeSinger, reduceBookmarks, type SingerMessage, singerLogLine } from '../protocol/singer.js';
 import { streamSchema } from '../tap/catalog.js';
 import type { TapConfig } from '../tap/config.js';
 import type { LogLevel, TapEvent } from '../tap/events.js';
@@ -48,6 +48,7 @@ export async function runTap(options: RunOptions): Promise<RunResult> {
   const metrics = new MetricsTracker();
   const withSchema = new Set<string>();
   let bookmarks: TapState = { ...options.state };
+  const schemas = new Map<string, SingerMessage>();
   const readOptions: ReadOptions = {
     config: options.config,
     streams,
@@ -59,7 +60,8 @@ export async function runTap(options: RunOptions): Promise<RunResult> {
     for await (const event of options.read(readOptions)) {
       for (const ordered of withSchemaFirst(event, withSchema)) {
         bookmarks = reduceBookmarks(bookmarks, ordered);
-        const message = encodeSinger(ordered, { bookmarks, deselected });
+        const message = encodeSinger(ordered, { bookmarks, deselected, schemas });
+        if (message !== null && ordered.kind === 'schema') schemas.set(ordered.stream, message);
         if (message !== null) await writer.write(message);
       }
       const line = singerLogLine(event);

@@ -108,7 +108,8 @@ export async function writeEvents(
       // While the target still writes the last commit, rows keep buffering (up to the limits):
       // the reader never waits for the writer, and a slow writer gets larger batches.
       if (now() - lastCommit >= interval && batches.committable && !batches.busy) await commit();
-    } else if (event.kind === 'stream_error') await handlers.fail(event.stream, event.message);
+    } else if (event.kind === 'reread') batches.reread(event.stream, event.scope);
+    else if (event.kind === 'stream_error') await handlers.fail(event.stream, event.message);
     else if (event.kind === 'rejected') {
       // Kept in the open transaction: committed with the next checkpoint, never part of a state.
       const { stream, reason, data: record, emittedAt: rejectedAt } = event;

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { TargetError } from '../tap/errors.js';
-import type { Coverage } from '../tap/events.js';
+import type { Coverage, RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import type { Dialect } from './column-types.js';
@@ -16,6 +16,7 @@ import {
 } from './owned-objects.js';
 import { type ShapedRow, shapeBatch } from './rows.js';
 import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from './runs-table.js';
+import { scopeDeleteSql } from './scope-delete.js';
 import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from './sql.js';
 import { sqliteError } from './sqlite-errors.js';
 import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
@@ -104,6 +105,16 @@ export class SqliteTarget implements Target {
       // A full refresh is compared with the live rows it replaces.
       const stats = this.insert(this.statementsOf(table, layout), this.statementsOf(stream, layout), shaped);
       return rejected.length === 0 ? stats : { ...stats, rejected: rejected.length };
+    });
+  }
+
+  async clearScope(stream: string, scope: RereadScope, kept: readonly JsonObject[]): Promise<void> {
+    this.guard(() => {
+      if (this.refreshing.has(stream)) return;
+      const sql = scopeDeleteSql(DIALECT, stream, this.layoutOf(stream), scope, kept);
+      if (sql === null) return;
+      this.begin();
+      this.db.exec(sql);
     });
   }
 

@@ -1,3 +1,4 @@
+import type { RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { StreamState, TapState } from '../tap/state/state.js';
 import { type BatchLimits, RowBuffer, recordBytes, type TakenRows } from './row-buffer.js';
@@ -21,6 +22,51 @@ interface StreamProgress {
   refreshing: boolean;
   /** Latest state of a stream under full refresh whose rows are written: stored when it completes. */
   heldState: StreamState | null;
+  scopes: ScopeQueue;
+}
+
+interface ScopeRows {
+  scope: RereadScope;
+  /** The records sent for the scope (they follow its event). */
+  kept: JsonObject[];
+}
+
+/**
+ * The re-read scopes of one stream (see RereadScope): the one whose records are arriving, those
+ * complete but not yet covered by a state, and those a state covers (cleared at the next commit,
+ * after the rows; a failed stream never clears what no state covers).
+ */
+class ScopeQueue {
+  open: ScopeRows | null = null;
+  closed: ScopeRows[] = [];
+  ready: ScopeRows[] = [];
+
+  start(scope: RereadScope): void {
+    this.close();
+    this.open = { scope, kept: [] };
+  }
+
+  close(): void {
+    if (this.open !== null) this.closed.push(this.open);
+    this.open = null;
+  }
+
+  covered(): void {
+    this.close();
+    this.ready.push(...this.closed);
+    this.closed = [];
+  }
+
+  dropUncovered(): void {
+    this.open = null;
+    this.closed = [];
+  }
+
+  takeReady(): ScopeRows[] {
+    const ready = this.ready;
+    this.ready = [];
+    return ready;
+  }
 }
 
 /**
@@ -56,6 +102,7 @@ export class StreamBatches {
         bufferedState: null,
         refreshing: false,
         heldState: null,
+        scopes: new ScopeQueue(),
       };
       this.streams.set(stream, progress);
     }
@@ -66,14 +113,23 @@ export class StreamBatches {
   push(stream: string, data: JsonObject, emittedAt: number): boolean {
     const progress = this.progressOf(stream);
     progress.stats.records += 1;
+    progress.scopes.open?.kept.push(data);
     const bytes = recordBytes(data);
     this.bufferedBytes += bytes;
     return progress.buffer.push(data, emittedAt, bytes) || this.overBudget;
   }
 
+  /** The records that follow replace the stream's rows inside `scope` (not under full refresh). */
+  reread(stream: string, scope: RereadScope): void {
+    const progress = this.progressOf(stream);
+    if (progress.refreshing || progress.stats.error !== null) return;
+    progress.scopes.start(scope);
+  }
+
   /** A state covering every buffered row of the stream. */
   state(stream: string, state: StreamState): void {
     const progress = this.progressOf(stream);
+    progress.scopes.covered();
     if (progress.buffer.size === 0) this.written(stream, progress, state);
     else {
       progress.buffer.mark();
@@ -84,7 +140,8 @@ export class StreamBatches {
   /** Whether a commit would store anything: a state ready or covered rows. */
   get committable(): boolean {
     if (Object.keys(this.pending).length > 0) return true;
-    for (const progress of this.streams.values()) if (progress.buffer.coveredSize > 0) return true;
+    for (const progress of this.streams.values())
+      if (progress.buffer.coveredSize > 0 || progress.scopes.ready.length > 0) return true;
     return false;
   }
 
@@ -105,6 +162,8 @@ export class StreamBatches {
     await this.settle();
     for (const [stream, progress] of this.streams) {
       if (progress.buffer.coveredSize > 0) this.write(stream, progress, progress.buffer.takeCovered());
+      for (const { scope, kept } of progress.scopes.takeReady())
+        this.chain(() => this.target.clearScope(stream, scope, kept));
     }
     const state = this.pending;
     this.pending = {};
@@ -134,6 +193,7 @@ export class StreamBatches {
   fail(stream: string, message: string): void {
     const progress = this.progressOf(stream);
     progress.stats.error ??= message;
+    progress.scopes.dropUncovered();
     if (progress.refreshing) {
       this.bufferedBytes -= progress.buffer.take().bytes;
       progress.bufferedState = null;

@@ -13,6 +13,7 @@ export type TargetCall =
   | { method: 'prepare'; args: unknown[] }
   | { method: 'write'; args: unknown[] }
   | { method: 'checkpoint'; args: unknown[] }
+  | { method: 'clearScope'; args: unknown[] }
   | { method: 'readState'; args: [] }
   | { method: 'beginFullRefresh'; args: unknown[] }
   | { method: 'completeFullRefresh'; args: unknown[] }

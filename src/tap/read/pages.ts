@@ -1,10 +1,12 @@
 import type { TapConfig } from '../config.js';
 import type { HttpClient, Query, RequestContext } from '../http/http.js';
+import type { JsonObject } from '../json.js';
 import type { ReadPlan } from '../state/cursor-plan.js';
 import type { StreamDef } from '../streams/index.js';
 import { arrayPage } from './array-page.js';
 import { listQuery } from './list-query.js';
 import { type PageResult, paginate, paginateOffset } from './paginate.js';
+import { isoSeconds } from './record-shape.js';
 import { fillPart, recordKey } from './stream-path.js';
 import type { StreamRun } from './stream-run.js';
 import { windowPages } from './window-pages.js';
@@ -17,6 +19,12 @@ export interface ReaderDeps {
   signal: AbortSignal;
   log: (message: string) => void;
 }
+
+/** A raw record's cursor value as epoch seconds (an ISO text converted, as the shaper will). */
+const dateOf =
+  (field: string) =>
+  (record: JsonObject): number | null =>
+    isoSeconds(record[field]);
 
 /**
  * Every page of one endpoint of `def` at `path`, counted on `run`, in the paging the definition
@@ -49,6 +57,7 @@ export function streamPages(
         startAfter,
         label,
         keyOf: (record) => recordKey(def, record),
+        ...(def.cursorField === null ? {} : { dateOf: dateOf(def.cursorField) }),
       });
     case 'offset':
       return paginateOffset(

@@ -5,6 +5,7 @@ import type { StreamDef } from '../streams/index.js';
 import { ChildProgress } from './child-progress.js';
 import {
   type BatchMeta,
+  type ChildPage,
   coverageOf,
   emittedBefore,
   finish,
@@ -16,6 +17,7 @@ import {
   planForParent,
   rejectedParents,
   type Side,
+  scopeMatch,
 } from './family-side.js';
 import { fanOut, type ParentBatch } from './fan-out.js';
 import { type ReaderDeps, streamPages } from './pages.js';
@@ -158,7 +160,17 @@ class FamilyRead {
       );
       const maxSeen = new Map(this.members.map((member) => [member, maxSeenOf(member)]));
       const pageKeys = valid.map((parent) => recordKey(this.rootDef, parent));
-      const meta = { next: page.next, total: page.total, pages, records, rejected, maxSeen, pageKeys };
+      const covers = page.covers ?? null;
+      const meta = {
+        next: page.next,
+        total: page.total,
+        pages,
+        records,
+        rejected,
+        maxSeen,
+        pageKeys,
+        covers,
+      };
       yield { meta, parents: jobs, expand: jobs };
     }
   }
@@ -166,14 +178,15 @@ class FamilyRead {
   private async *readChildren(
     { child, parent, key }: Job,
     signal: AbortSignal,
-  ): AsyncGenerator<readonly JsonObject[]> {
+  ): AsyncGenerator<readonly ChildPage[]> {
     if (child.error !== null) return;
     const deps = { ...this.deps, signal: AbortSignal.any([this.deps.signal, signal]) };
     try {
       const path = resolvePath(child.def, deps.config.orgId, parent);
       const plan = planForParent(child.plan, key);
       for await (const page of streamPages(deps, child.run, child.def, path, plan, null)) {
-        yield page.items.map((item) => child.run.shape(withParentFields(child.def, item, parent)));
+        const items = page.items.map((item) => child.run.shape(withParentFields(child.def, item, parent)));
+        yield [{ items, covers: page.covers ?? null }];
         if (child.error !== null) return;
       }
     } catch (error) {
@@ -193,6 +206,8 @@ class FamilyRead {
       }
       return events;
     }
+    if (meta.covers)
+      events.push(...root.run.reread(meta.covers, scopeMatch(root.def, null, meta.covers.fields)));
     for (const { data, reason } of meta.rejected) events.push(root.run.reject(data, reason));
     for (const record of meta.records) events.push(root.run.record(record));
     events.push(root.run.progress(this.totalLeft(meta.total)));
@@ -208,10 +223,20 @@ class FamilyRead {
     return Math.max(0, total - this.shared.pages * this.deps.config.pageSize);
   }
 
-  private onChildren(job: Job, items: readonly JsonObject[]): TapEvent[] {
+  private onChildren(job: Job, pages: readonly ChildPage[]): TapEvent[] {
     const { child } = job;
     if (child.failed) return [];
     const events: TapEvent[] = [];
+    for (const page of pages) events.push(...this.onChildPage(job, page));
+    return events;
+  }
+
+  private onChildPage({ child, parent }: Job, { items, covers }: ChildPage): TapEvent[] {
+    // A child judged by its parent emits only what changed: its scope is not all its rows.
+    const events: TapEvent[] =
+      covers && child.pick === null
+        ? child.run.reread(covers, scopeMatch(child.def, parent, covers.fields))
+        : [];
     for (const item of items) {
       if (emittedBefore(child, item)) {
         child.run.skip();

@@ -71,6 +71,34 @@ export function lastOfEachKey(
 }
 
 /**
+ * The span a page's records replace: its request's, less what earlier pages of the same part
+ * yielded (a day listed at a window's edge is yielded once, by the first page that lists it).
+ * Null when nothing is left.
+ */
+function coveredSpan(
+  request: Request,
+  yieldedThrough: number | null,
+  fields: JsonObject,
+): PageResult['covers'] | undefined {
+  const from = yieldedThrough === null ? request.start : Math.max(request.start, yieldedThrough + 1);
+  return from < request.end ? { from, to: request.end, fields } : undefined;
+}
+
+/** The highest safe-integer value of `dateOf` among `records`, or `through`. */
+function latest(
+  records: readonly JsonObject[],
+  dateOf: (record: JsonObject) => unknown,
+  through: number | null,
+): number | null {
+  let max = through;
+  for (const record of records) {
+    const value = dateOf(record);
+    if (Number.isSafeInteger(value) && (max === null || (value as number) > max)) max = value as number;
+  }
+  return max;
+}
+
+/**
  * [from, to) in requests of at most maxDaysPerRequest days (aligned to the paging's periods), oldest
  * first, part after part; each request is a page whose cursor is the next request (a checkpoint
  * resumes there). A part's fields are added to its records; a record repeated at a window boundary
@@ -85,10 +113,13 @@ export async function* windowPages(
     startAfter: string | null;
     label: string;
     keyOf: (record: JsonObject) => string;
+    /** The record's cursor value (its day): each page says which span it replaces (`covers`). */
+    dateOf?: (record: JsonObject) => unknown;
   },
 ): AsyncGenerator<PageResult> {
-  const { paging } = options;
+  const { paging, dateOf } = options;
   const seen = new Set<string>();
+  let yielded = null as { part: number; through: number | null } | null;
   const requests = plannedRequests(paging, options.window, options.startAfter);
   for (const [index, request] of requests.entries()) {
     const part = paging.parts?.[request.part] ?? null;
@@ -105,6 +136,13 @@ export async function* windowPages(
     const following = requests[index + 1];
     const next = following ? cursorOf(paging, following) : null;
     const after = cursorOf(paging, request);
-    yield { items, endCursor: next, hasNextPage: next !== null, total: null, after, next };
+    const page: PageResult = { items, endCursor: next, hasNextPage: next !== null, total: null, after, next };
+    if (dateOf !== undefined) {
+      const through: number | null = yielded?.part === request.part ? yielded.through : null;
+      const covers = coveredSpan(request, through, part?.fields ?? {});
+      if (covers !== undefined) page.covers = covers;
+      yielded = { part: request.part, through: latest(items, dateOf, through) };
+    }
+    yield page;
   }
 }
