@@ -9,7 +9,7 @@ import { SINGER_STATE_KEY, type Target } from '../targets/target.js';
 import { keyProblem } from './key-check.js';
 import { readLines } from './lines.js';
 import { RereadScopes } from './reread-scopes.js';
-import { parseSingerLine } from './singer-message.js';
+import { parseSingerLine, type SingerMessage } from './singer-message.js';
 
 export interface LoadOptions {
   target: Target;
@@ -68,6 +68,8 @@ class SingerLoader {
   private readonly now: () => number;
   private changed = false;
   private readonly scopes = new RereadScopes();
+  /** Each stream's last SCHEMA (schema and keys, as JSON text). */
+  private readonly shapes = new Map<string, string>();
 
   constructor(private readonly options: LoadOptions) {
     this.summary = options.summary ?? emptyLoadSummary();
@@ -80,23 +82,7 @@ class SingerLoader {
     if (text.trim() === '') return;
     const message = parseSingerLine(text, line);
     if (message.type === 'SCHEMA') {
-      if (!this.changed) await this.options.beforeFirstChange?.(message.stream);
-      this.changed = true;
-      const buffer = this.buffers.get(message.stream) ?? new RowBuffer(this.limits);
-      await this.flush(message.stream, buffer);
-      await this.options.target.prepare([
-        { name: message.stream, schema: message.schema, keys: message.keys },
-      ]);
-      this.buffers.set(message.stream, buffer);
-      this.scopes.schema(message.stream, message.reread);
-      this.keys.set(message.stream, { keys: message.keys, schema: message.schema });
-      this.summary.streams[message.stream] ??= {
-        records: 0,
-        inserted: 0,
-        updated: 0,
-        unchanged: 0,
-        rejected: 0,
-      };
+      await this.schema(message);
     } else if (message.type === 'RECORD') {
       const buffer = this.buffers.get(message.stream);
       const stats = this.summary.streams[message.stream];
@@ -126,6 +112,23 @@ class SingerLoader {
         this.options.log(`warning: skipping Singer ${message.name} messages (first at line ${line})`);
       this.summary.skipped[message.name] = seen + 1;
     }
+  }
+
+  private async schema(message: Extract<SingerMessage, { type: 'SCHEMA' }>): Promise<void> {
+    const { stream, schema, keys, reread } = message;
+    this.scopes.schema(stream, reread);
+    // The same SCHEMA again (devin-tap repeats it before each re-read scope): nothing to prepare.
+    const shape = JSON.stringify([schema, keys]);
+    if (this.shapes.get(stream) === shape) return;
+    if (!this.changed) await this.options.beforeFirstChange?.(stream);
+    this.changed = true;
+    const buffer = this.buffers.get(stream) ?? new RowBuffer(this.limits);
+    await this.flush(stream, buffer);
+    await this.options.target.prepare([{ name: stream, schema, keys }]);
+    this.buffers.set(stream, buffer);
+    this.shapes.set(stream, shape);
+    this.keys.set(stream, { keys, schema });
+    this.summary.streams[stream] ??= { records: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
   }
 
   /** Writes every buffered row and commits them, with the Singer state when given. */

@@ -105,6 +105,17 @@ export interface ChildPage {
   covers: PageResult['covers'] | null;
 }
 
+/**
+ * Whether a windowed read goes over days an earlier run read (an incremental read from a bookmark,
+ * or from the parent's own progress): only then can a day the API stopped listing be in the table,
+ * and only then do its pages say what they replace (a first read deletes nothing).
+ */
+export function rereads({ plan, state }: Member, parentKey: string | null): boolean {
+  if (plan.mode !== 'incremental' || plan.window === null) return false;
+  if (plan.partition !== null && parentKey !== null) return parentKey in plan.partition.readThrough;
+  return state.cursor !== null;
+}
+
 /** The columns a child's scope matches: the parent's copied fields, a part's fields. */
 export function scopeMatch(def: StreamDef, parent: JsonObject | null, fields: JsonObject): JsonObject {
   const match: JsonObject = {};

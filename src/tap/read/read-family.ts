@@ -16,6 +16,7 @@ import {
   partitionsOf,
   planForParent,
   rejectedParents,
+  rereads,
   type Side,
   scopeMatch,
 } from './family-side.js';
@@ -206,7 +207,7 @@ class FamilyRead {
       }
       return events;
     }
-    if (meta.covers)
+    if (meta.covers && rereads(root, null))
       events.push(...root.run.reread(meta.covers, scopeMatch(root.def, null, meta.covers.fields)));
     for (const { data, reason } of meta.rejected) events.push(root.run.reject(data, reason));
     for (const record of meta.records) events.push(root.run.record(record));
@@ -231,10 +232,10 @@ class FamilyRead {
     return events;
   }
 
-  private onChildPage({ child, parent }: Job, { items, covers }: ChildPage): TapEvent[] {
+  private onChildPage({ child, parent, key }: Job, { items, covers }: ChildPage): TapEvent[] {
     // A child judged by its parent emits only what changed: its scope is not all its rows.
     const events: TapEvent[] =
-      covers && child.pick === null
+      covers && child.pick === null && rereads(child, key)
         ? child.run.reread(covers, scopeMatch(child.def, parent, covers.fields))
         : [];
     for (const item of items) {
