@@ -1,11 +1,10 @@
 /** `_devin_tap_runs`: one row per sync and load, however the run ends, and `status` showing them. */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { STREAMS } from '../src/tap/streams/index.js';
 import type { TargetKind } from '../src/targets/target.js';
 import { type Gate, startGate } from './helpers/local-server.js';
-import { CLI, runCli } from './helpers/run-cli.js';
+import { CLI, runCli, startCli } from './helpers/run-cli.js';
 import { configFile, databasePath, runSync, syncArgs, syncTempDir } from './sync-helpers.js';
 import { KINDS, query } from './targets-helpers.js';
 
@@ -46,23 +45,14 @@ async function runs(database: string, count?: number): Promise<RunJson[]> {
   return (JSON.parse(run.stdout) as { runs: RunJson[] }).runs;
 }
 
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.on('close', (code) => resolve(code)));
-}
-
 /** Starts a sync, stops it with `signal` once 6 requests are through and the next is held. */
 async function stoppedSync(kind: TargetKind, database: string, signal: NodeJS.Signals) {
   gate.holdAfter(gate.forwarded() + 6);
-  const child = spawn(
-    process.execPath,
-    [CLI, 'sync', '--quiet', ...syncArgs(gated, kind, database, STREAM_LIST)],
-    { env: { PATH: process.env.PATH ?? '' }, stdio: 'ignore' },
-  );
-  const code = exited(child);
+  const sync = startCli(CLI, ['sync', '--quiet', ...syncArgs(gated, kind, database, STREAM_LIST)]);
   try {
-    await Promise.race([gate.whenHeld(), code]);
-    child.kill(signal);
-    return await code;
+    await Promise.race([gate.whenHeld(), sync.ended]);
+    sync.child.kill(signal);
+    return (await sync.ended).code;
   } finally {
     gate.release();
   }
@@ -201,26 +191,13 @@ describe.each(KINDS)('run history of load in %s', (kind) => {
 
   it('an interrupted load (SIGINT): interrupted, with the rows its last STATE covered', async () => {
     const database = databasePath(dir, kind, 'load-interrupted');
-    const child = spawn(process.execPath, [CLI, 'load', '--database', database], {
-      env: { PATH: process.env.PATH ?? '' },
-    });
-    const code = exited(child);
-    const echoed: string[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => echoed.push(chunk.toString()));
+    const load = startCli(CLI, ['load', '--database', database]);
     const records = [1, 2].map((id) => ({ type: 'RECORD', stream: 'items', record: { id } }));
-    child.stdin?.write(`${lines(schema, ...records, { type: 'STATE', value: { bookmarks: {} } })}\n`);
-    await new Promise<void>((resolve) => {
-      const echo = () => {
-        if (!echoed.join('').includes('\n')) return;
-        child.stdout?.off('data', echo);
-        resolve();
-      };
-      child.stdout?.on('data', echo);
-      child.on('close', resolve); // an early end fails the checks below instead of waiting
-    });
-    child.stdin?.write(`${lines({ type: 'RECORD', stream: 'items', record: { id: 3 } })}\n`);
-    child.kill('SIGINT'); // stdin stays open: the load stops on the signal alone
-    expect(await code).toBe(130);
+    load.child.stdin.write(`${lines(schema, ...records, { type: 'STATE', value: { bookmarks: {} } })}\n`);
+    await load.waitFor('\n'); // the STATE is echoed: its rows are committed
+    load.child.stdin.write(`${lines({ type: 'RECORD', stream: 'items', record: { id: 3 } })}\n`);
+    load.child.kill('SIGINT'); // stdin stays open: the load stops on the signal alone
+    expect((await load.ended).code).toBe(130);
     const [run] = await runs(database);
     expect(run).toMatchObject({ command: 'load', status: 'interrupted', rowsWritten: 2, error: null });
     expect(run?.streams.items?.status).toBe('interrupted');

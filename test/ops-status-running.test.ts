@@ -1,10 +1,9 @@
 /** `status` (and `query`) while a sync runs: the progress file beside the database. */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { type Gate, startGate } from './helpers/local-server.js';
-import { CLI, runCli } from './helpers/run-cli.js';
+import { CLI, runCli, startCli } from './helpers/run-cli.js';
 import { whenFile } from './helpers/wait-for-file.js';
 import { configFile, databasePath, syncArgs, syncTempDir } from './sync-helpers.js';
 import { KINDS } from './targets-helpers.js';
@@ -53,20 +52,12 @@ describe.each(KINDS)('status during a %s sync', (kind) => {
       (await runCli(CLI, ['sync', '--quiet', ...syncArgs(config, kind, database, 'playbooks')])).code,
     ).toBe(0);
     gate.holdAfter(gate.forwarded() + 2);
-    const child = spawn(
-      process.execPath,
-      [CLI, 'sync', '--quiet', ...syncArgs(gated, kind, database, 'sessions,playbooks')],
-      {
-        env: { PATH: process.env.PATH ?? '' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    const stderr: string[] = [];
-    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    const ended = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const sync = startCli(CLI, ['sync', '--quiet', ...syncArgs(gated, kind, database, 'sessions,playbooks')]);
+    const { child } = sync;
+    const ended = sync.ended.then((run) => run.code);
     try {
       // The sync waits on its third request until the checks below are done.
-      await Promise.race([gate.whenHeld(), ended.then(() => Promise.reject(new Error(stderr.join(''))))]);
+      await Promise.race([gate.whenHeld(), ended.then(() => Promise.reject(new Error(sync.stderr())))]);
       await whenFile(
         `${database}.progress.json`,
         () => progressRecords(database) > 0,

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { TargetKind } from '../src/targets/target.js';
 import { rowCount } from './helpers/database-rows.js';
 import { CURSOR_STREAM_NAMES } from './helpers/ground-truth.js';
 import { type Gate, startGate } from './helpers/local-server.js';
-import { CLI } from './helpers/run-cli.js';
+import { CLI, startCli } from './helpers/run-cli.js';
 import {
   configFile,
   databasePath,
@@ -28,16 +27,12 @@ const STREAMS_READ = CURSOR_STREAM_NAMES.join(',');
  */
 async function killPartWay(args: readonly string[], gate: Gate, requests: number): Promise<string | null> {
   gate.holdAfter(gate.forwarded() + requests);
-  const child = spawn(process.execPath, [CLI, 'sync', '--quiet', ...args], {
-    env: { PATH: process.env.PATH ?? '' },
-    stdio: 'ignore',
-  });
-  const ended = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  await Promise.race([gate.whenHeld(), ended]);
-  child.kill('SIGKILL');
-  const signal = await ended;
+  const sync = startCli(CLI, ['sync', '--quiet', ...args]);
+  await Promise.race([gate.whenHeld(), sync.ended]);
+  sync.child.kill('SIGKILL');
+  const { signal } = await sync.ended;
   gate.release();
-  return signal;
+  return signal ?? null;
 }
 
 interface Killed {
