@@ -51,6 +51,9 @@ describe('devin-tap sync in an 80-column terminal', () => {
     expect(run.stdout).toMatch(/interrupted: [\d,]+ rows committed; run the same command to resume/);
     expect(run.stdout).toContain('page_sise');
     expect(run.stdout).not.toMatch(/failed/i); // interrupted, not failed, on every line
+    expect(screenLines(run.stdout)).toContainEqual(
+      expect.stringMatching(/^\S+\s+[\d,]+ records\b.*\binterrupted$/),
+    );
     expectFits(run.stdout);
   });
 
@@ -59,6 +62,10 @@ describe('devin-tap sync in an 80-column terminal', () => {
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toMatch(/\[session_messages\] complete/);
     expect(run.stdout).toContain(`wrote ${database}`);
+    // The live lines: one per stream, redrawn in place, the last drawing saying each is done.
+    const lines = screenLines(run.stdout);
+    expect(lines).toContainEqual(expect.stringMatching(/^session_messages\s+[\d,]+ records\b.*\bdone$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^sessions\s+[\d,]+ records\b.*\bdone$/));
     expectFits(run.stdout);
   });
 });
