@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { misspeltFields, nearestField } from '../src/io/config-spelling.js';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
-import { airbyteMessageErrors } from './helpers/airbyte-protocol.js';
+import { airbyteMessageErrors, configuredCatalog } from './helpers/airbyte-protocol.js';
 import { CLI, jsonLines, runCli, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
 
 const WARNING = 'config field "page_sise" is not a devin-tap field and is ignored; did you mean "page_size"?';
@@ -49,11 +49,11 @@ describe('misspelt config fields', () => {
   });
 
   it('Airbyte check, discover and read warn in a valid LOG message', async () => {
-    const catalog = writeJson(dir, 'catalog.json', {
-      streams: [
-        { stream: { name: 'playbooks' }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' },
-      ],
-    });
+    const catalog = writeJson(
+      dir,
+      'catalog.json',
+      configuredCatalog(['playbooks'], { syncMode: 'full_refresh', destinationSyncMode: 'overwrite' }),
+    );
     for (const args of [['check'], ['discover'], ['read', '--catalog', catalog]]) {
       const run = await runCli(CLI, [...args, '--config', config]);
       expect(run.code, run.stderr).toBe(0);

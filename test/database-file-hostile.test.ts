@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { rowCount } from './helpers/database-rows.js';
-import { CLI, type CliResult } from './helpers/run-cli.js';
+import { CLI, type CliResult, startCli } from './helpers/run-cli.js';
 import { configFile, databasePath, runSync, syncArgs, syncTempDir } from './sync-helpers.js';
 import { dbPath, KINDS, query, tempDir } from './targets-helpers.js';
 
@@ -22,31 +20,15 @@ const line = (message: unknown) => `${JSON.stringify(message)}\n`;
  * before the rest of the input is written.
  */
 async function loadAround(kind: string, path: string, between: () => void): Promise<CliResult> {
-  const child = spawn(process.execPath, [CLI, 'load', '--target', kind, '--database', path], {
-    env: { PATH: process.env.PATH ?? '' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const firstState = new Promise<void>((resolve) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes('\n')) resolve();
-    });
-  });
-  child.stdin.on('error', () => undefined);
-  child.stdin.write(line(SCHEMA) + line({ type: 'RECORD', stream: 'things', record: { id: 1 } }));
-  child.stdin.write(line({ type: 'STATE', value: { at: 1 } }));
-  await firstState;
+  const load = startCli(CLI, ['load', '--target', kind, '--database', path]);
+  load.child.stdin.write(line(SCHEMA) + line({ type: 'RECORD', stream: 'things', record: { id: 1 } }));
+  load.child.stdin.write(line({ type: 'STATE', value: { at: 1 } }));
+  await load.waitFor('\n');
   between();
-  child.stdin.end(
+  load.child.stdin.end(
     line({ type: 'RECORD', stream: 'things', record: { id: 2 } }) + line({ type: 'STATE', value: { at: 2 } }),
   );
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
+  return load.ended;
 }
 
 describe.each(KINDS)('the %s database file changes under a running load', (kind) => {

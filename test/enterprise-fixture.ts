@@ -1,8 +1,8 @@
 /**
  * Enterprise tables (issue 18's contract, /work/wt/briefs/enterprise-contract.md) created by hand in
  * DuckDB and SQLite with the contract's columns and types, filled with fixed data whose sums the tests
- * compute themselves. Epoch-second integers (date, after, before) are BIGINT / INTEGER as the
- * catalog's integer properties are; *_at columns are TIMESTAMPTZ / INTEGER.
+ * compute themselves. Time columns (every *_at, date, after, before: the catalog marks them) are
+ * TIMESTAMPTZ in DuckDB and epoch-second INTEGER in SQLite, as sync writes them.
  */
 import type { Dialect } from '../src/report/views.js';
 import type { JsonObject } from '../src/tap/json.js';
@@ -140,11 +140,11 @@ function ddl(dialect: Dialect): Record<EnterpriseTable, string> {
   const products = `acus ${t.real}, acus_by_product ${t.json}, acus_devin ${t.real}, acus_cascade ${t.real}, acus_terminal ${t.real}, acus_review ${t.real}`;
   return {
     organizations: `CREATE TABLE organizations (org_id ${t.text} PRIMARY KEY, name ${t.text}, created_at ${t.ts}, updated_at ${t.ts}, max_cycle_acu_limit ${t.real}, max_session_acu_limit ${t.real})`,
-    consumption_daily: `CREATE TABLE consumption_daily (date ${t.int} PRIMARY KEY, ${products})`,
-    consumption_by_org: `CREATE TABLE consumption_by_org (org_id ${t.text}, date ${t.int}, ${products}, PRIMARY KEY (org_id, date))`,
-    billing_cycles: `CREATE TABLE billing_cycles ("after" ${t.int} PRIMARY KEY, "before" ${t.int})`,
+    consumption_daily: `CREATE TABLE consumption_daily (date ${t.ts} PRIMARY KEY, ${products})`,
+    consumption_by_org: `CREATE TABLE consumption_by_org (org_id ${t.text}, date ${t.ts}, ${products}, PRIMARY KEY (org_id, date))`,
+    billing_cycles: `CREATE TABLE billing_cycles ("after" ${t.ts} PRIMARY KEY, "before" ${t.ts})`,
     acu_limits: `CREATE TABLE acu_limits (acu_limit_key ${t.text} PRIMARY KEY, scope ${t.text}, org_id ${t.text}, user_id ${t.text}, cycle_acu_limit ${t.real})`,
-    metrics_categories: `CREATE TABLE metrics_categories (org_id ${t.text}, date ${t.int}, categories ${t.json}, PRIMARY KEY (org_id, date))`,
+    metrics_categories: `CREATE TABLE metrics_categories (org_id ${t.text}, date ${t.ts}, categories ${t.json}, PRIMARY KEY (org_id, date))`,
   };
 }
 
@@ -177,20 +177,20 @@ function inserts(dialect: Dialect): Record<EnterpriseTable, string[]> {
         `INSERT INTO organizations VALUES (${literal(org.org_id)}, ${literal(org.name)}, ${ts(created)}, ${ts(created)}, ${literal(org.max_cycle_acu_limit)}, NULL)`,
     ),
     consumption_daily: enterpriseDays().map(
-      (row) => `INSERT INTO consumption_daily VALUES (${row.date}, ${dayValues(row)})`,
+      (row) => `INSERT INTO consumption_daily VALUES (${ts(row.date)}, ${dayValues(row)})`,
     ),
     consumption_by_org: orgDays().map(
       (row) =>
-        `INSERT INTO consumption_by_org VALUES (${literal(row.org_id)}, ${row.date}, ${dayValues(row)})`,
+        `INSERT INTO consumption_by_org VALUES (${literal(row.org_id)}, ${ts(row.date)}, ${dayValues(row)})`,
     ),
-    billing_cycles: CYCLES.map((c) => `INSERT INTO billing_cycles VALUES (${c.after}, ${c.before})`),
+    billing_cycles: CYCLES.map((c) => `INSERT INTO billing_cycles VALUES (${ts(c.after)}, ${ts(c.before)})`),
     acu_limits: LIMITS.map(
       (l) =>
         `INSERT INTO acu_limits VALUES (${literal(`${l.scope}:${l.org_id ?? ''}:${l.user_id ?? ''}`)}, ${literal(l.scope)}, ${literal(l.org_id)}, ${literal(l.user_id)}, ${l.cycle_acu_limit})`,
     ),
     metrics_categories: categoryRows().map(
       (row) =>
-        `INSERT INTO metrics_categories VALUES (${literal(row.org_id)}, ${row.date}, ${literal(JSON.stringify(row.categories))})`,
+        `INSERT INTO metrics_categories VALUES (${literal(row.org_id)}, ${ts(row.date)}, ${literal(JSON.stringify(row.categories))})`,
     ),
   };
 }

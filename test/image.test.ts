@@ -12,7 +12,7 @@ import { DOCUMENTATION_URL } from '../src/airbyte/commands.js';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
-import { airbyteMessageErrors } from './helpers/airbyte-protocol.js';
+import { airbyteMessageErrors, configuredCatalog } from './helpers/airbyte-protocol.js';
 import { engineGuard, runImage, type TestImage, testImage } from './helpers/container.js';
 import { expectedRecords, expectOnlyTrailingWindow, PRIMARY_KEY } from './helpers/ground-truth.js';
 import { jsonLines, tempDir, writeJson } from './helpers/run-cli.js';
@@ -23,16 +23,6 @@ if (guard.notice !== null) console.log(guard.notice);
 const engine = guard.engine;
 const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 const MB = 1024 * 1024;
-
-function catalogOf(streams: readonly string[]) {
-  return {
-    streams: streams.map((name) => ({
-      stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] },
-      sync_mode: name === 'users' ? 'full_refresh' : 'incremental',
-      destination_sync_mode: 'append',
-    })),
-  };
-}
 
 function recordsOf(messages: readonly Message[], stream: string): JsonObject[] {
   return messages
@@ -94,7 +84,13 @@ describe.skipIf(engine === null)('the Airbyte image, run as the platform runs it
     sim = await startSimulator({ sessions: 25, messagesPerSession: 3, seed: 11, users: 4 });
     dir = tempDir('devin-tap-image-');
     writeJson(dir, 'config.json', { ...sim.config(), page_size: 50 });
-    writeJson(dir, 'catalog.json', catalogOf(STREAM_NAMES));
+    writeJson(
+      dir,
+      'catalog.json',
+      configuredCatalog(STREAM_NAMES, {
+        syncMode: (name) => (name === 'users' ? 'full_refresh' : 'incremental'),
+      }),
+    );
   }, 30 * 60_000);
   afterAll(() => sim?.close());
 

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
+import { configuredCatalog } from './helpers/airbyte-protocol.js';
 import { CLI, runCli, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
 
 const dir = tempDir('devin-tap-input-size-');
@@ -12,9 +13,11 @@ let catalog = '';
 beforeAll(async () => {
   sim = await startSimulator({ sessions: 2, seed: 22 });
   config = writeJson(dir, 'config.json', sim.config());
-  catalog = writeJson(dir, 'catalog.json', {
-    streams: [{ stream: { name: 'users' }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }],
-  });
+  catalog = writeJson(
+    dir,
+    'catalog.json',
+    configuredCatalog(['users'], { syncMode: 'full_refresh', destinationSyncMode: 'overwrite' }),
+  );
   // Valid JSON just over the cap: the limit, not the syntax, refuses it.
   big = join(dir, 'big.json');
   writeFileSync(big, `{"pad":"${'x'.repeat(16 * 1024 * 1024)}"}`);

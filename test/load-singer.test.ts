@@ -33,6 +33,10 @@ function logged(target: Target, log: string[]): Target {
       log.push(`commit ${JSON.stringify(state)}`);
     },
     readState: () => target.readState(),
+    clearScope: async (stream, scope, kept) => {
+      log.push(`clear ${stream} ${kept.length}`);
+      return target.clearScope(stream, scope, kept);
+    },
     beginFullRefresh: (stream) => target.beginFullRefresh(stream),
     completeFullRefresh: (stream, state) => target.completeFullRefresh(stream, state),
     abortFullRefresh: (stream) => target.abortFullRefresh(stream),

@@ -44,6 +44,9 @@ describe('devin-tap doctor', () => {
     expect(find('API latency')?.detail).toMatch(/^\d+ ms/);
     expect(find('database')?.detail).toContain('can be created');
     expect(text.stdout).toContain('no problems found');
+    // One row per stream and its detail: the table still fits an 80-column terminal.
+    expect(text.stdout.split('\n').filter((line) => line.length > 80)).toEqual([]);
+    expect(text.stdout.split('\n').length).toBeGreaterThan(STREAM_NAMES.length);
     expect(text.stdout + text.stderr).not.toContain(sim.token);
   });
 

@@ -1,11 +1,10 @@
 /** `_devin_tap_runs`: one row per sync and load, however the run ends, and `status` showing them. */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { STREAMS } from '../src/tap/streams/index.js';
 import type { TargetKind } from '../src/targets/target.js';
-import { CLI, runCli } from './helpers/run-cli.js';
+import { type Gate, startGate } from './helpers/local-server.js';
+import { CLI, runCli, startCli } from './helpers/run-cli.js';
 import { configFile, databasePath, runSync, syncArgs, syncTempDir } from './sync-helpers.js';
 import { KINDS, query } from './targets-helpers.js';
 
@@ -25,11 +24,19 @@ const STREAM_LIST = 'sessions,playbooks,users';
 let sim: Simulator;
 const dir = syncTempDir();
 let config = '';
+/** The same API through a gate that holds requests: a run is stopped at a known point of its work. */
+let gated = '';
+let gate: Gate;
 beforeAll(async () => {
   sim = await startSimulator({ sessions: 60, messagesPerSession: 1, seed: 41, users: 4 });
   config = configFile(dir, sim, { page_size: 5, max_concurrency: 1 });
+  gate = await startGate(sim.baseUrl);
+  gated = configFile(dir, sim, { page_size: 5, max_concurrency: 1, base_url: gate.url });
 });
-afterAll(() => sim.close());
+afterAll(async () => {
+  await gate.close();
+  await sim.close();
+});
 
 async function runs(database: string, count?: number): Promise<RunJson[]> {
   const extra = count === undefined ? [] : ['--runs', String(count)];
@@ -38,37 +45,16 @@ async function runs(database: string, count?: number): Promise<RunJson[]> {
   return (JSON.parse(run.stdout) as { runs: RunJson[] }).runs;
 }
 
-/** Waits (with a deadline) until the simulator has served `count` requests. */
-async function requestsServed(count: number): Promise<void> {
-  for (let waited = 0; sim.requestLog.length < count; waited += 10) {
-    if (waited > 30_000) throw new Error(`the sync made only ${sim.requestLog.length} requests`);
-    await sleep(10);
-  }
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.on('close', (code) => resolve(code)));
-}
-
-/** Starts a slow sync, stops it with `signal` part-way, and returns its exit code. */
+/** Starts a sync, stops it with `signal` once 6 requests are through and the next is held. */
 async function stoppedSync(kind: TargetKind, database: string, signal: NodeJS.Signals) {
-  sim.setNetwork({ latencyMs: 40 });
-  sim.clearRequestLog();
-  const child = spawn(
-    process.execPath,
-    [CLI, 'sync', '--quiet', ...syncArgs(config, kind, database, STREAM_LIST)],
-    {
-      env: { PATH: process.env.PATH ?? '' },
-      stdio: 'ignore',
-    },
-  );
-  const code = exited(child);
+  gate.holdAfter(gate.forwarded() + 6);
+  const sync = startCli(CLI, ['sync', '--quiet', ...syncArgs(gated, kind, database, STREAM_LIST)]);
   try {
-    await requestsServed(6);
-    child.kill(signal);
-    return await code;
+    await Promise.race([gate.whenHeld(), sync.ended]);
+    sync.child.kill(signal);
+    return (await sync.ended).code;
   } finally {
-    sim.setNetwork({ latencyMs: 0 });
+    gate.release();
   }
 }
 
@@ -205,21 +191,13 @@ describe.each(KINDS)('run history of load in %s', (kind) => {
 
   it('an interrupted load (SIGINT): interrupted, with the rows its last STATE covered', async () => {
     const database = databasePath(dir, kind, 'load-interrupted');
-    const child = spawn(process.execPath, [CLI, 'load', '--database', database], {
-      env: { PATH: process.env.PATH ?? '' },
-    });
-    const code = exited(child);
-    const echoed: string[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => echoed.push(chunk.toString()));
+    const load = startCli(CLI, ['load', '--database', database]);
     const records = [1, 2].map((id) => ({ type: 'RECORD', stream: 'items', record: { id } }));
-    child.stdin?.write(`${lines(schema, ...records, { type: 'STATE', value: { bookmarks: {} } })}\n`);
-    for (let waited = 0; !echoed.join('').includes('\n'); waited += 10) {
-      if (waited > 30_000) throw new Error('load echoed no STATE');
-      await sleep(10);
-    }
-    child.stdin?.write(`${lines({ type: 'RECORD', stream: 'items', record: { id: 3 } })}\n`);
-    child.kill('SIGINT'); // stdin stays open: the load stops on the signal alone
-    expect(await code).toBe(130);
+    load.child.stdin.write(`${lines(schema, ...records, { type: 'STATE', value: { bookmarks: {} } })}\n`);
+    await load.waitFor('\n'); // the STATE is echoed: its rows are committed
+    load.child.stdin.write(`${lines({ type: 'RECORD', stream: 'items', record: { id: 3 } })}\n`);
+    load.child.kill('SIGINT'); // stdin stays open: the load stops on the signal alone
+    expect((await load.ended).code).toBe(130);
     const [run] = await runs(database);
     expect(run).toMatchObject({ command: 'load', status: 'interrupted', rowsWritten: 2, error: null });
     expect(run?.streams.items?.status).toBe('interrupted');

@@ -1,10 +1,10 @@
 /** `status` (and `query`) while a sync runs: the progress file beside the database. */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
-import { CLI, runCli } from './helpers/run-cli.js';
+import { type Gate, startGate } from './helpers/local-server.js';
+import { CLI, runCli, startCli } from './helpers/run-cli.js';
+import { whenFile } from './helpers/wait-for-file.js';
 import { configFile, databasePath, syncArgs, syncTempDir } from './sync-helpers.js';
 import { KINDS } from './targets-helpers.js';
 
@@ -17,19 +17,24 @@ interface RunningJson {
 let sim: Simulator;
 const dir = syncTempDir();
 let config = '';
+/** Through a gate: the sync waits on a held request while `status` looks at it. */
+let gated = '';
+let gate: Gate;
 beforeAll(async () => {
   sim = await startSimulator({ sessions: 80, messagesPerSession: 1, seed: 63 });
   config = configFile(dir, sim, { page_size: 5, max_concurrency: 1, request_timeout_seconds: 120 });
+  gate = await startGate(sim.baseUrl);
+  gated = configFile(dir, sim, {
+    page_size: 5,
+    max_concurrency: 1,
+    request_timeout_seconds: 120,
+    base_url: gate.url,
+  });
 });
-afterAll(() => sim.close());
-
-/** Waits, with a deadline, until `condition` holds. */
-async function until(what: string, condition: () => boolean, detail = () => ''): Promise<void> {
-  for (let waited = 0; !condition(); waited += 20) {
-    if (waited > 30_000) throw new Error(`timed out waiting for ${what}: ${detail()}`);
-    await sleep(20);
-  }
-}
+afterAll(async () => {
+  await gate.close();
+  await sim.close();
+});
 
 function progressRecords(path: string): number {
   try {
@@ -46,31 +51,18 @@ describe.each(KINDS)('status during a %s sync', (kind) => {
     expect(
       (await runCli(CLI, ['sync', '--quiet', ...syncArgs(config, kind, database, 'playbooks')])).code,
     ).toBe(0);
-    sim.setNetwork({ latencyMs: 40 });
-    sim.clearRequestLog();
-    const child = spawn(
-      process.execPath,
-      [CLI, 'sync', '--quiet', ...syncArgs(config, kind, database, 'sessions,playbooks')],
-      {
-        env: { PATH: process.env.PATH ?? '' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    const stderr: string[] = [];
-    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    const ended = new Promise<number | null>((resolve) => child.on('close', resolve));
+    gate.holdAfter(gate.forwarded() + 2);
+    const sync = startCli(CLI, ['sync', '--quiet', ...syncArgs(gated, kind, database, 'sessions,playbooks')]);
+    const { child } = sync;
+    const ended = sync.ended.then((run) => run.code);
     try {
-      await until(
-        'the sync to read a page',
-        () => sim.requestLog.length >= 2,
-        () => stderr.join(''),
-      );
-      // The sync's next request now waits long enough for the checks below to see it running.
-      sim.setNetwork({ latencyMs: 10_000 });
-      await until(
-        'the progress file to count records',
+      // The sync waits on its third request until the checks below are done.
+      await Promise.race([gate.whenHeld(), ended.then(() => Promise.reject(new Error(sync.stderr())))]);
+      await whenFile(
+        `${database}.progress.json`,
         () => progressRecords(database) > 0,
-        () => stderr.join(''),
+        ended,
+        'the progress file counted records',
       );
       const json = await runCli(CLI, ['status', '--json', '--database', database]);
       expect(json.code, json.stderr).toBe(0);
@@ -99,7 +91,7 @@ describe.each(KINDS)('status during a %s sync', (kind) => {
         expect(text.stdout).toContain('committed so far:');
       }
     } finally {
-      sim.setNetwork({ latencyMs: 0 });
+      gate.release();
     }
     expect(await ended).toBe(0);
     expect(existsSync(`${database}.progress.json`)).toBe(false);

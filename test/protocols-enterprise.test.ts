@@ -48,13 +48,13 @@ describe('enterprise scope in Airbyte and Singer modes', () => {
     for (const message of airbyteMessages(airbyte.stdout)) {
       if (message.record === undefined) continue;
       const { stream, data } = message.record;
-      (fromAirbyte[stream] ??= []).push(asTapRecord(stream, data));
+      fromAirbyte[stream] = [...(fromAirbyte[stream] ?? []), asTapRecord(stream, data)];
     }
     const fromSinger: Record<string, JsonObject[]> = {};
     for (const line of jsonLines(singer.stdout) as JsonObject[]) {
       if (line.type !== 'RECORD') continue;
       const stream = String(line.stream);
-      (fromSinger[stream] ??= []).push(asTapRecord(stream, line.record as JsonObject));
+      fromSinger[stream] = [...(fromSinger[stream] ?? []), asTapRecord(stream, line.record as JsonObject)];
     }
     // tap-devin reads what is selected by default: the opt-in streams stay out.
     const optIn = new Set(['session_messages', 'session_attachments']);

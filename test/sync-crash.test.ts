@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { TargetKind } from '../src/targets/target.js';
 import { rowCount } from './helpers/database-rows.js';
 import { CURSOR_STREAM_NAMES } from './helpers/ground-truth.js';
-import { CLI } from './helpers/run-cli.js';
+import { type Gate, startGate } from './helpers/local-server.js';
+import { CLI, startCli } from './helpers/run-cli.js';
 import {
   configFile,
   databasePath,
@@ -22,26 +21,18 @@ const SESSIONS = 60;
 const STREAMS_READ = CURSOR_STREAM_NAMES.join(',');
 
 /**
- * Starts a sync, waits until the simulator has answered `requests` requests, then kills it with
- * SIGKILL. Resolves with the signal that ended the child (null when it exited on its own first).
+ * Starts a sync, lets `requests` more requests through the gate, then kills it with SIGKILL the
+ * moment it sends the next one (an event, not a pace: a busy machine cannot move the kill point).
+ * Resolves with the signal that ended the child (null when it exited on its own first).
  */
-async function killPartWay(
-  args: readonly string[],
-  sim: Simulator,
-  requests: number,
-): Promise<string | null> {
-  const child = spawn(process.execPath, [CLI, 'sync', '--quiet', ...args], {
-    env: { PATH: process.env.PATH ?? '' },
-    stdio: 'ignore',
-  });
-  const ended = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  let done = false;
-  void ended.then(() => {
-    done = true;
-  });
-  while (!done && sim.requestLog.length < requests) await sleep(10);
-  child.kill('SIGKILL');
-  return ended;
+async function killPartWay(args: readonly string[], gate: Gate, requests: number): Promise<string | null> {
+  gate.holdAfter(gate.forwarded() + requests);
+  const sync = startCli(CLI, ['sync', '--quiet', ...args]);
+  await Promise.race([gate.whenHeld(), sync.ended]);
+  sync.child.kill('SIGKILL');
+  const { signal } = await sync.ended;
+  gate.release();
+  return signal ?? null;
 }
 
 interface Killed {
@@ -59,6 +50,7 @@ interface Killed {
 async function killUntil(
   kind: TargetKind,
   sim: Simulator,
+  gate: Gate,
   attempt: { name: (index: number) => string; args: (database: string) => string[]; latencyMs: number },
   requests: readonly number[],
   wanted: (killed: Killed) => boolean,
@@ -68,7 +60,7 @@ async function killUntil(
     const database = attempt.name(index);
     sim.setNetwork({ latencyMs: attempt.latencyMs });
     sim.clearRequestLog();
-    const signal = await killPartWay(attempt.args(database), sim, count);
+    const signal = await killPartWay(attempt.args(database), gate, count);
     sim.setNetwork({ latencyMs: 0 });
     expect(signal, 'the sync was killed before it finished').toBe('SIGKILL');
     last = {
@@ -85,6 +77,9 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
   let sim: Simulator;
   const dir = syncTempDir();
   let config = '';
+  /** The same, through a gate that holds requests from the kill point on. */
+  let gated = '';
+  let gate: Gate;
   let fullRequests = 0;
 
   beforeAll(async () => {
@@ -93,13 +88,19 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
     // after another) is in the last batch of sessions, so at 3/4 of the requests several batches are
     // committed (the writer has had time to catch up with the reader) and the last one is not.
     // Fixed concurrency: the kill points assume the reader runs at most 8 requests ahead.
-    config = configFile(dir, sim, { page_size: 10, max_concurrency: 8, adaptive_concurrency: false });
+    const fields = { page_size: 10, max_concurrency: 8, adaptive_concurrency: false };
+    config = configFile(dir, sim, fields);
+    gate = await startGate(sim.baseUrl);
+    gated = configFile(dir, sim, { ...fields, base_url: gate.url });
     sim.clearRequestLog();
     const scratch = await runSync(syncArgs(config, kind, databasePath(dir, kind, 'scratch'), STREAMS_READ));
     expect(scratch.code, scratch.stderr).toBe(0);
     fullRequests = sim.requestLog.length;
   });
-  afterAll(() => sim.close());
+  afterAll(async () => {
+    await gate.close();
+    await sim.close();
+  });
 
   it('the next sync finishes the job: every row once, equal to the API, fewer requests', async () => {
     const totalMessages = [...sim.sessions()].reduce(
@@ -109,9 +110,10 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
     const { database, committed, messages } = await killUntil(
       kind,
       sim,
+      gate,
       {
         name: (index) => databasePath(dir, kind, `crashed-${index}`),
-        args: (file) => syncArgs(config, kind, file, STREAMS_READ),
+        args: (file) => syncArgs(gated, kind, file, STREAMS_READ),
         latencyMs: 40,
       },
       [0.75, 0.6, 0.45, 0.3, 0.2, 0.12].map((share) => Math.floor(fullRequests * share)),
@@ -136,9 +138,10 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
     const { database, committed } = await killUntil(
       kind,
       sim,
+      gate,
       {
         name: (index) => databasePath(dir, kind, `early-${fraction}-${index}`),
-        args: (file) => syncArgs(config, kind, file, STREAMS_READ),
+        args: (file) => syncArgs(gated, kind, file, STREAMS_READ),
         latencyMs: 40,
       },
       [fraction, fraction * 0.7, fraction * 0.5].map((share) => Math.floor(fullRequests * share)),
@@ -156,9 +159,10 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
     const { database, committed } = await killUntil(
       kind,
       sim,
+      gate,
       {
         name: (index) => databasePath(dir, kind, `overlapped-${index}`),
-        args: (file) => syncArgs(config, kind, file),
+        args: (file) => syncArgs(gated, kind, file),
         latencyMs: 0,
       },
       [0.6, 0.4, 0.25].map((share) => Math.floor(fullRequests * share)),
@@ -182,7 +186,8 @@ describe.each(KINDS)('devin-tap sync --target %s killed with SIGKILL part-way', 
     sim.setNetwork({ latencyMs: 40 });
     sim.clearRequestLog();
     const args = [...syncArgs(config, kind, database, STREAMS_READ), '--full-refresh'];
-    const signal = await killPartWay(args, sim, Math.floor(fullRequests * 0.75));
+    const gatedArgs = [...syncArgs(gated, kind, database, STREAMS_READ), '--full-refresh'];
+    const signal = await killPartWay(gatedArgs, gate, Math.floor(fullRequests * 0.75));
     sim.setNetwork({ latencyMs: 0 });
     expect(signal).toBe('SIGKILL');
     // The sessions refresh had not completed: the old rows, the deleted session's too, are all there.

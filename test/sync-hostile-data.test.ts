@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
 import type { TargetKind } from '../src/targets/target.js';
+import { airbyteMessages, configuredCatalog } from './helpers/airbyte-protocol.js';
 import type { LocalServer } from './helpers/local-server.js';
 import { startRewritingProxy } from './helpers/rewriting-proxy.js';
-import { CLI, jsonLines, runCli, writeJson } from './helpers/run-cli.js';
+import { CLI, runCli, writeJson } from './helpers/run-cli.js';
 import { databasePath, runSync, summaryRow, syncArgs, syncTempDir } from './sync-helpers.js';
 import { KINDS, query } from './targets-helpers.js';
 
@@ -115,18 +116,18 @@ describe.each(KINDS)('devin-tap sync --target %s over hostile API data', (kind: 
 
 describe('devin-tap read over the same data', () => {
   it('emits the good days, warns of the wrong-typed ones and succeeds', async () => {
-    const catalog = writeJson(dir, 'catalog.json', {
-      streams: [
-        {
-          stream: { name: 'consumption_daily' },
-          sync_mode: 'full_refresh',
-          destination_sync_mode: 'overwrite',
-        },
-      ],
-    });
+    const catalog = writeJson(
+      dir,
+      'catalog.json',
+      configuredCatalog(['consumption_daily'], {
+        syncMode: 'full_refresh',
+        destinationSyncMode: 'overwrite',
+      }),
+    );
     const run = await runCli(CLI, ['read', '--config', config, '--catalog', catalog]);
     expect(run.code, run.stderr).toBe(0);
-    const messages = jsonLines(run.stdout) as {
+    // Each line valid against the definition its type names.
+    const messages = airbyteMessages(run.stdout) as {
       type: string;
       record?: { data: JsonObject };
       log?: JsonObject;

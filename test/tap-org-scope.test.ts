@@ -3,6 +3,7 @@ import { PERMISSIONS } from '../src/simulator/auth.js';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { STREAMS } from '../src/tap/streams/index.js';
+import { apiFetch, orgPath } from './helpers/api-fetch.js';
 import { expectedOrgScope, ORG_SCOPE_KEYS, ORG_SCOPE_STREAMS } from './org-scope-truth.js';
 import {
   byKey,
@@ -152,13 +153,12 @@ describe('the rest of the organization scope', () => {
     }
     for (const day of days)
       expect(day.prs_merged_count, String(day.date)).toBe(merged.get(Number(day.date)) ?? 0);
-    const headers = { authorization: `Bearer ${sim.token}` };
-    const url = `${sim.baseUrl}/v3/organizations/${sim.orgId}/metrics`;
+    const metrics = (rest: string) => apiFetch(sim.baseUrl, orgPath(sim.orgId, `/metrics${rest}`), sim.token);
     for (const metric of ['dau', 'prs', 'sessions', 'searches']) {
-      const response = await fetch(`${url}/${metric}?time_after=0`, { headers });
-      expect(response.status, metric).toBe(422);
-      expect(JSON.stringify(await response.json())).toContain('time_before');
+      const reply = await metrics(`/${metric}?time_after=0`);
+      expect(reply.status, metric).toBe(422);
+      expect(JSON.stringify(reply.body)).toContain('time_before');
     }
-    expect((await fetch(`${url}/usage`, { headers })).status).toBe(200);
+    expect((await metrics('/usage')).status).toBe(200);
   });
 });

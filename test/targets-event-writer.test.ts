@@ -177,3 +177,71 @@ describe.each(KINDS)('%s event writer', (kind) => {
     expect(await query(kind, path, 'SELECT id FROM a ORDER BY id')).toEqual([{ id: 'new' }, { id: 'new2' }]);
   });
 });
+
+describe.each(KINDS)('%s event writer: re-read scopes', (kind) => {
+  const days: JsonObject = {
+    type: 'object',
+    properties: { user_id: { type: 'string' }, date: { type: 'integer' }, acus: { type: 'number' } },
+  };
+  const day = (user: string, date: number, acus = 1): TapEvent => ({
+    kind: 'record',
+    stream: 'days',
+    data: { user_id: user, date, acus },
+    emittedAt: 1_700_000_000_000,
+  });
+  const reread = (user: string, from: number, to: number): TapEvent => ({
+    kind: 'reread',
+    stream: 'days',
+    scope: { window: { column: 'date', from, to }, match: { user_id: user } },
+  });
+  const opening: TapEvent = {
+    kind: 'schema',
+    stream: 'days',
+    schema: days,
+    keys: ['user_id', 'date'],
+    cursorField: 'date',
+  };
+  const rows = (path: string) =>
+    query(kind, path, 'SELECT user_id, date, acus FROM days ORDER BY user_id, date');
+  /** Writes the events into the database at `path`, then closes it. */
+  async function written(path: string, events: readonly TapEvent[]) {
+    const target = await openTarget(kind, path);
+    try {
+      return await writeEvents(from(events), { target });
+    } finally {
+      await target.close();
+    }
+  }
+
+  it('a scope covered by a state replaces its rows (of its member, inside its window) and nothing else', async () => {
+    const path = dbPath(dir, kind);
+    const first = [opening, day('u1', 10), day('u1', 20), day('u1', 30), day('u2', 20), state('days', 30, 4)];
+    await written(path, first);
+    // u1's days 20 and 30 are read again: 20 is no longer listed, 30 changed; 10 and u2 are outside.
+    const again = [opening, reread('u1', 15, 40), day('u1', 30, 5), state('days', 30, 1)];
+    const stats = await written(path, again);
+    expect(stats.days).toMatchObject({ records: 1, inserted: 0, updated: 1 });
+    expect(await rows(path)).toEqual([
+      { user_id: 'u1', date: 10, acus: 1 },
+      { user_id: 'u1', date: 30, acus: 5 },
+      { user_id: 'u2', date: 20, acus: 1 },
+    ]);
+  });
+
+  it('a scope no state covers clears nothing: the stream failed before its state', async () => {
+    const path = dbPath(dir, kind);
+    await written(path, [opening, day('u1', 20), day('u1', 30), state('days', 30, 2)]);
+    const failed: TapEvent[] = [
+      opening,
+      reread('u1', 15, 40),
+      day('u1', 30, 5),
+      { kind: 'stream_error', stream: 'days', message: 'the API failed', failure: 'transient_error' },
+      { kind: 'status', stream: 'days', status: 'incomplete' },
+    ];
+    await written(path, failed);
+    expect(await rows(path)).toEqual([
+      { user_id: 'u1', date: 20, acus: 1 },
+      { user_id: 'u1', date: 30, acus: 1 },
+    ]);
+  });
+});

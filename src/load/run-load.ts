@@ -10,7 +10,8 @@ import { SINGER_STATE_KEY, type Target } from '../targets/target.js';
 import { migrationMessage } from '../targets/time-migration.js';
 import { keyProblem } from './key-check.js';
 import { readLines } from './lines.js';
-import { parseSingerLine } from './singer-message.js';
+import { RereadScopes } from './reread-scopes.js';
+import { parseSingerLine, type SingerMessage } from './singer-message.js';
 
 export interface LoadOptions {
   target: Target;
@@ -68,6 +69,9 @@ class SingerLoader {
   private readonly limits: BatchLimits;
   private readonly now: () => number;
   private changed = false;
+  private readonly scopes = new RereadScopes();
+  /** Each stream's last SCHEMA (schema and keys, as JSON text). */
+  private readonly shapes = new Map<string, string>();
 
   constructor(private readonly options: LoadOptions) {
     this.summary = options.summary ?? emptyLoadSummary();
@@ -80,25 +84,7 @@ class SingerLoader {
     if (text.trim() === '') return;
     const message = parseSingerLine(text, line);
     if (message.type === 'SCHEMA') {
-      // Instants come as ISO 8601 strings (earlier taps: epoch seconds); stored as `sync` stores them.
-      message.schema = inputSchema(message.schema);
-      if (!this.changed) await this.options.beforeFirstChange?.(message.stream);
-      this.changed = true;
-      const buffer = this.buffers.get(message.stream) ?? new RowBuffer(this.limits);
-      await this.flush(message.stream, buffer);
-      const stream = { name: message.stream, schema: message.schema, keys: message.keys };
-      const migrated = migrationMessage(await this.options.target.migrate([stream]));
-      if (migrated !== null) this.options.log(migrated);
-      await this.options.target.prepare([stream]);
-      this.buffers.set(message.stream, buffer);
-      this.keys.set(message.stream, { keys: message.keys, schema: message.schema });
-      this.summary.streams[message.stream] ??= {
-        records: 0,
-        inserted: 0,
-        updated: 0,
-        unchanged: 0,
-        rejected: 0,
-      };
+      await this.schema(message);
     } else if (message.type === 'RECORD') {
       const buffer = this.buffers.get(message.stream);
       const stats = this.summary.streams[message.stream];
@@ -112,10 +98,13 @@ class SingerLoader {
       if (problem !== null) {
         const record = shallowRecord(message.record);
         await this.reject(message.stream, stats, problem, record, message.extractedAt, line);
-      } else if (buffer.push(message.record, message.extractedAt ?? this.now(), text.length)) {
-        await this.flush(message.stream, buffer);
+      } else {
+        this.scopes.record(message.stream, message.record);
+        if (buffer.push(message.record, message.extractedAt ?? this.now(), text.length))
+          await this.flush(message.stream, buffer);
       }
     } else if (message.type === 'STATE') {
+      this.scopes.state();
       await this.commit(message.value);
       // What Singer targets emit: the state's value, one JSON line; Meltano passes it to --state.
       await writeLine(this.options.output, JSON.stringify(message.value));
@@ -128,9 +117,33 @@ class SingerLoader {
     }
   }
 
+  private async schema(message: Extract<SingerMessage, { type: 'SCHEMA' }>): Promise<void> {
+    const { stream, keys, reread } = message;
+    // Instants come as ISO 8601 strings (earlier taps: epoch seconds); stored as `sync` stores them.
+    const schema = inputSchema(message.schema);
+    this.scopes.schema(stream, reread);
+    // The same SCHEMA again (devin-tap repeats it before each re-read scope): nothing to prepare.
+    const shape = JSON.stringify([schema, keys]);
+    if (this.shapes.get(stream) === shape) return;
+    if (!this.changed) await this.options.beforeFirstChange?.(stream);
+    this.changed = true;
+    const buffer = this.buffers.get(stream) ?? new RowBuffer(this.limits);
+    await this.flush(stream, buffer);
+    const migrated = migrationMessage(await this.options.target.migrate([{ name: stream, schema, keys }]));
+    if (migrated !== null) this.options.log(migrated);
+    await this.options.target.prepare([{ name: stream, schema, keys }]);
+    this.buffers.set(stream, buffer);
+    this.shapes.set(stream, shape);
+    this.keys.set(stream, { keys, schema });
+    this.summary.streams[stream] ??= { records: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
+  }
+
   /** Writes every buffered row and commits them, with the Singer state when given. */
   async commit(state?: JsonObject): Promise<void> {
     for (const [stream, buffer] of this.buffers) await this.flush(stream, buffer);
+    // A re-read replaces its scope's rows: the days it no longer sends go (see RereadScope).
+    for (const { stream, scope, kept } of this.scopes.takeComplete())
+      await this.options.target.clearScope(stream, scope, kept);
     await this.options.target.checkpoint(state ? { [SINGER_STATE_KEY]: state } : {});
     this.summary.committed += this.written;
     this.written = 0;

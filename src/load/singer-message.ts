@@ -1,10 +1,13 @@
+import { REREAD_KEY } from '../protocol/singer.js';
 import { InputError } from '../tap/errors.js';
+import type { RereadScope } from '../tap/events.js';
 import { isJsonObject, type JsonObject, type JsonValue, parseJson } from '../tap/json.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../tap/json-depth.js';
 import { locateJsonProblem } from './json-error.js';
+import { rereadScope } from './reread-scopes.js';
 
 export type SingerMessage =
-  | { type: 'SCHEMA'; stream: string; schema: JsonObject; keys: string[] }
+  | { type: 'SCHEMA'; stream: string; schema: JsonObject; keys: string[]; reread: RereadScope | null }
   | { type: 'RECORD'; stream: string; record: JsonObject; extractedAt: number | null }
   | { type: 'STATE'; value: JsonObject }
   | { type: 'OTHER'; name: string };
@@ -44,6 +47,14 @@ function extractedAt(message: JsonObject): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
+/** The scope a devin-tap SCHEMA says its records re-read, or null. */
+function rereadOf(message: JsonObject, line: number): RereadScope | null {
+  const value = message[REREAD_KEY];
+  if (value === undefined) return null;
+  const scope = rereadScope(value);
+  return typeof scope === 'string' ? fail(line, scope) : scope;
+}
+
 /** One line of Singer input (https://hub.meltano.com/singer/spec); throws InputError naming the line. */
 export function parseSingerLine(text: string, line: number): SingerMessage {
   let parsed: unknown;
@@ -64,6 +75,7 @@ export function parseSingerLine(text: string, line: number): SingerMessage {
         stream: streamOf(parsed, line),
         schema: parsed.schema,
         keys: keysOf(parsed, line),
+        reread: rereadOf(parsed, line),
       };
     case 'RECORD':
       if (!isJsonObject(parsed.record)) fail(line, 'RECORD without a record object');

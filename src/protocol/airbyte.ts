@@ -63,6 +63,8 @@ export function encodeAirbyte(
       return logMessage('WARN', `${event.stream}: record rejected (${event.reason}); it is not emitted`);
     case 'schema':
     case 'progress':
+    // Airbyte has no message that deletes rows: a destination keeps a day the API stopped listing.
+    case 'reread':
       return null;
   }
 }

@@ -15,7 +15,15 @@ export interface SingerContext {
   deselected: DeselectedFields;
   /** Each stream's schema as its SCHEMA event gave it: its time fields are written as ISO 8601. */
   schemas?: ReadonlyMap<string, JsonSchema>;
+  /** The last SCHEMA message of each stream (a `reread` event repeats it). */
+  schemaMessages?: ReadonlyMap<string, SingerMessage>;
 }
+
+/**
+ * A SCHEMA message's key naming the scope of the records that follow (see RereadScope): Singer has
+ * no message for it, and a SCHEMA may be repeated; targets other than `devin-tap load` ignore it.
+ */
+export const REREAD_KEY = 'devin_tap_reread';
 
 /** Pure state reducer: the Singer STATE value carries the latest bookmark of every stream. */
 export function reduceBookmarks(bookmarks: TapState, event: TapEvent): TapState {
@@ -48,6 +56,12 @@ export function encodeSinger(event: TapEvent, context: SingerContext): SingerMes
     }
     case 'state':
       return stateMessage(context.bookmarks);
+    case 'reread': {
+      const schema = context.schemaMessages?.get(event.stream);
+      if (schema === undefined) return null;
+      const { window, match } = event.scope;
+      return { ...schema, [REREAD_KEY]: { ...window, match } };
+    }
     case 'status':
     case 'progress':
     case 'log':

@@ -1,5 +1,4 @@
 /** category_daily: metrics_categories (one JSON array per organization and day) as rows. */
-import { epochDay } from './cost-views.js';
 import type { Dialect, DialectSql } from './dialect.js';
 import { orgJoin, orgName } from './org-names.js';
 
@@ -8,12 +7,12 @@ import { orgJoin, orgName } from './org-names.js';
  * without subcategories keeps one row, subcategory NULL). sessions/acus are the subcategory's (the
  * category's on its NULL row); category_sessions/category_acus repeat the category's own figures.
  */
-export function categoryDaily(dialect: Dialect, sql: DialectSql, tables: ReadonlySet<string>): string {
+export function categoryDaily(_dialect: Dialect, sql: DialectSql, tables: ReadonlySet<string>): string {
   const real = sql.type('real');
   const int = sql.type('int');
   const head = (sub: string) => `SELECT
   m.org_id, ${orgName(sql, tables, 'o')} AS org_name,
-  ${epochDay(dialect, 'm.date')} AS day, m.date AS day_start,
+  ${sql.day('m.date')} AS day, m.date AS day_start,
   c.value ->> '$.category' AS category,
   CAST(c.value ->> '$.sessions_count' AS ${int}) AS category_sessions,
   CAST(c.value ->> '$.acus' AS ${real}) AS category_acus,

@@ -2,11 +2,11 @@
  * The enterprise views (issue 18): spend per organization, spend against each billing cycle's ACU
  * limits, and ACUs by category. Each is created only when its source tables exist, so an organization
  * database (no organizations, consumption_by_org, billing_cycles or metrics_categories) has none of them.
- * billing_cycles.after/before, consumption_*.date and metrics_categories.date are epoch-second integers.
+ * billing_cycles.after/before, consumption_*.date and metrics_categories.date are time columns
+ * (DuckDB TIMESTAMPTZ, SQLite epoch seconds) like every other.
  */
 
 import { categoryDaily } from './category-views.js';
-import { epochDay } from './cost-views.js';
 import type { Dialect, DialectSql } from './dialect.js';
 import { orgJoin, orgName } from './org-names.js';
 
@@ -21,9 +21,9 @@ const PRODUCTS = ['acus', 'acus_devin', 'acus_cascade', 'acus_terminal', 'acus_r
  * Per organization and billing day, its billed ACUs (consumption_by_org); with consumption_daily, one
  * more row per day for the share no organization owns: the enterprise total less the sum over orgs.
  */
-function orgSpend(dialect: Dialect, sql: DialectSql, tables: ReadonlySet<string>): string {
+function orgSpend(sql: DialectSql, tables: ReadonlySet<string>): string {
   const orgs = `SELECT
-  ${epochDay(dialect, 'c.date')} AS billing_day,
+  ${sql.day('c.date')} AS billing_day,
   c.date AS billing_day_start,
   c.org_id,
   ${orgName(sql, tables, 'o')} AS org_name,
@@ -36,7 +36,7 @@ ${orgJoin(tables, 'o', 'c.org_id')}`;
   return `${orgs}
 UNION ALL
 SELECT
-  ${epochDay(dialect, 'd.date')},
+  ${sql.day('d.date')},
   d.date,
   ${sql.nullOf('text')},
   '${UNOWNED_LABEL}',
@@ -59,13 +59,14 @@ function orgIds(tables: ReadonlySet<string>): string {
 }
 
 /** The spend rows of cycle_budget: the enterprise's (consumption_daily) and each organization's. */
-function cycleSpend(sql: DialectSql, tables: ReadonlySet<string>): string {
+function cycleSpend(dialect: Dialect, sql: DialectSql, tables: ReadonlySet<string>): string {
+  const seconds = (column: string) => epochSeconds(dialect, column);
   const limits = tables.has('acu_limits');
   const enterprise = tables.has('consumption_daily')
     ? `SELECT cy."after", cy."before", 'enterprise' AS scope, ${sql.nullOf('text')} AS org_id,
     ${sql.nullOf('text')} AS org_name,
     ${limits ? "(SELECT max(cycle_acu_limit) FROM acu_limits WHERE scope = 'enterprise')" : sql.nullOf('real')} AS acu_limit,
-    (SELECT sum(d.acus) FROM consumption_daily AS d WHERE d.date >= cy."after" AND d.date < cy."before") AS acus
+    (SELECT sum(d.acus) FROM consumption_daily AS d WHERE ${seconds('d.date')} >= cy."after" AND ${seconds('d.date')} < cy."before") AS acus
   FROM cycles AS cy`
     : '';
   const ids = orgIds(tables);
@@ -77,7 +78,7 @@ function cycleSpend(sql: DialectSql, tables: ReadonlySet<string>): string {
   ].filter((part) => part !== '');
   const orgSpent = tables.has('consumption_by_org')
     ? `(SELECT sum(c.acus) FROM consumption_by_org AS c
-      WHERE c.org_id = ids.org_id AND c.date >= cy."after" AND c.date < cy."before")`
+      WHERE c.org_id = ids.org_id AND ${seconds('c.date')} >= cy."after" AND ${seconds('c.date')} < cy."before")`
     : sql.nullOf('real');
   const orgs =
     ids === ''
@@ -93,10 +94,10 @@ function cycleSpend(sql: DialectSql, tables: ReadonlySet<string>): string {
 }
 
 /** The last billed day's start in each cycle, across the consumption tables present. */
-function lastBilled(tables: ReadonlySet<string>): string {
+function lastBilled(dialect: Dialect, tables: ReadonlySet<string>): string {
   const dates = ['consumption_daily', 'consumption_by_org']
     .filter((table) => tables.has(table))
-    .map((table) => `SELECT date FROM ${table}`)
+    .map((table) => `SELECT ${epochSeconds(dialect, 'date')} AS date FROM ${table}`)
     .join(' UNION ALL ');
   return `(SELECT max(b.date) FROM (${dates}) AS b WHERE b.date >= cy."after" AND b.date < cy."before")`;
 }
@@ -109,6 +110,13 @@ function epochSeconds(dialect: Dialect, column: string): string {
   if (dialect === 'sqlite') return column;
   const text = `CAST(${column} AS VARCHAR)`;
   return `coalesce(TRY_CAST(${text} AS BIGINT), CAST(epoch(TRY_CAST(${text} AS TIMESTAMPTZ)) AS BIGINT))`;
+}
+
+/** The UTC calendar day of epoch seconds (the cycles' bounds, made epoch seconds above). */
+function epochDay(dialect: Dialect, seconds: string): string {
+  return dialect === 'duckdb'
+    ? `CAST(to_timestamp(${seconds}) AT TIME ZONE 'UTC' AS DATE)`
+    : `date(${seconds}, 'unixepoch')`;
 }
 
 /**
@@ -125,12 +133,12 @@ function cycleBudget(dialect: Dialect, sql: DialectSql, tables: ReadonlySet<stri
 ),
 cycles AS (
   SELECT cy."after", cy."before",
-    ${lastBilled(tables)} AS last_billed
+    ${lastBilled(dialect, tables)} AS last_billed
   FROM bounds AS cy
   WHERE cy."after" IS NOT NULL AND cy."before" > cy."after"
 ),
 spend AS (
-  ${cycleSpend(sql, tables)}
+  ${cycleSpend(dialect, sql, tables)}
 ),
 measured AS (
   SELECT s.*, cy.last_billed,
@@ -166,7 +174,7 @@ export function enterpriseViewStatements(
 ): string[] {
   const statements: string[] = [];
   if (tables.has('consumption_by_org'))
-    statements.push(...sql.createView('org_spend', orgSpend(dialect, sql, tables), temporary));
+    statements.push(...sql.createView('org_spend', orgSpend(sql, tables), temporary));
   const spendSource = tables.has('consumption_daily') || tables.has('consumption_by_org');
   if (tables.has('billing_cycles') && spendSource)
     statements.push(...sql.createView('cycle_budget', cycleBudget(dialect, sql, tables), temporary));

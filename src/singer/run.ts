@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { JsonLinesWriter } from '../protocol/json-lines.js';
-import { encodeSinger, reduceBookmarks, singerLogLine } from '../protocol/singer.js';
+import { encodeSinger, reduceBookmarks, type SingerMessage, singerLogLine } from '../protocol/singer.js';
 import { schemaOf } from '../tap/catalog.js';
 import type { TapConfig } from '../tap/config.js';
 import type { JsonSchema, LogLevel, TapEvent } from '../tap/events.js';
@@ -49,6 +49,7 @@ export async function runTap(options: RunOptions): Promise<RunResult> {
   const withSchema = new Set<string>();
   let bookmarks: TapState = { ...options.state };
   const schemas = new Map<string, JsonSchema>();
+  const schemaMessages = new Map<string, SingerMessage>();
   const readOptions: ReadOptions = {
     config: options.config,
     streams,
@@ -61,7 +62,8 @@ export async function runTap(options: RunOptions): Promise<RunResult> {
       for (const ordered of withSchemaFirst(event, withSchema, options.config.scope)) {
         bookmarks = reduceBookmarks(bookmarks, ordered);
         if (ordered.kind === 'schema') schemas.set(ordered.stream, ordered.schema);
-        const message = encodeSinger(ordered, { bookmarks, deselected, schemas });
+        const message = encodeSinger(ordered, { bookmarks, deselected, schemas, schemaMessages });
+        if (message !== null && ordered.kind === 'schema') schemaMessages.set(ordered.stream, message);
         if (message !== null) await writer.write(message);
       }
       const line = singerLogLine(event);

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { onInterrupt } from '../interrupts.js';
 import { addConfigOptions, type ConfigFlags, configRequest } from '../io/command-options.js';
 import { resolveDatabase } from '../io/database-option.js';
+import { forTerminal } from '../io/wrap-text.js';
 import { addLogOptions, type CommandLogOptions } from '../ops/log-options.js';
 import { levelEnabled } from '../ops/logger.js';
 import { runCommand } from '../run-command.js';
@@ -53,7 +54,7 @@ export function syncCommand(): Command {
         const quiet = flags.quiet === true || flags.json === true;
         // Before the heavy modules load, someone at a terminal sees at once that the sync has begun.
         if (!quiet && process.stderr.isTTY)
-          process.stderr.write(`devin-tap sync: ${names.join(', ')} into ${path}\n`);
+          process.stderr.write(`${forTerminal(`devin-tap sync: ${names.join(', ')} into ${path}`, true)}\n`);
         // Loaded on use: the database drivers are heavy and other commands do not need them.
         // First, so that a signal during start-up is already handled.
         const interrupt = onInterrupt();

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { Interrupted, type InterruptSignal, interruptOf } from '../interrupts.js';
 import { type ConfigRequest, loadConfig } from '../io/config-input.js';
+import { forTerminal } from '../io/wrap-text.js';
 import { createAnalystViews } from '../ops/analyst-views.js';
 import { createLogger, type LogFormat } from '../ops/logger.js';
 import { RunHistory } from '../ops/run-history.js';
@@ -87,7 +88,8 @@ export function defaultDatabase(kind: TargetKind): string {
 export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncResult> {
   const request = options.config ?? { configPaths: options.configPaths, env: io.env };
   const loaded = loadConfig(request);
-  for (const warning of loaded.warnings) io.stderr.write(`devin-tap sync: warning: ${warning}\n`);
+  for (const warning of loaded.warnings)
+    io.stderr.write(`${forTerminal(`devin-tap sync: warning: ${warning}`, io.stderr.isTTY)}\n`);
   const config = await resolveOrgId(loaded.config);
   const names = selectStreams(options.streams, config.scope);
   const database = options.database ?? defaultDatabase(options.target);
@@ -247,12 +249,13 @@ export function reportSync(
   }
   for (const { stream, count, reason } of result.rejections) {
     const records = count === 1 ? '1 record' : `${count} records`;
-    io.stderr.write(
-      `devin-tap sync: warning: ${records} of ${stream} rejected (${reason}); kept in _devin_tap_rejected\n`,
-    );
+    const warning = `devin-tap sync: warning: ${records} of ${stream} rejected (${reason}); kept in _devin_tap_rejected`;
+    io.stderr.write(`${forTerminal(warning, io.stderr.isTTY)}\n`);
   }
   // A 403's message names the permission it needs; no other failure gets a permission hint.
   for (const failure of result.failures)
-    io.stderr.write(`devin-tap sync: stream ${failure.stream} failed: ${failure.message}\n`);
+    io.stderr.write(
+      `${forTerminal(`devin-tap sync: stream ${failure.stream} failed: ${failure.message}`, io.stderr.isTTY)}\n`,
+    );
   return result.failures.length > 0 ? 1 : 0;
 }

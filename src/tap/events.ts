@@ -16,6 +16,17 @@ export interface Coverage {
   /** Only rows whose `column` holds one of `values`, or null (an enterprise read limited by org_ids). */
   values?: { column: string; values: readonly string[] };
 }
+/**
+ * One request of a windowed read: the stream's rows inside `window` whose columns hold `match`'s
+ * values (a parent's `{user_id: ...}`, a part's fields; empty: every row) are the records that
+ * follow, and only those. A day the API no longer lists (usage corrected to zero) is absent from
+ * them: a target that can delete removes the rows of the scope the records do not send again.
+ */
+export interface RereadScope {
+  window: { column: string; from: number; to: number };
+  match: JsonObject;
+}
+
 export type StreamStatus = 'started' | 'running' | 'complete' | 'incomplete';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -46,6 +57,8 @@ export type TapEvent =
       coverage?: Coverage;
     }
   | { kind: 'record'; stream: string; data: JsonObject; emittedAt: number }
+  /** Comes before the records of its scope (possibly none): see RereadScope. */
+  | { kind: 'reread'; stream: string; scope: RereadScope }
   /**
    * A record the tap will not emit as a record (no valid primary key, ...). Never part of a state.
    * `data` has had the stream's secrets rules applied; targets keep it in `_devin_tap_rejected`.

@@ -108,7 +108,8 @@ export async function writeEvents(
       // While the target still writes the last commit, rows keep buffering (up to the limits):
       // the reader never waits for the writer, and a slow writer gets larger batches.
       if (now() - lastCommit >= interval && batches.committable && !batches.busy) await commit();
-    } else if (event.kind === 'stream_error') {
+    } else if (event.kind === 'reread') batches.reread(event.stream, event.scope);
+    else if (event.kind === 'stream_error') {
       // Some parents failed, the rest was read to its end: keep it (a full refresh swaps it in).
       if (event.partial) await handlers.complete(event.stream, event.coverage);
       await handlers.fail(event.stream, event.message);

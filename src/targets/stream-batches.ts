@@ -1,6 +1,8 @@
+import type { RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { StreamState, TapState } from '../tap/state/state.js';
 import { type BatchLimits, RowBuffer, recordBytes, type TakenRows } from './row-buffer.js';
+import { ScopeQueue } from './scope-queue.js';
 import type { Target } from './target.js';
 
 export interface StreamWriteStats {
@@ -21,6 +23,7 @@ interface StreamProgress {
   refreshing: boolean;
   /** Latest state of a stream under full refresh whose rows are written: stored when it completes. */
   heldState: StreamState | null;
+  scopes: ScopeQueue;
 }
 
 /**
@@ -56,6 +59,7 @@ export class StreamBatches {
         bufferedState: null,
         refreshing: false,
         heldState: null,
+        scopes: new ScopeQueue(),
       };
       this.streams.set(stream, progress);
     }
@@ -66,14 +70,23 @@ export class StreamBatches {
   push(stream: string, data: JsonObject, emittedAt: number): boolean {
     const progress = this.progressOf(stream);
     progress.stats.records += 1;
+    progress.scopes.open?.kept.push(data);
     const bytes = recordBytes(data);
     this.bufferedBytes += bytes;
     return progress.buffer.push(data, emittedAt, bytes) || this.overBudget;
   }
 
+  /** The records that follow replace the stream's rows inside `scope` (not under full refresh). */
+  reread(stream: string, scope: RereadScope): void {
+    const progress = this.progressOf(stream);
+    if (progress.refreshing || progress.stats.error !== null) return;
+    progress.scopes.start(scope);
+  }
+
   /** A state covering every buffered row of the stream. */
   state(stream: string, state: StreamState): void {
     const progress = this.progressOf(stream);
+    progress.scopes.covered();
     if (progress.buffer.size === 0) this.written(stream, progress, state);
     else {
       progress.buffer.mark();
@@ -84,7 +97,8 @@ export class StreamBatches {
   /** Whether a commit would store anything: a state ready or covered rows. */
   get committable(): boolean {
     if (Object.keys(this.pending).length > 0) return true;
-    for (const progress of this.streams.values()) if (progress.buffer.coveredSize > 0) return true;
+    for (const progress of this.streams.values())
+      if (progress.buffer.coveredSize > 0 || progress.scopes.ready.length > 0) return true;
     return false;
   }
 
@@ -105,6 +119,8 @@ export class StreamBatches {
     await this.settle();
     for (const [stream, progress] of this.streams) {
       if (progress.buffer.coveredSize > 0) this.write(stream, progress, progress.buffer.takeCovered());
+      for (const { scope, kept } of progress.scopes.takeReady())
+        this.chain(() => this.target.clearScope(stream, scope, kept));
     }
     const state = this.pending;
     this.pending = {};
@@ -134,6 +150,7 @@ export class StreamBatches {
   fail(stream: string, message: string): void {
     const progress = this.progressOf(stream);
     progress.stats.error ??= message;
+    progress.scopes.dropUncovered();
     if (progress.refreshing) {
       this.bufferedBytes -= progress.buffer.take().bytes;
       progress.bufferedState = null;

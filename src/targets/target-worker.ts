@@ -2,7 +2,7 @@
 // the calls it receives one after another, in the order they were sent, and answers each.
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage, TapError, TargetError } from '../tap/errors.js';
-import type { Coverage } from '../tap/events.js';
+import type { Coverage, RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import { openTarget } from './open-target.js';
@@ -31,6 +31,8 @@ function run(target: Target, call: TargetCall): Promise<unknown> {
       return target.write(a[0] as string, a[1] as JsonObject[], a[2] as number[] | undefined);
     case 'checkpoint':
       return target.checkpoint(a[0] as TapState);
+    case 'clearScope':
+      return target.clearScope(a[0] as string, a[1] as RereadScope, a[2] as JsonObject[]);
     case 'readState':
       return target.readState();
     case 'beginFullRefresh':

@@ -1,4 +1,4 @@
-import type { Coverage } from '../tap/events.js';
+import type { Coverage, RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import type { RunRecord } from './runs-table.js';
@@ -60,6 +60,12 @@ export interface Target {
    * of a key wins. `extractedAt` (epoch ms per row) defaults to now.
    */
   write(stream: string, rows: readonly JsonObject[], extractedAt?: readonly number[]): Promise<WriteStats>;
+  /**
+   * Deletes, in the open transaction, the stream's rows inside `scope` that none of `kept` (the
+   * records a re-read sent for it) has the key of: the re-read replaces the scope's rows. A stream
+   * under full refresh is left alone (its swap replaces its coverage).
+   */
+  clearScope(stream: string, scope: RereadScope, kept: readonly JsonObject[]): Promise<void>;
   /** Commits the rows written so far and stores the given streams' states, in one transaction. */
   checkpoint(state: TapState): Promise<void>;
   /** The stored state of every stream (the reserved Singer key excluded). */

@@ -1,6 +1,6 @@
 import { type Stats, statSync } from 'node:fs';
 import { TargetError } from '../tap/errors.js';
-import type { Coverage } from '../tap/events.js';
+import type { Coverage, RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import type { RunRecord } from './runs-table.js';
@@ -58,6 +58,9 @@ export class WatchedTarget implements Target {
   }
   write(stream: string, rows: readonly JsonObject[], extractedAt?: readonly number[]): Promise<WriteStats> {
     return this.inner.write(stream, rows, extractedAt);
+  }
+  clearScope(stream: string, scope: RereadScope, kept: readonly JsonObject[]): Promise<void> {
+    return this.inner.clearScope(stream, scope, kept);
   }
   checkpoint(state: TapState): Promise<void> {
     return this.committing(() => this.inner.checkpoint(state));

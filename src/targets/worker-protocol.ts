@@ -14,6 +14,7 @@ export type TargetCall =
   | { method: 'migrate'; args: unknown[] }
   | { method: 'write'; args: unknown[] }
   | { method: 'checkpoint'; args: unknown[] }
+  | { method: 'clearScope'; args: unknown[] }
   | { method: 'readState'; args: [] }
   | { method: 'beginFullRefresh'; args: unknown[] }
   | { method: 'completeFullRefresh'; args: unknown[] }

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { TargetError } from '../tap/errors.js';
-import type { Coverage } from '../tap/events.js';
+import type { Coverage, RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import type { OpenTargetOptions } from './open-target.js';
@@ -96,6 +96,10 @@ export class WorkerTarget implements Target {
 
   write(stream: string, rows: readonly JsonObject[], extractedAt?: readonly number[]): Promise<WriteStats> {
     return this.call({ method: 'write', args: [stream, rows, extractedAt] }) as Promise<WriteStats>;
+  }
+
+  clearScope(stream: string, scope: RereadScope, kept: readonly JsonObject[]): Promise<void> {
+    return this.call({ method: 'clearScope', args: [stream, scope, kept] }) as Promise<void>;
   }
 
   checkpoint(state: TapState): Promise<void> {

@@ -67,9 +67,6 @@ export async function startGate(upstream: string): Promise<Gate> {
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
-        answer.on('end', () => {
-          forwarded += 1;
-        });
       },
     );
     proxied.on('error', () => res.destroy());

@@ -1,7 +1,6 @@
 import { RunEndingApiError } from '../errors.js';
-import type { JsonObject } from '../json.js';
 import type { StreamDef } from '../streams/index.js';
-import { type Job, planForParent } from './family-side.js';
+import { type ChildPage, type Job, planForParent } from './family-side.js';
 import { type ReaderDeps, streamPages } from './pages.js';
 import { isNotFound, parentGone } from './parent-gone.js';
 import { parentQuery, resolvePath, withParentFields } from './stream-path.js';
@@ -16,7 +15,7 @@ export async function* readChildren(
   rootDef: StreamDef,
   { child, parent, key }: Job,
   signal: AbortSignal,
-): AsyncGenerator<readonly JsonObject[]> {
+): AsyncGenerator<readonly ChildPage[]> {
   if (child.error !== null) return;
   const scoped = { ...deps, signal: AbortSignal.any([deps.signal, signal]) };
   try {
@@ -24,7 +23,8 @@ export async function* readChildren(
     const plan = planForParent(child.plan, key);
     const query = parentQuery(child.def, parent);
     for await (const page of streamPages(scoped, child.run, child.def, path, plan, null, query)) {
-      yield page.items.map((item) => child.run.shape(withParentFields(child.def, item, parent)));
+      const items = page.items.map((item) => child.run.shape(withParentFields(child.def, item, parent)));
+      yield [{ items, covers: page.covers ?? null }];
       if (child.error !== null) return;
     }
   } catch (error) {

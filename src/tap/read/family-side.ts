@@ -5,6 +5,7 @@ import { PartitionProgress, parentWindow } from '../state/partitions.js';
 import type { CursorState } from '../state/stream-state.js';
 import type { StreamDef } from '../streams/index.js';
 import type { ChildProgress } from './child-progress.js';
+import type { PageResult } from './paginate.js';
 import type { OwnCursor, RecordSelector } from './record-selector.js';
 import type { StreamRun } from './stream-run.js';
 
@@ -120,6 +121,35 @@ export interface BatchMeta {
   maxSeen: Map<Side, number | null>;
   /** Keys of this page's parents (those with a valid key). */
   pageKeys: string[];
+  /** The span a windowed root's page replaces (see PageResult). */
+  covers: PageResult['covers'] | null;
+}
+
+/** One page of one parent's children, with the span it replaces. */
+export interface ChildPage {
+  items: JsonObject[];
+  covers: PageResult['covers'] | null;
+}
+
+/**
+ * Whether a windowed read goes over days an earlier run read (an incremental read from a bookmark,
+ * or from the parent's own progress): only then can a day the API stopped listing be in the table,
+ * and only then do its pages say what they replace (a first read deletes nothing).
+ */
+export function rereads({ plan, state }: Member, parentKey: string | null): boolean {
+  if (plan.mode !== 'incremental' || plan.window === null) return false;
+  if (plan.partition !== null && parentKey !== null) return parentKey in plan.partition.readThrough;
+  return state.cursor !== null;
+}
+
+/** The columns a child's scope matches: the parent's copied fields, a part's fields. */
+export function scopeMatch(def: StreamDef, parent: JsonObject | null, fields: JsonObject): JsonObject {
+  const match: JsonObject = {};
+  for (const field of def.parent?.copy ?? []) {
+    const value = parent?.[field];
+    if (value !== undefined) match[field] = value;
+  }
+  return { ...match, ...fields };
 }
 
 export function rejectedParents(root: StreamDef): string {

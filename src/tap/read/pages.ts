@@ -6,6 +6,7 @@ import type { StreamDef } from '../streams/index.js';
 import { arrayPage } from './array-page.js';
 import { listQuery } from './list-query.js';
 import { type PageResult, paginate, paginateOffset } from './paginate.js';
+import { isoSeconds } from './record-shape.js';
 import { fillPart, recordKey } from './stream-path.js';
 import type { StreamRun } from './stream-run.js';
 import { windowPages } from './window-pages.js';
@@ -31,6 +32,12 @@ export function inOrgScope(def: StreamDef, config: TapConfig, record: JsonObject
   const orgId = record.org_id;
   return typeof orgId !== 'string' || config.orgIds.includes(orgId);
 }
+
+/** A raw record's cursor value as epoch seconds (an ISO text converted, as the shaper will). */
+const dateOf =
+  (field: string) =>
+  (record: JsonObject): number | null =>
+    isoSeconds(record[field]);
 
 /**
  * Every page of one endpoint of `def` at `path`, counted on `run`, in the paging the definition
@@ -67,6 +74,7 @@ export function streamPages(
         label,
         keyOf: (record) => recordKey(def, record),
         pageSize: deps.config.pageSize,
+        ...(def.cursorField === null ? {} : { dateOf: dateOf(def.cursorField) }),
       });
     case 'offset':
       return paginateOffset(

@@ -15,6 +15,11 @@ export interface PageResult extends Page {
   after: string | null;
   /** The `after` of the next page, or null when this was the last page. */
   next: string | null;
+  /**
+   * A windowed read's page: the span of the cursor field whose rows are this page's records and no
+   * others (absent when the page covers no span of its own). See RereadScope.
+   */
+  covers?: { from: number; to: number; fields: JsonObject };
 }
 
 /** Fetches one page: `first` and (except on the first page) `after`; returns the raw JSON body. */

@@ -6,6 +6,7 @@ import { readChildren } from './child-pages.js';
 import { ChildProgress } from './child-progress.js';
 import {
   type BatchMeta,
+  type ChildPage,
   coverageOf,
   emittedBefore,
   finish,
@@ -15,7 +16,9 @@ import {
   partitionNotice,
   partitionsOf,
   rejectedParents,
+  rereads,
   type Side,
+  scopeMatch,
 } from './family-side.js';
 import { fanOut, type ParentBatch } from './fan-out.js';
 import { inOrgScope, type ReaderDeps, streamPages } from './pages.js';
@@ -166,7 +169,17 @@ class FamilyRead {
       );
       const maxSeen = new Map(this.members.map((member) => [member, maxSeenOf(member)]));
       const pageKeys = valid.map((parent) => recordKey(this.rootDef, parent));
-      const meta = { next: page.next, total: page.total, pages, records, rejected, maxSeen, pageKeys };
+      const covers = page.covers ?? null;
+      const meta = {
+        next: page.next,
+        total: page.total,
+        pages,
+        records,
+        rejected,
+        maxSeen,
+        pageKeys,
+        covers,
+      };
       yield { meta, parents: jobs, expand: jobs };
     }
   }
@@ -181,6 +194,8 @@ class FamilyRead {
       }
       return events;
     }
+    if (meta.covers && rereads(root, null))
+      events.push(...root.run.reread(meta.covers, scopeMatch(root.def, null, meta.covers.fields)));
     for (const { data, reason } of meta.rejected) events.push(root.run.reject(data, reason));
     for (const record of meta.records) events.push(root.run.record(record));
     events.push(root.run.progress(this.totalLeft(meta.total)));
@@ -196,10 +211,20 @@ class FamilyRead {
     return Math.max(0, total - this.shared.pages * this.deps.config.pageSize);
   }
 
-  private onChildren(job: Job, items: readonly JsonObject[]): TapEvent[] {
+  private onChildren(job: Job, pages: readonly ChildPage[]): TapEvent[] {
     const { child } = job;
     if (child.failed) return [];
     const events: TapEvent[] = [];
+    for (const page of pages) events.push(...this.onChildPage(job, page));
+    return events;
+  }
+
+  private onChildPage({ child, parent, key }: Job, { items, covers }: ChildPage): TapEvent[] {
+    // A child judged by its parent emits only what changed: its scope is not all its rows.
+    const events: TapEvent[] =
+      covers && child.pick === null && rereads(child, key)
+        ? child.run.reread(covers, scopeMatch(child.def, parent, covers.fields))
+        : [];
     for (const item of items) {
       if (emittedBefore(child, item)) {
         child.run.skip();

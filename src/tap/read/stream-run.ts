@@ -78,6 +78,13 @@ export class StreamRun {
     this.alreadyEmitted += 1;
   }
 
+  /** The scope of the records that follow (see RereadScope); none without a cursor field. */
+  reread(span: { from: number; to: number }, match: JsonObject): TapEvent[] {
+    const column = this.def.cursorField;
+    if (column === null) return [];
+    return [{ kind: 'reread', stream: this.name, scope: { window: { column, ...span }, match } }];
+  }
+
   /** A shaped record as a record event, or as a `rejected` one (no valid key, nested too deep). */
   emit(data: JsonObject): TapEvent {
     const problem = rejectionOf(this.def, data);

@@ -79,6 +79,34 @@ export function lastOfEachKey(
 }
 
 /**
+ * The span a page's records replace: its request's, less what earlier pages of the same part
+ * yielded (a day listed at a window's edge is yielded once, by the first page that lists it).
+ * Null when nothing is left.
+ */
+function coveredSpan(
+  request: Request,
+  yieldedThrough: number | null,
+  fields: JsonObject,
+): PageResult['covers'] | undefined {
+  const from = yieldedThrough === null ? request.start : Math.max(request.start, yieldedThrough + 1);
+  return from < request.end ? { from, to: request.end, fields } : undefined;
+}
+
+/** The highest safe-integer value of `dateOf` among `records`, or `through`. */
+function latest(
+  records: readonly JsonObject[],
+  dateOf: (record: JsonObject) => unknown,
+  through: number | null,
+): number | null {
+  let max = through;
+  for (const record of records) {
+    const value = dateOf(record);
+    if (Number.isSafeInteger(value) && (max === null || (value as number) > max)) max = value as number;
+  }
+  return max;
+}
+
+/**
  * [from, to) in requests of at most maxDaysPerRequest days (aligned to the paging's periods), oldest
  * first, part after part; each request is a page whose cursor is the next request (a checkpoint
  * resumes there). A part's fields are added to its records; a record repeated at a window boundary
@@ -95,9 +123,11 @@ export async function* windowPages(
     keyOf: (record: JsonObject) => string;
     /** Items per page where each window's answer is a paged list. */
     pageSize: number;
+    /** The record's cursor value (its day): each page says which span it replaces (`covers`). */
+    dateOf?: (record: JsonObject) => unknown;
   },
 ): AsyncGenerator<PageResult> {
-  const { paging } = options;
+  const { paging, dateOf } = options;
   // Keys of this window and the one before: a record repeated at their boundary is yielded once.
   let seen = new Set<string>();
   let before = new Set<string>();
@@ -106,6 +136,7 @@ export async function* windowPages(
     seen.add(key);
     return true;
   };
+  let yielded = null as { part: number; through: number | null } | null;
   const requests = plannedRequests(paging, options.window, options.startAfter);
   for (const [index, request] of requests.entries()) {
     [before, seen] = [seen, new Set()];
@@ -117,6 +148,7 @@ export async function* windowPages(
     const answer = paging.answer;
     if (answer.kind === 'pages') {
       // A checkpoint inside a window resumes at the window's start: its records are upserted again.
+      // No page covers a span (another page of the window holds the rest): nothing is deleted.
       const pages = paginate((page) => fetchWindow(part, { ...query, ...page }), {
         pageSize: options.pageSize,
         label: options.label,
@@ -132,6 +164,13 @@ export async function* windowPages(
     const items = lastOfEachKey(parseWindow(raw, answer, options.label, request.start), options.keyOf)
       .map((record) => (part ? { ...record, ...part.fields } : record))
       .filter((record) => firstSight(options.keyOf(record)));
-    yield { items, endCursor: next, hasNextPage: next !== null, total: null, after, next };
+    const page: PageResult = { items, endCursor: next, hasNextPage: next !== null, total: null, after, next };
+    if (dateOf !== undefined) {
+      const through: number | null = yielded?.part === request.part ? yielded.through : null;
+      const covers = coveredSpan(request, through, part?.fields ?? {});
+      if (covers !== undefined) page.covers = covers;
+      yielded = { part: request.part, through: latest(items, dateOf, through) };
+    }
+    yield page;
   }
 }

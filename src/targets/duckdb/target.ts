@@ -1,6 +1,6 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { TargetError } from '../../tap/errors.js';
-import type { Coverage } from '../../tap/events.js';
+import type { Coverage, RereadScope } from '../../tap/events.js';
 import type { JsonObject } from '../../tap/json.js';
 import type { TapState } from '../../tap/state/state.js';
 import type { Dialect } from '../column-types.js';
@@ -15,6 +15,7 @@ import {
 } from '../owned-objects.js';
 import { type ShapedBatch, shapeBatch } from '../rows.js';
 import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from '../runs-table.js';
+import { scopeDeleteSql } from '../scope-delete.js';
 import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from '../sql.js';
 import { decodeState, encodeState } from '../state-rows.js';
 import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from '../table-layout.js';
@@ -164,6 +165,17 @@ export class DuckdbTarget implements Target {
       const existing = table === stream ? shaped.length - (after - before) : compared.existing;
       const unchanged = compared.same > 0 ? { unchanged: compared.same } : {};
       return { inserted: shaped.length - existing, updated: existing - compared.same, ...unchanged, ...kept };
+    });
+  }
+
+  clearScope(stream: string, scope: RereadScope, kept: readonly JsonObject[]): Promise<void> {
+    return this.serial(async () => {
+      if (this.refreshing.has(stream)) return;
+      const sql = scopeDeleteSql(DIALECT, stream, this.layoutOf(stream), scope, kept);
+      if (sql === null) return;
+      await this.begin();
+      await this.connection.run(sql);
+      this.counts.delete(stream);
     });
   }
 

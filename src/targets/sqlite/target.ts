@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { TargetError } from '../../tap/errors.js';
-import type { Coverage } from '../../tap/events.js';
+import type { Coverage, RereadScope } from '../../tap/events.js';
 import type { JsonObject } from '../../tap/json.js';
 import type { TapState } from '../../tap/state/state.js';
 import type { Dialect } from '../column-types.js';
@@ -17,6 +17,7 @@ import {
 } from '../owned-objects.js';
 import { type ShapedRow, shapeBatch } from '../rows.js';
 import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from '../runs-table.js';
+import { scopeDeleteSql } from '../scope-delete.js';
 import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from '../sql.js';
 import { decodeState, encodeState } from '../state-rows.js';
 import { checkKeys, EXTRA_COLUMN, quoteIdent, type TableLayout, tableLayout } from '../table-layout.js';
@@ -121,6 +122,16 @@ export class SqliteTarget implements Target {
         seen,
       );
       return rejected.length === 0 ? stats : { ...stats, rejected: rejected.length };
+    });
+  }
+
+  async clearScope(stream: string, scope: RereadScope, kept: readonly JsonObject[]): Promise<void> {
+    this.guard(() => {
+      if (this.refreshing.has(stream)) return;
+      const sql = scopeDeleteSql(DIALECT, stream, this.layoutOf(stream), scope, kept);
+      if (sql === null) return;
+      this.begin();
+      this.db.exec(sql);
     });
   }
 
