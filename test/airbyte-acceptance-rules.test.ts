@@ -10,7 +10,7 @@ import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../src/tap/json.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
 import { airbyteMessages, configuredCatalog, recordData } from './helpers/airbyte-protocol.js';
-import { CLI, runCli, tempDir, writeJson } from './helpers/run-cli.js';
+import { CLI, runCli, SINGER_CLI, tempDir, writeJson } from './helpers/run-cli.js';
 
 type Stream = JsonObject & {
   name: string;
@@ -107,10 +107,13 @@ describe('CAT spec rules', () => {
     expect(valuesOf(spec, 'additionalProperties').every((value) => value === true)).toBe(true);
   });
 
-  it('holds only source fields: no target or report field (devin-tap rule)', () => {
-    const properties = Object.keys(spec.properties as JsonObject);
-    expect(properties).not.toContain('duckdb_memory_limit');
-    expect(properties).not.toContain('acu_price_usd');
+  it('holds only source fields: no target or report field, in Singer settings neither (devin-tap rule)', async () => {
+    const about = JSON.parse((await runCli(SINGER_CLI, ['--about'])).stdout) as { settings: JsonObject };
+    for (const properties of [spec.properties, about.settings.properties] as JsonObject[]) {
+      expect(properties).toHaveProperty('api_token');
+      expect(properties).not.toHaveProperty('duckdb_memory_limit');
+      expect(properties).not.toHaveProperty('acu_price_usd');
+    }
   });
 });
 
