@@ -4,6 +4,7 @@
  * next sync retypes them to TIMESTAMPTZ in place, in one transaction, says so once, and leaves every
  * row as it was; the views then read them as every other time column.
  */
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
@@ -14,6 +15,7 @@ import { TIMESTAMP_KEYWORD } from '../src/tap/timestamps.js';
 import { createTableSql, writtenColumns } from '../src/targets/sql.js';
 import { quoteIdent, tableLayout } from '../src/targets/table-layout.js';
 import { databaseRows, tableColumns } from './helpers/database-rows.js';
+import { CLI, runCli } from './helpers/run-cli.js';
 import { configFile, databasePath, runSync, syncArgs, syncTempDir } from './sync-helpers.js';
 import { query } from './targets-helpers.js';
 
@@ -104,6 +106,12 @@ describe('a DuckDB database of the release before', () => {
 
   it('is migrated by the next sync: said once, every time column TIMESTAMPTZ, rows and keys unchanged, views working', async () => {
     for (const column of EARLIER_BIGINT) expect(await typeOf(database, column), column).toBe('BIGINT');
+    // The report opens the file read-only: it says how to migrate rather than failing in a view.
+    const report = await runCli(CLI, ['report', '--database', database, '--out', join(dir, 'r.html')]);
+    expect(report.code).toBe(1);
+    expect(report.stderr).toContain('consumption_daily.date');
+    expect(report.stderr).toContain('run `devin-tap sync` on it once');
+    expect(report.stderr).not.toMatch(/\n\s+at /);
     const second = await runSync(syncArgs(config, 'duckdb', database, STREAMS.join(',')));
     expect(second.code, second.stderr).toBe(0);
     const said = second.stderr.split('\n').filter((line) => line.includes('migrated'));
