@@ -36,6 +36,9 @@ const EARLIER_BIGINT = [
   'metrics_active_users.end_time',
 ];
 
+const ODD = 2 ** 53 - 1;
+const Y2000 = 946_684_800;
+
 /** The catalog as the release before had it: no timestamp marks. */
 function earlierSchema(stream: string): JsonObject {
   const schema = streamSchema(stream);
@@ -67,6 +70,13 @@ async function asEarlierRelease(path: string, tables: readonly string[]): Promis
       await connection.run(`DROP TABLE ${table}`);
       await connection.run(`ALTER TABLE ${old} RENAME TO ${table}`);
     }
+    // Values no TIMESTAMPTZ holds, which the earlier BIGINT columns took: a key, and a column beside one.
+    await connection.run(
+      `INSERT INTO consumption_by_user (user_id, date, acus, _extracted_at) VALUES ('u-odd', ${ODD}, 1, now())`,
+    );
+    await connection.run(
+      `INSERT INTO metrics_active_users (period, start_time, end_time, active_users, _extracted_at) VALUES ('day', ${Y2000}, ${ODD}, 3, now())`,
+    );
     // The earlier acu_daily read date as epoch seconds.
     await connection.run(
       "CREATE OR REPLACE VIEW acu_daily AS SELECT CAST(to_timestamp(c.date) AT TIME ZONE 'UTC' AS DATE) AS billing_day, c.date AS billing_day_start, c.acus FROM consumption_daily AS c",
@@ -119,8 +129,27 @@ describe('a DuckDB database of the release before', () => {
     for (const column of EARLIER_BIGINT) expect(said[0]).toContain(column);
     for (const column of EARLIER_BIGINT)
       expect(await typeOf(database, column), column).toBe('TIMESTAMP WITH TIME ZONE');
+    const odd = (row: JsonObject) => row.start_time === Y2000;
     for (const stream of STREAMS)
-      expect(await databaseRows('duckdb', database, stream), stream).toEqual(before.get(stream));
+      expect(
+        (await databaseRows('duckdb', database, stream)).filter((row) => !odd(row)),
+        stream,
+      ).toEqual(before.get(stream));
+    // The odd key went where keys no column holds go; the odd end_time is kept in _extra.
+    const [rejected] = await query(
+      'duckdb',
+      database,
+      "SELECT record::VARCHAR AS r, reason FROM _devin_tap_rejected WHERE stream = 'consumption_by_user'",
+    );
+    expect(JSON.parse(String(rejected?.r))).toMatchObject({ user_id: 'u-odd', date: ODD });
+    expect(String(rejected?.reason)).toContain('no valid primary key: date');
+    const [kept] = await query(
+      'duckdb',
+      database,
+      `SELECT end_time, _extra::VARCHAR AS extra FROM metrics_active_users WHERE start_time = to_timestamp(${Y2000})`,
+    );
+    expect(kept?.end_time).toBeNull();
+    expect(JSON.parse(String(kept?.extra))).toEqual({ end_time: ODD });
     const [key] = await query(
       'duckdb',
       database,
