@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const SOURCES = ['src/tap/errors.ts', 'src/tap/json.ts', 'src/tap/state/state.ts'];
+const SOURCES = ['src/tap/errors.ts', 'src/tap/json.ts', 'src/tap/state/state.ts', 'src/tap/timestamps.ts'];
 const TARGET_FILES = [
   'column-types',
   'database-file',
@@ -25,6 +25,7 @@ const TARGET_FILES = [
   'state-rows',
   'table-layout',
   'target',
+  'time-migration',
   'watched-target',
 ];
 
