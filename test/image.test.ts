@@ -14,6 +14,7 @@ import type { JsonObject } from '../src/tap/json.js';
 import { STREAM_NAMES } from '../src/tap/streams/index.js';
 import { airbyteMessageErrors, configuredCatalog } from './helpers/airbyte-protocol.js';
 import { engineGuard, runImage, type TestImage, testImage } from './helpers/container.js';
+import { asTapRecord } from './helpers/destination-records.js';
 import { expectedRecords, expectOnlyTrailingWindow, PRIMARY_KEY } from './helpers/ground-truth.js';
 import { jsonLines, tempDir, writeJson } from './helpers/run-cli.js';
 
@@ -27,7 +28,7 @@ const MB = 1024 * 1024;
 function recordsOf(messages: readonly Message[], stream: string): JsonObject[] {
   return messages
     .filter((m) => m.type === 'RECORD' && (m.record as JsonObject).stream === stream)
-    .map((m) => (m.record as { data: JsonObject }).data);
+    .map((m) => asTapRecord(stream, (m.record as { data: JsonObject }).data));
 }
 
 /** The state the platform passes back: the last STATE of each stream. */

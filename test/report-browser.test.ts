@@ -124,11 +124,11 @@ describe.runIf(chromiumPath !== null)('report in a browser', () => {
     await withDatabase('duckdb', database, [], async (query) => {
       const [end] =
         await query(`SELECT max(d) AS d FROM (SELECT CAST(epoch(created_at) AS BIGINT) // 86400 AS d
-        FROM sessions UNION ALL SELECT date // 86400 FROM consumption_daily) t`);
+        FROM sessions UNION ALL SELECT CAST(epoch(date) AS BIGINT) // 86400 FROM consumption_daily) t`);
       const from = n(end?.d) - 29;
       const [all] = await query('SELECT sum(acus) AS acus FROM consumption_daily');
       const [last30] = await query(
-        `SELECT sum(acus) AS acus FROM consumption_daily WHERE date // 86400 >= ${from}`,
+        `SELECT sum(acus) AS acus FROM consumption_daily WHERE CAST(epoch(date) AS BIGINT) // 86400 >= ${from}`,
       );
       const recent = `origin = 'slack' AND CAST(epoch(created_at) AS BIGINT) // 86400 >= ${from}`;
       const [slack] = await query(
@@ -138,7 +138,7 @@ describe.runIf(chromiumPath !== null)('report in a browser', () => {
         `SELECT url FROM sessions WHERE ${recent} ORDER BY created_at DESC, session_id LIMIT 1`,
       );
       const [custom] = await query(`SELECT sum(acus) AS acus FROM consumption_daily
-        WHERE date // 86400 BETWEEN ${n(end?.d) - 100} AND ${n(end?.d) - 40}`);
+        WHERE CAST(epoch(date) AS BIGINT) // 86400 BETWEEN ${n(end?.d) - 100} AND ${n(end?.d) - 40}`);
       const day = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
       Object.assign(expected, {
         custom: n(custom?.acus),

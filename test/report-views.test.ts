@@ -106,14 +106,24 @@ describe.each(['duckdb', 'sqlite'] as const)('views in %s', (dialect) => {
       expect(outcomes.map(key).sort()).toEqual(
         sessions.flatMap((s) => prsOf(s).map((pr) => key({ session_id: s.session_id, ...pr }))).sort(),
       );
-      // pr_outcomes falls back to the insights' category as acu_by_week does: the same categories.
+      // Every view's category is the session's own, else the insights' one: session_facts,
+      // pr_outcomes and acu_by_week alike (session_category keeps the session's own).
+      const [wrong] = await query(`SELECT count(*) AS n FROM session_facts
+        WHERE category IS DISTINCT FROM coalesce(session_category, analysis_category)`);
+      expect(n(wrong?.n)).toBe(0);
       const [mismatch] = await query(`SELECT count(*) AS n FROM pr_outcomes o
         JOIN session_facts f ON f.session_id = o.session_id
-        WHERE o.category IS DISTINCT FROM coalesce(f.category, f.analysis_category)`);
+        WHERE o.category IS DISTINCT FROM coalesce(f.session_category, f.analysis_category)`);
       expect(n(mismatch?.n)).toBe(0);
       const [fallback] = await query(`SELECT count(*) AS n FROM pr_outcomes o
-        JOIN session_facts f ON f.session_id = o.session_id WHERE f.category IS NULL AND o.category IS NOT NULL`);
+        JOIN session_facts f ON f.session_id = o.session_id
+        WHERE f.session_category IS NULL AND o.category IS NOT NULL`);
       expect(n(fallback?.n)).toBeGreaterThan(0);
+      const weekly = await query(`SELECT category, sum(sessions) AS n FROM acu_by_week GROUP BY category`);
+      const perCategory = await query(`SELECT category, count(*) AS n FROM session_facts GROUP BY category`);
+      const byCategory = (list: { category?: unknown; n?: unknown }[]) =>
+        Object.fromEntries(list.map((row) => [String(row.category ?? null), n(row.n)]));
+      expect(byCategory(weekly)).toEqual(byCategory(perCategory));
 
       await checkPerSession(query, rows);
     });

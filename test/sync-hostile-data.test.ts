@@ -3,6 +3,7 @@ import { type Simulator, startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
 import type { TargetKind } from '../src/targets/target.js';
 import { airbyteMessages, configuredCatalog } from './helpers/airbyte-protocol.js';
+import { asTapRecord } from './helpers/destination-records.js';
 import type { LocalServer } from './helpers/local-server.js';
 import { startRewritingProxy } from './helpers/rewriting-proxy.js';
 import { CLI, runCli, writeJson } from './helpers/run-cli.js';
@@ -67,6 +68,9 @@ afterAll(async () => {
 });
 
 const realDays = () => [...served].sort((a, b) => a - b);
+/** date is a time column: TIMESTAMPTZ in DuckDB (read back as epoch seconds), epoch seconds in SQLite. */
+const dateSeconds = (kind: TargetKind) =>
+  kind === 'duckdb' ? 'CAST(epoch(date) AS BIGINT) AS date' : 'date';
 
 describe.each(KINDS)('devin-tap sync --target %s over hostile API data', (kind: TargetKind) => {
   it('rejects wrong-typed dates and a 10,000-deep session alone, keeps the last of a repeated day', async () => {
@@ -75,7 +79,11 @@ describe.each(KINDS)('devin-tap sync --target %s over hostile API data', (kind: 
     expect(run.code, run.stderr).toBe(0);
     expect(summaryRow(run, 'consumption_daily')?.status).toBe('ok');
     expect(summaryRow(run, 'sessions')?.status).toBe('ok');
-    const days = await query(kind, database, 'SELECT date, acus FROM consumption_daily ORDER BY date');
+    const days = await query(
+      kind,
+      database,
+      `SELECT ${dateSeconds(kind)}, acus FROM consumption_daily ORDER BY date`,
+    );
     expect(days.map((day) => day.date)).toEqual(realDays());
     expect(repeated.size).toBeGreaterThan(0);
     for (const day of days) {
@@ -105,8 +113,9 @@ describe.each(KINDS)('devin-tap sync --target %s over hostile API data', (kind: 
     const rows = await query(
       kind,
       database,
-      'SELECT date, acus_devin, CAST(_extra AS VARCHAR) AS extra FROM consumption_daily ORDER BY date',
+      `SELECT ${dateSeconds(kind)}, acus_devin, CAST(_extra AS VARCHAR) AS extra FROM consumption_daily ORDER BY date`,
     );
+    expect(rows.filter((day) => stringDevin.has(Number(day.date))).length).toBe(stringDevin.size);
     for (const row of rows.filter((day) => stringDevin.has(Number(day.date)))) {
       expect(row.acus_devin).toBeNull();
       expect(JSON.parse(String(row.extra))).toEqual({ acus_devin: '1.5' });
@@ -133,7 +142,9 @@ describe('devin-tap read over the same data', () => {
       log?: JsonObject;
     }[];
     const records = messages.filter((message) => message.type === 'RECORD');
-    const dates = records.map((message) => Number(message.record?.data.date));
+    const dates = records.map((message) =>
+      Number(asTapRecord('consumption_daily', message.record?.data ?? {}).date),
+    );
     expect(dates.sort((a, b) => a - b)).toEqual(realDays());
     const warnings = messages.filter((message) =>
       String(message.log?.message).includes('primary key "date"'),

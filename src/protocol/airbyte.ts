@@ -1,5 +1,5 @@
 import type { JsonSchema, StreamStatus, TapEvent } from '../tap/events.js';
-import type { JsonObject } from '../tap/json.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../tap/json.js';
 import { outputRecord, outputSchema } from './timestamps.js';
 
 /** Airbyte protocol messages, as plain JSON objects (see airbyte_protocol.yaml). */
@@ -139,6 +139,20 @@ export interface AirbyteStreamDescription {
 }
 
 /**
+ * A schema as Airbyte's acceptance tests require it: `additionalProperties` only ever `true` (secrets
+ * say false, a map of numbers says `{"type": "number"}`), so a field removed later cannot break a
+ * saved catalog. The records are unchanged: secrets still carry only the schema's fields.
+ */
+function openSchema(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(openSchema);
+  if (!isJsonObject(value)) return value;
+  const open: JsonObject = {};
+  for (const [key, inner] of Object.entries(value))
+    open[key] = key === 'additionalProperties' ? true : openSchema(inner);
+  return open;
+}
+
+/**
  * The discovered catalog: schemas as destinations see them (time fields ISO 8601 date-times). A
  * stream without a cursor is full_refresh only and declares no cursor (no empty cursor field).
  */
@@ -148,7 +162,7 @@ export function catalogMessage(streams: readonly AirbyteStreamDescription[]): Ai
     catalog: {
       streams: streams.map((stream) => ({
         name: stream.name,
-        json_schema: outputSchema(stream.schema),
+        json_schema: openSchema(outputSchema(stream.schema)),
         ...(stream.cursorField === null
           ? { supported_sync_modes: ['full_refresh'], source_defined_cursor: false }
           : {

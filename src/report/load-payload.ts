@@ -4,6 +4,7 @@ import { ActorBook, loadMembers } from './actors.js';
 import { implausibleBillingDays, loadBilling, loadUserBilling } from './billing-payload.js';
 import { plainText } from './client/format.js';
 import type { ReportDatabase } from './database.js';
+import { refuseEarlierTimeColumns } from './earlier-time-columns.js';
 import type { Payload } from './payload.js';
 import { type DayBounds, emptyColumns, implausibleSessions, loadSessionPayload } from './session-payload.js';
 import { tableColumns } from './table-columns.js';
@@ -30,6 +31,7 @@ export interface LoadOptions {
 
 export async function loadPayload(db: ReportDatabase, options: LoadOptions): Promise<Payload> {
   const tables = await db.tables();
+  await refuseEarlierTimeColumns(db, tables);
   const { sinceDay } = options.bounds;
   const viewOptions = sinceDay === null ? { temporary: true } : { temporary: true, since: sinceDay * 86_400 };
   for (const statement of viewStatements(db.dialect, tables, viewOptions)) await db.exec(statement);

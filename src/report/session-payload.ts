@@ -23,7 +23,7 @@ const DEVIN_PREFIX = /^devin-/;
 function sessionSql(db: ReportDatabase, bounds: DayBounds, hasInsights: boolean): string {
   const epoch = db.dialect === 'duckdb' ? 'CAST(epoch(created_at) AS BIGINT)' : 'created_at';
   const until = bounds.untilDay === null ? '' : ` AND ${epoch} < ${(bounds.untilDay + 1) * 86_400}`;
-  return `SELECT session_id, title, url, status, origin, coalesce(category, analysis_category) AS category,
+  return `SELECT session_id, title, url, status, origin, category,
       user_id, service_user_id, playbook_id, coalesce(acus_consumed, 0) AS acus, ${epoch} AS created,
       prs, prs_merged, prs_open, prs_closed, ${hasInsights ? 'session_size' : 'NULL'} AS size, messages_synced
     FROM session_facts WHERE ${plausibleEpoch(epoch)}${until}

@@ -106,8 +106,11 @@ function sessionFacts(sql: DialectSql, sources: Sources, since: number | undefin
   const analysis = (path: string, arrow: '->' | '->>'): string => `${i}.analysis ${arrow} '$.${path}'`;
   return `SELECT
   s.session_id, s.title, s.url, s.status, s.status_detail, s.origin,
-  s.category, s.subcategory,
+  -- The session's category, else the insights' classification: every view reads category so.
+  coalesce(s.category, ${ins(analysis('classification.category', '->>'), 'text')}) AS category,
+  s.subcategory,
   ${ins(analysis('classification.category', '->>'), 'text')} AS analysis_category,
+  s.category AS session_category,
   ${ins(`CAST(${analysis('classification.confidence', '->>')} AS ${sql.type('real')})`, 'real')} AS analysis_confidence,
   ${ins(analysis('classification.programming_languages', '->'), 'json')} AS programming_languages,
   s.user_id, s.service_user_id, s.playbook_id, s.parent_session_id, s.is_archived, s.tags,
@@ -142,8 +145,8 @@ function prOutcomes(sql: DialectSql, base: string, since: number | undefined): s
   pr.value ->> '$.pr_url' AS pr_url,
   pr.value ->> '$.pr_state' AS pr_state,
   s.status AS session_status, s.origin,
-  -- The session's category, else the insights' classification: as acu_by_week reads it.
-  coalesce(s.category, f.analysis_category) AS category,
+  -- The session's category, else the insights' classification: as session_facts reads it.
+  f.category,
   s.user_id, s.service_user_id,
   s.created_at AS session_created_at,
   ${sql.weekStart('s.created_at')} AS created_week,
@@ -158,13 +161,13 @@ WHERE lower(json_type(s.pull_requests)) = 'array'${since === undefined ? '' : ` 
 const ACU_BY_WEEK = `SELECT
   created_week AS week_start,
   iso_week,
-  coalesce(category, analysis_category) AS category,
+  category,
   origin,
   count(*) AS sessions,
   coalesce(sum(acus_consumed), 0) AS acus,
   CAST(sum(prs_merged) AS BIGINT) AS prs_merged
 FROM session_facts
-GROUP BY created_week, iso_week, coalesce(category, analysis_category), origin`;
+GROUP BY created_week, iso_week, category, origin`;
 
 const USER_ACTIVITY = `SELECT
   CASE WHEN user_id IS NOT NULL THEN 'user' WHEN service_user_id IS NOT NULL THEN 'service_user' END

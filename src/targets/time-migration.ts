@@ -9,7 +9,7 @@ import {
   type TableLayout,
   tableLayout,
 } from './table-layout.js';
-import { META_PREFIX, type MigratedColumns, type StreamSchema } from './target.js';
+import { META_PREFIX, type MigratedColumns, REJECTED_TABLE, type StreamSchema } from './target.js';
 
 /**
  * Earlier versions stored a time column not named `*_at` (`consumption_daily.date`, `metrics_*.date`,
@@ -50,22 +50,51 @@ export function timeMigration(
     hasExtra: names.has(EXTRA_COLUMN),
   };
   const copy = `${META_PREFIX}migrate_${stream.name}`;
-  const list = writtenColumns(layout).map(quoteIdent).join(', ');
-  const values = writtenColumns(layout)
-    .map((name) => (columns.includes(name) ? `to_timestamp(${quoteIdent(name)})` : quoteIdent(name)))
-    .join(', ');
   const [live, temporary] = [quoteIdent(stream.name), quoteIdent(copy)];
+  const keys = columns.filter((name) => stream.keys.includes(name));
+  const others = columns.filter((name) => !stream.keys.includes(name));
+  const keyFits = keys.length === 0 ? 'true' : keys.map(fits).join(' AND ');
+  const value = (name: string): string => {
+    const column = quoteIdent(name);
+    if (keys.includes(name)) return `to_timestamp(${column})`;
+    if (others.includes(name)) return `CASE WHEN ${fits(name)} THEN to_timestamp(${column}) END`;
+    return name === EXTRA_COLUMN && others.length > 0 ? extraWith(others) : column;
+  };
+  const list = writtenColumns(layout);
   return {
     table: stream.name,
     columns,
     statements: [
+      // A key no TIMESTAMPTZ holds (2^53 - 1 seconds): the row goes where such rows go today.
+      `INSERT INTO ${REJECTED_TABLE} (stream, reason, record, rejected_at) SELECT ${sqlText(stream.name)}, ` +
+        `${sqlText(`no valid primary key: ${keys.join(', ')} holds no instant a time column can hold (kept by the migration to TIMESTAMPTZ)`)}, ` +
+        `to_json(t), now() FROM ${live} AS t WHERE NOT (${keyFits})`,
       `DROP TABLE IF EXISTS ${temporary}`,
       createTableSql('duckdb', copy, layout),
-      `INSERT INTO ${temporary} (${list}) SELECT ${values} FROM ${live}`,
+      `INSERT INTO ${temporary} (${list.map(quoteIdent).join(', ')}) SELECT ${list.map(value).join(', ')} FROM ${live} WHERE ${keyFits}`,
       `DROP TABLE ${live}`,
       `ALTER TABLE ${temporary} RENAME TO ${live}`,
     ],
   };
+}
+
+/** DuckDB's TIMESTAMPTZ holds about ±9.2e12 seconds (see rows.ts): beyond, no instant. */
+function fits(name: string): string {
+  return `(${quoteIdent(name)} IS NULL OR abs(${quoteIdent(name)}) <= 9000000000000)`;
+}
+
+/** `_extra` with each value of `columns` no TIMESTAMPTZ holds (that column is then NULL), as writes keep them. */
+function extraWith(columns: readonly string[]): string {
+  const misfits = columns.map((name) => `NOT ${fits(name)}`).join(' OR ');
+  const pairs = columns
+    .map((name) => `${sqlText(name)}, CASE WHEN ${fits(name)} THEN NULL ELSE ${quoteIdent(name)} END`)
+    .join(', ');
+  const extra = quoteIdent(EXTRA_COLUMN);
+  return `CASE WHEN ${misfits} THEN json_merge_patch(coalesce(${extra}, '{}'), json_object(${pairs})) ELSE ${extra} END`;
+}
+
+function sqlText(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 /** One line naming what a migration retyped, or null when nothing was. */

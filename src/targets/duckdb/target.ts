@@ -131,6 +131,7 @@ export class DuckdbTarget implements Target {
         const columns = epochColumns(stream, existing);
         if (columns.length > 0) migrations.push(timeMigration(stream, existing, columns));
       }
+      if (migrations.length > 0) await this.ensureMeta();
       await this.ddl(migrations.flatMap((migration) => migration.statements));
       this.counts.clear();
       this.fresh.clear();
