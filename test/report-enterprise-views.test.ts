@@ -25,6 +25,9 @@ import { type Query, simulatorRows, withDatabase, writeDatabase } from './report
 const ORG_OF = ['org-alpha', 'org-beta', 'org-gamma', 'org-deleted'];
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 const n = (value: unknown) => Number(value);
+/** A time column's value as epoch seconds: DuckDB's TIMESTAMPTZ reads back as a Date or milliseconds. */
+const secs = (value: unknown) =>
+  value instanceof Date ? value.getTime() / 1000 : n(value) > 1e11 ? n(value) / 1000 : n(value);
 type Row = Record<string, unknown>;
 /** A DATE as DuckDB (a Date) or SQLite (text) returns it. */
 const dayText = (value: unknown) =>
@@ -82,7 +85,7 @@ describe.each(['duckdb', 'sqlite'] as const)('enterprise views in %s', (dialect)
       const owned = rows.filter((row) => row.org_id !== null);
       expect(owned.length).toBe(orgs.length);
       for (const row of owned) {
-        const want = orgs.find((o) => o.org_id === row.org_id && o.date === n(row.billing_day_start));
+        const want = orgs.find((o) => o.org_id === row.org_id && o.date === secs(row.billing_day_start));
         expect(n(row.acus)).toBeCloseTo(want?.acus ?? Number.NaN, 9);
         expect(Boolean(row.owned)).toBe(true);
         expect(row.org_name).toBe(ORGS.find((o) => o.org_id === row.org_id)?.name);
@@ -90,7 +93,7 @@ describe.each(['duckdb', 'sqlite'] as const)('enterprise views in %s', (dialect)
       const unowned = rows.filter((row) => row.org_id === null);
       expect(unowned.length).toBe(BILLED_DAYS);
       for (const day of enterpriseDays()) {
-        const row = unowned.find((r) => n(r.billing_day_start) === day.date);
+        const row = unowned.find((r) => secs(r.billing_day_start) === day.date);
         const theirs = orgs.filter((o) => o.date === day.date);
         expect(row?.org_name).toBe(UNOWNED_LABEL);
         expect(Boolean(row?.owned)).toBe(false);
@@ -201,7 +204,7 @@ describe.each(['duckdb', 'sqlite'] as const)('enterprise views in %s', (dialect)
       const got = rows
         .map((r) => ({
           org_id: r.org_id,
-          day_start: n(r.day_start),
+          day_start: secs(r.day_start),
           category: r.category,
           subcategory_id: r.subcategory_id ?? null,
           sessions: n(r.sessions),
@@ -212,21 +215,25 @@ describe.each(['duckdb', 'sqlite'] as const)('enterprise views in %s', (dialect)
       const alpha = rows.find((r) => r.org_id === 'org-alpha' && r.subcategory_id === 'bf-ui');
       expect(alpha?.org_name).toBe('Alpha');
       expect(alpha?.subcategory).toBe('UI bugs');
-      expect(n(alpha?.category_acus)).toBe(12.5 + n(alpha?.day_start) / DAY - FIRST_DAY);
+      expect(n(alpha?.category_acus)).toBe(12.5 + secs(alpha?.day_start) / DAY - FIRST_DAY);
     });
   });
 
   it('daily_adoption sums the organizations’ rows of a day (an enterprise has one per org and day)', async () => {
     const int = dialect === 'duckdb' ? 'BIGINT' : 'INTEGER';
     const text = dialect === 'duckdb' ? 'VARCHAR' : 'TEXT';
+    const time = dialect === 'duckdb' ? 'TIMESTAMPTZ' : 'INTEGER';
+    const at = (seconds: number) => (dialect === 'duckdb' ? `to_timestamp(${seconds})` : String(seconds));
     const day = FIRST_DAY * DAY;
     const rows = ORGS.flatMap((org, o) =>
-      [0, 1].map((n) => `('${org.org_id}', 'day', ${day + n * DAY}, ${day + (n + 1) * DAY}, ${3 + o + n})`),
+      [0, 1].map(
+        (n) => `('${org.org_id}', 'day', ${at(day + n * DAY)}, ${at(day + (n + 1) * DAY)}, ${3 + o + n})`,
+      ),
     );
     const statements = [
-      `CREATE TABLE metrics_active_users (org_id ${text}, period ${text}, start_time ${int}, end_time ${int}, active_users ${int})`,
+      `CREATE TABLE metrics_active_users (org_id ${text}, period ${text}, start_time ${time}, end_time ${time}, active_users ${int})`,
       `INSERT INTO metrics_active_users VALUES ${rows.join(', ')}`,
-      `INSERT INTO metrics_active_users VALUES ('org-alpha', 'week', ${day}, ${day + 7 * DAY}, 40)`,
+      `INSERT INTO metrics_active_users VALUES ('org-alpha', 'week', ${at(day)}, ${at(day + 7 * DAY)}, 40)`,
       ...viewStatements(dialect, new Set(['sessions', 'metrics_active_users'])),
     ];
     counter += 1;
@@ -234,7 +241,7 @@ describe.each(['duckdb', 'sqlite'] as const)('enterprise views in %s', (dialect)
     await writeDatabase(dialect, path, { sessions });
     await withDatabase(dialect, path, statements, async (query) => {
       const got = await query('SELECT day_start, active_users FROM daily_adoption ORDER BY day_start');
-      expect(got.map((row) => [n(row.day_start), n(row.active_users)])).toEqual([
+      expect(got.map((row) => [secs(row.day_start), n(row.active_users)])).toEqual([
         [day, 3 + 4 + 5],
         [day + DAY, 4 + 5 + 6],
       ]);

@@ -1,7 +1,7 @@
-import { ALL_STREAM_NAMES as STREAM_NAMES } from '../tap/streams/index.js';
+import { STREAM_NAMES } from '../tap/streams/index.js';
 import type { StreamProgress } from './progress-tracker.js';
 
-/** The stream column is as wide as the longest stream name, so every line's figures align. */
+/** As wide as the longest organization stream name: figures align; a longer enterprise name pushes its own line. */
 const NAME_WIDTH = Math.max(...STREAM_NAMES.map((name) => name.length));
 
 const count = (n: number) => n.toLocaleString('en-US');

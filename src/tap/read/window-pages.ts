@@ -128,7 +128,9 @@ export async function* windowPages(
   },
 ): AsyncGenerator<PageResult> {
   const { paging, dateOf } = options;
-  // Keys of this window and the one before: a record repeated at their boundary is yielded once.
+  // Keys yielded: a record repeated at a window boundary (or in every window, by a hostile server) is
+  // yielded once. Paged windows (audit logs) can hold many records: there only this window's and the
+  // one before are kept, which is where a boundary repeat can come from.
   let seen = new Set<string>();
   let before = new Set<string>();
   const firstSight = (key: string): boolean => {
@@ -139,7 +141,7 @@ export async function* windowPages(
   let yielded = null as { part: number; through: number | null } | null;
   const requests = plannedRequests(paging, options.window, options.startAfter);
   for (const [index, request] of requests.entries()) {
-    [before, seen] = [seen, new Set()];
+    if (paging.answer.kind === 'pages') [before, seen] = [seen, new Set()];
     const part = paging.parts?.[request.part] ?? null;
     const query = { [paging.afterParam]: request.start, [paging.beforeParam]: request.end };
     const following = requests[index + 1];
