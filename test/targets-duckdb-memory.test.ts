@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { defaultMemoryLimit, parseMemoryLimit } from '../src/targets/duckdb/memory.js';
 import { openTarget } from '../src/targets/open-target.js';
 import { CLI, runCli } from './helpers/run-cli.js';
+import { configFile, expectTablesEqualSimulator, runSync, syncArgs } from './sync-helpers.js';
 import { dbPath, query, tempDir } from './targets-helpers.js';
 
 const dir = tempDir();
@@ -102,5 +104,29 @@ describe('DuckDB memory limit', () => {
     const bad = await runCli(CLI, [...args, '--memory-limit', 'plenty'], { input });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe('devin-tap: --memory-limit must be a size such as 512MB or 2GB (got "plenty")\n');
+  });
+
+  it('a sync whose one message outgrows the memory limit says what to raise; the rerun with it is exact', async () => {
+    // An 80 MB message is one batch on its own, beyond the smallest limit a user may set (64MB).
+    const sim = await startSimulator({
+      sessions: 4,
+      messagesPerSession: 2,
+      seed: 9,
+      hostile: { bigMessageMb: 80 },
+    });
+    const streams = ['sessions', 'session_messages'];
+    try {
+      const path = dbPath(dir, 'duckdb');
+      const args = syncArgs(configFile(dir, sim), 'duckdb', path, streams.join(','));
+      const starved = await runSync([...args, '--memory-limit', '64MB']);
+      expect(starved.code, starved.stderr).toBe(1);
+      expect(starved.stderr).toContain('DuckDB ran out of memory (memory limit 64MB)');
+      expect(starved.stderr).toContain('Rerun with a higher --memory-limit');
+      const rerun = await runSync([...args, '--memory-limit', '1GB']);
+      expect(rerun.code, rerun.stderr).toBe(0);
+      await expectTablesEqualSimulator('duckdb', path, sim, streams);
+    } finally {
+      await sim.close();
+    }
   });
 });
