@@ -20,11 +20,10 @@ const schemaLine = (stream: string, properties: object, keys: string[]) =>
 const recordLine = (stream: string, record: object) => JSON.stringify({ type: 'RECORD', stream, record });
 
 describe('DuckDB memory limit', () => {
-  it("defaults to what the writer needs, whatever the machine's size (less only on a tiny one)", () => {
-    expect(defaultMemoryLimit(1 * GB)).toBe('256MB');
-    expect(defaultMemoryLimit(64 * GB)).toBe('256MB');
-    expect(defaultMemoryLimit(512 * 1024 * 1024)).toBe('128MB');
-    expect(defaultMemoryLimit(128 * 1024 * 1024)).toBe('64MB');
+  it('defaults to a quarter of the machine, at least 512MB and at most 4GB', () => {
+    expect(defaultMemoryLimit(1 * GB)).toBe('512MB');
+    expect(defaultMemoryLimit(8 * GB)).toBe('2048MB');
+    expect(defaultMemoryLimit(64 * GB)).toBe('4096MB');
     expect(defaultMemoryLimit()).toMatch(/^\d+MB$/);
   });
 
