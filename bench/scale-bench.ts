@@ -1,6 +1,6 @@
 // Scale benchmark (issue 22). Prints figures; asserts nothing.
 //   node dist/bench/scale-bench.js [--sessions 20000,200000] [--messages 20] [--targets duckdb,sqlite]
-//     [--floors yes|no] [--sync-args "--memory-limit 256MB"]
+//     [--floors yes|no] [--sync-args "--memory-limit 2GB"] (--targets none: the read and its floor only)
 // (after `npm run build`.) Per size, from a zero-latency in-process simulator (page size 200,
 // max_concurrency 8), each in a child process whose resident set is sampled every 50 ms:
 //  - `devin-tap read` of the six streams (output counted, not kept) beside the bare reader floor
@@ -28,7 +28,9 @@ function option(name: string, fallback: string): string {
 
 const SIZES = option('sessions', '20000,200000').split(',').map(Number);
 const MESSAGES = Number(option('messages', '20'));
-const TARGETS = option('targets', 'duckdb,sqlite').split(',') as TargetKind[];
+const TARGETS = option('targets', 'duckdb,sqlite')
+  .split(',')
+  .filter((kind): kind is TargetKind => kind === 'duckdb' || kind === 'sqlite');
 const FLOORS = option('floors', 'yes') !== 'no';
 const SYNC_ARGS = option('sync-args', '').split(' ').filter(Boolean);
 const cli = resolve('dist/src/cli.js');

@@ -68,6 +68,8 @@ afterAll(async () => {
 describe('devin-tap sync interrupted', () => {
   it.each([
     ['duckdb', 'SIGINT', 130],
+    ['sqlite', 'SIGINT', 130],
+    ['duckdb', 'SIGTERM', 143],
     ['sqlite', 'SIGTERM', 143],
   ] as const)(
     '(%s) by %s commits what its checkpoints cover, says so, exits %s; the same command resumes',

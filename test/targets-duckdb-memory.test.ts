@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { defaultMemoryLimit, parseMemoryLimit } from '../src/targets/duckdb/memory.js';
 import { openTarget } from '../src/targets/open-target.js';
 import { CLI, runCli } from './helpers/run-cli.js';
+import { configFile, expectTablesEqualSimulator, runSync, syncArgs } from './sync-helpers.js';
 import { dbPath, query, tempDir } from './targets-helpers.js';
 
 const dir = tempDir();
@@ -18,11 +20,10 @@ const schemaLine = (stream: string, properties: object, keys: string[]) =>
 const recordLine = (stream: string, record: object) => JSON.stringify({ type: 'RECORD', stream, record });
 
 describe('DuckDB memory limit', () => {
-  it("defaults to what the writer needs, whatever the machine's size (less only on a tiny one)", () => {
-    expect(defaultMemoryLimit(1 * GB)).toBe('256MB');
-    expect(defaultMemoryLimit(64 * GB)).toBe('256MB');
-    expect(defaultMemoryLimit(512 * 1024 * 1024)).toBe('128MB');
-    expect(defaultMemoryLimit(128 * 1024 * 1024)).toBe('64MB');
+  it('defaults to a quarter of the machine, at least 512MB and at most 4GB', () => {
+    expect(defaultMemoryLimit(1 * GB)).toBe('512MB');
+    expect(defaultMemoryLimit(8 * GB)).toBe('2048MB');
+    expect(defaultMemoryLimit(64 * GB)).toBe('4096MB');
     expect(defaultMemoryLimit()).toMatch(/^\d+MB$/);
   });
 
@@ -102,5 +103,29 @@ describe('DuckDB memory limit', () => {
     const bad = await runCli(CLI, [...args, '--memory-limit', 'plenty'], { input });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe('devin-tap: --memory-limit must be a size such as 512MB or 2GB (got "plenty")\n');
+  });
+
+  it('a sync whose one message outgrows the memory limit says what to raise; the rerun with it is exact', async () => {
+    // An 80 MB message is one batch on its own, beyond the smallest limit a user may set (64MB).
+    const sim = await startSimulator({
+      sessions: 4,
+      messagesPerSession: 2,
+      seed: 9,
+      hostile: { bigMessageMb: 80 },
+    });
+    const streams = ['sessions', 'session_messages'];
+    try {
+      const path = dbPath(dir, 'duckdb');
+      const args = syncArgs(configFile(dir, sim), 'duckdb', path, streams.join(','));
+      const starved = await runSync([...args, '--memory-limit', '64MB']);
+      expect(starved.code, starved.stderr).toBe(1);
+      expect(starved.stderr).toContain('DuckDB ran out of memory (memory limit 64MB)');
+      expect(starved.stderr).toContain('Rerun with a higher --memory-limit');
+      const rerun = await runSync([...args, '--memory-limit', '1GB']);
+      expect(rerun.code, rerun.stderr).toBe(0);
+      await expectTablesEqualSimulator('duckdb', path, sim, streams);
+    } finally {
+      await sim.close();
+    }
   });
 });

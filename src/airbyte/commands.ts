@@ -128,20 +128,18 @@ export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
       logLines.push(JSON.stringify(logMessage(AIRBYTE_LEVEL[entry.level], plainMessage(entry)))),
   });
   const streamLog = new StreamLog(logger, io.now);
-  const write = async (line: string) => {
-    const pending = writer.writeLine(line);
-    if (pending) await pending;
-  };
   try {
     for await (const batch of readEventBatches({ config, streams, state, ...signal })) {
       for (const event of batch) {
         if (event.kind === 'stream_error') failedStreams += 1;
         if (event.kind !== 'record') streamLog.observe(event);
-        for (const line of logLines.splice(0)) await write(line);
+        if (logLines.length > 0) for (const line of logLines.splice(0)) await writer.writeLine(line);
         // Logs and rejected records reach Airbyte through the logger (it applies --log-level).
         if (event.kind === 'log' || event.kind === 'rejected') continue;
         const line = encodeAirbyteLine(event, event.kind === 'record' ? 0 : io.now(), timeFields);
-        if (line !== null) await write(line);
+        // Most lines are only buffered: no promise to wait for, no microtask per record.
+        const pending = line === null ? undefined : writer.writeLine(line);
+        if (pending) await pending;
       }
     }
   } catch (error) {

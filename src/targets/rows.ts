@@ -34,6 +34,18 @@ function cell(kind: ColumnKind, value: JsonValue): Cell {
   return value as Cell;
 }
 
+const KNOWN = new WeakMap<TableLayout, ReadonlySet<string>>();
+
+/** The layout's column names, made once per layout (not once per row). */
+function knownColumns(layout: TableLayout): ReadonlySet<string> {
+  let known = KNOWN.get(layout);
+  if (!known) {
+    known = new Set(layout.columns.map((column) => column.name));
+    KNOWN.set(layout, known);
+  }
+  return known;
+}
+
 /**
  * One row as column cells. A value that does not fit its column is stored as NULL there and kept,
  * unchanged, in `_extra` under its field name (dropped when the table has no `_extra`).
@@ -42,9 +54,8 @@ export function shapeRow(layout: TableLayout, row: JsonObject, extractedAt: numb
   const cells: Cell[] = [];
   const extra: JsonObject = {};
   let hasExtra = false;
-  const known = new Set<string>();
+  const known = knownColumns(layout);
   for (const { name, kind } of layout.columns) {
-    known.add(name);
     const value = row[name];
     if (value === undefined || value === null) {
       cells.push(null);
@@ -56,8 +67,9 @@ export function shapeRow(layout: TableLayout, row: JsonObject, extractedAt: numb
       hasExtra = true;
     }
   }
-  for (const [name, value] of Object.entries(row)) {
+  for (const name in row) {
     if (known.has(name)) continue;
+    const value = row[name] as JsonValue;
     extra[name] = value;
     hasExtra = true;
   }
@@ -90,6 +102,12 @@ export function shapeBatch(
   if (indexes.length === 0) return { rows: shaped, rejected: [] };
   const byKey = new Map<string, ShapedRow>();
   const rejected: ShapedBatch['rejected'] = [];
+  const [only] = indexes;
+  // One key column (most streams): the cell itself, its type kept apart ("1" is not 1).
+  const mapKey =
+    indexes.length === 1 && only !== undefined
+      ? (key: Cell[]) => (typeof key[0] === 'string' ? `s${key[0]}` : `v${String(key[0])}`)
+      : (key: Cell[]) => JSON.stringify(key);
   shaped.forEach((row, index) => {
     const key = indexes.map((column) => row.cells[column] ?? null);
     const missing = key.indexOf(null);
@@ -97,7 +115,7 @@ export function shapeBatch(
       const name = layout.keys[missing] ?? '';
       const reason = `no valid primary key: ${name} does not fit the table's ${name} column`;
       rejected.push({ record: rows[index] ?? {}, reason });
-    } else byKey.set(JSON.stringify(key), row);
+    } else byKey.set(mapKey(key), row);
   });
   return { rows: [...byKey.values()], rejected };
 }

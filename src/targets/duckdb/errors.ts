@@ -12,7 +12,7 @@ export function duckdbError(path: string, error: unknown, memoryLimit?: string):
     ? `database ${path} ${IN_USE} (DuckDB allows one process to open a database for writing)`
     : /not a valid DuckDB database file/i.test(message)
       ? `${path} is not a DuckDB database`
-      : /Out of Memory Error/i.test(message)
+      : /Out of Memory Error|could not allocate block/i.test(message)
         ? `database ${path}: DuckDB ran out of memory${memoryLimit ? ` (memory limit ${memoryLimit})` : ''}; ` +
           'nothing after the last checkpoint was committed. Rerun with a higher --memory-limit ' +
           '(or "duckdb_memory_limit" in the config), e.g. --memory-limit 4GB'

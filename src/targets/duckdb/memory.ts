@@ -2,12 +2,10 @@ import { totalmem } from 'node:os';
 import { TargetError } from '../../tap/errors.js';
 
 const MB = 1024 * 1024;
-/**
- * What the writer needs: one staged batch (at most 16 MB of rows), the upsert's join and the key
- * index pages it touches. Table and index pages beyond it are written out or spilled to
- * `<database>.tmp`, so the memory of a sync does not grow with the organization.
- */
-export const WRITER_MB = 256;
+/** Enough for a 50 MB value and a table of 1,000 columns (each column pins its own 256 KB blocks). */
+export const MIN_DEFAULT_MB = 512;
+/** More buys nothing for batches of at most 16 MB and leaves the machine to everything else. */
+export const MAX_DEFAULT_MB = 4096;
 
 /** DuckDB's own spelling: a number and a unit (KB, MB, GB, TB; KiB, MiB, GiB, TiB). */
 const LIMIT_PATTERN = /^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i;
@@ -21,12 +19,14 @@ function availableMemory(): number {
 }
 
 /**
- * The default memory_limit: what the writer needs (WRITER_MB), or a quarter of a smaller machine or
- * container (at least 64 MB). Beyond it DuckDB spills to the temp directory; a bigger limit only
- * keeps more table pages cached.
+ * The default memory_limit for this machine: a quarter of its memory, at least 512 MB (a 50 MB
+ * message, a 1,000-property schema) and at most 4 GB. Beyond it DuckDB spills to the temp directory,
+ * but not the tables' primary-key indexes: an upsert keeps each one in memory, and session_messages'
+ * grows with the organization (256MB ran out at 200,000 sessions, 4.4 million messages).
  */
 export function defaultMemoryLimit(memory: number = availableMemory()): string {
-  return `${Math.max(64, Math.min(WRITER_MB, Math.floor(memory / 4 / MB)))}MB`;
+  const quarter = Math.floor(memory / 4 / MB);
+  return `${Math.min(MAX_DEFAULT_MB, Math.max(MIN_DEFAULT_MB, quarter))}MB`;
 }
 
 /** Checks a user's limit (`--memory-limit`, `duckdb_memory_limit`); returns DuckDB's spelling. */
