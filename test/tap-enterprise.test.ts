@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
+import { checkConnection } from '../src/tap/check.js';
 import { parseConfig, type TapConfig } from '../src/tap/config.js';
 import { checkEnterpriseKey } from '../src/tap/enterprise-key.js';
 import { ENTERPRISE_STREAMS as DEFINED } from '../src/tap/streams/index.js';
@@ -124,5 +125,17 @@ describe('enterprise scope: one key, every organization', () => {
     );
     const orgKey = enterpriseConfig(sim, { api_token: sim.token });
     await expect(checkEnterpriseKey(orgKey)).rejects.toThrow(/not an enterprise key.*organization org-/);
+  });
+
+  it('check probes each organization of a per-org stream and names the one that refuses', async () => {
+    const [, second] = sim.orgIds;
+    sim.denyOrgPath(String(second), 'secrets');
+    try {
+      const result = await checkConnection(enterpriseConfig(sim));
+      expect(result.message).toMatch(new RegExp(`secrets: organization ${second}: .*ManageOrgSecrets`));
+      expect(result.message).not.toMatch(/schedules:/);
+    } finally {
+      sim.denyOrgPath(String(second), 'secrets', false);
+    }
   });
 });

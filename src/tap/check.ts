@@ -4,6 +4,7 @@ import { ApiError, errorMessage, RetryExhaustedError, RunEndingApiError } from '
 import { giveUpMessage } from './give-up.js';
 import { createHttpClient, type HttpClient, type HttpOptions } from './http/http.js';
 import type { JsonObject } from './json.js';
+import { inOrgScope } from './read/pages.js';
 import { probeRequest } from './read/probe.js';
 import { parentQuery, resolvePath } from './read/stream-path.js';
 import { displayBaseUrl } from './redact.js';
@@ -18,19 +19,22 @@ export interface CheckResult {
 }
 
 type Probe =
-  | { stream: StreamDef; outcome: 'ok'; first?: JsonObject }
+  | { stream: StreamDef; outcome: 'ok'; first?: JsonObject; items?: readonly JsonObject[] }
   | { stream: StreamDef; outcome: 'error'; error: unknown }
   | { stream: StreamDef; outcome: 'unprobed'; why: string }
   | { stream: StreamDef; outcome: 'empty'; parent: string };
 
 /** Retries of a check: enough to ride out a blip, few enough to say "unreachable" quickly. */
 const CHECK_RETRIES = 2;
+/** Parents whose part of a per-parent child is probed one by one (the first organizations listed). */
+const PARENTS_PROBED = 25;
 
 async function probe(
   http: HttpClient,
   config: TapConfig,
   stream: StreamDef,
   parent?: JsonObject,
+  parents = false,
 ): Promise<Probe> {
   const counters = { requests: 0, retries: 0 };
   const context = { stream: stream.name, permission: stream.permission, counters };
@@ -40,9 +44,11 @@ async function probe(
       resolvePath(stream, config.orgId, parent),
       Math.floor(Date.now() / 1000),
     );
-    const query = { ...request.query, ...(parent ? parentQuery(stream, parent) : {}) };
-    const items = request.records(await http.getJson(request.path, query, context));
-    return items[0] ? { stream, outcome: 'ok', first: items[0] } : { stream, outcome: 'ok' };
+    const many = parents ? { first: Math.min(config.pageSize, PARENTS_PROBED) } : {};
+    const query = { ...request.query, ...many, ...(parent ? parentQuery(stream, parent) : {}) };
+    const listed = request.records(await http.getJson(request.path, query, context));
+    const items = listed.filter((item) => inOrgScope(stream, config, item));
+    return items[0] ? { stream, outcome: 'ok', first: items[0], items } : { stream, outcome: 'ok' };
   } catch (error) {
     return { stream, outcome: 'error', error };
   }
@@ -69,6 +75,18 @@ async function probeChild(
   child: StreamDef,
   parent: Probe,
 ): Promise<Probe> {
+  // A failure of one parent's part is that parent's alone (an organization refusing): probe each.
+  if (parent.outcome === 'ok' && parent.items && child.parent?.failures === 'per_parent') {
+    const probes = await Promise.all(parent.items.map((item) => probe(http, config, child, item)));
+    const at = probes.findIndex((each) => each.outcome === 'error');
+    const failed = probes[at];
+    if (failed?.outcome !== 'error') return probes[0] ?? { stream: child, outcome: 'ok' };
+    const key = child.parent.copy[0];
+    const which = key === undefined ? '' : String(parent.items[at]?.[key]);
+    const text = errorMessage(failed.error).replace(`${child.name}: `, '');
+    const noun = parent.stream.name.replace(/s$/, '');
+    return { stream: child, outcome: 'error', error: new Error(`${noun} ${which}: ${text}`) };
+  }
   if (parent.outcome === 'ok' && parent.first) return probe(http, config, child, parent.first);
   if (isForbidden(parent) && parent.stream.permission === child.permission)
     return { ...parent, stream: child };
@@ -95,12 +113,16 @@ export async function checkConnection(
     const roots = definitions.filter((stream) => !stream.parent);
     const lead = roots[0];
     if (!lead) throw new Error('no stream definitions');
-    const first = await probe(http, config, lead);
+    const ofParents = (root: StreamDef) =>
+      definitions.some((def) => def.parent?.stream === root.name && def.parent.failures === 'per_parent');
+    const first = await probe(http, config, lead, undefined, ofParents(lead));
     const fatal = fatalMessage(first, config);
     if (fatal) return { ok: false, message: redact(fatal, config), unreadable: [], nothingToProbe: [] };
     const rootProbes = [
       first,
-      ...(await Promise.all(roots.slice(1).map((root) => probe(http, config, root)))),
+      ...(await Promise.all(
+        roots.slice(1).map((root) => probe(http, config, root, undefined, ofParents(root))),
+      )),
     ];
     const childProbes = await Promise.all(
       definitions.flatMap((child) => {
