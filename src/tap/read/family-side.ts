@@ -6,7 +6,7 @@ import type { CursorState } from '../state/stream-state.js';
 import type { StreamDef } from '../streams/index.js';
 import type { ChildProgress } from './child-progress.js';
 import type { PageResult } from './paginate.js';
-import type { OwnCursor, RecordSelector } from './record-selector.js';
+import { OwnCursor, RecordSelector } from './record-selector.js';
 import type { StreamRun } from './stream-run.js';
 
 /** A selected stream: its run, its state and its plan. */
@@ -187,4 +187,44 @@ export function finish(member: Side): TapEvent[] {
     }),
     ...closing,
   ];
+}
+
+/** One page of one parent's children as events: the re-read scope it replaces, then its records. */
+export function childPageEvents({ child, parent, key }: Job, { items, covers }: ChildPage): TapEvent[] {
+  // A child judged by its parent emits only what changed: its scope is not all its rows.
+  const events: TapEvent[] =
+    covers && child.pick === null && rereads(child, key)
+      ? child.run.reread(covers, scopeMatch(child.def, parent, covers.fields))
+      : [];
+  for (const item of items) {
+    if (emittedBefore(child, item)) {
+      child.run.skip();
+      continue;
+    }
+    const event = child.run.emit(item);
+    if (event.kind === 'record') child.ownMax?.see(item);
+    events.push(event);
+  }
+  return events;
+}
+
+/** A selected stream made ready for a family read (`judged`: its parent's changes decide its reads). */
+export function sideOf(
+  member: Member,
+  at: { judged: boolean; rootDef: StreamDef; nowSeconds: number; orgIds: readonly string[] | null },
+): Side {
+  const { judged, rootDef, nowSeconds, orgIds } = at;
+  const link = member.def.parent;
+  return {
+    ...member,
+    pick: judged ? new RecordSelector(rootDef, member.plan, nowSeconds) : null,
+    ownMax: judged ? null : new OwnCursor(member.def, member.plan.maxSeen, nowSeconds),
+    partitions: partitionsOf(member.plan),
+    progress: null,
+    error: null,
+    failedParents: new Map(),
+    coverage: coverageOf(member, rootDef, orgIds),
+    readParents: link?.failures === 'per_parent' && link.outlivesParent ? new Set() : null,
+    failed: false,
+  };
 }

@@ -7,22 +7,20 @@ import { ChildProgress } from './child-progress.js';
 import {
   type BatchMeta,
   type ChildPage,
-  coverageOf,
-  emittedBefore,
+  childPageEvents,
   finish,
   type Job,
   type Member,
   maxSeenOf,
   partitionNotice,
-  partitionsOf,
   rejectedParents,
   rereads,
   type Side,
   scopeMatch,
+  sideOf,
 } from './family-side.js';
 import { fanOut, type ParentBatch } from './fan-out.js';
 import { inOrgScope, type ReaderDeps, streamPages } from './pages.js';
-import { OwnCursor, RecordSelector } from './record-selector.js';
 import { shaper, splitByKey } from './record-shape.js';
 import { type SharedQuery, sharedQuery } from './shared-query.js';
 import { recordKey, resolvePath } from './stream-path.js';
@@ -63,19 +61,8 @@ class FamilyRead {
     children: readonly Member[],
     nowSeconds: number,
   ) {
-    const side = (member: Member, judged: boolean): Side => ({
-      ...member,
-      pick: judged ? new RecordSelector(rootDef, member.plan, nowSeconds) : null,
-      ownMax: judged ? null : new OwnCursor(member.def, member.plan.maxSeen, nowSeconds),
-      partitions: partitionsOf(member.plan),
-      progress: null,
-      error: null,
-      failedParents: new Map(),
-      coverage: coverageOf(member, rootDef, deps.config.orgIds),
-      readParents:
-        member.def.parent?.failures === 'per_parent' && member.def.parent.outlivesParent ? new Set() : null,
-      failed: false,
-    });
+    const side = (member: Member, judged: boolean): Side =>
+      sideOf(member, { judged, rootDef, nowSeconds, orgIds: deps.config.orgIds });
     this.root = rootMember && side(rootMember, true);
     this.children = children.map((child) => side(child, child.def.parent?.reread === 'changed'));
     this.members = [...(this.root ? [this.root] : []), ...this.children];
@@ -215,25 +202,7 @@ class FamilyRead {
     const { child } = job;
     if (child.failed) return [];
     const events: TapEvent[] = [];
-    for (const page of pages) events.push(...this.onChildPage(job, page));
-    return events;
-  }
-
-  private onChildPage({ child, parent, key }: Job, { items, covers }: ChildPage): TapEvent[] {
-    // A child judged by its parent emits only what changed: its scope is not all its rows.
-    const events: TapEvent[] =
-      covers && child.pick === null && rereads(child, key)
-        ? child.run.reread(covers, scopeMatch(child.def, parent, covers.fields))
-        : [];
-    for (const item of items) {
-      if (emittedBefore(child, item)) {
-        child.run.skip();
-        continue;
-      }
-      const event = child.run.emit(item);
-      if (event.kind === 'record') child.ownMax?.see(item);
-      events.push(event);
-    }
+    for (const page of pages) events.push(...childPageEvents(job, page));
     return events;
   }
 
