@@ -123,6 +123,16 @@ describe('PartitionProgress', () => {
     expect(snapshot.k0).toBeUndefined();
     expect(snapshot.k19999).toBe(5);
   });
+
+  it('raises the parents read this run to the final bookmark, not one read before', () => {
+    const progress = new PartitionProgress({ earlier: 50 });
+    progress.markRead(['early'], 100); // done while the bookmark so far was 100
+    progress.markRead(['late'], 300);
+    progress.settle(300);
+    expect(progress.snapshot()).toEqual({ earlier: 50, early: 300, late: 300 });
+    progress.settle(null);
+    expect(progress.snapshot().early).toBe(300);
+  });
 });
 
 describe('a member removed between the list and the read', () => {

@@ -172,6 +172,7 @@ export function finish(member: Side): TapEvent[] {
   const { run, state, plan, pick } = member;
   const warning = pick?.warning(run.name) ?? member.ownMax?.warning(run.name) ?? null;
   const emitted = pick?.window.snapshot() ?? {};
+  member.partitions?.settle(maxSeenOf(member));
   const partitions = member.partitions?.snapshot() ?? {};
   const coverage = finalCoverage(member);
   const closing =

@@ -45,12 +45,28 @@ export class PartitionProgress {
     this.trim();
   }
 
+  /** Parents read this run (their mark is raised to the read's final bookmark when it ends). */
+  private readonly readNow = new Set<string>();
+
   markRead(keys: Iterable<string>, through: number): void {
     for (const key of keys) {
       this.entries.delete(key);
       this.entries.set(key, through);
+      this.readNow.add(key);
     }
     this.trim();
+  }
+
+  /**
+   * The read ended: every parent read this run was read through its final bookmark (a parent done
+   * early was marked with the bookmark so far, which would re-read more days than the others).
+   */
+  settle(through: number | null): void {
+    if (through === null) return;
+    for (const key of this.readNow) {
+      const mark = this.entries.get(key);
+      if (mark !== undefined && mark < through) this.entries.set(key, through);
+    }
   }
 
   snapshot(): Record<string, number> {
@@ -61,6 +77,7 @@ export class PartitionProgress {
     for (const key of this.entries.keys()) {
       if (this.entries.size <= MAX_PARTITIONS) return;
       this.entries.delete(key);
+      this.readNow.delete(key);
     }
   }
 }
