@@ -1,5 +1,6 @@
 import type { Simulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
+import { ORIGINS, SIZES } from '../src/tap/streams/metrics-sessions.js';
 
 const DAY = 86_400;
 export const ORG_SCOPE_STREAMS = [
@@ -25,20 +26,6 @@ export const ORG_SCOPE_KEYS: Record<string, string[]> = {
 };
 
 const SCHEDULE_TIMES = ['scheduled_at', 'last_executed_at', 'last_error_at', 'created_at', 'updated_at'];
-const ORIGINS = [
-  'webapp',
-  'slack',
-  'teams',
-  'api',
-  'linear',
-  'jira',
-  'automation',
-  'cli',
-  'desktop',
-  'code_scan',
-  'other',
-];
-const SIZES = ['xs', 's', 'm', 'l', 'xl'];
 
 /** A schedule as the tap emits it: its ISO 8601 timestamps as epoch seconds. */
 export function scheduleRecord(schedule: JsonObject): JsonObject {

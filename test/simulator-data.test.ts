@@ -2,24 +2,12 @@ import { createHash } from 'node:crypto';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, SPECIAL, startSimulator } from '../src/simulator/index.js';
+import { ORIGINS } from '../src/simulator/organization/gen-session.js';
 import { streamSchema } from '../src/tap/catalog.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { apiFetch, orgPath } from './helpers/api-fetch.js';
 
 const STATUSES = ['new', 'claimed', 'running', 'exit', 'error', 'suspended', 'resuming'];
-const ORIGINS = [
-  'webapp',
-  'slack',
-  'teams',
-  'api',
-  'linear',
-  'jira',
-  'automation',
-  'cli',
-  'desktop',
-  'other',
-  null,
-];
 
 function fingerprint(sim: Simulator): string {
   const hash = createHash('sha256');
@@ -139,7 +127,7 @@ describe('simulator data', () => {
     expect(secrets.some((row) => row.updated_at === null)).toBe(true);
     for (const session of sessions) {
       expect(STATUSES).toContain(session.status);
-      expect(ORIGINS).toContain(session.origin);
+      expect([...ORIGINS, null]).toContain(session.origin);
       expect(Number(session.created_at)).toBeLessThanOrEqual(Number(session.updated_at));
       expect(String(session.session_id)).toMatch(/^devin-[0-9a-f]{32}$/);
     }

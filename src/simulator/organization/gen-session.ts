@@ -16,7 +16,8 @@ const STATUS_DETAILS: Record<string, readonly (string | null)[]> = {
   suspended: ['inactivity', 'user_request', 'out_of_credits', 'usage_limit_exceeded'],
   resuming: [null],
 };
-const ORIGINS = [
+/** The origins the simulator gives its sessions. */
+export const ORIGINS = [
   'webapp',
   'slack',
   'teams',

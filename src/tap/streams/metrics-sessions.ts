@@ -1,7 +1,8 @@
 import { METRICS_DAILY, METRICS_PERMISSION } from './metrics-window.js';
 import type { SpreadRule, StreamDef } from './stream-def.js';
 
-const ORIGINS = [
+/** The origins and sizes the API names: each becomes a column (absent: 0). */
+export const ORIGINS = [
   'webapp',
   'slack',
   'teams',
@@ -14,7 +15,7 @@ const ORIGINS = [
   'code_scan',
   'other',
 ];
-const SIZES = ['xs', 's', 'm', 'l', 'xl'];
+export const SIZES = ['xs', 's', 'm', 'l', 'xl'];
 
 const columns = (keys: readonly string[], prefix: string) =>
   Object.fromEntries(keys.map((key) => [key, `${prefix}${key}`]));
