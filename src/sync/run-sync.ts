@@ -17,7 +17,7 @@ import { streamsOf } from '../tap/streams/index.js';
 import { parseMemoryLimit } from '../targets/duckdb/memory.js';
 import { type StreamWriteStats, writeEvents } from '../targets/event-writer.js';
 import type { Target, TargetKind } from '../targets/target.js';
-import { migrationMessage } from '../targets/time-migration.js';
+import { migrationMessages } from '../targets/time-migration.js';
 import { WorkerTarget } from '../targets/worker-target.js';
 import { claimScope, streamStates } from './database-scope.js';
 import { untilInterrupted } from './interruptible.js';
@@ -76,8 +76,8 @@ async function migrateTimeColumns(target: Target, stderr: Writable, scope: Scope
     schema: schemaOf(def),
     keys: def.primaryKey,
   }));
-  const message = migrationMessage(await target.migrate(schemas));
-  if (message !== null) stderr.write(`devin-tap sync: ${message}\n`);
+  for (const message of migrationMessages(await target.migrate(schemas)))
+    stderr.write(`devin-tap sync: ${message}\n`);
 }
 
 export function defaultDatabase(kind: TargetKind): string {

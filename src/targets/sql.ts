@@ -21,9 +21,15 @@ export function columnSql(dialect: Dialect, column: Column, keys: readonly strin
   return `${quoteIdent(column.name)} ${COLUMN_TYPES[column.kind][dialect]}${notNull}`;
 }
 
+/**
+ * A stream's table. SQLite declares the primary key (its B-tree index lives on disk). DuckDB does
+ * not: its key index (ART) stays in memory whatever memory_limit says, about 48 bytes a row, so the
+ * DuckDB target keeps keys unique itself (see duckdb/batch.ts) and records them in the table comment.
+ */
 export function createTableSql(dialect: Dialect, table: string, layout: TableLayout): string {
   const columns = layout.columns.map((column) => columnSql(dialect, column, layout.keys));
-  const key = layout.keys.length > 0 ? [`PRIMARY KEY (${layout.keys.map(quoteIdent).join(', ')})`] : [];
+  const declared = dialect === 'sqlite' && layout.keys.length > 0;
+  const key = declared ? [`PRIMARY KEY (${layout.keys.map(quoteIdent).join(', ')})`] : [];
   const parts = [...columns, ...metaColumns(dialect, layout.hasExtra), ...key];
   return `CREATE TABLE ${quoteIdent(table)} (${parts.join(', ')})`;
 }

@@ -34,6 +34,8 @@ export type TargetKind = 'duckdb' | 'sqlite';
 export interface MigratedColumns {
   table: string;
   columns: string[];
+  /** The table was rebuilt without the primary-key index an earlier release gave it (DuckDB). */
+  keyIndexDropped?: boolean;
 }
 
 /**

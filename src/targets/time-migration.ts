@@ -97,12 +97,20 @@ function sqlText(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
-/** One line naming what a migration retyped, or null when nothing was. */
-export function migrationMessage(migrated: readonly MigratedColumns[]): string | null {
-  if (migrated.length === 0) return null;
+/** What a migration did, one line per kind of change ([] when nothing was migrated). */
+export function migrationMessages(migrated: readonly MigratedColumns[]): string[] {
   const columns = migrated.flatMap((m) => m.columns.map((column) => `${m.table}.${column}`));
-  return (
-    `migrated ${columns.length} time column(s) written by an earlier devin-tap from epoch seconds ` +
-    `to TIMESTAMPTZ, in one transaction: ${columns.join(', ')}`
-  );
+  const rebuilt = migrated.filter((m) => m.keyIndexDropped).map((m) => m.table);
+  const lines: string[] = [];
+  if (columns.length > 0)
+    lines.push(
+      `migrated ${columns.length} time column(s) written by an earlier devin-tap from epoch seconds ` +
+        `to TIMESTAMPTZ, in one transaction: ${columns.join(', ')}`,
+    );
+  if (rebuilt.length > 0)
+    lines.push(
+      `rebuilt ${rebuilt.length} table(s) an earlier devin-tap wrote without their primary-key index ` +
+        `(it grew in memory with the table; keys are now kept unique by devin-tap), rows unchanged: ${rebuilt.join(', ')}`,
+    );
+  return lines;
 }

@@ -1,7 +1,6 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnKind } from '../column-types.js';
 import type { Cell, ShapedRow } from '../rows.js';
-import { writtenColumns } from '../sql.js';
 import { EXTRA_COLUMN, EXTRACTED_AT_COLUMN, quoteIdent, type TableLayout } from '../table-layout.js';
 
 /** Staging column types: what the appender writes; converted to the table's types by the upsert. */
@@ -14,7 +13,7 @@ const STAGING_TYPES: Readonly<Record<ColumnKind, string>> = {
   json: 'VARCHAR',
 };
 
-const CONVERT: Readonly<Record<ColumnKind, (column: string) => string>> = {
+export const CONVERT: Readonly<Record<ColumnKind, (column: string) => string>> = {
   string: (column) => column,
   integer: (column) => column,
   number: (column) => column,
@@ -34,7 +33,7 @@ function stagingColumns(layout: TableLayout): [string, ColumnKind | 'extra' | 'e
 }
 
 /** Staging column that says whether a row's key may already be in the table (see FreshTables). */
-const SEEN_COLUMN = '_devin_tap_seen';
+export const SEEN_COLUMN = '_devin_tap_seen';
 
 export function createStagingSql(staging: string, layout: TableLayout, withSeen = false): string {
   const columns = stagingColumns(layout).map(([name, kind]) => {
@@ -51,7 +50,7 @@ export function dropStagingSql(staging: string): string {
 }
 
 /** The staging rows converted to the table's column types (epoch seconds and ms to TIMESTAMPTZ). */
-function convertedSql(staging: string, layout: TableLayout, where = ''): string {
+export function convertedSql(staging: string, layout: TableLayout, where = ''): string {
   const expressions = stagingColumns(layout).map(([name, kind]) => {
     const column = quoteIdent(name);
     if (kind === 'extra') return `${column}::JSON AS ${column}`;
@@ -59,57 +58,6 @@ function convertedSql(staging: string, layout: TableLayout, where = ''): string 
     return `${CONVERT[kind](column)} AS ${column}`;
   });
   return `SELECT ${expressions.join(', ')} FROM temp.main.${quoteIdent(staging)}${where}`;
-}
-
-/**
- * How many staged rows have a key already in `table` (`sameContent`: and equal content, the
- * extraction time aside). Counted before the upsert, so `updated` means the content changed.
- */
-export function matchingRowsSql(
-  table: string,
-  staging: string,
-  layout: TableLayout,
-  sameContent: boolean,
-): string {
-  const keys = new Set(layout.keys);
-  const content = writtenColumns(layout).filter(
-    (column) => !keys.has(column) && column !== EXTRACTED_AT_COLUMN,
-  );
-  const same = content.map(
-    (column) => `t.${quoteIdent(column)} IS NOT DISTINCT FROM s.${quoteIdent(column)}`,
-  );
-  const where = sameContent && same.length > 0 ? ` WHERE ${same.join(' AND ')}` : '';
-  const using = layout.keys.map(quoteIdent).join(', ');
-  return `SELECT count(*)::BIGINT FROM (${convertedSql(staging, layout)}) s JOIN ${quoteIdent(table)} t USING (${using})${where}`;
-}
-
-/** One set-based upsert of the staged batch (an append when the stream has no keys). */
-export function upsertSql(table: string, staging: string, layout: TableLayout, where = ''): string {
-  const columns = writtenColumns(layout);
-  const insert = `INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) ${convertedSql(staging, layout, where)}`;
-  if (layout.keys.length === 0) return insert;
-  const set = columns
-    .filter((column) => !layout.keys.includes(column))
-    .map((column) => `${quoteIdent(column)} = excluded.${quoteIdent(column)}`);
-  return `${insert} ON CONFLICT (${layout.keys.map(quoteIdent).join(', ')}) DO UPDATE SET ${set.join(', ')}`;
-}
-
-/**
- * The statements that write a staged batch. With `seen` (a table this connection saw empty), rows
- * whose keys were never written are plainly inserted, much cheaper than DuckDB's ON CONFLICT, and
- * only the rest are upserted.
- */
-export function writeSql(
-  table: string,
-  staging: string,
-  layout: TableLayout,
-  seen: readonly boolean[] | null,
-): string[] {
-  if (seen === null) return [upsertSql(table, staging, layout)];
-  const columns = writtenColumns(layout).map(quoteIdent).join(', ');
-  const insert = `INSERT INTO ${quoteIdent(table)} (${columns}) ${convertedSql(staging, layout, ` WHERE NOT ${SEEN_COLUMN}`)}`;
-  if (!seen.includes(true)) return [insert];
-  return [insert, upsertSql(table, staging, layout, ` WHERE ${SEEN_COLUMN}`)];
 }
 
 function appendCell(appender: DuckDBAppender, kind: ColumnKind, cell: Cell): void {

@@ -29,10 +29,11 @@ import {
   type WriteStats,
 } from '../target.js';
 import { epochColumns, type TimeMigration, timeMigration } from '../time-migration.js';
-import { dropStagingSql, matchingRowsSql, stageRows, upsertSql, writeSql } from './batch.js';
-import { columnsOf, existingObjects, primaryKey, recordedObjects } from './catalog.js';
+import { dropStagingSql, stageRows } from './batch.js';
+import { columnsOf, existingObjects, keyCommentSql, recordedObjects, tableKey } from './catalog.js';
 import { duckdbError } from './errors.js';
 import { defaultMemoryLimit } from './memory.js';
+import { matchingRowsSql, upsertSql, writeSql } from './upsert.js';
 
 /** A string literal (only names and fixed words are spliced this way). */
 function sqlText(text: string): string {
@@ -77,6 +78,8 @@ export class DuckdbTarget implements Target {
   private readonly counts = new Map<string, number>();
   /** Keyed tables seen empty, whose new rows need no upsert (cleared with `counts`). */
   private readonly fresh = new FreshTables();
+  /** Tables of an earlier release whose PRIMARY KEY DuckDB still enforces with an index. */
+  private readonly indexed = new Set<string>();
   private inTransaction = false;
   private queue: Promise<unknown> = Promise.resolve();
   private ownership = new Ownership([], null, '');
@@ -125,17 +128,31 @@ export class DuckdbTarget implements Target {
           .filter((object) => object.type === 'table' && object.devinShaped)
           .map((object) => object.name),
       );
-      const migrations: TimeMigration[] = [];
+      const migrations: (TimeMigration & { keyIndex: boolean })[] = [];
       for (const stream of streams.filter((candidate) => ours.has(candidate.name))) {
         const existing = await columnsOf(this.connection, stream.name);
         const columns = epochColumns(stream, existing);
-        if (columns.length > 0) migrations.push(timeMigration(stream, existing, columns));
+        const { indexed } = await tableKey(this.connection, stream.name);
+        // Rebuilt without the key index of an earlier release (see createTableSql), rows unchanged.
+        if (columns.length > 0 || indexed)
+          migrations.push({ ...timeMigration(stream, existing, columns), keyIndex: indexed });
       }
       if (migrations.length > 0) await this.ensureMeta();
-      await this.ddl(migrations.flatMap((migration) => migration.statements));
+      const keys = new Map(streams.map((stream) => [stream.name, stream.keys]));
+      await this.ddl(
+        migrations.flatMap(({ table, statements }) => [
+          ...statements,
+          keyCommentSql(table, keys.get(table) ?? []),
+        ]),
+      );
+      for (const { table } of migrations) this.indexed.delete(table);
       this.counts.clear();
       this.fresh.clear();
-      return migrations.map(({ table, columns }) => ({ table, columns: [...columns] }));
+      return migrations.map(({ table, columns, keyIndex }) => ({
+        table,
+        columns: [...columns],
+        ...(keyIndex ? { keyIndexDropped: true } : {}),
+      }));
     });
   }
 
@@ -157,15 +174,17 @@ export class DuckdbTarget implements Target {
       // Keys are unique within the batch: every staged row either inserts or updates one row.
       const before = this.counts.get(table) ?? (await this.rowCount(table));
       const seen = this.fresh.seen(table, layout, shaped);
-      await stageRows(this.connection, `_stage_${table}`, layout, shaped, seen);
+      const staging = `_stage_${table}`;
+      await stageRows(this.connection, staging, layout, shaped, seen);
       // A full refresh is compared with the live rows it replaces, an upsert with the table it writes.
-      const compared = await this.compareStaged(stream, table, layout, before);
-      for (const sql of writeSql(table, `_stage_${table}`, layout, seen)) await this.connection.run(sql);
-      await this.connection.run(dropStagingSql(`_stage_${table}`));
-      const after = await this.rowCount(table);
-      const existing = table === stream ? shaped.length - (after - before) : compared.existing;
+      const compared = await this.compareStaged(stream, table, layout, seen);
+      const keyed = { indexed: this.indexed.has(table), seen };
+      for (const sql of writeSql(table, staging, layout, keyed)) await this.connection.run(sql);
+      await this.connection.run(dropStagingSql(staging));
+      const inserted = shaped.length - compared.existing;
+      this.counts.set(table, before + (table === stream ? inserted : shaped.length));
       const unchanged = compared.same > 0 ? { unchanged: compared.same } : {};
-      return { inserted: shaped.length - existing, updated: existing - compared.same, ...unchanged, ...kept };
+      return { inserted, updated: compared.existing - compared.same, ...unchanged, ...kept };
     });
   }
 
@@ -341,18 +360,24 @@ export class DuckdbTarget implements Target {
   }
 
   /**
-   * Staged rows whose key is already stored (`existing`) and, of those, with the same content (`same`),
-   * in the live table. A key-only join first; content is compared only when keys match.
+   * Staged rows whose key the live table holds (`existing`) and, of those, with the same content
+   * (`same`): one join. Skipped when the live table is empty, or when it is the table written and
+   * no staged key was ever written to it since this connection saw it empty.
    */
-  private async compareStaged(stream: string, table: string, layout: TableLayout, before: number) {
-    const liveRows = table === stream ? before : (this.counts.get(stream) ?? (await this.rowCount(stream)));
+  private async compareStaged(
+    stream: string,
+    table: string,
+    layout: TableLayout,
+    seen: readonly boolean[] | null,
+  ): Promise<{ existing: number; same: number }> {
+    const upsert = table === stream;
+    if (upsert && seen !== null && !seen.includes(true)) return { existing: 0, same: 0 };
+    const liveRows = this.counts.get(stream) ?? (await this.rowCount(stream));
     if (liveRows === 0) return { existing: 0, same: 0 };
-    const count = async (sql: string) =>
-      Number((await this.connection.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
-    const staging = `_stage_${table}`;
-    const existing = await count(matchingRowsSql(stream, staging, layout, false));
-    const same = existing === 0 ? 0 : await count(matchingRowsSql(stream, staging, layout, true));
-    return { existing, same };
+    const onlySeen = upsert && seen !== null;
+    const sql = matchingRowsSql(stream, `_stage_${table}`, layout, onlySeen);
+    const [existing, same] = (await this.connection.runAndReadAll(sql)).getRows()[0] ?? [];
+    return { existing: Number(existing ?? 0), same: Number(same ?? 0) };
   }
 
   /** A cheap count (no column is read); remembered until a refresh or a rollback changes it. */
@@ -378,10 +403,15 @@ export class DuckdbTarget implements Target {
     if (existing.length === 0) {
       await this.ddl([
         createTableSql(DIALECT, stream.name, layout),
+        keyCommentSql(stream.name, layout.keys),
         this.recordSql({ name: stream.name, type: 'table' }),
       ]);
+      this.indexed.delete(stream.name);
     } else {
-      checkKeys(stream.name, stream.keys, await primaryKey(this.connection, stream.name));
+      const key = await tableKey(this.connection, stream.name);
+      checkKeys(stream.name, stream.keys, key.columns);
+      if (key.indexed) this.indexed.add(stream.name);
+      else this.indexed.delete(stream.name);
       const tables = this.refreshing.has(stream.name)
         ? [stream.name, refreshTable(stream.name)]
         : [stream.name];

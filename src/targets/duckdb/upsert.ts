@@ -1,0 +1,90 @@
+import { writtenColumns } from '../sql.js';
+import { EXTRACTED_AT_COLUMN, quoteIdent, type TableLayout } from '../table-layout.js';
+import { CONVERT, convertedSql, SEEN_COLUMN } from './batch.js';
+
+/** The staged rows' keys, converted to the table's types, equal to the table row's `t`. */
+function sameKeySql(staging: string, layout: TableLayout): string {
+  const kinds = new Map(layout.columns.map((column) => [column.name, column.kind]));
+  return layout.keys
+    .map((key) => {
+      const staged = CONVERT[kinds.get(key) ?? 'string'](`${staging}.${quoteIdent(key)}`);
+      return `t.${quoteIdent(key)} = ${staged}`;
+    })
+    .join(' AND ');
+}
+
+/**
+ * Of the staged rows (`onlySeen`: those marked maybe-seen), how many have a key already in `table`
+ * and how many of those have equal content, the extraction time aside: one join, counted before
+ * the write, so `updated` means the content changed.
+ */
+export function matchingRowsSql(
+  table: string,
+  staging: string,
+  layout: TableLayout,
+  onlySeen = false,
+): string {
+  const keys = new Set(layout.keys);
+  const content = writtenColumns(layout).filter(
+    (column) => !keys.has(column) && column !== EXTRACTED_AT_COLUMN,
+  );
+  const same = content.map(
+    (column) => `t.${quoteIdent(column)} IS NOT DISTINCT FROM s.${quoteIdent(column)}`,
+  );
+  const sameCount = same.length > 0 ? `count(*) FILTER (WHERE ${same.join(' AND ')})` : 'count(*)';
+  const using = layout.keys.map(quoteIdent).join(', ');
+  const where = onlySeen ? ` WHERE ${SEEN_COLUMN}` : '';
+  return `SELECT count(*)::BIGINT, ${sameCount}::BIGINT FROM (${convertedSql(staging, layout, where)}) s JOIN ${quoteIdent(table)} t USING (${using})`;
+}
+
+/** One set-based upsert of the staged batch through the key index (tables of earlier releases). */
+export function upsertSql(table: string, staging: string, layout: TableLayout, where = ''): string {
+  const columns = writtenColumns(layout);
+  const insert = `INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) ${convertedSql(staging, layout, where)}`;
+  if (layout.keys.length === 0) return insert;
+  const set = columns
+    .filter((column) => !layout.keys.includes(column))
+    .map((column) => `${quoteIdent(column)} = excluded.${quoteIdent(column)}`);
+  return `${insert} ON CONFLICT (${layout.keys.map(quoteIdent).join(', ')}) DO UPDATE SET ${set.join(', ')}`;
+}
+
+/** Deletes the table's rows whose key a staged row (`onlySeen`: a maybe-seen one) holds. */
+export function deleteStagedKeysSql(
+  table: string,
+  staging: string,
+  layout: TableLayout,
+  onlySeen: boolean,
+): string {
+  const source = `temp.main.${quoteIdent(staging)}`;
+  const seen = onlySeen ? ` AND ${source}.${SEEN_COLUMN}` : '';
+  return `DELETE FROM ${quoteIdent(table)} AS t USING ${source} WHERE ${sameKeySql(source, layout)}${seen}`;
+}
+
+/** How the table keeps its keys unique, and what this connection knows of the batch's keys. */
+export interface KeyedWrite {
+  /** The table enforces its key with an index (ON CONFLICT); else delete-then-insert. */
+  readonly indexed: boolean;
+  /** Per row, whether its key may already be in the table; null: every row may. */
+  readonly seen: readonly boolean[] | null;
+}
+
+/**
+ * The statements that write a staged batch of a keyed stream. The key index of a table with a
+ * PRIMARY KEY (an earlier release's) upserts; otherwise the rows holding a staged key are deleted
+ * and the batch inserted: one scan of the table's keys, skipped for a batch whose keys this
+ * connection never wrote to a table it saw empty (`seen` all false).
+ */
+export function writeSql(table: string, staging: string, layout: TableLayout, write: KeyedWrite): string[] {
+  const { indexed, seen } = write;
+  const columns = writtenColumns(layout).map(quoteIdent).join(', ');
+  const insertWhere = (where: string) =>
+    `INSERT INTO ${quoteIdent(table)} (${columns}) ${convertedSql(staging, layout, where)}`;
+  const anySeen = seen === null || seen.includes(true);
+  if (!indexed) {
+    const insert = insertWhere('');
+    return anySeen ? [deleteStagedKeysSql(table, staging, layout, seen !== null), insert] : [insert];
+  }
+  if (seen === null) return [upsertSql(table, staging, layout)];
+  const fresh = insertWhere(` WHERE NOT ${SEEN_COLUMN}`);
+  return anySeen ? [fresh, upsertSql(table, staging, layout, ` WHERE ${SEEN_COLUMN}`)] : [fresh];
+}
