@@ -60,10 +60,22 @@ export function convertedSql(staging: string, layout: TableLayout, where = ''): 
   return `SELECT ${expressions.join(', ')} FROM temp.main.${quoteIdent(staging)}${where}`;
 }
 
+/** A lone surrogate as JSON.stringify escapes it, after an even run of backslashes (not itself escaped). */
+const LONE_SURROGATE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;
+
+/**
+ * JSON text DuckDB's JSON type accepts. JSON.stringify escapes a lone surrogate (a string cut inside
+ * an emoji) as \udXXX, which DuckDB refuses, failing the whole batch; it becomes U+FFFD, as a lone
+ * surrogate in a VARCHAR column does on its way through the appender.
+ */
+export function duckdbJsonText(text: string): string {
+  return text.includes('\\ud') ? text.replace(LONE_SURROGATE, '$1\\ufffd') : text;
+}
+
 function appendCell(appender: DuckDBAppender, kind: ColumnKind, cell: Cell): void {
   if (cell === null) appender.appendNull();
   else if (typeof cell === 'boolean') appender.appendBoolean(cell);
-  else if (typeof cell === 'string') appender.appendVarchar(cell);
+  else if (typeof cell === 'string') appender.appendVarchar(kind === 'json' ? duckdbJsonText(cell) : cell);
   else if (kind === 'number') appender.appendDouble(cell);
   else appender.appendBigInt(BigInt(cell));
 }

@@ -29,7 +29,7 @@ import {
   type WriteStats,
 } from '../target.js';
 import { epochColumns, type TimeMigration, timeMigration } from '../time-migration.js';
-import { dropStagingSql, stageRows } from './batch.js';
+import { dropStagingSql, duckdbJsonText, stageRows } from './batch.js';
 import { columnsOf, existingObjects, keyCommentSql, recordedObjects, tableKey } from './catalog.js';
 import { duckdbError } from './errors.js';
 import { defaultMemoryLimit } from './memory.js';
@@ -288,7 +288,7 @@ export class DuckdbTarget implements Target {
         `INSERT INTO ${REJECTED_TABLE} (stream, reason, record, rejected_at) ` +
           'SELECT $1, $2, $3::JSON, make_timestamptz($4::BIGINT * 1000) ' +
           `WHERE NOT EXISTS (SELECT 1 FROM ${REJECTED_TABLE} WHERE stream = $1 AND record::VARCHAR = $3)`,
-        [stream, reason, JSON.stringify(record), Math.round(rejectedAt)],
+        [stream, reason, duckdbJsonText(JSON.stringify(record)), Math.round(rejectedAt)],
       );
     }
   }
