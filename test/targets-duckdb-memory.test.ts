@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { startSimulator } from '../src/simulator/index.js';
 import type { JsonObject } from '../src/tap/json.js';
-import { defaultMemoryLimit, parseMemoryLimit } from '../src/targets/duckdb/memory.js';
+import {
+  batchLimitMb,
+  defaultMemoryLimit,
+  machineCeilingMb,
+  parseMemoryLimit,
+} from '../src/targets/duckdb/memory.js';
 import { openTarget } from '../src/targets/open-target.js';
 import { CLI, runCli } from './helpers/run-cli.js';
 import { configFile, expectTablesEqualSimulator, runSync, syncArgs } from './sync-helpers.js';
@@ -20,11 +25,17 @@ const schemaLine = (stream: string, properties: object, keys: string[]) =>
 const recordLine = (stream: string, record: object) => JSON.stringify({ type: 'RECORD', stream, record });
 
 describe('DuckDB memory limit', () => {
-  it('defaults to a quarter of the machine, at least 512MB and at most 4GB', () => {
-    expect(defaultMemoryLimit(1 * GB)).toBe('512MB');
-    expect(defaultMemoryLimit(8 * GB)).toBe('2048MB');
-    expect(defaultMemoryLimit(64 * GB)).toBe('4096MB');
-    expect(defaultMemoryLimit()).toMatch(/^\d+MB$/);
+  it('defaults to 128MB, raised for a batch of large values or many columns up to a quarter of the machine', () => {
+    expect(defaultMemoryLimit()).toBe('128MB');
+    const MB = 1024 * 1024;
+    // A page-sized batch (16 MB of text, 20 columns) needs no more than the base.
+    expect(batchLimitMb(16 * MB, 20, 4096)).toBe(128);
+    expect(batchLimitMb(50 * MB, 2, 4096)).toBe(224);
+    expect(batchLimitMb(10 * MB, 1001, 4096)).toBe(608);
+    expect(batchLimitMb(GB, 2, 1024)).toBe(1024);
+    expect(machineCeilingMb(1 * GB)).toBe(512);
+    expect(machineCeilingMb(8 * GB)).toBe(2048);
+    expect(machineCeilingMb(64 * GB)).toBe(4096);
   });
 
   it('takes a size a user gives and refuses anything else, naming the source', () => {

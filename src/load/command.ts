@@ -24,7 +24,7 @@ export function loadCommand(): Command {
     .option('--quiet', 'no summary on stderr')
     .option(
       '--memory-limit <size>',
-      'DuckDB memory limit, e.g. 2GB (default: a quarter of the machine memory, 512MB to 4GB)',
+      'DuckDB memory limit, e.g. 2GB (default: 128MB, raised for a batch that needs more, up to a quarter of the machine memory)',
     )
     .action((flags: LoadFlags) =>
       runCommand(async () => {

@@ -1,11 +1,19 @@
 import { totalmem } from 'node:os';
 import { TargetError } from '../../tap/errors.js';
+import type { ShapedRow } from '../rows.js';
 
 const MB = 1024 * 1024;
-/** Enough for a 50 MB value and a table of 1,000 columns (each column pins its own 256 KB blocks). */
-export const MIN_DEFAULT_MB = 512;
-/** More buys nothing for batches of at most 16 MB and leaves the machine to everything else. */
+/**
+ * What a sync needs when its batches are small (page-sized rows, tens of columns): DuckDB keeps
+ * blocks cached up to its limit, so a larger default only makes the process larger.
+ */
+export const BASE_LIMIT_MB = 128;
+/** The most a batch may raise the limit to, whatever the machine. */
 export const MAX_DEFAULT_MB = 4096;
+/** Each column of a table being appended to pins a block of 256 KB, in the staging copy and the table. */
+const COLUMN_MB = 0.5;
+/** A batch's text is held as staged strings, converted values and the table's new segment. */
+const COPIES_OF_BATCH = 3;
 
 /** DuckDB's own spelling: a number and a unit (KB, MB, GB, TB; KiB, MiB, GiB, TiB). */
 const LIMIT_PATTERN = /^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i;
@@ -18,15 +26,35 @@ function availableMemory(): number {
   return constrained && constrained > 0 && constrained < total ? constrained : total;
 }
 
+/** The ceiling a batch may raise the limit to on this machine: a quarter of it, 512 MB to 4 GB. */
+export function machineCeilingMb(memory: number = availableMemory()): number {
+  return Math.min(MAX_DEFAULT_MB, Math.max(512, Math.floor(memory / 4 / MB)));
+}
+
 /**
- * The default memory_limit for this machine: a quarter of its memory, at least 512 MB (a 50 MB
- * message, a 1,000-property schema) and at most 4 GB. Beyond it DuckDB spills to the temp directory,
- * but not the tables' primary-key indexes: an upsert keeps each one in memory, and session_messages'
- * grows with the organization (256MB ran out at 200,000 sessions, 4.4 million messages).
+ * The limit one batch needs (MB): the base, or more for a batch of large values or many columns (a
+ * 50 MB message, a 1,000-property schema), up to the machine's ceiling. Beyond the base, DuckDB
+ * spills to the temp directory; without a user's limit the target raises it for such a batch only.
  */
-export function defaultMemoryLimit(memory: number = availableMemory()): string {
-  const quarter = Math.floor(memory / 4 / MB);
-  return `${Math.min(MAX_DEFAULT_MB, Math.max(MIN_DEFAULT_MB, quarter))}MB`;
+export function batchLimitMb(batchBytes: number, columns: number, ceilingMb: number): number {
+  const needed = 64 + COPIES_OF_BATCH * (batchBytes / MB) + COLUMN_MB * columns;
+  return Math.min(ceilingMb, Math.max(BASE_LIMIT_MB, Math.ceil(needed / 32) * 32));
+}
+
+/** About the bytes of a batch's values once DuckDB holds them as UTF-8 (exact for large strings). */
+export function batchBytes(rows: readonly ShapedRow[]): number {
+  let bytes = 0;
+  const text = (value: string) => (value.length > 65_536 ? Buffer.byteLength(value) : value.length);
+  for (const row of rows) {
+    for (const cell of row.cells) bytes += typeof cell === 'string' ? text(cell) : 8;
+    if (row.extra !== null) bytes += text(row.extra);
+  }
+  return bytes;
+}
+
+/** The default memory_limit a database is opened with (raised per batch as batchLimitMb says). */
+export function defaultMemoryLimit(): string {
+  return `${BASE_LIMIT_MB}MB`;
 }
 
 /** Checks a user's limit (`--memory-limit`, `duckdb_memory_limit`); returns DuckDB's spelling. */

@@ -32,7 +32,7 @@ import { epochColumns, type TimeMigration, timeMigration } from '../time-migrati
 import { dropStagingSql, duckdbJsonText, stageRows } from './batch.js';
 import { columnsOf, existingObjects, keyCommentSql, recordedObjects, tableKey } from './catalog.js';
 import { duckdbError } from './errors.js';
-import { defaultMemoryLimit } from './memory.js';
+import { BASE_LIMIT_MB, batchBytes, batchLimitMb, defaultMemoryLimit, machineCeilingMb } from './memory.js';
 import { matchingRowsSql, upsertSql, writeSql } from './upsert.js';
 
 /** A string literal (only names and fixed words are spliced this way). */
@@ -45,8 +45,8 @@ const DIALECT: Dialect = 'duckdb';
 /**
  * DuckDB shares its process with the reader, so its memory is bounded:
  * - memory_limit caps the buffer pool; beyond it DuckDB spills to `<database>.tmp`, beside the file.
- *   The default fits the machine (see defaultMemoryLimit): 128MB failed on one 30 MB message and on
- *   a 500-property schema, and 256MB on the key index of 4.4 million messages.
+ *   DuckDB caches table blocks up to it, so the default is small (128MB) and a batch that needs more
+ *   (a 50 MB message, a 1,000-property schema) raises it until its commit (see batchLimitMb).
  * - This build uses glibc malloc, which keeps freed memory in the process: a flush threshold of
  *   1MB makes DuckDB return it (malloc_trim) after each task and each bulk deallocation.
  */
@@ -64,7 +64,10 @@ function settings(path: string, memoryLimit: string): Record<string, string> {
 
 export interface DuckdbOptions {
   now?: () => number;
-  /** DuckDB memory_limit ('512MB', '2GB'); default: defaultMemoryLimit(). */
+  /**
+   * DuckDB memory_limit ('512MB', '2GB'), kept for the whole run. Without one the target starts at
+   * defaultMemoryLimit() and raises it for a batch that needs more (batchLimitMb), until its commit.
+   */
   memoryLimit?: string;
 }
 
@@ -85,14 +88,19 @@ export class DuckdbTarget implements Target {
   private ownership = new Ownership([], null, '');
   /** Whether the state, rejected and objects tables exist (created on the first write). */
   private metaReady = false;
+  /** The limit a batch may raise memory_limit to; null when the user set the limit. */
+  private readonly ceilingMb: number | null;
 
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly now: () => number,
-    private readonly memoryLimit: string,
-  ) {}
+    private memoryLimit: string,
+    managed: boolean,
+  ) {
+    this.ceilingMb = managed ? machineCeilingMb() : null;
+  }
 
   static async create(path: string, options: DuckdbOptions): Promise<DuckdbTarget> {
     let instance: DuckDBInstance | undefined;
@@ -104,7 +112,9 @@ export class DuckdbTarget implements Target {
       const existing = await existingObjects(connection);
       const names = new Set(existing.map((object) => object.name.toLowerCase()));
       const recorded = names.has(OBJECTS_TABLE) ? await recordedObjects(connection) : null;
-      const target = new DuckdbTarget(path, instance, connection, options.now ?? Date.now, memoryLimit);
+      const managed = options.memoryLimit === undefined;
+      const now = options.now ?? Date.now;
+      const target = new DuckdbTarget(path, instance, connection, now, memoryLimit, managed);
       target.ownership = new Ownership(existing, recorded, path);
       target.metaReady = META_TABLES.every((table) => names.has(table));
       return target;
@@ -165,6 +175,7 @@ export class DuckdbTarget implements Target {
       if (shaped.length === 0) return { inserted: 0, updated: 0, ...kept };
       const table = this.refreshing.has(stream) ? refreshTable(stream) : stream;
       await this.begin();
+      await this.fitLimit(batchBytes(shaped), layout.columns.length);
       if (layout.keys.length === 0) {
         await stageRows(this.connection, `_stage_${table}`, layout, shaped);
         await this.connection.run(upsertSql(table, `_stage_${table}`, layout));
@@ -205,6 +216,24 @@ export class DuckdbTarget implements Target {
       await this.begin();
       await this.writeState(state);
       await this.commit();
+      await this.fitLimit(0, 0);
+      if (process.env.EXP_MEM) {
+        const r = await this.connection.runAndReadAll(
+          "SELECT tag, memory_usage_bytes FROM duckdb_memory() UNION ALL SELECT 'TOTAL', sum(memory_usage_bytes) FROM duckdb_memory()",
+        );
+        const g = globalThis as unknown as { expMax?: Record<string, number> };
+        g.expMax ??= {};
+        for (const [t, b] of r.getRows()) g.expMax[String(t)] = Math.max(g.expMax[String(t)] ?? 0, Number(b));
+        process.stderr.write(
+          `[mem] ${JSON.stringify(
+            Object.fromEntries(
+              Object.entries(g.expMax)
+                .filter(([, v]) => v > 0)
+                .map(([k, v]) => [k, Math.round(v / 1e6)]),
+            ),
+          )}\n`,
+        );
+      }
     });
   }
 
@@ -345,6 +374,20 @@ export class DuckdbTarget implements Target {
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Sets memory_limit to what a batch of `bytes` in `columns` columns needs (the base after a
+   * commit), unless the user chose the limit. A larger limit lets DuckDB cache more, so it is only
+   * kept while such a batch is in the open transaction.
+   */
+  private async fitLimit(bytes: number, columns: number): Promise<void> {
+    if (this.ceilingMb === null) return;
+    const current = Number.parseInt(this.memoryLimit, 10);
+    const wanted = bytes === 0 ? BASE_LIMIT_MB : batchLimitMb(bytes, columns, this.ceilingMb);
+    if (bytes > 0 ? wanted <= current : wanted === current) return;
+    this.memoryLimit = `${wanted}MB`;
+    await this.connection.run(`SET memory_limit = '${this.memoryLimit}'`);
   }
 
   private async begin(): Promise<void> {
