@@ -217,23 +217,6 @@ export class DuckdbTarget implements Target {
       await this.writeState(state);
       await this.commit();
       await this.fitLimit(0, 0);
-      if (process.env.EXP_MEM) {
-        const r = await this.connection.runAndReadAll(
-          "SELECT tag, memory_usage_bytes FROM duckdb_memory() UNION ALL SELECT 'TOTAL', sum(memory_usage_bytes) FROM duckdb_memory()",
-        );
-        const g = globalThis as unknown as { expMax?: Record<string, number> };
-        g.expMax ??= {};
-        for (const [t, b] of r.getRows()) g.expMax[String(t)] = Math.max(g.expMax[String(t)] ?? 0, Number(b));
-        process.stderr.write(
-          `[mem] ${JSON.stringify(
-            Object.fromEntries(
-              Object.entries(g.expMax)
-                .filter(([, v]) => v > 0)
-                .map(([k, v]) => [k, Math.round(v / 1e6)]),
-            ),
-          )}\n`,
-        );
-      }
     });
   }
 
