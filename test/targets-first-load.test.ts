@@ -76,5 +76,13 @@ describe.each(KINDS)('%s first load into an empty table', (kind) => {
       { id: 7, v: 4 },
       { id: 8, v: 5 },
     ]);
+    if (kind === 'duckdb') {
+      // No key index grows in memory with the table: the key is recorded, and kept unique by writes.
+      const constraints =
+        "SELECT count(*) AS n FROM duckdb_constraints() WHERE table_name = 'rows' AND constraint_type = 'PRIMARY KEY'";
+      expect(await query(kind, path, constraints)).toEqual([{ n: 0 }]);
+      const comment = "SELECT comment FROM duckdb_tables() WHERE table_name = 'rows'";
+      expect(await query(kind, path, comment)).toEqual([{ comment: 'devin-tap primary key: ["id","tag"]' }]);
+    }
   });
 });
