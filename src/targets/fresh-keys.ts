@@ -1,4 +1,4 @@
-import type { ShapedRow } from './rows.js';
+import type { Cell, ShapedRow } from './rows.js';
 import { keyIndexes } from './rows.js';
 import type { TableLayout } from './table-layout.js';
 
@@ -88,6 +88,22 @@ export class KeyFilter {
   constructor(private readonly budget: FilterBudget = new FilterBudget()) {}
 
   add(key: string): void {
+    this.addHashed(...hashes([key], [0]));
+  }
+
+  mightHave(key: string): boolean {
+    return this.mightHaveHashed(...hashes([key], [0]));
+  }
+
+  /** Adds the key made of `cells` at `indexes`; returns whether it might have been added before. */
+  checkAndAdd(cells: readonly Cell[], indexes: readonly number[]): boolean {
+    const [a, b] = hashes(cells, indexes);
+    const maybe = this.mightHaveHashed(a, b);
+    this.addHashed(a, b);
+    return maybe;
+  }
+
+  private addHashed(a: number, b: number): void {
     if (this.saturated) return;
     let layer = this.layers.at(-1);
     if (layer === undefined || layer.full) {
@@ -100,15 +116,13 @@ export class KeyFilter {
       layer = new Layer(capacity);
       this.layers.push(layer);
     }
-    const [a, b] = hashes(key);
     layer.add(a, b);
   }
 
-  mightHave(key: string): boolean {
+  private mightHaveHashed(a: number, b: number): boolean {
     if (this.saturated) return true;
-    if (this.layers.length === 0) return false;
-    const [a, b] = hashes(key);
-    return this.layers.some((layer) => layer.has(a, b));
+    for (const layer of this.layers) if (layer.has(a, b)) return true;
+    return false;
   }
 
   /** Gives the layers' memory back to the budget (the filter is forgotten). */
@@ -117,14 +131,24 @@ export class KeyFilter {
   }
 }
 
-/** Two 32-bit hashes (FNV-1a and a multiplicative one, each mixed): the block, and the bits inside it. */
-function hashes(key: string): [number, number] {
+/**
+ * Two 32-bit hashes (FNV-1a and a multiplicative one, each mixed) of the key made of `cells` at
+ * `indexes` (their text, a NUL between two): the block, and the bits inside it. No key string is built.
+ */
+function hashes(cells: readonly Cell[], indexes: readonly number[]): [number, number] {
   let a = 0x811c9dc5;
   let b = 0x9747b28c;
-  for (let i = 0; i < key.length; i += 1) {
-    const c = key.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b + c, 0x5bd1e995) ^ (b >>> 15);
+  for (let part = 0; part < indexes.length; part += 1) {
+    if (part > 0) {
+      a = Math.imul(a, 0x01000193);
+      b = Math.imul(b, 0x5bd1e995) ^ (b >>> 15);
+    }
+    const text = String(cells[indexes[part] ?? 0]);
+    for (let i = 0; i < text.length; i += 1) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b + c, 0x5bd1e995) ^ (b >>> 15);
+    }
   }
   return [mix(a), mix(b ^ a)];
 }
@@ -164,16 +188,6 @@ export class FreshTables {
     const filter = this.filters.get(table);
     if (!filter || layout.keys.length === 0) return null;
     const indexes = keyIndexes(layout);
-    const [only] = indexes;
-    const keyOf =
-      indexes.length === 1 && only !== undefined
-        ? (row: ShapedRow) => String(row.cells[only])
-        : (row: ShapedRow) => indexes.map((index) => String(row.cells[index])).join('\u0000');
-    return rows.map((row) => {
-      const key = keyOf(row);
-      const maybe = filter.mightHave(key);
-      filter.add(key);
-      return maybe;
-    });
+    return rows.map((row) => filter.checkAndAdd(row.cells, indexes));
   }
 }
