@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { boundHeapGrowth } from '../io/heap-growth.js';
 import { JsonLinesWriter } from '../protocol/json-lines.js';
 import { encodeSinger, reduceBookmarks, type SingerMessage, singerLogLine } from '../protocol/singer.js';
 import { schemaOf } from '../tap/catalog.js';
@@ -56,6 +57,7 @@ export async function runTap(options: RunOptions): Promise<RunResult> {
     state: pickState(options.state, streams),
   };
   if (options.signal !== undefined) readOptions.signal = options.signal;
+  boundHeapGrowth();
   const writer = new JsonLinesWriter(stdout);
   try {
     for await (const event of options.read(readOptions)) {
