@@ -66,7 +66,9 @@ export async function runTap(options: RunOptions): Promise<RunResult> {
         if (ordered.kind === 'schema') schemas.set(ordered.stream, ordered.schema);
         const message = encodeSinger(ordered, { bookmarks, deselected, schemas, schemaMessages });
         if (message !== null && ordered.kind === 'schema') schemaMessages.set(ordered.stream, message);
-        if (message !== null) await writer.write(message);
+        // Most lines are only buffered: no promise to wait for, no microtask per record.
+        const pending = message === null ? undefined : writer.write(message);
+        if (pending) await pending;
       }
       const line = singerLogLine(event);
       if (line !== null && isLogged(event, options.logLevel)) log(line);
