@@ -92,7 +92,9 @@ let next = 0;
 async function worker(): Promise<void> {
   while (next < sessionIds.length) {
     const id = sessionIds[next++] as string;
-    records += await readAll('session_messages', `${org}/sessions/${id}/messages`, () => undefined);
+    // Awaited first: `records += await ...` would add to the total read before the wait.
+    const count = await readAll('session_messages', `${org}/sessions/${id}/messages`, () => undefined);
+    records += count;
   }
 }
 await Promise.all(Array.from({ length: Number(concurrencyText) }, worker));

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { onInterrupt } from './interrupts.js';
 import { addConfigOptions, type ConfigFlags, configRequest } from './io/command-options.js';
+import { exitWhenStdoutFails } from './io/stdout-closed.js';
 import { loadCommand } from './load/command.js';
 import { opsCommands } from './ops/commands.js';
 import { addLogOptions, type CommandLogOptions } from './ops/log-options.js';
@@ -24,6 +25,8 @@ async function airbyte(
   action: (commands: AirbyteCommands, io: import('./airbyte/commands.js').AirbyteIo) => Promise<number>,
 ): Promise<void> {
   const commands = await import('./airbyte/commands.js');
+  // The destination went away: nothing more can be delivered (one line on stderr, exit 1).
+  exitWhenStdoutFails('devin-tap');
   const io = {
     out: process.stdout,
     env: process.env,

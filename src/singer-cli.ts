@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { onInterrupt } from './interrupts.js';
 import { addConfigFieldOptions } from './io/command-options.js';
+import { exitWhenStdoutFails } from './io/stdout-closed.js';
 import { TAP_DESCRIPTION, TAP_NAME } from './singer/about.js';
 import { runSingerCommand, type SingerArgs } from './singer/command.js';
 import { packageVersion } from './singer/version.js';
@@ -16,10 +17,7 @@ const io = {
 };
 
 // The reader (a Singer target) went away: nothing more can be delivered, so stop at once.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  process.stderr.write(`${TAP_NAME}: error: cannot write to stdout (${error.code ?? error.message})\n`);
-  process.exit(1);
-});
+exitWhenStdoutFails(TAP_NAME);
 
 const program = addConfigFieldOptions(new Command(TAP_NAME))
   .description(TAP_DESCRIPTION)

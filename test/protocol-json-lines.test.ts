@@ -27,6 +27,27 @@ describe('JsonLinesWriter', () => {
     expect(sink.chunks.length).toBeLessThan(20);
   });
 
+  it('never buffers more than a chunk in a slow sink: a full chunk waits for it to drain', async () => {
+    const sink = new SlowSink();
+    const writer = new JsonLinesWriter(sink);
+    const line = 'x'.repeat(1000);
+    let most = 0;
+    let sent = 0;
+    for (let i = 0; i < 3000; i += 1) {
+      const pending = writer.writeLine(`"${line}${i}"`);
+      if (pending) await pending;
+      sent += 1;
+      most = Math.max(most, sink.writableLength);
+    }
+    await writer.flush();
+    await new Promise<void>((resolve) => sink.end(resolve));
+    const lines = sink.chunks.join('').split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toEqual(Array.from({ length: sent }, (_, i) => `"${line}${i}"`));
+    // About 3 MB went through; at most one chunk (256 KB, twice that for a line past its end) waited.
+    expect(most).toBeLessThanOrEqual(512 * 1024);
+  });
+
   it('writes lines longer than a chunk, with multi-byte characters, intact and in order', async () => {
     const sink = new SlowSink();
     const writer = new JsonLinesWriter(sink);

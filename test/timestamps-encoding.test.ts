@@ -30,6 +30,31 @@ describe('instants both ways', () => {
     expect(epochSecondsFromIso(iso)).toBe(seconds);
   });
 
+  it('writes seconds of years 1 to 9999 as Date does (both ends of each day 1900-2200 and of the range, seeded random seconds)', () => {
+    const asDate = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+    const first = -62_135_596_800;
+    const last = 253_402_300_799;
+    const wrong: number[] = [];
+    const check = (seconds: number) => {
+      if (isoFromEpochSeconds(seconds) !== asDate(seconds)) wrong.push(seconds);
+    };
+    const days = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+    for (const day of [
+      ...days(-25_567, 109_573),
+      ...days(first / 86_400, 800),
+      ...days(Math.floor(last / 86_400) - 799, 800),
+    ]) {
+      check(day * 86_400);
+      check(day * 86_400 + 86_399);
+    }
+    let seed = 7;
+    for (let i = 0; i < 50_000; i += 1) {
+      seed = (seed * 48_271) % 2_147_483_647;
+      check(first + Math.floor((seed / 2_147_483_647) * (last - first)));
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
+
   it('leaves what is no instant as it is: nothing invented, nothing dropped', () => {
     for (const value of [null, 1.5, 253_402_300_800, 2 ** 53, 'soon', true])
       expect(isoFromEpochSeconds(value)).toBe(value);

@@ -3,6 +3,7 @@ import { interruptOf } from '../interrupts.js';
 import type { ConfigRequest } from '../io/config-input.js';
 import { loadConfig } from '../io/config-input.js';
 import { describeFailure } from '../io/failure.js';
+import { boundHeapGrowth } from '../io/heap-growth.js';
 import { readJsonFile } from '../io/read-json-file.js';
 import { createLogger, type LogFormat, plainMessage } from '../ops/logger.js';
 import { StreamLog } from '../ops/stream-log.js';
@@ -115,6 +116,7 @@ export async function runRead(args: ReadArgs, io: AirbyteIo): Promise<number> {
       ? {}
       : parseAirbyteState(readJsonFile(args.state, 'state', StateError), args.state);
   let failedStreams = 0;
+  boundHeapGrowth();
   const writer = new JsonLinesWriter(io.out);
   const signal = io.signal === undefined ? {} : { signal: io.signal };
   const timeFields = catalogTimeFields(config.scope);

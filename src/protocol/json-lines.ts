@@ -11,7 +11,6 @@ export async function writeJsonLine(stream: Writable, message: unknown): Promise
 const CHUNK_BYTES = 256 * 1024;
 const MAX_DELAY_MS = 100;
 const NEWLINE = 0x0a;
-const DONE: Promise<void> = Promise.resolve();
 
 /**
  * Buffers JSON lines and writes them in chunks. Pipes are written synchronously on Linux, so one
@@ -26,9 +25,9 @@ export class JsonLinesWriter {
 
   constructor(private readonly stream: Writable) {}
 
-  /** Resolves at once unless a full chunk had to be written and the stream is full. */
-  write(message: unknown): Promise<void> {
-    return this.writeLine(JSON.stringify(message)) ?? DONE;
+  /** One message as a line; like writeLine, a promise only when there is something to wait for. */
+  write(message: unknown): Promise<void> | undefined {
+    return this.writeLine(JSON.stringify(message));
   }
 
   /**

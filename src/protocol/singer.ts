@@ -31,6 +31,14 @@ export function reduceBookmarks(bookmarks: TapState, event: TapEvent): TapState 
   return { ...bookmarks, [event.stream]: event.state };
 }
 
+let lastExtracted = { at: Number.NaN, iso: '' };
+
+/** `new Date(ms).toISOString()`, made once per millisecond: a page's records share one. */
+function isoMilliseconds(ms: number): string {
+  if (ms !== lastExtracted.at) lastExtracted = { at: ms, iso: new Date(ms).toISOString() };
+  return lastExtracted.iso;
+}
+
 /** Pure encoder: one tap event to at most one Singer message for stdout. */
 export function encodeSinger(event: TapEvent, context: SingerContext): SingerMessage | null {
   switch (event.kind) {
@@ -51,7 +59,7 @@ export function encodeSinger(event: TapEvent, context: SingerContext): SingerMes
         type: 'RECORD',
         stream: event.stream,
         record: selectRecord(data, context.deselected.get(event.stream)),
-        time_extracted: new Date(event.emittedAt).toISOString(),
+        time_extracted: isoMilliseconds(event.emittedAt),
       };
     }
     case 'state':

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { boundHeapGrowth } from '../io/heap-growth.js';
 import { JsonLinesWriter } from '../protocol/json-lines.js';
 import { encodeSinger, reduceBookmarks, type SingerMessage, singerLogLine } from '../protocol/singer.js';
 import { schemaOf } from '../tap/catalog.js';
@@ -56,6 +57,7 @@ export async function runTap(options: RunOptions): Promise<RunResult> {
     state: pickState(options.state, streams),
   };
   if (options.signal !== undefined) readOptions.signal = options.signal;
+  boundHeapGrowth();
   const writer = new JsonLinesWriter(stdout);
   try {
     for await (const event of options.read(readOptions)) {
@@ -64,7 +66,9 @@ export async function runTap(options: RunOptions): Promise<RunResult> {
         if (ordered.kind === 'schema') schemas.set(ordered.stream, ordered.schema);
         const message = encodeSinger(ordered, { bookmarks, deselected, schemas, schemaMessages });
         if (message !== null && ordered.kind === 'schema') schemaMessages.set(ordered.stream, message);
-        if (message !== null) await writer.write(message);
+        // Most lines are only buffered: no promise to wait for, no microtask per record.
+        const pending = message === null ? undefined : writer.write(message);
+        if (pending) await pending;
       }
       const line = singerLogLine(event);
       if (line !== null && isLogged(event, options.logLevel)) log(line);

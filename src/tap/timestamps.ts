@@ -32,7 +32,39 @@ export function isoFromEpochSeconds(value: JsonValue | undefined): JsonValue | u
   if (!Number.isSafeInteger(value)) return value;
   const seconds = value as number;
   if (seconds < FIRST_ISO_SECOND || seconds > LAST_ISO_SECOND) return value;
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  return isoText(seconds);
+}
+
+const SECONDS_PER_DAY = 86_400;
+const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * What `new Date(seconds * 1000).toISOString()` gives without its `.000`, computed (every record
+ * of a read converts its time fields: no Date, no second string to trim). Days to the proleptic
+ * Gregorian date as in Howard Hinnant's `civil_from_days`; years 1 to 9999 only.
+ */
+function isoText(seconds: number): string {
+  const days = Math.floor(seconds / SECONDS_PER_DAY);
+  const rest = seconds - days * SECONDS_PER_DAY;
+  const shifted = days + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(rest / 3600);
+  const minute = Math.floor((rest % 3600) / 60);
+  const yearText = year < 1000 ? `${year}`.padStart(4, '0') : `${year}`;
+  return `${yearText}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(rest % 60)}Z`;
 }
 
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.0+)?([Zz]|[+-]\d{2}:\d{2})$/;

@@ -104,8 +104,10 @@ function collect(
     });
     source.on('end', () => finish(null));
     source.on('error', (error) => finish(error));
-    source.on('close', () =>
-      finish(Object.assign(new Error('response body closed early'), { code: 'ERR_BODY_CLOSED' })),
-    );
+    // Every body closes after its end: the error (and its stack) is made only for one cut short.
+    source.on('close', () => {
+      if (!settled)
+        finish(Object.assign(new Error('response body closed early'), { code: 'ERR_BODY_CLOSED' }));
+    });
   });
 }

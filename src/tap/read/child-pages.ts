@@ -9,17 +9,16 @@ import { parentQuery, resolvePath, withParentFields } from './stream-path.js';
  * Every page of one parent's children, shaped, the parent's fields copied in. A 404 whose parent is
  * gone is skipped; a failure of a `per_parent` child is that parent's alone (kept in
  * `failedParents`); any other failure is the child stream's (`error`), and its other reads stop.
+ * `scoped`: the reader's deps under the fan-out's signal too (one signal for every parent).
  */
 export async function* readChildren(
-  deps: ReaderDeps,
+  scoped: ReaderDeps,
   rootDef: StreamDef,
   { child, parent, key }: Job,
-  signal: AbortSignal,
 ): AsyncGenerator<readonly ChildPage[]> {
   if (child.error !== null) return;
-  const scoped = { ...deps, signal: AbortSignal.any([deps.signal, signal]) };
   try {
-    const path = resolvePath(child.def, deps.config.orgId, parent);
+    const path = resolvePath(child.def, scoped.config.orgId, parent);
     const plan = planForParent(child.plan, key);
     const query = parentQuery(child.def, parent);
     for await (const page of streamPages(scoped, child.run, child.def, path, plan, null, query)) {
@@ -28,7 +27,7 @@ export async function* readChildren(
       if (child.error !== null) return;
     }
   } catch (error) {
-    if (signal.aborted || deps.signal.aborted) return;
+    if (scoped.signal.aborted) return;
     if (isNotFound(error) && (await parentGone(scoped, child, rootDef, parent))) return;
     if (child.def.parent?.failures === 'per_parent' && !(error instanceof RunEndingApiError)) {
       child.failedParents.set(key, error);

@@ -79,6 +79,20 @@ class FamilyRead {
     this.shapeRoot = shaper(rootDef);
   }
 
+  private scoped: { under: AbortSignal; deps: ReaderDeps } | null = null;
+
+  /**
+   * The reader's deps under the fan-out's signal too. One composite signal per fan-out: one per
+   * parent would cost a signal and a weak reference each, kept by the run's signal until collected.
+   */
+  private depsUnder(signal: AbortSignal): ReaderDeps {
+    if (this.scoped?.under !== signal) {
+      const deps = { ...this.deps, signal: AbortSignal.any([this.deps.signal, signal]) };
+      this.scoped = { under: signal, deps };
+    }
+    return this.scoped.deps;
+  }
+
   /** The stream whose plan and counters the root's pages go with. */
   private get driver(): Side | undefined {
     return this.members[0];
@@ -95,7 +109,7 @@ class FamilyRead {
       const concurrency = this.deps.config.maxConcurrency;
       for await (const event of fanOut(
         this.batches(),
-        (job, s) => readChildren(this.deps, this.rootDef, job, s),
+        (job, s) => readChildren(this.depsUnder(s), this.rootDef, job),
         {
           concurrency,
         },
