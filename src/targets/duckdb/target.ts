@@ -33,7 +33,7 @@ import { dropStagingSql, duckdbJsonText, stageRows } from './batch.js';
 import { columnsOf, existingObjects, keyCommentSql, recordedObjects, tableKey } from './catalog.js';
 import { duckdbError } from './errors.js';
 import { BASE_LIMIT_MB, batchBytes, batchLimitMb, defaultMemoryLimit, machineCeilingMb } from './memory.js';
-import { matchingRowsSql, upsertSql, writeSql } from './upsert.js';
+import { matchCountsSql, matchingRowsSql, matchTableSql, upsertSql, writeSql } from './upsert.js';
 
 /** A string literal (only names and fixed words are spliced this way). */
 function sqlText(text: string): string {
@@ -189,9 +189,10 @@ export class DuckdbTarget implements Target {
       await stageRows(this.connection, staging, layout, shaped, seen);
       // A full refresh is compared with the live rows it replaces, an upsert with the table it writes.
       const compared = await this.compareStaged(stream, table, layout, seen);
-      const keyed = { indexed: this.indexed.has(table), seen };
+      const keyed = { indexed: this.indexed.has(table), seen, matched: compared.matched };
       for (const sql of writeSql(table, staging, layout, keyed)) await this.connection.run(sql);
       await this.connection.run(dropStagingSql(staging));
+      if (compared.matched) await this.connection.run(dropStagingSql(compared.matched));
       const inserted = shaped.length - compared.existing;
       this.counts.set(table, before + (table === stream ? inserted : shaped.length));
       const unchanged = compared.same > 0 ? { unchanged: compared.same } : {};
@@ -388,22 +389,29 @@ export class DuckdbTarget implements Target {
   /**
    * Staged rows whose key the live table holds (`existing`) and, of those, with the same content
    * (`same`): one join. Skipped when the live table is empty, or when it is the table written and
-   * no staged key was ever written to it since this connection saw it empty.
+   * no staged key was ever written to it since this connection saw it empty. For an upsert the
+   * matched rows are kept in a match table (`matched`), which the write deletes by rowid.
    */
   private async compareStaged(
     stream: string,
     table: string,
     layout: TableLayout,
     seen: readonly boolean[] | null,
-  ): Promise<{ existing: number; same: number }> {
+  ): Promise<{ existing: number; same: number; matched: string | null }> {
+    const none = { existing: 0, same: 0, matched: null };
     const upsert = table === stream;
-    if (upsert && seen !== null && !seen.includes(true)) return { existing: 0, same: 0 };
+    if (upsert && seen !== null && !seen.includes(true)) return none;
     const liveRows = this.counts.get(stream) ?? (await this.rowCount(stream));
-    if (liveRows === 0) return { existing: 0, same: 0 };
-    const onlySeen = upsert && seen !== null;
-    const sql = matchingRowsSql(stream, `_stage_${table}`, layout, onlySeen);
-    const [existing, same] = (await this.connection.runAndReadAll(sql)).getRows()[0] ?? [];
-    return { existing: Number(existing ?? 0), same: Number(same ?? 0) };
+    if (liveRows === 0) return none;
+    const staging = `_stage_${table}`;
+    const count = async (sql: string) => {
+      const [existing, same] = (await this.connection.runAndReadAll(sql)).getRows()[0] ?? [];
+      return { existing: Number(existing ?? 0), same: Number(same ?? 0) };
+    };
+    if (!upsert) return { ...(await count(matchingRowsSql(stream, staging, layout))), matched: null };
+    const matched = `_match_${table}`;
+    await this.connection.run(matchTableSql(matched, table, staging, layout, seen !== null));
+    return { ...(await count(matchCountsSql(matched))), matched };
   }
 
   /** A cheap count (no column is read); remembered until a refresh or a rollback changes it. */

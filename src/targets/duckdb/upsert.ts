@@ -13,6 +13,24 @@ function sameKeySql(staging: string, layout: TableLayout): string {
     .join(' AND ');
 }
 
+/** The content columns of two rows `t` and `s` are equal, the extraction time aside. */
+function sameContentSql(layout: TableLayout): string {
+  const keys = new Set(layout.keys);
+  const content = writtenColumns(layout).filter(
+    (column) => !keys.has(column) && column !== EXTRACTED_AT_COLUMN,
+  );
+  const same = content.map(
+    (column) => `t.${quoteIdent(column)} IS NOT DISTINCT FROM s.${quoteIdent(column)}`,
+  );
+  return same.length > 0 ? same.join(' AND ') : 'true';
+}
+
+function joinedSql(table: string, staging: string, layout: TableLayout, onlySeen: boolean): string {
+  const using = layout.keys.map(quoteIdent).join(', ');
+  const where = onlySeen ? ` WHERE ${SEEN_COLUMN}` : '';
+  return `(${convertedSql(staging, layout, where)}) s JOIN ${quoteIdent(table)} t USING (${using})`;
+}
+
 /**
  * Of the staged rows (`onlySeen`: those marked maybe-seen), how many have a key already in `table`
  * and how many of those have equal content, the extraction time aside: one join, counted before
@@ -24,17 +42,27 @@ export function matchingRowsSql(
   layout: TableLayout,
   onlySeen = false,
 ): string {
-  const keys = new Set(layout.keys);
-  const content = writtenColumns(layout).filter(
-    (column) => !keys.has(column) && column !== EXTRACTED_AT_COLUMN,
-  );
-  const same = content.map(
-    (column) => `t.${quoteIdent(column)} IS NOT DISTINCT FROM s.${quoteIdent(column)}`,
-  );
-  const sameCount = same.length > 0 ? `count(*) FILTER (WHERE ${same.join(' AND ')})` : 'count(*)';
-  const using = layout.keys.map(quoteIdent).join(', ');
-  const where = onlySeen ? ` WHERE ${SEEN_COLUMN}` : '';
-  return `SELECT count(*)::BIGINT, ${sameCount}::BIGINT FROM (${convertedSql(staging, layout, where)}) s JOIN ${quoteIdent(table)} t USING (${using})`;
+  const sameCount = `count(*) FILTER (WHERE ${sameContentSql(layout)})`;
+  return `SELECT count(*)::BIGINT, ${sameCount}::BIGINT FROM ${joinedSql(table, staging, layout, onlySeen)}`;
+}
+
+/**
+ * The rows of `table` a staged row's key matches, by rowid, with whether the content is the same:
+ * the one scan of the table's keys a batch needs; the counts and the delete then read this.
+ */
+export function matchTableSql(
+  match: string,
+  table: string,
+  staging: string,
+  layout: TableLayout,
+  onlySeen: boolean,
+): string {
+  const joined = joinedSql(table, staging, layout, onlySeen);
+  return `CREATE OR REPLACE TEMP TABLE ${quoteIdent(match)} AS SELECT t.rowid AS row_id, (${sameContentSql(layout)}) AS same FROM ${joined}`;
+}
+
+export function matchCountsSql(match: string): string {
+  return `SELECT count(*)::BIGINT, count(*) FILTER (WHERE same)::BIGINT FROM temp.main.${quoteIdent(match)}`;
 }
 
 /** One set-based upsert of the staged batch through the key index (tables of earlier releases). */
@@ -66,6 +94,8 @@ export interface KeyedWrite {
   readonly indexed: boolean;
   /** Per row, whether its key may already be in the table; null: every row may. */
   readonly seen: readonly boolean[] | null;
+  /** A match table (matchTableSql) of this table and batch, when one was made. */
+  readonly matched?: string | null;
 }
 
 /**
@@ -75,13 +105,19 @@ export interface KeyedWrite {
  * connection never wrote to a table it saw empty (`seen` all false).
  */
 export function writeSql(table: string, staging: string, layout: TableLayout, write: KeyedWrite): string[] {
-  const { indexed, seen } = write;
+  const { indexed, seen, matched } = write;
   const columns = writtenColumns(layout).map(quoteIdent).join(', ');
   const insertWhere = (where: string) =>
     `INSERT INTO ${quoteIdent(table)} (${columns}) ${convertedSql(staging, layout, where)}`;
   const anySeen = seen === null || seen.includes(true);
   if (!indexed) {
     const insert = insertWhere('');
+    // A rowid delete reads no column: the scan for the keys was the match table's.
+    if (matched)
+      return [
+        `DELETE FROM ${quoteIdent(table)} WHERE rowid IN (SELECT row_id FROM temp.main.${quoteIdent(matched)})`,
+        insert,
+      ];
     return anySeen ? [deleteStagedKeysSql(table, staging, layout, seen !== null), insert] : [insert];
   }
   if (seen === null) return [upsertSql(table, staging, layout)];
