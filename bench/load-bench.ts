@@ -14,12 +14,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Simulator, startSimulator } from '../src/simulator/index.js';
-import { STREAM_NAMES } from '../src/tap/streams/index.js';
 import type { TargetKind } from '../src/targets/target.js';
 import { type ChildRun, runChild } from './child-process.js';
 import { duckdbFloor, sqliteFloor } from './load-floors.js';
 import { writeNdjson } from './ndjson-records.js';
-import { countRows, writeConfigAndCatalog } from './sync-setup.js';
+import { BENCH_STREAMS, countRows, writeConfigAndCatalog } from './sync-setup.js';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -60,7 +59,7 @@ async function benchTarget(
 ): Promise<Figures> {
   const database = join(dir, `sync.${kind}`);
   const args = ['sync', '--config', config, '--target', kind, '--database', database, '--quiet'];
-  const all = [...args, '--streams', STREAM_NAMES.join(',')];
+  const all = [...args, '--streams', BENCH_STREAMS.join(',')];
   const sync = await runChild(cli, all);
   ensureOk(`devin-tap sync --target ${kind}`, sync);
   const loaded = await countRows(kind, database);

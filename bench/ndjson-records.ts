@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Simulator } from '../src/simulator/index.js';
 import { streamSchema } from '../src/tap/catalog.js';
 import { isJsonObject, type JsonObject } from '../src/tap/json.js';
-import { STREAM_NAMES } from '../src/tap/streams/index.js';
+import { BENCH_STREAMS } from './sync-setup.js';
 
 export interface NdjsonFiles {
   /** Stream name to NDJSON file path. */
@@ -56,7 +56,7 @@ function* recordsOf(sim: Simulator, stream: string): Generator<JsonObject> {
 /** Writes `<dir>/<stream>.ndjson` for all six streams. */
 export async function writeNdjson(sim: Simulator, dir: string): Promise<NdjsonFiles> {
   const result: NdjsonFiles = { files: new Map(), counts: new Map(), records: 0, bytes: 0 };
-  for (const stream of STREAM_NAMES) {
+  for (const stream of BENCH_STREAMS) {
     const path = join(dir, `${stream}.ndjson`);
     const out = createWriteStream(path);
     let count = 0;

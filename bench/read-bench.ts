@@ -17,6 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSimulator } from '../src/simulator/index.js';
 import { type ChildRun, runChild } from './child-process.js';
+import { BENCH_STREAMS } from './sync-setup.js';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -34,15 +35,6 @@ const floorReader = resolve('dist/bench/floor-reader.js');
 const httpLoop = resolve('dist/bench/http-loop.js');
 const dir = mkdtempSync(join(tmpdir(), 'devin-tap-bench-'));
 
-/** The streams the floor reads (bench/floor-reader.ts): the tap reads the same pages. */
-const BENCH_STREAMS = [
-  'sessions',
-  'sessions_insights',
-  'session_messages',
-  'playbooks',
-  'secrets',
-  'knowledge_notes',
-];
 const catalog = join(dir, 'catalog.json');
 writeFileSync(
   catalog,
