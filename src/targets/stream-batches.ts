@@ -1,7 +1,8 @@
 import type { RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { StreamState, TapState } from '../tap/state/state.js';
-import { type BatchLimits, RowBuffer, recordBytes, type TakenRows } from './row-buffer.js';
+import { LineBuffer, type TakenLines } from './line-buffer.js';
+import type { BatchLimits } from './row-buffer.js';
 import { ScopeQueue } from './scope-queue.js';
 import type { Target } from './target.js';
 
@@ -17,7 +18,7 @@ export interface StreamWriteStats {
 
 interface StreamProgress {
   stats: StreamWriteStats;
-  buffer: RowBuffer;
+  buffer: LineBuffer;
   /** Latest state whose rows are still (partly) buffered: it goes with them when they are written. */
   bufferedState: StreamState | null;
   refreshing: boolean;
@@ -55,7 +56,7 @@ export class StreamBatches {
       const stats: StreamWriteStats = { records: 0, inserted: 0, updated: 0, error: null };
       progress = {
         stats,
-        buffer: new RowBuffer(this.limits),
+        buffer: new LineBuffer(this.limits),
         bufferedState: null,
         refreshing: false,
         heldState: null,
@@ -66,14 +67,18 @@ export class StreamBatches {
     return progress;
   }
 
+  /** The stream's primary key (from its schema): a batch then writes only the last row of a key. */
+  keys(stream: string, keys: readonly string[]): void {
+    this.progressOf(stream).buffer.setKeys(keys);
+  }
+
   /** Buffers a record; true when the stream's buffer or the bytes of all buffers reached their limit. */
   push(stream: string, data: JsonObject, emittedAt: number): boolean {
     const progress = this.progressOf(stream);
     progress.stats.records += 1;
     progress.scopes.open?.kept.push(data);
-    const bytes = recordBytes(data);
-    this.bufferedBytes += bytes;
-    return progress.buffer.push(data, emittedAt, bytes) || this.overBudget;
+    this.bufferedBytes += progress.buffer.push(data, emittedAt);
+    return progress.buffer.full || this.overBudget;
   }
 
   /** The records that follow replace the stream's rows inside `scope` (not under full refresh). */
@@ -173,14 +178,11 @@ export class StreamBatches {
     await running;
   }
 
-  private write(stream: string, progress: StreamProgress, taken: TakenRows): void {
+  private write(stream: string, progress: StreamProgress, taken: TakenLines): void {
     this.bufferedBytes -= taken.bytes;
     this.chain(async () => {
-      const writing = this.target.write(stream, taken.rows, taken.extractedAt);
-      // A target on another thread has its copy now: the rows need not live until it is done.
-      taken.rows = [];
-      taken.extractedAt = [];
-      const written = await writing;
+      // A target on another thread takes the batch's buffers: nothing of it stays here.
+      const written = await this.target.write(stream, taken.rows);
       progress.stats.inserted += written.inserted;
       progress.stats.updated += written.updated;
       if (written.unchanged) progress.stats.unchanged = (progress.stats.unchanged ?? 0) + written.unchanged;

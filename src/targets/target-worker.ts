@@ -6,6 +6,7 @@ import type { Coverage, RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import { openTarget } from './open-target.js';
+import type { WriteRows } from './row-batch.js';
 import type { RunRecord } from './runs-table.js';
 import type { RejectedRecord, StreamSchema, Target } from './target.js';
 import type {
@@ -28,7 +29,7 @@ function run(target: Target, call: TargetCall): Promise<unknown> {
     case 'migrate':
       return target.migrate(a[0] as StreamSchema[]);
     case 'write':
-      return target.write(a[0] as string, a[1] as JsonObject[], a[2] as number[] | undefined);
+      return target.write(a[0] as string, a[1] as WriteRows, a[2] as number[] | undefined);
     case 'checkpoint':
       return target.checkpoint(a[0] as TapState);
     case 'clearScope':

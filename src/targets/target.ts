@@ -1,6 +1,7 @@
 import type { Coverage, RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
+import type { WriteRows } from './row-batch.js';
 import type { RunRecord } from './runs-table.js';
 
 export interface StreamSchema {
@@ -57,9 +58,9 @@ export interface Target {
   migrate(streams: readonly StreamSchema[]): Promise<MigratedColumns[]>;
   /**
    * Upserts on the primary key (appends when the stream has no keys); within one call the last row
-   * of a key wins. `extractedAt` (epoch ms per row) defaults to now.
+   * of a key wins. `extractedAt` (epoch ms per row) defaults to now; encoded rows carry their own.
    */
-  write(stream: string, rows: readonly JsonObject[], extractedAt?: readonly number[]): Promise<WriteStats>;
+  write(stream: string, rows: WriteRows, extractedAt?: readonly number[]): Promise<WriteStats>;
   /**
    * Deletes, in the open transaction, the stream's rows inside `scope` that none of `kept` (the
    * records a re-read sent for it) has the key of: the re-read replaces the scope's rows. A stream

@@ -8,7 +8,7 @@ export interface WorkerOptions {
   memoryLimit?: string;
 }
 
-/** The Target methods the worker runs, by name (their arguments travel as a structured clone). */
+/** The Target methods the worker runs, by name (arguments are cloned; an encoded batch's buffers move). */
 export type TargetCall =
   | { method: 'prepare'; args: unknown[] }
   | { method: 'migrate'; args: unknown[] }

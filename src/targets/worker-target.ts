@@ -4,6 +4,7 @@ import type { Coverage, RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import type { OpenTargetOptions } from './open-target.js';
+import { isEncoded, transferables, type WriteRows } from './row-batch.js';
 import type { RunRecord } from './runs-table.js';
 import type {
   MigratedColumns,
@@ -40,10 +41,11 @@ function rebuilt(failure: WorkerFailure): Error {
 }
 
 /**
- * A Target whose database lives on a worker thread: every call is posted to the thread (rows as a
- * structured clone) and runs there in the order it was made, so a checkpoint still commits exactly
- * the rows written before it. The calling thread only pays for the copy; shaping rows, the
- * appender or prepared statements, upserts and commits run beside it, while the reader goes on.
+ * A Target whose database lives on a worker thread: every call is posted to the thread and runs
+ * there in the order it was made, so a checkpoint still commits exactly the rows written before it.
+ * Encoded rows (see EncodedRows) move to the thread without a copy; other arguments are cloned.
+ * Parsing and shaping rows, the appender or prepared statements, upserts and commits run beside the
+ * calling thread, while the reader goes on.
  */
 export class WorkerTarget implements Target {
   private readonly pending = new Map<number, Pending>();
@@ -94,8 +96,10 @@ export class WorkerTarget implements Target {
     return this.call({ method: 'migrate', args: [streams] }) as Promise<MigratedColumns[]>;
   }
 
-  write(stream: string, rows: readonly JsonObject[], extractedAt?: readonly number[]): Promise<WriteStats> {
-    return this.call({ method: 'write', args: [stream, rows, extractedAt] }) as Promise<WriteStats>;
+  /** Encoded rows are transferred (the caller's copy is unusable afterwards); objects are cloned. */
+  write(stream: string, rows: WriteRows, extractedAt?: readonly number[]): Promise<WriteStats> {
+    const transfer = isEncoded(rows) ? transferables(rows) : [];
+    return this.call({ method: 'write', args: [stream, rows, extractedAt] }, transfer) as Promise<WriteStats>;
   }
 
   clearScope(stream: string, scope: RereadScope, kept: readonly JsonObject[]): Promise<void> {
@@ -154,13 +158,13 @@ export class WorkerTarget implements Target {
     }
   }
 
-  private call(call: TargetCall): Promise<unknown> {
+  private call(call: TargetCall, transfer: readonly ArrayBuffer[] = []): Promise<unknown> {
     if (this.stopped) return Promise.reject(this.stopped);
     const id = this.nextId++;
     const request: CallRequest = { id, call };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage(request);
+      this.worker.postMessage(request, [...transfer]);
     });
   }
 

@@ -15,7 +15,8 @@ import {
   objectsTableSql,
   rejectedTableSql,
 } from '../owned-objects.js';
-import { type ShapedRow, shapeBatch } from '../rows.js';
+import type { WriteRows } from '../row-batch.js';
+import { type ShapedRow, shapeChunks } from '../rows.js';
 import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from '../runs-table.js';
 import { scopeDeleteSql } from '../scope-delete.js';
 import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from '../sql.js';
@@ -99,29 +100,34 @@ export class SqliteTarget implements Target {
     });
   }
 
-  async write(
-    stream: string,
-    rows: readonly JsonObject[],
-    extractedAt?: readonly number[],
-  ): Promise<WriteStats> {
+  async write(stream: string, rows: WriteRows, extractedAt?: readonly number[]): Promise<WriteStats> {
     return this.guard(() => {
       const layout = this.layoutOf(stream);
       const now = this.now();
-      const { rows: shaped, rejected } = shapeBatch(layout, rows, extractedAt, now);
       const table = this.refreshing.has(stream) ? refreshTable(stream) : stream;
+      const statements = this.statementsOf(table, layout);
+      const live = this.statementsOf(stream, layout);
       this.begin();
-      this.insertRejected(
-        rejected.map(({ record, reason }) => ({ stream, reason, record, rejectedAt: now })),
-      );
-      // A full refresh is compared with the live rows it replaces.
-      const seen = table === stream ? this.seen(table, layout, shaped) : null;
-      const stats = this.insert(
-        this.statementsOf(table, layout),
-        this.statementsOf(stream, layout),
-        shaped,
-        seen,
-      );
-      return rejected.length === 0 ? stats : { ...stats, rejected: rejected.length };
+      const total: Required<WriteStats> = { inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
+      // Row by row (in chunks): the batch is never held shaped, nor as objects, all at once.
+      shapeChunks(layout, rows, extractedAt, now, ({ rows: shaped, rejected }) => {
+        this.insertRejected(
+          rejected.map(({ record, reason }) => ({ stream, reason, record, rejectedAt: now })),
+        );
+        total.rejected += rejected.length;
+        // A full refresh is compared with the live rows it replaces.
+        const seen = table === stream ? this.seen(table, layout, shaped) : null;
+        const stats = this.insert(statements, live, shaped, seen);
+        total.inserted += stats.inserted;
+        total.updated += stats.updated;
+        total.unchanged += stats.unchanged ?? 0;
+      });
+      return {
+        inserted: total.inserted,
+        updated: total.updated,
+        ...(total.unchanged > 0 ? { unchanged: total.unchanged } : {}),
+        ...(total.rejected > 0 ? { rejected: total.rejected } : {}),
+      };
     });
   }
 
