@@ -1,34 +1,43 @@
 import type { JsonObject } from '../tap/json.js';
+import { CHUNK_BYTES, type ChunkPool } from './chunk-pool.js';
 import { type EncodedRows, keyIdentity } from './row-batch.js';
 import type { BatchLimits } from './row-buffer.js';
-
-const FIRST_CAPACITY = 64 * 1024;
 
 export interface TakenLines {
   rows: EncodedRows;
   bytes: number;
 }
 
+interface Chunk {
+  buffer: Buffer;
+  used: number;
+  rows: number;
+}
+
 /**
- * Rows of one stream waiting for a write, kept as JSON text in one buffer (see EncodedRows), bounded
- * in rows and bytes. A record becomes text when it arrives, so the object dies young and the batch
- * costs its bytes, outside the JavaScript heap. `mark()` records that a state covers every row so
- * far: `takeCovered()` takes those rows out, `dropUncovered()` forgets the rest. Rows with the key
- * of a later row are marked superseded (the set of keys lives as long as the batch).
+ * Rows of one stream waiting for a write, kept as JSON text in pooled chunks (see EncodedRows),
+ * bounded in rows and bytes. A record becomes text when it arrives, so the object dies young and
+ * the batch costs its bytes, outside the JavaScript heap. `mark()` records that a state covers every
+ * row so far: `takeCovered()` takes those rows out, `dropUncovered()` forgets the rest. A row with
+ * the key of a later row is marked superseded (the keys are kept as long as their rows are here).
  */
 export class LineBuffer {
-  private text = Buffer.from(new ArrayBuffer(FIRST_CAPACITY));
+  private chunks: Chunk[] = [];
   private used = 0;
+  /** Per row: where its text ends in its chunk. */
   private ends: number[] = [];
   private extractedAt: number[] = [];
+  private keys: readonly string[] = [];
   /** Row index of each key in the buffer (keyed streams only). */
   private byKey: Map<string, number> | null = null;
   /** Pairs of row indexes: the earlier row has the key of the later one. */
   private superseded: [number, number][] = [];
-  private keys: readonly string[] = [];
   private covered = 0;
 
-  constructor(private readonly limits: BatchLimits) {}
+  constructor(
+    private readonly limits: BatchLimits,
+    private readonly pool: ChunkPool,
+  ) {}
 
   /** The stream's primary key; rows with the key of a later row are then marked superseded. */
   setKeys(keys: readonly string[]): void {
@@ -42,11 +51,13 @@ export class LineBuffer {
   /** Adds a row; returns its size in bytes. */
   push(row: JsonObject, extractedAt: number): number {
     const json = JSON.stringify(row);
-    this.reserve(json);
-    const bytes = this.text.write(json, this.used);
+    const chunk = this.room(json);
+    const bytes = chunk.buffer.write(json, chunk.used);
+    chunk.used += bytes;
+    chunk.rows += 1;
     this.used += bytes;
     const index = this.ends.length;
-    this.ends.push(this.used);
+    this.ends.push(chunk.used);
     this.extractedAt.push(extractedAt);
     if (this.byKey !== null) {
       const identity = keyIdentity(this.keys, row);
@@ -76,9 +87,11 @@ export class LineBuffer {
 
   /** Forgets the rows after the last `mark()`; returns their bytes. */
   dropUncovered(): number {
-    const end = this.endOf(this.covered);
-    const dropped = this.used - end;
-    this.used = end;
+    const before = this.used;
+    const { taken, rest } = this.divide(this.covered);
+    for (const chunk of rest) this.pool.give(chunk.buffer.buffer as ArrayBuffer);
+    this.chunks = taken;
+    this.used = taken.reduce((sum, chunk) => sum + chunk.used, 0);
     this.ends.length = this.covered;
     this.extractedAt.length = this.covered;
     // A row is superseded only by a row that stays. (A failed stream takes no more rows: the keys
@@ -87,7 +100,7 @@ export class LineBuffer {
     if (this.byKey !== null) {
       for (const [identity, index] of this.byKey) if (index >= this.covered) this.byKey.delete(identity);
     }
-    return dropped;
+    return before - this.used;
   }
 
   get size(): number {
@@ -106,56 +119,78 @@ export class LineBuffer {
     return this.ends.length >= this.limits.rows || this.used >= this.limits.bytes;
   }
 
-  private endOf(rows: number): number {
-    return rows === 0 ? 0 : (this.ends[rows - 1] ?? 0);
+  /** The chunk `json` goes in: the last one when it has room, else a new one. */
+  private room(json: string): Chunk {
+    const last = this.chunks.at(-1);
+    if (last) {
+      const room = last.buffer.length - last.used;
+      if (room >= json.length * 3 || room >= Buffer.byteLength(json)) return last;
+    }
+    const bytes = Buffer.byteLength(json);
+    // A row larger than a chunk gets a buffer of its own size.
+    const buffer = bytes > CHUNK_BYTES ? Buffer.from(new ArrayBuffer(bytes)) : this.pool.take();
+    const chunk = { buffer, used: 0, rows: 0 };
+    this.chunks.push(chunk);
+    return chunk;
   }
 
-  /** Room for `json` after the used bytes: the buffer grows by doubling (copying what it holds). */
-  private reserve(json: string): void {
-    const room = this.text.length - this.used;
-    if (room >= json.length * 3) return;
-    const needed = this.used + Buffer.byteLength(json);
-    if (needed <= this.text.length) return;
-    const grown = Buffer.from(new ArrayBuffer(Math.max(needed, this.text.length * 2)));
-    this.text.copy(grown, 0, 0, this.used);
-    this.text = grown;
+  /**
+   * The chunks holding the first `count` rows and those holding the rest. A chunk holding rows of
+   * both is cut: the rows after the first `count` are copied into a new chunk.
+   */
+  private divide(count: number): { taken: Chunk[]; rest: Chunk[] } {
+    let rows = 0;
+    for (const [index, chunk] of this.chunks.entries()) {
+      if (rows + chunk.rows <= count) {
+        rows += chunk.rows;
+        continue;
+      }
+      const taken = this.chunks.slice(0, index);
+      const rest = this.chunks.slice(index);
+      const inTaken = count - rows;
+      if (inTaken > 0) {
+        const cut = this.ends[count - 1] ?? 0;
+        const tail = { buffer: this.pool.take(), used: chunk.used - cut, rows: chunk.rows - inTaken };
+        chunk.buffer.copy(tail.buffer, 0, cut, chunk.used);
+        for (let row = count; row < count + tail.rows; row += 1) this.ends[row] = (this.ends[row] ?? 0) - cut;
+        taken.push({ buffer: chunk.buffer, used: cut, rows: inTaken });
+        rest[0] = tail;
+      }
+      return { taken, rest };
+    }
+    return { taken: this.chunks, rest: [] };
   }
 
-  /** Takes the first `count` rows out as a batch of their own; the rest start a new buffer. */
+  /** Takes the first `count` rows out as a batch of their own. */
   private split(count: number): TakenLines {
-    const end = this.endOf(count);
-    const restBytes = this.used - end;
-    const rest = Buffer.from(new ArrayBuffer(Math.max(FIRST_CAPACITY, restBytes * 2)));
-    this.text.copy(rest, 0, end, this.used);
-    // Within the batch taken, a row is skipped only for a later row of the same batch.
+    const { taken, rest } = this.divide(count);
     const superseded = this.superseded.filter(([, later]) => later < count);
     let marks: Uint8Array | null = null;
     if (superseded.length > 0) {
       marks = new Uint8Array(count);
       for (const [earlier] of superseded) marks[earlier] = 1;
     }
+    const bytes = taken.reduce((sum, chunk) => sum + chunk.used, 0);
     const rows: EncodedRows = {
-      text: new Uint8Array(this.text.buffer, 0, end),
+      chunks: taken.map((chunk) => new Uint8Array(chunk.buffer.buffer, 0, chunk.used)),
+      chunkRows: Uint32Array.from(taken, (chunk) => chunk.rows),
       ends: Uint32Array.from(this.ends.slice(0, count)),
       extractedAt: Float64Array.from(this.extractedAt.slice(0, count)),
       superseded: marks,
     };
-    this.text = rest;
-    this.used = restBytes;
-    this.ends = this.ends.slice(count).map((value) => value - end);
+    this.chunks = rest;
+    this.used -= bytes;
+    this.ends = this.ends.slice(count);
     this.extractedAt = this.extractedAt.slice(count);
     this.superseded = this.superseded
       .filter(([earlier]) => earlier >= count)
       .map(([earlier, later]) => [earlier - count, later - count]);
-    if (this.byKey !== null) this.rekey(count);
+    if (this.byKey !== null) {
+      const byKey = new Map<string, number>();
+      for (const [identity, index] of this.byKey) if (index >= count) byKey.set(identity, index - count);
+      this.byKey = byKey;
+    }
     this.covered = 0;
-    return { rows, bytes: end };
-  }
-
-  /** After the first `count` rows left: the keys of the rows that stay, at their new indexes. */
-  private rekey(count: number): void {
-    const byKey = new Map<string, number>();
-    for (const [identity, index] of this.byKey ?? []) if (index >= count) byKey.set(identity, index - count);
-    this.byKey = byKey;
+    return { rows, bytes };
   }
 }

@@ -1,14 +1,17 @@
 import type { JsonObject, JsonValue } from '../tap/json.js';
 
 /**
- * A batch of rows as JSON text, one row after another in one buffer: what `sync` hands the writer
- * thread. Its buffers are transferred, not cloned (no copy in both heaps), and the writer parses
- * one row at a time, so a batch never lives as objects on either thread.
+ * A batch of rows as JSON text, one row after another in a few fixed-size chunks: what `sync`
+ * hands the writer thread. The chunks are transferred, not cloned (no copy in both heaps), and come
+ * back with the answer to be filled again; the writer parses one row at a time, so a batch never
+ * lives as objects on either thread.
  */
 export interface EncodedRows {
-  /** UTF-8 JSON text of every row, back to back. */
-  readonly text: Uint8Array;
-  /** Where each row's text ends in `text` (it starts where the previous one ends). */
+  /** UTF-8 JSON text of the rows, back to back; a row never spans two chunks. */
+  readonly chunks: Uint8Array[];
+  /** Rows in each chunk. */
+  readonly chunkRows: Uint32Array;
+  /** Where each row's text ends in its chunk (it starts where the previous one of the chunk ends). */
   readonly ends: Uint32Array;
   /** Epoch milliseconds per row. */
   readonly extractedAt: Float64Array;
@@ -30,47 +33,53 @@ export function rowCount(rows: WriteRows): number {
   return isEncoded(rows) ? rows.ends.length : rows.length;
 }
 
-function textOf(encoded: EncodedRows): Buffer {
-  const { text } = encoded;
-  return Buffer.from(text.buffer, text.byteOffset, text.byteLength);
-}
-
-/** Reads the rows of an encoded batch one at a time, in order. */
-export class EncodedReader {
-  private readonly text: Buffer;
-
-  constructor(readonly encoded: EncodedRows) {
-    this.text = textOf(encoded);
-  }
-
-  get length(): number {
-    return this.encoded.ends.length;
-  }
-
-  row(index: number): JsonObject {
-    const start = index === 0 ? 0 : (this.encoded.ends[index - 1] ?? 0);
-    return JSON.parse(this.text.toString('utf8', start, this.encoded.ends[index])) as JsonObject;
-  }
-
-  superseded(index: number): boolean {
-    return this.encoded.superseded?.[index] === 1;
+/** Calls `each` with every row of an encoded batch, parsed, in order. */
+export function forEachEncoded(
+  encoded: EncodedRows,
+  each: (record: JsonObject, index: number, superseded: boolean) => void,
+): void {
+  let index = 0;
+  for (const [chunkIndex, chunk] of encoded.chunks.entries()) {
+    const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const last = index + (encoded.chunkRows[chunkIndex] ?? 0);
+    let start = 0;
+    for (; index < last; index += 1) {
+      const end = encoded.ends[index] ?? 0;
+      const record = JSON.parse(text.toString('utf8', start, end)) as JsonObject;
+      each(record, index, encoded.superseded?.[index] === 1);
+      start = end;
+    }
   }
 }
 
 /** Every row as an object (for a caller that needs the whole batch at once). */
 export function decodeRows(rows: WriteRows): { rows: JsonObject[]; extractedAt: number[] | undefined } {
   if (!isEncoded(rows)) return { rows: [...rows], extractedAt: undefined };
-  const reader = new EncodedReader(rows);
   const decoded: JsonObject[] = [];
-  for (let index = 0; index < reader.length; index += 1) decoded.push(reader.row(index));
+  forEachEncoded(rows, (record) => decoded.push(record));
   return { rows: decoded, extractedAt: [...rows.extractedAt] };
 }
 
 /** The buffers to transfer with an encoded batch (it is unusable on the sending side afterwards). */
 export function transferables(encoded: EncodedRows): ArrayBuffer[] {
-  const buffers = [encoded.text.buffer, encoded.ends.buffer, encoded.extractedAt.buffer];
+  const buffers = [encoded.ends.buffer, encoded.chunkRows.buffer, encoded.extractedAt.buffer];
+  for (const chunk of encoded.chunks) buffers.push(chunk.buffer);
   if (encoded.superseded) buffers.push(encoded.superseded.buffer);
   return [...new Set(buffers)].filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
+}
+
+/** The chunks' buffers, handed back once a batch is written (to be filled again). */
+export function chunkBuffers(encoded: EncodedRows): ArrayBuffer[] {
+  return encoded.chunks
+    .map((chunk) => chunk.buffer)
+    .filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer && buffer.byteLength > 0);
+}
+
+/** Puts chunk buffers that came back from another thread in place of the batch's transferred ones. */
+export function restoreChunks(encoded: EncodedRows, buffers: readonly ArrayBuffer[]): void {
+  for (const [index, buffer] of buffers.entries()) {
+    if (index < encoded.chunks.length) encoded.chunks[index] = new Uint8Array(buffer);
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from '../tap/json.js';
 import type { ColumnKind } from './column-types.js';
-import { decodeRows, EncodedReader, isEncoded, type WriteRows } from './row-batch.js';
+import { decodeRows, forEachEncoded, isEncoded, type WriteRows } from './row-batch.js';
 import type { TableLayout } from './table-layout.js';
 
 /** A value ready for a column: JSON columns hold JSON text, timestamps epoch seconds. */
@@ -153,19 +153,17 @@ export function shapeChunks(
     }
     return;
   }
-  const reader = new EncodedReader(batch);
   const indexes = keyIndexes(layout);
   let chunk: ShapedBatch = { rows: [], rejected: [] };
-  for (let index = 0; index < reader.length; index += 1) {
-    const record = reader.row(index);
+  forEachEncoded(batch, (record, index, superseded) => {
     const row = shapeRow(layout, record, batch.extractedAt[index] ?? now);
     const problem = indexes.length === 0 ? null : keyProblem(layout, indexes, row);
     if (problem !== null) chunk.rejected.push({ record, reason: problem });
-    else if (!reader.superseded(index)) chunk.rows.push(row);
+    else if (!superseded) chunk.rows.push(row);
     if (chunk.rows.length >= CHUNK_ROWS) {
       onChunk(chunk);
       chunk = { rows: [], rejected: [] };
     }
-  }
+  });
   if (chunk.rows.length > 0 || chunk.rejected.length > 0) onChunk(chunk);
 }

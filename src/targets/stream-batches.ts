@@ -1,6 +1,7 @@
 import type { RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { StreamState, TapState } from '../tap/state/state.js';
+import { ChunkPool } from './chunk-pool.js';
 import { LineBuffer, type TakenLines } from './line-buffer.js';
 import type { BatchLimits } from './row-buffer.js';
 import { ScopeQueue } from './scope-queue.js';
@@ -44,6 +45,8 @@ export class StreamBatches {
   private inFlight: Promise<void> = Promise.resolve();
   /** Chained target calls not finished yet. */
   private running = 0;
+  /** The chunks rows are buffered in, used again once written. */
+  private readonly pool = new ChunkPool();
 
   constructor(
     private readonly target: Target,
@@ -56,7 +59,7 @@ export class StreamBatches {
       const stats: StreamWriteStats = { records: 0, inserted: 0, updated: 0, error: null };
       progress = {
         stats,
-        buffer: new LineBuffer(this.limits),
+        buffer: new LineBuffer(this.limits, this.pool),
         bufferedState: null,
         refreshing: false,
         heldState: null,
@@ -181,8 +184,9 @@ export class StreamBatches {
   private write(stream: string, progress: StreamProgress, taken: TakenLines): void {
     this.bufferedBytes -= taken.bytes;
     this.chain(async () => {
-      // A target on another thread takes the batch's buffers: nothing of it stays here.
+      // A target on another thread takes the batch's buffers (and gives its chunks back).
       const written = await this.target.write(stream, taken.rows);
+      this.pool.giveBatch(taken.rows);
       progress.stats.inserted += written.inserted;
       progress.stats.updated += written.updated;
       if (written.unchanged) progress.stats.unchanged = (progress.stats.unchanged ?? 0) + written.unchanged;

@@ -4,7 +4,7 @@ import type { Coverage, RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import type { OpenTargetOptions } from './open-target.js';
-import { isEncoded, transferables, type WriteRows } from './row-batch.js';
+import { isEncoded, restoreChunks, transferables, type WriteRows } from './row-batch.js';
 import type { RunRecord } from './runs-table.js';
 import type {
   MigratedColumns,
@@ -96,10 +96,17 @@ export class WorkerTarget implements Target {
     return this.call({ method: 'migrate', args: [streams] }) as Promise<MigratedColumns[]>;
   }
 
-  /** Encoded rows are transferred (the caller's copy is unusable afterwards); objects are cloned. */
-  write(stream: string, rows: WriteRows, extractedAt?: readonly number[]): Promise<WriteStats> {
-    const transfer = isEncoded(rows) ? transferables(rows) : [];
-    return this.call({ method: 'write', args: [stream, rows, extractedAt] }, transfer) as Promise<WriteStats>;
+  /**
+   * Encoded rows are transferred, and their chunks come back with the answer (in the batch's place);
+   * objects are cloned.
+   */
+  async write(stream: string, rows: WriteRows, extractedAt?: readonly number[]): Promise<WriteStats> {
+    if (!isEncoded(rows))
+      return this.call({ method: 'write', args: [stream, rows, extractedAt] }) as Promise<WriteStats>;
+    const written = await this.call({ method: 'write', args: [stream, rows] }, transferables(rows));
+    const { stats, chunks } = written as { stats: WriteStats; chunks: ArrayBuffer[] };
+    restoreChunks(rows, chunks);
+    return stats;
   }
 
   clearScope(stream: string, scope: RereadScope, kept: readonly JsonObject[]): Promise<void> {
