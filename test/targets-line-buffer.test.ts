@@ -7,7 +7,7 @@ import { CHUNK_BYTES, ChunkPool } from '../src/targets/chunk-pool.js';
 import { writeEvents } from '../src/targets/event-writer.js';
 import { LineBuffer } from '../src/targets/line-buffer.js';
 import { openTarget } from '../src/targets/open-target.js';
-import { decodeRows, type EncodedRows } from '../src/targets/row-batch.js';
+import { decodeRows, type EncodedRows, isEncoded } from '../src/targets/row-batch.js';
 import { type ShapedBatch, shapeBatch, shapeChunks } from '../src/targets/rows.js';
 import { tableLayout } from '../src/targets/table-layout.js';
 import type { Target, TargetKind } from '../src/targets/target.js';
@@ -181,9 +181,17 @@ async function checkWritten(kind: TargetKind, target: Target): Promise<void> {
   ]);
 }
 
-describe.each(KINDS)('%s: encoded batches', (kind) => {
-  it('are written in this thread as they were read', async () => {
-    await checkWritten(kind, await openTarget(kind, dbPath(dir, kind)));
+describe.each(KINDS)('%s: batches of the event writer', (kind) => {
+  it('are written in this thread as they were read (encoded for SQLite, objects for DuckDB)', async () => {
+    const target = await openTarget(kind, dbPath(dir, kind));
+    const formats: boolean[] = [];
+    const spy: Target = Object.create(target);
+    spy.write = (stream, rows, extractedAt) => {
+      formats.push(isEncoded(rows));
+      return target.write(stream, rows, extractedAt);
+    };
+    await checkWritten(kind, spy);
+    expect(new Set(formats)).toEqual(new Set([kind === 'sqlite']));
   });
 
   it('cross to the writer thread and their chunks come back', async () => {

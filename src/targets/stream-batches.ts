@@ -1,8 +1,10 @@
 import type { RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { StreamState, TapState } from '../tap/state/state.js';
+import { type BatchBuffer, ObjectBuffer, type TakenBatch } from './batch-buffer.js';
 import { ChunkPool } from './chunk-pool.js';
-import { LineBuffer, type TakenLines } from './line-buffer.js';
+import { LineBuffer } from './line-buffer.js';
+import { isEncoded } from './row-batch.js';
 import type { BatchLimits } from './row-buffer.js';
 import { ScopeQueue } from './scope-queue.js';
 import type { Target } from './target.js';
@@ -19,7 +21,7 @@ export interface StreamWriteStats {
 
 interface StreamProgress {
   stats: StreamWriteStats;
-  buffer: LineBuffer;
+  buffer: BatchBuffer;
   /** Latest state whose rows are still (partly) buffered: it goes with them when they are written. */
   bufferedState: StreamState | null;
   refreshing: boolean;
@@ -59,7 +61,9 @@ export class StreamBatches {
       const stats: StreamWriteStats = { records: 0, inserted: 0, updated: 0, error: null };
       progress = {
         stats,
-        buffer: new LineBuffer(this.limits, this.pool),
+        buffer: this.target.takesEncodedRows
+          ? new LineBuffer(this.limits, this.pool)
+          : new ObjectBuffer(this.limits),
         bufferedState: null,
         refreshing: false,
         heldState: null,
@@ -181,12 +185,17 @@ export class StreamBatches {
     await running;
   }
 
-  private write(stream: string, progress: StreamProgress, taken: TakenLines): void {
+  private write(stream: string, progress: StreamProgress, taken: TakenBatch): void {
     this.bufferedBytes -= taken.bytes;
     this.chain(async () => {
-      // A target on another thread takes the batch's buffers (and gives its chunks back).
-      const written = await this.target.write(stream, taken.rows);
-      this.pool.giveBatch(taken.rows);
+      const encoded = isEncoded(taken.rows) ? taken.rows : null;
+      const writing = this.target.write(stream, taken.rows, taken.extractedAt);
+      // A target on another thread has a copy of the objects, or the encoded rows' buffers (their
+      // chunks come back with the answer): the rows need not live here until it is done.
+      taken.rows = [];
+      taken.extractedAt = [];
+      const written = await writing;
+      if (encoded) this.pool.giveBatch(encoded);
       progress.stats.inserted += written.inserted;
       progress.stats.updated += written.updated;
       if (written.unchanged) progress.stats.unchanged = (progress.stats.unchanged ?? 0) + written.unchanged;

@@ -95,7 +95,8 @@ async function main(): Promise<void> {
     port.close();
     return;
   }
-  post({ kind: 'opened', targetKind: target.kind, path: target.path });
+  const takesEncodedRows = target.takesEncodedRows === true;
+  post({ kind: 'opened', targetKind: target.kind, path: target.path, takesEncodedRows });
   let queue: Promise<void> = Promise.resolve();
   port.on('message', (request: CallRequest) => {
     queue = queue.then(async () => {

@@ -48,6 +48,11 @@ export interface MigratedColumns {
 export interface Target {
   readonly kind: TargetKind;
   readonly path: string;
+  /**
+   * Whether `write` is best given encoded rows (see EncodedRows): a target that goes through them
+   * row by row. Others are given objects (they would parse every row of the batch first).
+   */
+  readonly takesEncodedRows?: boolean;
   /** Creates missing tables and adds missing columns. Nothing is ever dropped or retyped. */
   prepare(streams: readonly StreamSchema[]): Promise<void>;
   /**

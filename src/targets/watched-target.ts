@@ -33,6 +33,10 @@ export class WatchedTarget implements Target {
     return this.inner.path;
   }
 
+  get takesEncodedRows(): boolean {
+    return this.inner.takesEncodedRows === true;
+  }
+
   /** Throws when the path no longer holds the file that was opened. */
   private check(): void {
     const now = identity(this.path);

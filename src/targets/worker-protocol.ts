@@ -40,7 +40,7 @@ export interface WorkerFailure {
 }
 
 export type WorkerReply =
-  | { kind: 'opened'; targetKind: TargetKind; path: string }
+  | { kind: 'opened'; targetKind: TargetKind; path: string; takesEncodedRows: boolean }
   | { kind: 'open_failed'; failure: WorkerFailure }
   | { kind: 'result'; id: number; value: unknown }
   | { kind: 'failed'; id: number; failure: WorkerFailure };

@@ -55,6 +55,7 @@ export class WorkerTarget implements Target {
   private constructor(
     readonly kind: TargetKind,
     readonly path: string,
+    readonly takesEncodedRows: boolean,
     private readonly worker: Worker,
   ) {
     worker.on('message', (reply: WorkerReply) => this.settle(reply));
@@ -79,7 +80,8 @@ export class WorkerTarget implements Target {
       worker.once('error', early);
       worker.once('message', (reply: WorkerReply) => {
         worker.off('error', early);
-        if (reply.kind === 'opened') resolve(new WorkerTarget(reply.targetKind, reply.path, worker));
+        if (reply.kind === 'opened')
+          resolve(new WorkerTarget(reply.targetKind, reply.path, reply.takesEncodedRows, worker));
         else {
           reject(reply.kind === 'open_failed' ? rebuilt(reply.failure) : new TargetError('unexpected reply'));
           void worker.terminate();

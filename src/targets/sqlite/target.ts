@@ -45,6 +45,7 @@ interface TableInfoRow {
 /** SQLite target: WAL; one prepared statement per batch inside the open transaction. */
 export class SqliteTarget implements Target {
   readonly kind = 'sqlite';
+  readonly takesEncodedRows = true;
   private readonly layouts = new Map<string, TableLayout>();
   /** Streams in a full refresh, with what their read covers. */
   private readonly refreshing = new Map<string, Coverage | undefined>();
