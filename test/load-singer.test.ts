@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runLoad } from '../src/load/run-load.js';
 import { InputError } from '../src/tap/errors.js';
 import { openTarget } from '../src/targets/open-target.js';
+import { rowCount } from '../src/targets/row-batch.js';
 import type { Target, TargetKind } from '../src/targets/target.js';
 import { dbPath, KINDS, query, tempDir } from './targets-helpers.js';
 
@@ -25,7 +26,7 @@ function logged(target: Target, log: string[]): Target {
     prepare: (streams) => target.prepare(streams),
     migrate: (streams) => target.migrate(streams),
     write: async (stream, rows, at) => {
-      log.push(`write ${stream} ${rows.length}`);
+      log.push(`write ${stream} ${rowCount(rows)}`);
       return target.write(stream, rows, at);
     },
     checkpoint: async (state) => {

@@ -6,12 +6,12 @@ import ts from 'typescript';
 const ROOT = resolve(import.meta.dirname, '..');
 const ENTRY = 'src/targets/open-target.ts';
 
-/** The source files `entry` imports, directly or not (relative imports only), itself included. */
+/** The source files `entry` imports (statically or by `import()`), directly or not, itself included. */
 function importedSources(entry: string): string[] {
   const seen = new Set<string>([entry]);
   for (const file of seen) {
     const text = readFileSync(join(ROOT, file), 'utf8');
-    for (const [, spec] of text.matchAll(/from '(\.[^']+)\.js'/g)) {
+    for (const [, spec] of text.matchAll(/(?:from |import\()'(\.[^']+)\.js'/g)) {
       seen.add(join(dirname(file), `${spec}.ts`));
     }
   }

@@ -3,6 +3,7 @@ import type { TapEvent } from '../src/tap/events.js';
 import type { JsonObject } from '../src/tap/json.js';
 import { writeEvents } from '../src/targets/event-writer.js';
 import { openTarget } from '../src/targets/open-target.js';
+import { decodeRows, rowCount } from '../src/targets/row-batch.js';
 import type { Target } from '../src/targets/target.js';
 import { dbPath, KINDS, query, tempDir } from './targets-helpers.js';
 
@@ -79,7 +80,7 @@ describe.each(KINDS)('%s event writer', (kind) => {
     const checkpoints: string[] = [];
     const spy: Target = Object.create(target);
     spy.write = (stream, rows, extractedAt) => {
-      writes.push(rows.length);
+      writes.push(rowCount(rows));
       return target.write(stream, rows, extractedAt);
     };
     spy.checkpoint = async (state) => {
@@ -123,7 +124,7 @@ describe.each(KINDS)('%s event writer', (kind) => {
     const commits: { cursor: number; written: string[] }[] = [];
     const spy: Target = Object.create(target);
     spy.write = (stream, rows, extractedAt) => {
-      written.push(...rows.map((row) => String(row.id)));
+      written.push(...decodeRows(rows).rows.map((row) => String(row.id)));
       return target.write(stream, rows, extractedAt);
     };
     spy.checkpoint = (state) => {

@@ -71,6 +71,7 @@ export async function writeEvents(
       await commit(); // DuckDB commits before DDL: the rows written so far go with their states
       await batches.settle();
       await target.prepare([{ name: event.stream, schema: event.schema, keys: event.keys }]);
+      batches.keys(event.stream, event.keys);
       if (options.fullRefresh?.has(event.stream) && !progress.refreshing && progress.stats.error === null) {
         await target.beginFullRefresh(event.stream, event.coverage);
         progress.refreshing = true;

@@ -1,7 +1,5 @@
 import { errorMessage, TargetError } from '../tap/errors.js';
 import { checkDatabasePath, removeCreatedFiles } from './database-file.js';
-import { DuckdbTarget } from './duckdb/target.js';
-import { SqliteTarget } from './sqlite/target.js';
 import { IN_USE, type Target, type TargetKind } from './target.js';
 import { WatchedTarget } from './watched-target.js';
 
@@ -25,8 +23,11 @@ export async function openTarget(
 ): Promise<Target> {
   const existed = checkDatabasePath(kind, path);
   try {
+    // Each engine is loaded when used: DuckDB's library alone maps tens of MB a SQLite sync never needs.
     const target =
-      kind === 'duckdb' ? await DuckdbTarget.create(path, options) : SqliteTarget.create(path, options);
+      kind === 'duckdb'
+        ? await (await import('./duckdb/target.js')).DuckdbTarget.create(path, options)
+        : (await import('./sqlite/target.js')).SqliteTarget.create(path, options);
     try {
       return new WatchedTarget(target);
     } catch (error) {

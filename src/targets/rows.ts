@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from '../tap/json.js';
 import type { ColumnKind } from './column-types.js';
+import { decodeRows, forEachEncoded, isEncoded, type WriteRows } from './row-batch.js';
 import type { TableLayout } from './table-layout.js';
 
 /** A value ready for a column: JSON columns hold JSON text, timestamps epoch seconds. */
@@ -86,6 +87,16 @@ export interface ShapedBatch {
   rejected: { record: JsonObject; reason: string }[];
 }
 
+/** The reason a shaped row cannot be stored under its key, or null when its key cells all hold. */
+function keyProblem(layout: TableLayout, indexes: readonly number[], row: ShapedRow): string | null {
+  for (const [position, column] of indexes.entries()) {
+    if ((row.cells[column] ?? null) !== null) continue;
+    const name = layout.keys[position] ?? '';
+    return `no valid primary key: ${name} does not fit the table's ${name} column`;
+  }
+  return null;
+}
+
 /**
  * Shapes a batch; keyed rows are deduplicated, the last row of a key wins. A row whose key value its
  * column cannot hold is set aside as rejected (the callers check keys against the schema first; this
@@ -93,10 +104,13 @@ export interface ShapedBatch {
  */
 export function shapeBatch(
   layout: TableLayout,
-  rows: readonly JsonObject[],
-  extractedAt: readonly number[] | undefined,
+  batch: WriteRows,
+  extractedAtGiven: readonly number[] | undefined,
   now: number,
 ): ShapedBatch {
+  const decoded = decodeRows(batch);
+  const { rows } = decoded;
+  const extractedAt = decoded.extractedAt ?? extractedAtGiven;
   const shaped = rows.map((row, index) => shapeRow(layout, row, extractedAt?.[index] ?? now));
   const indexes = keyIndexes(layout);
   if (indexes.length === 0) return { rows: shaped, rejected: [] };
@@ -109,13 +123,47 @@ export function shapeBatch(
       ? (key: Cell[]) => (typeof key[0] === 'string' ? `s${key[0]}` : `v${String(key[0])}`)
       : (key: Cell[]) => JSON.stringify(key);
   shaped.forEach((row, index) => {
-    const key = indexes.map((column) => row.cells[column] ?? null);
-    const missing = key.indexOf(null);
-    if (missing >= 0) {
-      const name = layout.keys[missing] ?? '';
-      const reason = `no valid primary key: ${name} does not fit the table's ${name} column`;
-      rejected.push({ record: rows[index] ?? {}, reason });
-    } else byKey.set(mapKey(key), row);
+    const problem = keyProblem(layout, indexes, row);
+    if (problem !== null) rejected.push({ record: rows[index] ?? {}, reason: problem });
+    else byKey.set(mapKey(indexes.map((column) => row.cells[column] ?? null)), row);
   });
   return { rows: [...byKey.values()], rejected };
+}
+
+/** Rows shaped per chunk: a batch never lives shaped (or as objects) all at once. */
+const CHUNK_ROWS = 512;
+
+/**
+ * Shapes a batch as `shapeBatch` does (the same rows, the same rejected), handing them over in
+ * chunks of a few hundred rows. An encoded batch is parsed one row at a time and its superseded
+ * rows are skipped (their key is still checked: a key the column cannot hold is rejected).
+ */
+export function shapeChunks(
+  layout: TableLayout,
+  batch: WriteRows,
+  extractedAt: readonly number[] | undefined,
+  now: number,
+  onChunk: (chunk: ShapedBatch) => void,
+): void {
+  if (!isEncoded(batch)) {
+    const shaped = shapeBatch(layout, batch, extractedAt, now);
+    for (let start = 0; start < shaped.rows.length || start === 0; start += CHUNK_ROWS) {
+      const rejected = start === 0 ? shaped.rejected : [];
+      onChunk({ rows: shaped.rows.slice(start, start + CHUNK_ROWS), rejected });
+    }
+    return;
+  }
+  const indexes = keyIndexes(layout);
+  let chunk: ShapedBatch = { rows: [], rejected: [] };
+  forEachEncoded(batch, (record, index, superseded) => {
+    const row = shapeRow(layout, record, batch.extractedAt[index] ?? now);
+    const problem = indexes.length === 0 ? null : keyProblem(layout, indexes, row);
+    if (problem !== null) chunk.rejected.push({ record, reason: problem });
+    else if (!superseded) chunk.rows.push(row);
+    if (chunk.rows.length >= CHUNK_ROWS) {
+      onChunk(chunk);
+      chunk = { rows: [], rejected: [] };
+    }
+  });
+  if (chunk.rows.length > 0 || chunk.rejected.length > 0) onChunk(chunk);
 }

@@ -1,7 +1,11 @@
 import type { RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { StreamState, TapState } from '../tap/state/state.js';
-import { type BatchLimits, RowBuffer, recordBytes, type TakenRows } from './row-buffer.js';
+import { type BatchBuffer, ObjectBuffer, type TakenBatch } from './batch-buffer.js';
+import { ChunkPool } from './chunk-pool.js';
+import { LineBuffer } from './line-buffer.js';
+import { isEncoded } from './row-batch.js';
+import type { BatchLimits } from './row-buffer.js';
 import { ScopeQueue } from './scope-queue.js';
 import type { Target } from './target.js';
 
@@ -17,7 +21,7 @@ export interface StreamWriteStats {
 
 interface StreamProgress {
   stats: StreamWriteStats;
-  buffer: RowBuffer;
+  buffer: BatchBuffer;
   /** Latest state whose rows are still (partly) buffered: it goes with them when they are written. */
   bufferedState: StreamState | null;
   refreshing: boolean;
@@ -43,6 +47,8 @@ export class StreamBatches {
   private inFlight: Promise<void> = Promise.resolve();
   /** Chained target calls not finished yet. */
   private running = 0;
+  /** The chunks rows are buffered in, used again once written. */
+  private readonly pool = new ChunkPool();
 
   constructor(
     private readonly target: Target,
@@ -55,7 +61,9 @@ export class StreamBatches {
       const stats: StreamWriteStats = { records: 0, inserted: 0, updated: 0, error: null };
       progress = {
         stats,
-        buffer: new RowBuffer(this.limits),
+        buffer: this.target.takesEncodedRows
+          ? new LineBuffer(this.limits, this.pool)
+          : new ObjectBuffer(this.limits),
         bufferedState: null,
         refreshing: false,
         heldState: null,
@@ -66,14 +74,18 @@ export class StreamBatches {
     return progress;
   }
 
+  /** The stream's primary key (from its schema): a batch then writes only the last row of a key. */
+  keys(stream: string, keys: readonly string[]): void {
+    this.progressOf(stream).buffer.setKeys(keys);
+  }
+
   /** Buffers a record; true when the stream's buffer or the bytes of all buffers reached their limit. */
   push(stream: string, data: JsonObject, emittedAt: number): boolean {
     const progress = this.progressOf(stream);
     progress.stats.records += 1;
     progress.scopes.open?.kept.push(data);
-    const bytes = recordBytes(data);
-    this.bufferedBytes += bytes;
-    return progress.buffer.push(data, emittedAt, bytes) || this.overBudget;
+    this.bufferedBytes += progress.buffer.push(data, emittedAt);
+    return progress.buffer.full || this.overBudget;
   }
 
   /** The records that follow replace the stream's rows inside `scope` (not under full refresh). */
@@ -173,14 +185,17 @@ export class StreamBatches {
     await running;
   }
 
-  private write(stream: string, progress: StreamProgress, taken: TakenRows): void {
+  private write(stream: string, progress: StreamProgress, taken: TakenBatch): void {
     this.bufferedBytes -= taken.bytes;
     this.chain(async () => {
+      const encoded = isEncoded(taken.rows) ? taken.rows : null;
       const writing = this.target.write(stream, taken.rows, taken.extractedAt);
-      // A target on another thread has its copy now: the rows need not live until it is done.
+      // A target on another thread has a copy of the objects, or the encoded rows' buffers (their
+      // chunks come back with the answer): the rows need not live here until it is done.
       taken.rows = [];
       taken.extractedAt = [];
       const written = await writing;
+      if (encoded) this.pool.giveBatch(encoded);
       progress.stats.inserted += written.inserted;
       progress.stats.updated += written.updated;
       if (written.unchanged) progress.stats.unchanged = (progress.stats.unchanged ?? 0) + written.unchanged;

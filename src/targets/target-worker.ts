@@ -6,6 +6,7 @@ import type { Coverage, RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import { openTarget } from './open-target.js';
+import { chunkBuffers, isEncoded, type WriteRows } from './row-batch.js';
 import type { RunRecord } from './runs-table.js';
 import type { RejectedRecord, StreamSchema, Target } from './target.js';
 import type {
@@ -20,6 +21,24 @@ function failure(error: unknown): WorkerFailure {
   return { message: errorMessage(error), targetError: error instanceof TapError };
 }
 
+/** An encoded batch's chunks go back with the answer, to be filled again (see ChunkPool). */
+async function write(
+  target: Target,
+  stream: string,
+  rows: WriteRows,
+  extractedAt: number[] | undefined,
+): Promise<unknown> {
+  const stats = await target.write(stream, rows, extractedAt);
+  return isEncoded(rows) ? { stats, chunks: chunkBuffers(rows) } : stats;
+}
+
+/** The buffers an answer moves back instead of copying. */
+function transferOf(call: TargetCall, value: unknown): ArrayBuffer[] {
+  if (call.method !== 'write' || typeof value !== 'object' || value === null || !('chunks' in value))
+    return [];
+  return value.chunks as ArrayBuffer[];
+}
+
 function run(target: Target, call: TargetCall): Promise<unknown> {
   const a = call.args;
   switch (call.method) {
@@ -28,7 +47,7 @@ function run(target: Target, call: TargetCall): Promise<unknown> {
     case 'migrate':
       return target.migrate(a[0] as StreamSchema[]);
     case 'write':
-      return target.write(a[0] as string, a[1] as JsonObject[], a[2] as number[] | undefined);
+      return write(target, a[0] as string, a[1] as WriteRows, a[2] as number[] | undefined);
     case 'checkpoint':
       return target.checkpoint(a[0] as TapState);
     case 'clearScope':
@@ -65,7 +84,7 @@ function run(target: Target, call: TargetCall): Promise<unknown> {
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('target-worker.js runs as a worker thread');
-  const post = (reply: WorkerReply) => port.postMessage(reply);
+  const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
   const options = workerData as WorkerOptions;
   let target: Target;
   try {
@@ -76,13 +95,14 @@ async function main(): Promise<void> {
     port.close();
     return;
   }
-  post({ kind: 'opened', targetKind: target.kind, path: target.path });
+  const takesEncodedRows = target.takesEncodedRows === true;
+  post({ kind: 'opened', targetKind: target.kind, path: target.path, takesEncodedRows });
   let queue: Promise<void> = Promise.resolve();
   port.on('message', (request: CallRequest) => {
     queue = queue.then(async () => {
       try {
         const value = await run(target, request.call);
-        post({ kind: 'result', id: request.id, value });
+        post({ kind: 'result', id: request.id, value }, transferOf(request.call, value));
       } catch (error) {
         post({ kind: 'failed', id: request.id, failure: failure(error) });
       }

@@ -1,6 +1,7 @@
 import type { Coverage, RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
+import type { WriteRows } from './row-batch.js';
 import type { RunRecord } from './runs-table.js';
 
 export interface StreamSchema {
@@ -49,6 +50,11 @@ export interface MigratedColumns {
 export interface Target {
   readonly kind: TargetKind;
   readonly path: string;
+  /**
+   * Whether `write` is best given encoded rows (see EncodedRows): a target that goes through them
+   * row by row. Others are given objects (they would parse every row of the batch first).
+   */
+  readonly takesEncodedRows?: boolean;
   /** Creates missing tables and adds missing columns. Nothing is ever dropped or retyped. */
   prepare(streams: readonly StreamSchema[]): Promise<void>;
   /**
@@ -59,9 +65,9 @@ export interface Target {
   migrate(streams: readonly StreamSchema[]): Promise<MigratedColumns[]>;
   /**
    * Upserts on the primary key (appends when the stream has no keys); within one call the last row
-   * of a key wins. `extractedAt` (epoch ms per row) defaults to now.
+   * of a key wins. `extractedAt` (epoch ms per row) defaults to now; encoded rows carry their own.
    */
-  write(stream: string, rows: readonly JsonObject[], extractedAt?: readonly number[]): Promise<WriteStats>;
+  write(stream: string, rows: WriteRows, extractedAt?: readonly number[]): Promise<WriteStats>;
   /**
    * Deletes, in the open transaction, the stream's rows inside `scope` that none of `kept` (the
    * records a re-read sent for it) has the key of: the re-read replaces the scope's rows. A stream

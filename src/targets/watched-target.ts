@@ -3,6 +3,7 @@ import { TargetError } from '../tap/errors.js';
 import type { Coverage, RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
+import type { WriteRows } from './row-batch.js';
 import type { RunRecord } from './runs-table.js';
 import type { MigratedColumns, RejectedRecord, StreamSchema, Target, WriteStats } from './target.js';
 
@@ -32,6 +33,10 @@ export class WatchedTarget implements Target {
     return this.inner.path;
   }
 
+  get takesEncodedRows(): boolean {
+    return this.inner.takesEncodedRows === true;
+  }
+
   /** Throws when the path no longer holds the file that was opened. */
   private check(): void {
     const now = identity(this.path);
@@ -56,7 +61,7 @@ export class WatchedTarget implements Target {
   migrate(streams: readonly StreamSchema[]): Promise<MigratedColumns[]> {
     return this.committing(() => this.inner.migrate(streams));
   }
-  write(stream: string, rows: readonly JsonObject[], extractedAt?: readonly number[]): Promise<WriteStats> {
+  write(stream: string, rows: WriteRows, extractedAt?: readonly number[]): Promise<WriteStats> {
     return this.inner.write(stream, rows, extractedAt);
   }
   clearScope(stream: string, scope: RereadScope, kept: readonly JsonObject[]): Promise<void> {

@@ -8,7 +8,7 @@ export interface WorkerOptions {
   memoryLimit?: string;
 }
 
-/** The Target methods the worker runs, by name (their arguments travel as a structured clone). */
+/** The Target methods the worker runs, by name (arguments are cloned; an encoded batch's buffers move). */
 export type TargetCall =
   | { method: 'prepare'; args: unknown[] }
   | { method: 'migrate'; args: unknown[] }
@@ -40,7 +40,7 @@ export interface WorkerFailure {
 }
 
 export type WorkerReply =
-  | { kind: 'opened'; targetKind: TargetKind; path: string }
+  | { kind: 'opened'; targetKind: TargetKind; path: string; takesEncodedRows: boolean }
   | { kind: 'open_failed'; failure: WorkerFailure }
   | { kind: 'result'; id: number; value: unknown }
   | { kind: 'failed'; id: number; failure: WorkerFailure };

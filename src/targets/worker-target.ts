@@ -4,6 +4,7 @@ import type { Coverage, RereadScope } from '../tap/events.js';
 import type { JsonObject } from '../tap/json.js';
 import type { TapState } from '../tap/state/state.js';
 import type { OpenTargetOptions } from './open-target.js';
+import { isEncoded, restoreChunks, transferables, type WriteRows } from './row-batch.js';
 import type { RunRecord } from './runs-table.js';
 import type {
   MigratedColumns,
@@ -40,10 +41,11 @@ function rebuilt(failure: WorkerFailure): Error {
 }
 
 /**
- * A Target whose database lives on a worker thread: every call is posted to the thread (rows as a
- * structured clone) and runs there in the order it was made, so a checkpoint still commits exactly
- * the rows written before it. The calling thread only pays for the copy; shaping rows, the
- * appender or prepared statements, upserts and commits run beside it, while the reader goes on.
+ * A Target whose database lives on a worker thread: every call is posted to the thread and runs
+ * there in the order it was made, so a checkpoint still commits exactly the rows written before it.
+ * Encoded rows (see EncodedRows) move to the thread without a copy; other arguments are cloned.
+ * Parsing and shaping rows, the appender or prepared statements, upserts and commits run beside the
+ * calling thread, while the reader goes on.
  */
 export class WorkerTarget implements Target {
   private readonly pending = new Map<number, Pending>();
@@ -53,6 +55,7 @@ export class WorkerTarget implements Target {
   private constructor(
     readonly kind: TargetKind,
     readonly path: string,
+    readonly takesEncodedRows: boolean,
     private readonly worker: Worker,
   ) {
     worker.on('message', (reply: WorkerReply) => this.settle(reply));
@@ -77,7 +80,8 @@ export class WorkerTarget implements Target {
       worker.once('error', early);
       worker.once('message', (reply: WorkerReply) => {
         worker.off('error', early);
-        if (reply.kind === 'opened') resolve(new WorkerTarget(reply.targetKind, reply.path, worker));
+        if (reply.kind === 'opened')
+          resolve(new WorkerTarget(reply.targetKind, reply.path, reply.takesEncodedRows, worker));
         else {
           reject(reply.kind === 'open_failed' ? rebuilt(reply.failure) : new TargetError('unexpected reply'));
           void worker.terminate();
@@ -94,8 +98,17 @@ export class WorkerTarget implements Target {
     return this.call({ method: 'migrate', args: [streams] }) as Promise<MigratedColumns[]>;
   }
 
-  write(stream: string, rows: readonly JsonObject[], extractedAt?: readonly number[]): Promise<WriteStats> {
-    return this.call({ method: 'write', args: [stream, rows, extractedAt] }) as Promise<WriteStats>;
+  /**
+   * Encoded rows are transferred, and their chunks come back with the answer (in the batch's place);
+   * objects are cloned.
+   */
+  async write(stream: string, rows: WriteRows, extractedAt?: readonly number[]): Promise<WriteStats> {
+    if (!isEncoded(rows))
+      return this.call({ method: 'write', args: [stream, rows, extractedAt] }) as Promise<WriteStats>;
+    const written = await this.call({ method: 'write', args: [stream, rows] }, transferables(rows));
+    const { stats, chunks } = written as { stats: WriteStats; chunks: ArrayBuffer[] };
+    restoreChunks(rows, chunks);
+    return stats;
   }
 
   clearScope(stream: string, scope: RereadScope, kept: readonly JsonObject[]): Promise<void> {
@@ -154,13 +167,13 @@ export class WorkerTarget implements Target {
     }
   }
 
-  private call(call: TargetCall): Promise<unknown> {
+  private call(call: TargetCall, transfer: readonly ArrayBuffer[] = []): Promise<unknown> {
     if (this.stopped) return Promise.reject(this.stopped);
     const id = this.nextId++;
     const request: CallRequest = { id, call };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage(request);
+      this.worker.postMessage(request, [...transfer]);
     });
   }
 

@@ -13,6 +13,7 @@ import {
   objectsTableSql,
   rejectedTableSql,
 } from '../owned-objects.js';
+import type { WriteRows } from '../row-batch.js';
 import { type ShapedBatch, shapeBatch } from '../rows.js';
 import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from '../runs-table.js';
 import { scopeDeleteSql } from '../scope-delete.js';
@@ -166,7 +167,7 @@ export class DuckdbTarget implements Target {
     });
   }
 
-  write(stream: string, rows: readonly JsonObject[], extractedAt?: readonly number[]): Promise<WriteStats> {
+  write(stream: string, rows: WriteRows, extractedAt?: readonly number[]): Promise<WriteStats> {
     return this.serial(async () => {
       const layout = this.layoutOf(stream);
       const now = this.now();

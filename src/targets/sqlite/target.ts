@@ -15,7 +15,8 @@ import {
   objectsTableSql,
   rejectedTableSql,
 } from '../owned-objects.js';
-import { type ShapedRow, shapeBatch } from '../rows.js';
+import type { WriteRows } from '../row-batch.js';
+import { type ShapedRow, shapeChunks } from '../rows.js';
 import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from '../runs-table.js';
 import { scopeDeleteSql } from '../scope-delete.js';
 import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from '../sql.js';
@@ -44,6 +45,7 @@ interface TableInfoRow {
 /** SQLite target: WAL; one prepared statement per batch inside the open transaction. */
 export class SqliteTarget implements Target {
   readonly kind = 'sqlite';
+  readonly takesEncodedRows = true;
   private readonly layouts = new Map<string, TableLayout>();
   /** Streams in a full refresh, with what their read covers. */
   private readonly refreshing = new Map<string, Coverage | undefined>();
@@ -77,6 +79,9 @@ export class SqliteTarget implements Target {
       db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode: a killed process never loses a commit; a power cut may lose the last ones.
       db.pragma('synchronous = NORMAL');
+      // The WAL is copied into the file every 10,000 pages (40 MB) rather than 1,000: a page
+      // rewritten by several commits is copied once, which saves a third of the commits' CPU.
+      db.pragma('wal_autocheckpoint = 10000');
       // One writer at a time, for the whole run (as DuckDB's file lock): the write lock is taken
       // before anything is read and held from commit to commit, so a second run waits for it (the
       // busy timeout) and then fails saying so, instead of judging tables the first is creating.
@@ -99,29 +104,34 @@ export class SqliteTarget implements Target {
     });
   }
 
-  async write(
-    stream: string,
-    rows: readonly JsonObject[],
-    extractedAt?: readonly number[],
-  ): Promise<WriteStats> {
+  async write(stream: string, rows: WriteRows, extractedAt?: readonly number[]): Promise<WriteStats> {
     return this.guard(() => {
       const layout = this.layoutOf(stream);
       const now = this.now();
-      const { rows: shaped, rejected } = shapeBatch(layout, rows, extractedAt, now);
       const table = this.refreshing.has(stream) ? refreshTable(stream) : stream;
+      const statements = this.statementsOf(table, layout);
+      const live = this.statementsOf(stream, layout);
       this.begin();
-      this.insertRejected(
-        rejected.map(({ record, reason }) => ({ stream, reason, record, rejectedAt: now })),
-      );
-      // A full refresh is compared with the live rows it replaces.
-      const seen = table === stream ? this.seen(table, layout, shaped) : null;
-      const stats = this.insert(
-        this.statementsOf(table, layout),
-        this.statementsOf(stream, layout),
-        shaped,
-        seen,
-      );
-      return rejected.length === 0 ? stats : { ...stats, rejected: rejected.length };
+      const total: Required<WriteStats> = { inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
+      // Row by row (in chunks): the batch is never held shaped, nor as objects, all at once.
+      shapeChunks(layout, rows, extractedAt, now, ({ rows: shaped, rejected }) => {
+        this.insertRejected(
+          rejected.map(({ record, reason }) => ({ stream, reason, record, rejectedAt: now })),
+        );
+        total.rejected += rejected.length;
+        // A full refresh is compared with the live rows it replaces.
+        const seen = table === stream ? this.seen(table, layout, shaped) : null;
+        const stats = this.insert(statements, live, shaped, seen);
+        total.inserted += stats.inserted;
+        total.updated += stats.updated;
+        total.unchanged += stats.unchanged ?? 0;
+      });
+      return {
+        inserted: total.inserted,
+        updated: total.updated,
+        ...(total.unchanged > 0 ? { unchanged: total.unchanged } : {}),
+        ...(total.rejected > 0 ? { rejected: total.rejected } : {}),
+      };
     });
   }
 
