@@ -18,25 +18,25 @@ describe('key filter', () => {
     let missed = 0;
     for (let i = 0; i < keys; i += 1) if (!filter.mightHave(`devin-${i}\u0000evt-${i}`)) missed += 1;
     expect(missed).toBe(0);
-    // Three layers (65,536 + 262,144 + 1,048,576 keys): a few false "maybe"s in a million.
+    // Four layers (16,384 + 65,536 + 262,144 + 1,048,576 keys): a few false "maybe"s in a million.
     let maybes = 0;
     for (let i = keys; i < 2 * keys; i += 1) if (filter.mightHave(`devin-${i}\u0000evt-${i}`)) maybes += 1;
     expect(maybes).toBeLessThan(40);
   });
 
   it('within its memory budget: once spent, the filter says "maybe" to everything; clearing gives it back', () => {
-    const budget = new FilterBudget(300_000);
+    const budget = new FilterBudget(100_000);
     const filter = new KeyFilter(budget);
-    for (let i = 0; i < 65_536; i += 1) filter.add(`k${i}`);
+    for (let i = 0; i < 16_384; i += 1) filter.add(`k${i}`);
     expect(filter.mightHave('never added')).toBe(false);
     filter.add('one more');
     expect(filter.mightHave('never added')).toBe(true);
-    expect(budget.take(300_000)).toBe(true);
-    budget.give(300_000);
+    expect(budget.take(100_000)).toBe(true);
+    budget.give(100_000);
     const other = new KeyFilter(budget);
     other.add('a');
     other.release();
-    expect(budget.take(300_000)).toBe(true);
+    expect(budget.take(100_000)).toBe(true);
   });
 
   it('marks a key seen in an earlier batch of a table seen empty, and nothing for other tables', () => {

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { Interrupted, type InterruptSignal, interruptOf } from '../interrupts.js';
 import { type ConfigRequest, loadConfig } from '../io/config-input.js';
-import { boundHeapGrowth } from '../io/heap-growth.js';
+import { boundHeapGrowth, SYNC_HEAP_GROWING_PERCENT } from '../io/heap-growth.js';
 import { forTerminal } from '../io/wrap-text.js';
 import { createAnalystViews } from '../ops/analyst-views.js';
 import { createLogger, type LogFormat } from '../ops/logger.js';
@@ -88,7 +88,7 @@ export function defaultDatabase(kind: TargetKind): string {
 /** `devin-tap sync`: reads the selected streams and writes them into the database, with progress. */
 export async function runSync(options: SyncOptions, io: SyncIo): Promise<SyncResult> {
   const request = options.config ?? { configPaths: options.configPaths, env: io.env };
-  boundHeapGrowth();
+  boundHeapGrowth(SYNC_HEAP_GROWING_PERCENT);
   const loaded = loadConfig(request);
   for (const warning of loaded.warnings)
     io.stderr.write(`${forTerminal(`devin-tap sync: warning: ${warning}`, io.stderr.isTTY)}\n`);

@@ -7,7 +7,7 @@ const BITS_PER_KEY = 32;
 const PROBES = 16;
 const BLOCK_WORDS = 16;
 /** The first layer's keys; each next layer holds four times as many. */
-const FIRST_CAPACITY = 1 << 16;
+const FIRST_CAPACITY = 1 << 14;
 const GROWTH = 4;
 /**
  * Bytes of filter layers a process keeps for all its tables: 32 MB hold about 5 million keys.
