@@ -25,13 +25,13 @@ const schemaLine = (stream: string, properties: object, keys: string[]) =>
 const recordLine = (stream: string, record: object) => JSON.stringify({ type: 'RECORD', stream, record });
 
 describe('DuckDB memory limit', () => {
-  it('defaults to 128MB, raised for a batch of large values or many columns up to a quarter of the machine', () => {
-    expect(defaultMemoryLimit()).toBe('128MB');
+  it('defaults to 64MB, raised for a batch of large values or many columns up to a quarter of the machine', () => {
+    expect(defaultMemoryLimit()).toBe('64MB');
     const MB = 1024 * 1024;
-    // A page-sized batch (16 MB of text, 20 columns) needs no more than the base.
-    expect(batchLimitMb(16 * MB, 20, 4096)).toBe(128);
-    expect(batchLimitMb(50 * MB, 2, 4096)).toBe(224);
-    expect(batchLimitMb(10 * MB, 1001, 4096)).toBe(608);
+    // A full batch (16 MB of text, 20 columns) needs a little more than the base.
+    expect(batchLimitMb(16 * MB, 20, 4096)).toBe(80);
+    expect(batchLimitMb(50 * MB, 2, 4096)).toBe(144);
+    expect(batchLimitMb(10 * MB, 1001, 4096)).toBe(560);
     expect(batchLimitMb(GB, 2, 1024)).toBe(1024);
     expect(machineCeilingMb(1 * GB)).toBe(512);
     expect(machineCeilingMb(8 * GB)).toBe(2048);

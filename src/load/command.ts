@@ -24,7 +24,7 @@ export function loadCommand(): Command {
     .option('--quiet', 'no summary on stderr')
     .option(
       '--memory-limit <size>',
-      'DuckDB memory limit, e.g. 2GB (default: 128MB, raised for a batch that needs more, up to a quarter of the machine memory)',
+      'DuckDB memory limit, e.g. 2GB (default: 64MB, raised for a batch that needs more, up to a quarter of the machine memory)',
     )
     .action((flags: LoadFlags) =>
       runCommand(async () => {

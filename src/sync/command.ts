@@ -43,7 +43,7 @@ export function syncCommand(): Command {
     .option('--json', 'print a machine-readable summary on stdout')
     .option(
       '--memory-limit <size>',
-      'DuckDB memory limit, e.g. 2GB (default: 128MB, raised for a batch that needs more, up to a quarter of the machine memory)',
+      'DuckDB memory limit, e.g. 2GB (default: 64MB, raised for a batch that needs more, up to a quarter of the machine memory)',
     )
     .action((flags: SyncFlags) =>
       runCommand(async () => {

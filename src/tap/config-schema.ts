@@ -149,7 +149,7 @@ export const CONFIG_SCHEMA: JsonObject = {
       type: 'string',
       title: 'DuckDB memory limit',
       description:
-        'devin-tap sync into DuckDB only: memory_limit of the database (such as 512MB or 2GB); beyond it DuckDB spills to <database>.tmp. Default: 128MB, raised for a batch of large values or many columns (up to a quarter of the machine memory, 512MB to 4GB) until its commit.',
+        'devin-tap sync into DuckDB only: memory_limit of the database (such as 512MB or 2GB); beyond it DuckDB spills to <database>.tmp. Default: 64MB, raised for a batch of large values or many columns (up to a quarter of the machine memory, 512MB to 4GB) until its commit.',
       pattern: '^\\s*\\d+(\\.\\d+)?\\s*([KMGTkmgt]i?[Bb])\\s*$',
       examples: ['2GB'],
       order: 12,

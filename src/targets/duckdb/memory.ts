@@ -7,13 +7,13 @@ const MB = 1024 * 1024;
  * What a sync needs when its batches are small (page-sized rows, tens of columns): DuckDB keeps
  * blocks cached up to its limit, so a larger default only makes the process larger.
  */
-export const BASE_LIMIT_MB = 128;
+export const BASE_LIMIT_MB = 64;
 /** The most a batch may raise the limit to, whatever the machine. */
 export const MAX_DEFAULT_MB = 4096;
 /** Each column of a table being appended to pins a block of 256 KB, in the staging copy and the table. */
 const COLUMN_MB = 0.5;
-/** A batch's text is held as staged strings, converted values and the table's new segment. */
-const COPIES_OF_BATCH = 3;
+/** A batch's text is held as staged strings and as the table's new segment. */
+const COPIES_OF_BATCH = 2;
 
 /** DuckDB's own spelling: a number and a unit (KB, MB, GB, TB; KiB, MiB, GiB, TiB). */
 const LIMIT_PATTERN = /^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i;
@@ -37,8 +37,8 @@ export function machineCeilingMb(memory: number = availableMemory()): number {
  * spills to the temp directory; without a user's limit the target raises it for such a batch only.
  */
 export function batchLimitMb(batchBytes: number, columns: number, ceilingMb: number): number {
-  const needed = 64 + COPIES_OF_BATCH * (batchBytes / MB) + COLUMN_MB * columns;
-  return Math.min(ceilingMb, Math.max(BASE_LIMIT_MB, Math.ceil(needed / 32) * 32));
+  const needed = 32 + COPIES_OF_BATCH * (batchBytes / MB) + COLUMN_MB * columns;
+  return Math.min(ceilingMb, Math.max(BASE_LIMIT_MB, Math.ceil(needed / 16) * 16));
 }
 
 /** About the bytes of a batch's values once DuckDB holds them as UTF-8 (exact for large strings). */

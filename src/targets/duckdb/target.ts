@@ -46,7 +46,7 @@ const DIALECT: Dialect = 'duckdb';
 /**
  * DuckDB shares its process with the reader, so its memory is bounded:
  * - memory_limit caps the buffer pool; beyond it DuckDB spills to `<database>.tmp`, beside the file.
- *   DuckDB caches table blocks up to it, so the default is small (128MB) and a batch that needs more
+ *   DuckDB caches table blocks up to it, so the default is small (64MB) and a batch that needs more
  *   (a 50 MB message, a 1,000-property schema) raises it until its commit (see batchLimitMb).
  * - This build uses glibc malloc, which keeps freed memory in the process: a flush threshold of
  *   1MB makes DuckDB return it (malloc_trim) after each task and each bulk deallocation.
