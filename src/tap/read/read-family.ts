@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { TapEvent } from '../events.js';
 import type { JsonObject } from '../json.js';
 import { checkpointState } from '../state/cursor-plan.js';
@@ -46,6 +47,9 @@ export function readFamily(
   return new FamilyRead(deps, root, rootMember, children, nowSeconds).events();
 }
 
+/** Abort listeners one request may add to its signal (the transport's and the HTTP client's). */
+const LISTENERS_PER_REQUEST = 4;
+
 class FamilyRead {
   private readonly root: Side | null;
   private readonly children: Side[];
@@ -87,7 +91,10 @@ class FamilyRead {
    */
   private depsUnder(signal: AbortSignal): ReaderDeps {
     if (this.scoped?.under !== signal) {
-      const deps = { ...this.deps, signal: AbortSignal.any([this.deps.signal, signal]) };
+      const composite = AbortSignal.any([this.deps.signal, signal]);
+      // Every request in flight listens to it (a couple each): more than Node's warning level of 10.
+      setMaxListeners(LISTENERS_PER_REQUEST * this.deps.config.maxConcurrency + 10, composite);
+      const deps = { ...this.deps, signal: composite };
       this.scoped = { under: signal, deps };
     }
     return this.scoped.deps;
