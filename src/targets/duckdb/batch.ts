@@ -80,11 +80,46 @@ function appendCell(appender: DuckDBAppender, kind: ColumnKind, cell: Cell): voi
   else appender.appendBigInt(BigInt(cell));
 }
 
+/** Appends shaped rows (with their maybe-seen marks when the staging table has that column). */
+export type AppendRows = (rows: readonly ShapedRow[], seen: readonly boolean[] | null) => void;
+
 /**
- * Recreates the staging table and fills it with the batch through the appender. Recreating (not
- * DELETE FROM) lets DuckDB free the previous batch: deleted rows of an in-memory temp table are
- * never reclaimed, so a DELETE would keep every batch ever staged in memory.
+ * Recreates the staging table and fills it through the appender with the rows `fill` hands over,
+ * chunk by chunk (so a batch need not live shaped all at once). Recreating (not DELETE FROM) lets
+ * DuckDB free the previous batch: deleted rows of an in-memory temp table are never reclaimed, so a
+ * DELETE would keep every batch ever staged in memory. Returns the rows staged.
  */
+export async function stageChunks(
+  connection: DuckDBConnection,
+  staging: string,
+  layout: TableLayout,
+  withSeen: boolean,
+  fill: (append: AppendRows) => void,
+): Promise<number> {
+  await connection.run(createStagingSql(staging, layout, withSeen));
+  const appender = await connection.createAppender(staging, 'main', 'temp');
+  const kinds = layout.columns.map((column) => column.kind);
+  let staged = 0;
+  try {
+    fill((rows, seen) => {
+      rows.forEach((row, rowIndex) => {
+        for (let index = 0; index < kinds.length; index += 1) {
+          appendCell(appender, kinds[index] ?? 'json', row.cells[index] ?? null);
+        }
+        if (layout.hasExtra) appendCell(appender, 'json', row.extra);
+        appender.appendBigInt(BigInt(Math.round(row.extractedAt)));
+        if (withSeen) appender.appendBoolean(seen?.[rowIndex] ?? true);
+        appender.endRow();
+      });
+      staged += rows.length;
+    });
+  } finally {
+    appender.closeSync();
+  }
+  return staged;
+}
+
+/** Stages a whole shaped batch (see stageChunks). */
 export async function stageRows(
   connection: DuckDBConnection,
   staging: string,
@@ -92,20 +127,5 @@ export async function stageRows(
   rows: readonly ShapedRow[],
   seen: readonly boolean[] | null = null,
 ): Promise<void> {
-  await connection.run(createStagingSql(staging, layout, seen !== null));
-  const appender = await connection.createAppender(staging, 'main', 'temp');
-  const kinds = layout.columns.map((column) => column.kind);
-  try {
-    rows.forEach((row, rowIndex) => {
-      for (let index = 0; index < kinds.length; index += 1) {
-        appendCell(appender, kinds[index] ?? 'json', row.cells[index] ?? null);
-      }
-      if (layout.hasExtra) appendCell(appender, 'json', row.extra);
-      appender.appendBigInt(BigInt(Math.round(row.extractedAt)));
-      if (seen !== null) appender.appendBoolean(seen[rowIndex] ?? true);
-      appender.endRow();
-    });
-  } finally {
-    appender.closeSync();
-  }
+  await stageChunks(connection, staging, layout, seen !== null, (append) => append(rows, seen));
 }

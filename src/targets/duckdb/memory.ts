@@ -1,6 +1,6 @@
 import { totalmem } from 'node:os';
 import { TargetError } from '../../tap/errors.js';
-import type { ShapedRow } from '../rows.js';
+import { isEncoded, type WriteRows } from '../row-batch.js';
 
 const MB = 1024 * 1024;
 /**
@@ -41,13 +41,14 @@ export function batchLimitMb(batchBytes: number, columns: number, ceilingMb: num
   return Math.min(ceilingMb, Math.max(BASE_LIMIT_MB, Math.ceil(needed / 16) * 16));
 }
 
-/** About the bytes of a batch's values once DuckDB holds them as UTF-8 (exact for large strings). */
-export function batchBytes(rows: readonly ShapedRow[]): number {
+/** The bytes of a batch's JSON text: exact for encoded rows, measured for objects. */
+export function writeRowsBytes(rows: WriteRows): number {
+  if (!isEncoded(rows)) return rows.reduce((sum, row) => sum + Buffer.byteLength(JSON.stringify(row)), 0);
   let bytes = 0;
-  const text = (value: string) => (value.length > 65_536 ? Buffer.byteLength(value) : value.length);
-  for (const row of rows) {
-    for (const cell of row.cells) bytes += typeof cell === 'string' ? text(cell) : 8;
-    if (row.extra !== null) bytes += text(row.extra);
+  let row = 0;
+  for (const count of rows.chunkRows) {
+    row += count;
+    if (count > 0) bytes += rows.ends[row - 1] ?? 0;
   }
   return bytes;
 }

@@ -14,7 +14,7 @@ import {
   rejectedTableSql,
 } from '../owned-objects.js';
 import type { WriteRows } from '../row-batch.js';
-import { type ShapedBatch, shapeBatch } from '../rows.js';
+import { type ShapedBatch, shapeChunks } from '../rows.js';
 import { type RunRecord, runParameters, runsTableSql, upsertRunSql } from '../runs-table.js';
 import { scopeDeleteSql } from '../scope-delete.js';
 import { addColumnSql, addExtraSql, createTableSql, refreshTable, stateTableSql, swapSql } from '../sql.js';
@@ -30,10 +30,16 @@ import {
   type WriteStats,
 } from '../target.js';
 import { epochColumns, type TimeMigration, timeMigration } from '../time-migration.js';
-import { dropStagingSql, duckdbJsonText, stageRows } from './batch.js';
+import { dropStagingSql, duckdbJsonText, stageChunks } from './batch.js';
 import { columnsOf, existingObjects, keyCommentSql, recordedObjects, tableKey } from './catalog.js';
 import { duckdbError } from './errors.js';
-import { BASE_LIMIT_MB, batchBytes, batchLimitMb, defaultMemoryLimit, machineCeilingMb } from './memory.js';
+import {
+  BASE_LIMIT_MB,
+  batchLimitMb,
+  defaultMemoryLimit,
+  machineCeilingMb,
+  writeRowsBytes,
+} from './memory.js';
 import { matchCountsSql, matchingRowsSql, matchTableSql, upsertSql, writeSql } from './upsert.js';
 
 /** A string literal (only names and fixed words are spliced this way). */
@@ -75,6 +81,8 @@ export interface DuckdbOptions {
 /** DuckDB target: appender into a TEMP staging table, then one set-based upsert per batch. */
 export class DuckdbTarget implements Target {
   readonly kind = 'duckdb';
+  /** Rows come as JSON text and are parsed a chunk at a time while staged (see stageChunks). */
+  readonly takesEncodedRows = true;
   private readonly layouts = new Map<string, TableLayout>();
   /** Streams in a full refresh, with what their read covers. */
   private readonly refreshing = new Map<string, Coverage | undefined>();
@@ -171,31 +179,39 @@ export class DuckdbTarget implements Target {
     return this.serial(async () => {
       const layout = this.layoutOf(stream);
       const now = this.now();
-      const { rows: shaped, rejected } = shapeBatch(layout, rows, extractedAt, now);
-      const kept = await this.keepRejected(stream, rejected, now);
-      if (shaped.length === 0) return { inserted: 0, updated: 0, ...kept };
       const table = this.refreshing.has(stream) ? refreshTable(stream) : stream;
+      const keyed = layout.keys.length > 0;
       await this.begin();
-      await this.fitLimit(batchBytes(shaped), layout.columns.length);
-      if (layout.keys.length === 0) {
-        await stageRows(this.connection, `_stage_${table}`, layout, shaped);
-        await this.connection.run(upsertSql(table, `_stage_${table}`, layout));
-        await this.connection.run(dropStagingSql(`_stage_${table}`));
-        return { inserted: shaped.length, updated: 0, ...kept };
+      await this.fitLimit(writeRowsBytes(rows), layout.columns.length);
+      const before = keyed ? (this.counts.get(table) ?? (await this.rowCount(table))) : 0;
+      const tracked = keyed && this.fresh.seen(table, layout, []) !== null;
+      const staging = `_stage_${table}`;
+      const rejected: ShapedBatch['rejected'] = [];
+      let anySeen = !tracked;
+      // Parsed, shaped and appended a chunk at a time: the batch never lives as objects here.
+      const staged = await stageChunks(this.connection, staging, layout, tracked, (append) =>
+        shapeChunks(layout, rows, extractedAt, now, (chunk) => {
+          const seen = tracked ? this.fresh.seen(table, layout, chunk.rows) : null;
+          if (seen?.includes(true)) anySeen = true;
+          append(chunk.rows, seen);
+          rejected.push(...chunk.rejected);
+        }),
+      );
+      const kept = await this.keepRejected(stream, rejected, now);
+      if (staged === 0 || !keyed) {
+        if (staged > 0) await this.connection.run(upsertSql(table, staging, layout));
+        await this.connection.run(dropStagingSql(staging));
+        return { inserted: staged, updated: 0, ...kept };
       }
       // Keys are unique within the batch: every staged row either inserts or updates one row.
-      const before = this.counts.get(table) ?? (await this.rowCount(table));
-      const seen = this.fresh.seen(table, layout, shaped);
-      const staging = `_stage_${table}`;
-      await stageRows(this.connection, staging, layout, shaped, seen);
       // A full refresh is compared with the live rows it replaces, an upsert with the table it writes.
-      const compared = await this.compareStaged(stream, table, layout, seen);
-      const keyed = { indexed: this.indexed.has(table), seen, matched: compared.matched };
-      for (const sql of writeSql(table, staging, layout, keyed)) await this.connection.run(sql);
+      const compared = await this.compareStaged(stream, table, layout, tracked, anySeen);
+      const write = { indexed: this.indexed.has(table), tracked, anySeen, matched: compared.matched };
+      for (const sql of writeSql(table, staging, layout, write)) await this.connection.run(sql);
       await this.connection.run(dropStagingSql(staging));
       if (compared.matched) await this.connection.run(dropStagingSql(compared.matched));
-      const inserted = shaped.length - compared.existing;
-      this.counts.set(table, before + (table === stream ? inserted : shaped.length));
+      const inserted = staged - compared.existing;
+      this.counts.set(table, before + (table === stream ? inserted : staged));
       const unchanged = compared.same > 0 ? { unchanged: compared.same } : {};
       return { inserted, updated: compared.existing - compared.same, ...unchanged, ...kept };
     });
@@ -397,11 +413,12 @@ export class DuckdbTarget implements Target {
     stream: string,
     table: string,
     layout: TableLayout,
-    seen: readonly boolean[] | null,
+    tracked: boolean,
+    anySeen: boolean,
   ): Promise<{ existing: number; same: number; matched: string | null }> {
     const none = { existing: 0, same: 0, matched: null };
     const upsert = table === stream;
-    if (upsert && seen !== null && !seen.includes(true)) return none;
+    if (upsert && !anySeen) return none;
     const liveRows = this.counts.get(stream) ?? (await this.rowCount(stream));
     if (liveRows === 0) return none;
     const staging = `_stage_${table}`;
@@ -411,7 +428,7 @@ export class DuckdbTarget implements Target {
     };
     if (!upsert) return { ...(await count(matchingRowsSql(stream, staging, layout))), matched: null };
     const matched = `_match_${table}`;
-    await this.connection.run(matchTableSql(matched, table, staging, layout, seen !== null));
+    await this.connection.run(matchTableSql(matched, table, staging, layout, tracked));
     return { ...(await count(matchCountsSql(matched))), matched };
   }
 

@@ -92,8 +92,10 @@ export function deleteStagedKeysSql(
 export interface KeyedWrite {
   /** The table enforces its key with an index (ON CONFLICT); else delete-then-insert. */
   readonly indexed: boolean;
-  /** Per row, whether its key may already be in the table; null: every row may. */
-  readonly seen: readonly boolean[] | null;
+  /** The staged rows carry maybe-seen marks (a table this connection saw empty). */
+  readonly tracked: boolean;
+  /** Some staged row may hold a key already in the table (always, when not tracked). */
+  readonly anySeen: boolean;
   /** A match table (matchTableSql) of this table and batch, when one was made. */
   readonly matched?: string | null;
 }
@@ -102,14 +104,13 @@ export interface KeyedWrite {
  * The statements that write a staged batch of a keyed stream. The key index of a table with a
  * PRIMARY KEY (an earlier release's) upserts; otherwise the rows holding a staged key are deleted
  * and the batch inserted: one scan of the table's keys, skipped for a batch whose keys this
- * connection never wrote to a table it saw empty (`seen` all false).
+ * connection never wrote to a table it saw empty (none maybe-seen).
  */
 export function writeSql(table: string, staging: string, layout: TableLayout, write: KeyedWrite): string[] {
-  const { indexed, seen, matched } = write;
+  const { indexed, tracked, anySeen, matched } = write;
   const columns = writtenColumns(layout).map(quoteIdent).join(', ');
   const insertWhere = (where: string) =>
     `INSERT INTO ${quoteIdent(table)} (${columns}) ${convertedSql(staging, layout, where)}`;
-  const anySeen = seen === null || seen.includes(true);
   if (!indexed) {
     const insert = insertWhere('');
     // A rowid delete reads no column: the scan for the keys was the match table's.
@@ -118,9 +119,9 @@ export function writeSql(table: string, staging: string, layout: TableLayout, wr
         `DELETE FROM ${quoteIdent(table)} WHERE rowid IN (SELECT row_id FROM temp.main.${quoteIdent(matched)})`,
         insert,
       ];
-    return anySeen ? [deleteStagedKeysSql(table, staging, layout, seen !== null), insert] : [insert];
+    return anySeen ? [deleteStagedKeysSql(table, staging, layout, tracked), insert] : [insert];
   }
-  if (seen === null) return [upsertSql(table, staging, layout)];
+  if (!tracked) return [upsertSql(table, staging, layout)];
   const fresh = insertWhere(` WHERE NOT ${SEEN_COLUMN}`);
   return anySeen ? [fresh, upsertSql(table, staging, layout, ` WHERE ${SEEN_COLUMN}`)] : [fresh];
 }
