@@ -1,3 +1,4 @@
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { FilterBudget, FreshTables, KeyFilter } from '../src/targets/fresh-keys.js';
 import { openTarget } from '../src/targets/open-target.js';
@@ -49,6 +50,47 @@ describe('key filter', () => {
     expect(fresh.seen('rows', layout, [shaped(2), shaped(3)])).toEqual([true, false]);
     fresh.clear();
     expect(fresh.seen('rows', layout, [shaped(4)])).toBeNull();
+  });
+});
+
+describe.each(KINDS)('%s keys as the database stores them', (kind) => {
+  it('two keys that differ only in a lone surrogate are one key, within a batch and across batches', async () => {
+    const path = dbPath(dir, kind);
+    const target = await openTarget(kind, path);
+    const notes = schemaOf('notes', { id: { type: 'string' }, v: { type: 'integer' } }, ['id']);
+    await target.prepare([notes]);
+    await target.write('notes', [
+      { id: 'a\uD800', v: 1 },
+      { id: 'a\uD801', v: 2 },
+    ]);
+    await target.write('notes', [{ id: 'a\uDBFF', v: 3 }]);
+    await target.checkpoint({ notes: { at: 1 } });
+    await target.close();
+    expect(await query(kind, path, 'SELECT v FROM notes')).toEqual([{ v: 3 }]);
+  });
+});
+
+describe('a DuckDB table of the release before', () => {
+  it('is not rebuilt under another key: the run stops naming both', async () => {
+    const path = dbPath(dir, 'duckdb');
+    const instance = await DuckDBInstance.create(path);
+    const connection = await instance.connect();
+    await connection.run(
+      'CREATE TABLE notes (id VARCHAR NOT NULL, n BIGINT, _extracted_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (id))',
+    );
+    await connection.run("INSERT INTO notes VALUES ('x', 1, now()), ('y', 1, now())");
+    connection.closeSync();
+    instance.closeSync();
+    const target = await openTarget('duckdb', path);
+    const notes = schemaOf('notes', { id: { type: 'string' }, n: { type: 'integer' } }, ['n']);
+    await expect(target.migrate([notes])).rejects.toThrow(
+      "stream notes: key properties [n] differ from the table's primary key [id]",
+    );
+    await target.close();
+    expect(await query('duckdb', path, 'SELECT id FROM notes ORDER BY id')).toEqual([
+      { id: 'x' },
+      { id: 'y' },
+    ]);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from '../tap/json.js';
+import { wellFormed } from './well-formed.js';
 
 /**
  * A batch of rows as JSON text, one row after another in a few fixed-size chunks: what `sync`
@@ -99,5 +100,5 @@ export function keyIdentity(keys: readonly string[], record: JsonObject): string
 
 function valueIdentity(value: JsonValue | undefined): string | null {
   if (value === undefined || value === null) return null;
-  return typeof value === 'string' ? `s${value}` : `v${JSON.stringify(value)}`;
+  return typeof value === 'string' ? `s${wellFormed(value)}` : `v${JSON.stringify(value)}`;
 }

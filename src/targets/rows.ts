@@ -2,6 +2,7 @@ import type { JsonObject, JsonValue } from '../tap/json.js';
 import type { ColumnKind } from './column-types.js';
 import { decodeRows, forEachEncoded, isEncoded, type WriteRows } from './row-batch.js';
 import type { TableLayout } from './table-layout.js';
+import { wellFormed } from './well-formed.js';
 
 /** A value ready for a column: JSON columns hold JSON text, timestamps epoch seconds. */
 export type Cell = string | number | boolean | null;
@@ -74,11 +75,23 @@ export function shapeRow(layout: TableLayout, row: JsonObject, extractedAt: numb
     extra[name] = value;
     hasExtra = true;
   }
+  for (const index of keyIndexes(layout)) {
+    const key = cells[index];
+    if (typeof key === 'string') cells[index] = wellFormed(key);
+  }
   return { cells, extra: layout.hasExtra && hasExtra ? JSON.stringify(extra) : null, extractedAt };
 }
 
-export function keyIndexes(layout: TableLayout): number[] {
-  return layout.keys.map((key) => layout.columns.findIndex((column) => column.name === key));
+const KEY_INDEXES = new WeakMap<TableLayout, number[]>();
+
+/** The positions of the layout's key columns among its columns (made once per layout). */
+export function keyIndexes(layout: TableLayout): readonly number[] {
+  let indexes = KEY_INDEXES.get(layout);
+  if (!indexes) {
+    indexes = layout.keys.map((key) => layout.columns.findIndex((column) => column.name === key));
+    KEY_INDEXES.set(layout, indexes);
+  }
+  return indexes;
 }
 
 export interface ShapedBatch {

@@ -151,10 +151,12 @@ export class DuckdbTarget implements Target {
       for (const stream of streams.filter((candidate) => ours.has(candidate.name))) {
         const existing = await columnsOf(this.connection, stream.name);
         const columns = epochColumns(stream, existing);
-        const { indexed } = await tableKey(this.connection, stream.name);
-        // Rebuilt without the key index of an earlier release (see createTableSql), rows unchanged.
-        if (columns.length > 0 || indexed)
-          migrations.push({ ...timeMigration(stream, existing, columns), keyIndex: indexed });
+        const key = await tableKey(this.connection, stream.name);
+        // Rebuilt without the key index of an earlier release (see createTableSql), rows unchanged;
+        // never under another key than the table's (prepare would no longer see the difference).
+        if (columns.length === 0 && !key.indexed) continue;
+        checkKeys(stream.name, stream.keys, key.columns);
+        migrations.push({ ...timeMigration(stream, existing, columns), keyIndex: key.indexed });
       }
       if (migrations.length > 0) await this.ensureMeta();
       const keys = new Map(streams.map((stream) => [stream.name, stream.keys]));
@@ -234,7 +236,6 @@ export class DuckdbTarget implements Target {
       await this.begin();
       await this.writeState(state);
       await this.commit();
-      await this.fitLimit(0, 0);
     });
   }
 
@@ -387,8 +388,8 @@ export class DuckdbTarget implements Target {
     const current = Number.parseInt(this.memoryLimit, 10);
     const wanted = bytes === 0 ? BASE_LIMIT_MB : batchLimitMb(bytes, columns, this.ceilingMb);
     if (bytes > 0 ? wanted <= current : wanted === current) return;
+    await this.connection.run(`SET memory_limit = '${wanted}MB'`);
     this.memoryLimit = `${wanted}MB`;
-    await this.connection.run(`SET memory_limit = '${this.memoryLimit}'`);
   }
 
   private async begin(): Promise<void> {
@@ -401,6 +402,16 @@ export class DuckdbTarget implements Target {
     if (!this.inTransaction) return;
     this.inTransaction = false;
     await this.connection.run('COMMIT');
+    await this.lowerLimit();
+  }
+
+  /** Back to the base limit once a raised one's batch is committed; best effort (it only caches). */
+  private async lowerLimit(): Promise<void> {
+    try {
+      await this.fitLimit(0, 0);
+    } catch {
+      // DuckDB could not free enough to lower it yet: the next commit tries again.
+    }
   }
 
   /**
