@@ -16,7 +16,7 @@ import {
   VARCHAR,
 } from '@duckdb/node-api';
 import type { ColumnKind } from '../src/targets/column-types.js';
-import { createStagingSql, stageRows } from '../src/targets/duckdb/batch.js';
+import { createStagingSql, STAGING_TYPES, stageRows } from '../src/targets/duckdb/batch.js';
 import type { ShapedRow } from '../src/targets/rows.js';
 import { quoteIdent, type TableLayout } from '../src/targets/table-layout.js';
 
@@ -119,17 +119,15 @@ const dataChunks: Stage = async (connection, staging, layout, rows, seen) => {
   }
 };
 
-const JSON_TYPES: Readonly<Record<ColumnKind, string>> = {
-  string: 'VARCHAR',
-  integer: 'BIGINT',
-  number: 'DOUBLE',
-  boolean: 'BOOLEAN',
-  timestamp: 'BIGINT',
-  json: 'VARCHAR',
-};
+/** The staging columns as read_json / read_csv take them: `{c0: 'VARCHAR', ...}`'s inside. */
+function columnsSpec(layout: TableLayout): string {
+  return stagingTypes(layout)
+    .map((type, index) => `c${index}: '${type}'`)
+    .join(', ');
+}
 
 function stagingTypes(layout: TableLayout): string[] {
-  const types = layout.columns.map((column) => JSON_TYPES[column.kind]);
+  const types = layout.columns.map((column) => STAGING_TYPES[column.kind]);
   if (layout.hasExtra) types.push('VARCHAR');
   types.push('BIGINT', 'BOOLEAN');
   return types;
@@ -156,9 +154,7 @@ const readJsonFile: Stage = async (connection, staging, layout, rows, seen, scra
   const file = join(scratch, 'stage.ndjson');
   writeFileSync(file, ndjson(layout, rows, seen));
   try {
-    const columns = stagingTypes(layout)
-      .map((type, index) => `c${index}: '${type}'`)
-      .join(', ');
+    const columns = columnsSpec(layout);
     await timed(() =>
       connection.run(
         `INSERT INTO temp.main.${quoteIdent(staging)} SELECT * FROM read_json('${file}', format = 'newline_delimited', columns = {${columns}}, maximum_object_size = 1073741824)`,
@@ -214,9 +210,7 @@ const readCsvFile: Stage = async (connection, staging, layout, rows, seen, scrat
   });
   writeFileSync(file, `${lines.join('\n')}\n`);
   try {
-    const columns = stagingTypes(layout)
-      .map((type, index) => `c${index}: '${type}'`)
-      .join(', ');
+    const columns = columnsSpec(layout);
     await timed(() =>
       connection.run(
         `INSERT INTO temp.main.${quoteIdent(staging)} SELECT * FROM read_csv('${file}', auto_detect = false, header = false, delim = ',', quote = '"', escape = '"', new_line = '\\n', nullstr = '', allow_quoted_nulls = false, strict_mode = true, max_line_size = 1073741824, columns = {${columns}})`,

@@ -4,7 +4,7 @@ import type { Cell, ShapedRow } from '../rows.js';
 import { EXTRA_COLUMN, EXTRACTED_AT_COLUMN, quoteIdent, type TableLayout } from '../table-layout.js';
 
 /** Staging column types: what the appender writes; converted to the table's types by the upsert. */
-const STAGING_TYPES: Readonly<Record<ColumnKind, string>> = {
+export const STAGING_TYPES: Readonly<Record<ColumnKind, string>> = {
   string: 'VARCHAR',
   integer: 'BIGINT',
   number: 'DOUBLE',
