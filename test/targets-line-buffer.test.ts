@@ -181,6 +181,33 @@ async function checkWritten(kind: TargetKind, target: Target): Promise<void> {
   ]);
 }
 
+describe.each(KINDS)('%s: a batch whose repeated keys came unmarked', (kind) => {
+  it('still stores one row per key, the last', async () => {
+    const path = dbPath(dir, kind);
+    const target = await openTarget(kind, path);
+    await target.prepare([{ name: 'a', schema, keys: ['id'] }]);
+    const buffer = new LineBuffer(LIMITS, new ChunkPool());
+    for (const [id, v] of [
+      ['1', 1],
+      ['2', 1],
+      ['1', 2],
+      ['3', 1],
+      ['1', 3],
+    ] as const)
+      buffer.push(row(id, v), 0);
+    const { rows } = buffer.take();
+    expect(rows.superseded).toBeNull();
+    expect(await target.write('a', rows)).toMatchObject({ inserted: 3 });
+    await target.checkpoint({});
+    await target.close();
+    expect(await query(kind, path, 'SELECT id, v FROM a ORDER BY id')).toEqual([
+      { id: '1', v: 3 },
+      { id: '2', v: 1 },
+      { id: '3', v: 1 },
+    ]);
+  });
+});
+
 describe.each(KINDS)('%s: batches of the event writer', (kind) => {
   it('are written in this thread as they were read, encoded (never a batch of objects)', async () => {
     const target = await openTarget(kind, dbPath(dir, kind));

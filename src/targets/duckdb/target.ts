@@ -40,7 +40,14 @@ import {
   machineCeilingMb,
   writeRowsBytes,
 } from './memory.js';
-import { matchCountsSql, matchingRowsSql, matchTableSql, upsertSql, writeSql } from './upsert.js';
+import {
+  dedupStagedSql,
+  matchCountsSql,
+  matchingRowsSql,
+  matchTableSql,
+  upsertSql,
+  writeSql,
+} from './upsert.js';
 
 /** A string literal (only names and fixed words are spliced this way). */
 function sqlText(text: string): string {
@@ -191,7 +198,7 @@ export class DuckdbTarget implements Target {
       const rejected: ShapedBatch['rejected'] = [];
       let anySeen = !tracked;
       // Parsed, shaped and appended a chunk at a time: the batch never lives as objects here.
-      const staged = await stageChunks(this.connection, staging, layout, tracked, (append) =>
+      let staged = await stageChunks(this.connection, staging, layout, tracked, (append) =>
         shapeChunks(layout, rows, extractedAt, now, (chunk) => {
           const seen = tracked ? this.fresh.seen(table, layout, chunk.rows) : null;
           if (seen?.includes(true)) anySeen = true;
@@ -200,6 +207,8 @@ export class DuckdbTarget implements Target {
         }),
       );
       const kept = await this.keepRejected(stream, rejected, now);
+      if (keyed && staged > 1)
+        staged -= Number((await this.connection.run(dedupStagedSql(staging, layout))).rowsChanged);
       if (staged === 0 || !keyed) {
         if (staged > 0) await this.connection.run(upsertSql(table, staging, layout));
         await this.connection.run(dropStagingSql(staging));

@@ -65,6 +65,17 @@ export function matchCountsSql(match: string): string {
   return `SELECT count(*)::BIGINT, count(*) FILTER (WHERE same)::BIGINT FROM temp.main.${quoteIdent(match)}`;
 }
 
+/**
+ * Deletes every staged row but the last of its key. The reader marks a batch's repeated keys as rows
+ * arrive, so this deletes nothing unless a batch came unmarked; DuckDB's writes (an ON CONFLICT upsert
+ * fails on a repeated key, a delete-then-insert would keep both) must not depend on it.
+ */
+export function dedupStagedSql(staging: string, layout: TableLayout): string {
+  const source = `temp.main.${quoteIdent(staging)}`;
+  const keys = layout.keys.map(quoteIdent).join(', ');
+  return `DELETE FROM ${source} WHERE rowid NOT IN (SELECT max(rowid) FROM ${source} GROUP BY ${keys})`;
+}
+
 /** One set-based upsert of the staged batch through the key index (tables of earlier releases). */
 export function upsertSql(table: string, staging: string, layout: TableLayout, where = ''): string {
   const columns = writtenColumns(layout);
