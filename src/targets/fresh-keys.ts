@@ -175,6 +175,11 @@ export class FreshTables {
     if (count === 0 && !this.filters.has(table)) this.filters.set(table, new KeyFilter(this.budget));
   }
 
+  /** Whether the table was seen empty (its rows get maybe-seen marks from `seen`). */
+  tracks(table: string): boolean {
+    return this.filters.has(table);
+  }
+
   clear(): void {
     for (const filter of this.filters.values()) filter.release();
     this.filters.clear();

@@ -193,7 +193,7 @@ export class DuckdbTarget implements Target {
       await this.begin();
       await this.fitLimit(writeRowsBytes(rows), layout.columns.length);
       const before = keyed ? (this.counts.get(table) ?? (await this.rowCount(table))) : 0;
-      const tracked = keyed && this.fresh.seen(table, layout, []) !== null;
+      const tracked = keyed && this.fresh.tracks(table);
       const staging = `_stage_${table}`;
       const rejected: ShapedBatch['rejected'] = [];
       let anySeen = !tracked;
